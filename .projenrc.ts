@@ -1,0 +1,111 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * aws-cdk-lib is pinned on purpose: it is both the dev dependency we test with
+ * and the lowest peer version users may have. @aws-cdk/integ-runner 2.197.10
+ * reads cloud-assembly schema up to 53; aws-cdk-lib 2.255.0 writes a schema it
+ * reads, 2.276.0 does not. See the README's compatibility section.
+ */
+const CDK_VERSION = '2.255.0';
+const INTEG_RUNNER_VERSION = '2.197.10';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-sagemaker-containers',
+  description: 'AWS CDK constructs that turn a directory of ML code into a SageMaker training job or a GPU/CPU endpoint, with typed container entry points checked at synth time.',
+  author: 'cdk-sagemaker-containers developers',
+  authorAddress: 'maintainers@cdk-sagemaker-containers.dev',
+  repositoryUrl: 'https://github.com/cdk-sagemaker-containers/cdk-sagemaker-containers.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  keywords: ['cdk', 'aws-cdk', 'sagemaker', 'machine-learning', 'gpu', 'training', 'inference', 'containers'],
+
+  cdkVersion: CDK_VERSION,
+  cdkVersionPinning: false,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // jsii targets: every language CDK users write.
+  publishToPypi: {
+    distName: 'cdk-sagemaker-containers',
+    module: 'cdk_sagemaker_containers',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdksagemakercontainers',
+    mavenGroupId: 'io.github.cdk-sagemaker-containers',
+    mavenArtifactId: 'cdk-sagemaker-containers',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkSageMakerContainers',
+    packageId: 'CdkSageMakerContainers',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-sagemaker-containers/cdk-sagemaker-containers-go',
+  },
+
+  // Handlers (*.lambda.ts) are bundled by projen at build time, SDK included,
+  // so users never run esbuild or Docker at synth.
+  lambdaAutoDiscover: true,
+  lambdaOptions: {
+    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    bundlingOptions: {
+      externals: [],
+      sourcemap: false,
+    },
+  },
+
+  devDeps: [
+    '@aws-sdk/client-sagemaker@^3.1000.0',
+    '@aws-sdk/client-cloudformation@^3.1000.0',
+    '@aws-sdk/client-s3@^3.1000.0',
+    '@aws-sdk/client-ssm@^3.1000.0',
+    '@aws-sdk/client-lambda@^3.1000.0',
+    '@aws-sdk/client-ecr@^3.1000.0',
+    '@types/aws-lambda',
+    'aws-sdk-client-mock@^4.1.0',
+    'aws-sdk-client-mock-jest@^4.1.0',
+    'cdk-nag@2.37.55',
+    `@aws-cdk/integ-runner@${INTEG_RUNNER_VERSION}`,
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/aws-sagemaker-alpha@2.159.1-alpha.0',
+    'esbuild',
+  ],
+
+  gitignore: [
+    'cdk.out/',
+    '.venv/',
+    '.test-env/',
+    '/integ/**/cdk.out',
+    '/examples/**/cdk.out',
+    '/bench/out/',
+    '/test/python/.venv/',
+    '*.pyc',
+    '__pycache__/',
+  ],
+
+  jestOptions: {
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out/', '\\.snapshot/'],
+      // The local-cloud tests start a server; give them room but keep unit tests fast.
+      testTimeout: 120_000,
+    },
+  },
+
+  // CI is our own script (.ci/run); the GitHub workflows projen would write are not used here.
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  githubOptions: { mergify: false, pullRequestLint: false },
+});
+
+for (const p of ['/integ/', '/examples/', '/bench/', '/scripts/', '/.ci/', '/test/python/']) {
+  project.addPackageIgnore(p);
+}
+
+// Examples in README and docs compile under jsii-rosetta strict mode.
+project.package.file.addOverride('jsii.metadata', { jsii: { rosetta: { strict: true } } });
+
+project.synth();

@@ -1,0 +1,57 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
+
+/**
+ * Options for binding a `SageMakerImage` to the job or model that runs it.
+ */
+export interface SageMakerImageBindOptions {
+  /**
+   * What the container is started for. Decides which entry-point variables are set,
+   * and refuses an entry point that does not belong to the workload.
+   */
+  readonly workload: Workload;
+
+  /**
+   * The principal that pulls the image (the job's or model's execution role); it is granted ECR pull.
+   */
+  readonly grantee: iam.IGrantable;
+
+  /**
+   * Absolute paths to leave out of the image's build context, for example data
+   * directories that a training job declares as input channels.
+   *
+   * @default - nothing beyond the image's own exclusions
+   */
+  readonly excludePaths?: string[];
+}
+
+/**
+ * What a bound `SageMakerImage` hands to the job or model.
+ */
+export interface SageMakerImageConfig {
+  /**
+   * The image URI to run (`account.dkr.ecr.region.amazonaws.com/repo:tag` or `@sha256:` digest).
+   */
+  readonly imageUri: string;
+
+  /**
+   * Environment the job or model must set: the entry-point variables for the workload.
+   */
+  readonly environment: { [key: string]: string };
+
+  /**
+   * The accelerators the image can run on.
+   */
+  readonly accelerator: ImageAccelerator;
+
+  /**
+   * The CPU architecture the image is built for.
+   */
+  readonly architecture: CpuArchitecture;
+
+  /**
+   * A value that changes whenever the image's content or identity changes (the asset hash
+   * for a directory image, the URI otherwise). Training jobs hash it into their name.
+   */
+  readonly fingerprint: string;
+}

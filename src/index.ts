@@ -1,0 +1,5 @@
+export * from './compute';
+export * from './artifacts';
+export * from './image';
+export * from './training';
+export * from './hosting';
