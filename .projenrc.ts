@@ -71,6 +71,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
     '@aws-cdk/aws-sagemaker-alpha@2.159.1-alpha.0',
     'esbuild',
+    'aws-cdk@^2.1034.0',
   ],
 
   gitignore: [
