@@ -1,7 +1,13 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Token } from 'aws-cdk-lib/core';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { FileSystem, Stack, SymlinkFollowMode, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { listTarEntries, tarGzDirectory } from '../private/tar';
 
 /**
  * Options for `ModelData.fromS3Uri`.
@@ -55,6 +61,20 @@ export abstract class ModelData {
   }
 
   /**
+   * A model archive from the local file system, uploaded as an S3 asset at deploy time.
+   *
+   * `path` is either a `.tar.gz` / `.tgz` file (uploaded as is) or a directory, which is
+   * packed at synth into a `model.tar.gz` with sorted entries, zero mtimes and owners and
+   * normalised modes, so the asset hash changes only when the directory's content does.
+   * Symbolic links are followed. Directories over 2 GiB are refused: archive those yourself.
+   *
+   * @param assetPath a `.tar.gz` file or a directory
+   */
+  public static fromAsset(assetPath: string): ModelData {
+    return new AssetModelData(assetPath);
+  }
+
+  /**
    * Binds the model data to a construct, granting the grantee read access.
    *
    * @param scope the construct that uses the model data
@@ -88,4 +108,65 @@ class UriModelData extends ModelData {
     }
     return { s3Uri: this.s3Uri };
   }
+}
+
+class AssetModelData extends ModelData {
+  private readonly directory: boolean;
+  private readonly assetPath: string;
+  /** One asset per stack: several variants or models reuse it. */
+  private readonly assets = new Map<Stack, s3assets.Asset>();
+
+  constructor(assetPath: string) {
+    super();
+    this.assetPath = path.resolve(assetPath);
+    if (!fs.existsSync(this.assetPath)) {
+      throw new Error(`modelData asset path '${assetPath}' does not exist; use a .tar.gz file or a directory to pack`);
+    }
+    this.directory = fs.statSync(this.assetPath).isDirectory();
+    if (!this.directory && !/\.(tar\.gz|tgz)$/.test(this.assetPath)) {
+      throw new Error(`modelData asset path '${assetPath}' is a file but not a .tar.gz or .tgz archive; SageMaker reads gzip-compressed tar archives, or pass a directory to pack`);
+    }
+    if (this.directory && fs.readdirSync(this.assetPath).length === 0) {
+      throw new Error(`modelData asset directory '${assetPath}' is empty; it must hold the model files`);
+    }
+  }
+
+  public bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    const stack = Stack.of(scope);
+    let asset = this.assets.get(stack);
+    if (!asset) {
+      const file = this.directory ? packDirectory(this.assetPath) : this.assetPath;
+      let id = 'ModelDataAsset';
+      for (let n = 2; scope.node.tryFindChild(id); n++) {
+        id = `ModelDataAsset${n}`;
+      }
+      asset = new s3assets.Asset(scope, id, { path: file });
+      this.assets.set(stack, asset);
+    }
+    asset.grantRead(grantee);
+    return { s3Uri: asset.s3ObjectUrl };
+  }
+}
+
+/**
+ * Packs a directory into `model.tar.gz` in a directory named after the source's fingerprint,
+ * so an unchanged directory is not packed again on the next synth.
+ */
+function packDirectory(directory: string): string {
+  // the fingerprint covers names and content; the execute bits, which the archive keeps, are added
+  const modes = listTarEntries(directory).filter(e => e.executable && !e.directory).map(e => e.name).join('\n');
+  const fingerprint = crypto.createHash('sha256')
+    .update(FileSystem.fingerprint(directory, { follow: SymlinkFollowMode.ALWAYS }))
+    .update(modes)
+    .digest('hex');
+  const outDir = path.join(os.tmpdir(), `cdk-sagemaker-model-${fingerprint}`);
+  const outFile = path.join(outDir, 'model.tar.gz');
+  if (!fs.existsSync(outFile)) {
+    fs.mkdirSync(outDir, { recursive: true });
+    // write then rename, so a concurrent synth never sees a half-written archive
+    const partial = `${outFile}.${process.pid}.partial`;
+    fs.writeFileSync(partial, tarGzDirectory(directory));
+    fs.renameSync(partial, outFile);
+  }
+  return outFile;
 }
