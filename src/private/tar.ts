@@ -46,7 +46,7 @@ export function listTarEntries(directory: string): TarEntry[] {
         entries.push({ name: name + '/', absolutePath: abs, directory: true, executable: true, size: 0 });
         walk(abs, name + '/');
       } else if (stat.isFile()) {
-        entries.push({ name, absolutePath: abs, directory: false, executable: (stat.mode & 0o111) !== 0, size: stat.size });
+        entries.push({ name, absolutePath: abs, directory: false, executable: isExecutable(stat.mode), size: stat.size });
       }
       // sockets, fifos and devices have no place in a model archive: skipped
     }
@@ -54,6 +54,11 @@ export function listTarEntries(directory: string): TarEntry[] {
   };
   walk(directory, '');
   return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Whether any of the owner/group/other execute bits is set. */
+function isExecutable(mode: number): boolean {
+  return [0o100, 0o10, 0o1].some(bit => Math.floor(mode / bit) % 2 === 1);
 }
 
 function octal(value: number, width: number): string {
