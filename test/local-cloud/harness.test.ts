@@ -1,0 +1,197 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { LocalCloud } from '../../integ/local-cloud/local-cloud';
+import { DeployPlan, referencedIds, stringifyScalars, Substitutions } from '../../integ/local-cloud/template-plan';
+import { localCloudAvailable, printDeploySummary, recordDeploy } from './local-cloud-support';
+
+// A custom resource handler that answers CloudFormation itself, like cfn-response does.
+const DIRECT_HANDLER = `
+const http = require('http');
+exports.handler = async (event) => {
+  const p = event.ResourceProperties;
+  const body = JSON.stringify({
+    Status: 'SUCCESS', PhysicalResourceId: 'echo-' + event.LogicalResourceId, StackId: event.StackId,
+    RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId,
+    Data: { Echo: p.Value, CountType: typeof p.Count, RequestType: event.RequestType },
+  });
+  await new Promise((resolve, reject) => {
+    const req = http.request(new URL(event.ResponseURL), { method: 'PUT', headers: { 'content-type': '', 'content-length': Buffer.byteLength(body) } },
+      (res) => { res.resume(); res.on('end', resolve); });
+    req.on('error', reject);
+    req.end(body);
+  });
+};
+`;
+
+// A Provider-framework onEvent handler: returns its answer, the framework sends it.
+const PROVIDER_HANDLER = `
+exports.handler = async (event) => {
+  if (event.RequestType === 'Delete') return {};
+  return { PhysicalResourceId: 'artifact-1', Data: { Uri: 's3://' + event.ResourceProperties.Bucket + '/model.tar.gz' } };
+};
+`;
+
+function writeHandler(code: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-handler-'));
+  fs.writeFileSync(path.join(dir, 'index.js'), code);
+  return dir;
+}
+
+/** A stack with no library constructs: both custom resource styles feed a model and an endpoint. */
+function plainStack(outdir: string): string {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'LocalCloudPlain');
+  const bucket = new s3.Bucket(stack, 'Artifacts', { removalPolicy: RemovalPolicy.RETAIN });
+  const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+  bucket.grantRead(role);
+
+  const direct = new lambda.Function(stack, 'Direct', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(writeHandler(DIRECT_HANDLER)),
+  });
+  const echo = new CustomResource(stack, 'Echo', {
+    serviceToken: direct.functionArn, resourceType: 'Custom::Echo', properties: { Value: 'hello', Count: 3 },
+  });
+  const onEvent = new lambda.Function(stack, 'OnEvent', {
+    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(writeHandler(PROVIDER_HANDLER)),
+    timeout: Duration.seconds(30),
+  });
+  const provider = new cr.Provider(stack, 'Provider', { onEventHandler: onEvent });
+  const artifact = new CustomResource(stack, 'Artifact', {
+    serviceToken: provider.serviceToken, resourceType: 'Custom::Artifact', properties: { Bucket: bucket.bucketName },
+  });
+
+  const model = new sagemaker.CfnModel(stack, 'Model', {
+    executionRoleArn: role.roleArn,
+    primaryContainer: {
+      image: '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-cpu-py311',
+      modelDataUrl: artifact.getAttString('Uri'),
+      environment: { ECHO: echo.getAttString('Echo'), COUNT_TYPE: echo.getAttString('CountType'), ECHO_ID: echo.ref },
+    },
+  });
+  const config = new sagemaker.CfnEndpointConfig(stack, 'Config', {
+    productionVariants: [{ variantName: 'AllTraffic', modelName: model.attrModelName, instanceType: 'ml.m5.large', initialInstanceCount: 1 }],
+  });
+  new sagemaker.CfnEndpoint(stack, 'Endpoint', { endpointConfigName: config.attrEndpointConfigName });
+  app.synth();
+  return outdir;
+}
+
+describe('deploy plan', () => {
+  test('finds references through Ref, GetAtt and Sub but not pseudo parameters', () => {
+    // GIVEN
+    const value = { a: { Ref: 'Role' }, b: { 'Fn::GetAtt': ['Job', 'Arn'] }, c: { 'Fn::Sub': '${Bucket.Arn}/${AWS::Region}/${!Literal}/${Var}', d: { Ref: 'AWS::AccountId' } } };
+    const withVars = { 'Fn::Sub': ['${Var}-${Other}', { Var: { Ref: 'Param' } }] };
+
+    // WHEN
+    const ids = referencedIds(value);
+    const subIds = referencedIds(withVars);
+
+    // THEN
+    expect([...ids].sort()).toEqual(['Bucket', 'Job', 'Role', 'Var']);
+    expect([...subIds].sort()).toEqual(['Other', 'Param']);
+  });
+
+  test('holds back the dependents of a custom resource until it has answered', () => {
+    // GIVEN
+    const plan = new DeployPlan({
+      Resources: {
+        Fn: { Type: 'AWS::Lambda::Function', Properties: {} },
+        Job: { Type: 'Custom::SageMakerTrainingJob', Properties: { ServiceToken: { 'Fn::GetAtt': ['Fn', 'Arn'] } } },
+        Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' },
+        Wait: { Type: 'AWS::CloudFormation::WaitCondition', DependsOn: 'Job', Properties: { Handle: { Ref: 'Handle' } } },
+        Model: { Type: 'AWS::SageMaker::Model', Properties: { X: { 'Fn::GetAtt': ['Wait', 'Data'] } } },
+      },
+    });
+
+    // WHEN
+    const first = plan.createdAfter(new Set());
+    const second = plan.createdAfter(new Set(['Job']));
+    const third = plan.createdAfter(new Set(['Job', 'Wait']));
+
+    // THEN
+    expect([...first].sort()).toEqual(['Fn', 'Handle', 'Job']);
+    expect([...second].sort()).toEqual(['Fn', 'Handle', 'Job', 'Wait']);
+    expect(third.size).toBe(5);
+  });
+
+  test('writes answered values in place of references moto cannot resolve', () => {
+    // GIVEN
+    const subs = new Substitutions();
+    subs.refs.set('Handle', 'http://127.0.0.1:1/wait/Handle');
+    subs.getAtts.set('Wait.Data', '{"1":"s3://b/k"}');
+
+    // WHEN
+    const out = subs.apply({ a: { Ref: 'Handle' }, b: { 'Fn::GetAtt': ['Wait', 'Data'] }, c: { 'Fn::Sub': 'url=${Handle} keep=${Other}' }, d: { Ref: 'Other' } });
+
+    // THEN
+    expect(out).toEqual({ a: 'http://127.0.0.1:1/wait/Handle', b: '{"1":"s3://b/k"}', c: { 'Fn::Sub': 'url=http://127.0.0.1:1/wait/Handle keep=${Other}' }, d: { Ref: 'Other' } });
+  });
+
+  test('sends custom resource properties as strings, as CloudFormation does', () => {
+    expect(stringifyScalars({ a: 1, b: true, c: [2, { d: false }], e: 'x' })).toEqual({ a: '1', b: 'true', c: ['2', { d: 'false' }], e: 'x' });
+  });
+});
+
+const available = localCloudAvailable();
+(available ? describe : describe.skip)('local cloud (moto server)', () => {
+  let cloud: LocalCloud;
+  beforeAll(async () => {
+    cloud = await LocalCloud.start();
+  });
+  afterAll(async () => {
+    if (cloud) {
+      printDeploySummary(__filename, cloud.deployCount, cloud.startMs);
+      await cloud.stop();
+    }
+  });
+
+  test('deploys a plain stack, answering a direct and a Provider-framework custom resource before their dependents', async () => {
+    // GIVEN
+    const outdir = plainStack(fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-plain-')));
+    const [stack] = cloud.stacksOf(outdir);
+
+    // WHEN
+    const result = await cloud.deploy(stack);
+    recordDeploy(__filename, result.stackName, result.timings.totalMs);
+    const destroyed = await cloud.destroy(result);
+
+    // THEN
+    expect(result.status).toBe('CREATE_COMPLETE');
+    expect(result.phases).toBe(2);
+    expect(result.customResources.map((r) => [r.logicalId, r.status, r.providerFramework])).toEqual(expect.arrayContaining([
+      ['Echo', 'SUCCESS', false], ['Artifact', 'SUCCESS', true],
+    ]));
+    const [model] = result.readBack.models;
+    expect(model.modelDataUrl).toMatch(/^s3:\/\/localcloudplain-artifacts.*\/model\.tar\.gz$/i);
+    expect(model.environment).toEqual({ ECHO: 'hello', COUNT_TYPE: 'string', ECHO_ID: 'echo-Echo' });
+    expect(result.readBack.endpoints).toEqual([expect.objectContaining({ status: 'InService', variants: [expect.objectContaining({ instanceType: 'ml.m5.large' })] })]);
+    expect(destroyed.customResources.map((r) => [r.logicalId, r.requestType, r.status])).toEqual([
+      ['Artifact', 'Delete', 'SUCCESS'], ['Echo', 'Delete', 'SUCCESS'],
+    ]);
+    expect(destroyed.stackGone).toBe(true);
+    expect(destroyed.remaining).toEqual([]);
+  });
+
+  test('fails the deploy and rolls back when a custom resource answers FAILED', async () => {
+    // GIVEN
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-fail-')) });
+    const stack = new Stack(app, 'LocalCloudFails');
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler',
+      code: lambda.Code.fromAsset(writeHandler('exports.handler = async () => { throw new Error("quota exceeded"); };')),
+    });
+    const provider = new cr.Provider(stack, 'Provider', { onEventHandler: fn });
+    new CustomResource(stack, 'Broken', { serviceToken: provider.serviceToken, resourceType: 'Custom::Broken' });
+    const [assemblyStack] = cloud.stacksOf(app.synth().directory);
+
+    // WHEN / THEN
+    await expect(cloud.deploy(assemblyStack)).rejects.toThrow(/Broken \(Custom::Broken\) CREATE_FAILED: Error: quota exceeded/);
+  });
+});
