@@ -1,2 +1,4 @@
-// Re-exports only.
-export {};
+export * from './image-config';
+export * from './entry-point';
+export * from './base-image';
+export * from './sagemaker-image';

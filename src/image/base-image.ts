@@ -1,0 +1,118 @@
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Token } from 'aws-cdk-lib/core';
+import { Construct } from 'constructs';
+import { ImageAccelerator } from '../compute/accelerator';
+import { inferAccelerator, isImageReference } from '../private/image-uri';
+
+/**
+ * Options for the `BaseImage` factories.
+ */
+export interface BaseImageOptions {
+  /**
+   * The accelerators the base image runs on.
+   *
+   * @default - inferred from the image name and tag: `gpu`, `cuda`, `cu121` ... mean NVIDIA GPU;
+   * `neuron`, `neuronx`, `inf2`, `trn1` ... mean Neuron; `cpu` means CPU only; anything else ANY
+   */
+  readonly accelerator?: ImageAccelerator;
+}
+
+/**
+ * What a bound base image resolves to.
+ */
+export interface BaseImageConfig {
+  /**
+   * The image reference for the rendered Dockerfile's `FROM` line.
+   */
+  readonly imageUri: string;
+
+  /**
+   * The accelerators the base image runs on.
+   *
+   * @default ImageAccelerator.ANY
+   */
+  readonly accelerator?: ImageAccelerator;
+}
+
+/**
+ * The image a rendered Dockerfile starts `FROM`, for a code directory without its own Dockerfile.
+ *
+ * The reference must be known at synth time (the Dockerfile is written then): a literal URI, or an
+ * ECR repository in a stack with an explicit account and region.
+ */
+export abstract class BaseImage {
+  /**
+   * An image from any registry the build machine can pull from, for example
+   * `123456789012.dkr.ecr.us-east-1.amazonaws.com/base:1` or `python:3.11-slim`.
+   *
+   * @param imageUri `[registry/]name[:tag][@sha256:digest]`
+   */
+  public static fromRegistry(imageUri: string, options: BaseImageOptions = {}): BaseImage {
+    if (!Token.isUnresolved(imageUri) && !isImageReference(imageUri)) {
+      throw new Error(`baseImage '${imageUri}' is not an image reference; use [registry/]name[:tag][@sha256:digest], `
+        + 'e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/base:1');
+    }
+    return new UriBaseImage(imageUri, options.accelerator);
+  }
+
+  /**
+   * An image in an Amazon ECR repository.
+   *
+   * @param repository the repository
+   * @param tag the tag (or `sha256:` digest) to build from
+   */
+  public static fromEcrRepository(repository: ecr.IRepository, tag: string = 'latest', options: BaseImageOptions = {}): BaseImage {
+    if (!Token.isUnresolved(tag) && tag.length === 0) {
+      throw new Error('baseImage tag \'\' is empty; use a tag such as \'latest\' or a digest \'sha256:...\'');
+    }
+    return new EcrBaseImage(repository, tag, options.accelerator);
+  }
+
+  /**
+   * The accelerators the base image runs on, known before binding so that an image built on it can
+   * say what it runs on.
+   */
+  public abstract readonly accelerator: ImageAccelerator;
+
+  /**
+   * Resolves the base image for the construct that renders a Dockerfile from it.
+   *
+   * @param scope the construct the image is used in
+   */
+  public abstract bind(scope: Construct): BaseImageConfig;
+}
+
+class UriBaseImage extends BaseImage {
+  public readonly accelerator: ImageAccelerator;
+
+  constructor(private readonly imageUri: string, accelerator?: ImageAccelerator) {
+    super();
+    this.accelerator = accelerator ?? inferAccelerator(imageUri);
+  }
+
+  public bind(_scope: Construct): BaseImageConfig {
+    return { imageUri: this.imageUri, accelerator: this.accelerator };
+  }
+}
+
+class EcrBaseImage extends BaseImage {
+  public readonly accelerator: ImageAccelerator;
+
+  constructor(private readonly repository: ecr.IRepository, private readonly tag: string, accelerator?: ImageAccelerator) {
+    super();
+    this.accelerator = accelerator
+      ?? inferAccelerator(`${literalOr(repository.repositoryName, 'image')}:${literalOr(tag, 'latest')}`);
+  }
+
+  public bind(_scope: Construct): BaseImageConfig {
+    const imageUri = this.tag.startsWith('sha256:')
+      ? this.repository.repositoryUriForDigest(this.tag)
+      : this.repository.repositoryUriForTag(this.tag);
+    return { imageUri, accelerator: this.accelerator };
+  }
+}
+
+/** A token-free stand-in, so that the literal half of a name can still say what the image is. */
+function literalOr(value: string, fallback: string): string {
+  return Token.isUnresolved(value) ? fallback : value;
+}

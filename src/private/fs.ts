@@ -1,0 +1,164 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { FileSystem, IgnoreMode, IgnoreStrategy } from 'aws-cdk-lib/core';
+
+/**
+ * Paths kept out of every build context: version control, CDK and Node output, Python caches and
+ * virtual environments. A user re-includes one with a `!` pattern in `exclude`.
+ */
+export const DEFAULT_EXCLUDES = ['.git', '**/cdk.out', '**/node_modules', '**/__pycache__', '**/.venv'];
+
+/** Reads a directory's `.dockerignore` patterns (empty when there is none). */
+export function readDockerignore(directory: string): string[] {
+  const file = path.join(directory, '.dockerignore');
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split(/\r?\n/).map(l => l.trim()).filter(l => l.length > 0 && !l.startsWith('#'));
+}
+
+/** The ignore rules Docker applies to the directory, with the given patterns after `.dockerignore`'s. */
+export function dockerIgnore(directory: string, patterns: string[]): IgnoreStrategy {
+  return IgnoreStrategy.docker(path.resolve(directory), [...readDockerignore(directory), ...patterns]);
+}
+
+/**
+ * Whether a path inside `root` is left out of the build context, by its own pattern or a parent
+ * directory's (the copy does not descend into an excluded directory).
+ */
+export function isExcluded(ignore: IgnoreStrategy, root: string, relativePath: string): boolean {
+  const parts = path.normalize(relativePath).split(path.sep).filter(p => p.length > 0);
+  for (let i = 1; i <= parts.length; i++) {
+    if (ignore.ignores(path.join(root, ...parts.slice(0, i)))) return true;
+  }
+  return false;
+}
+
+/** A path's share of a build context. */
+export interface ContextEntry {
+  /** Relative to the context root; directories end with `/`. */
+  readonly path: string;
+  readonly bytes: number;
+}
+
+/** The size of a build context. */
+export interface ContextSize {
+  readonly bytes: number;
+  readonly files: number;
+  /** The context's top-level entries, largest first. */
+  readonly entries: ContextEntry[];
+}
+
+/**
+ * Measures what a build context would hold after exclusions, from `stat` alone (no file is read).
+ * Excluded directories are not entered; symbolic links to directories are not followed.
+ */
+export function measureContext(directory: string, ignore: IgnoreStrategy): ContextSize {
+  const root = path.resolve(directory);
+  let files = 0;
+  const walk = (dir: string): number => {
+    let total = 0;
+    for (const name of fs.readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (ignore.ignores(full)) continue;
+      const stat = fs.lstatSync(full);
+      if (stat.isDirectory()) {
+        total += walk(full);
+      } else if (stat.isSymbolicLink()) {
+        const target = statOrUndefined(full);
+        if (target?.isFile()) {
+          total += target.size;
+          files++;
+        }
+      } else if (stat.isFile()) {
+        total += stat.size;
+        files++;
+      }
+    }
+    return total;
+  };
+  const entries: ContextEntry[] = [];
+  let bytes = 0;
+  for (const name of fs.readdirSync(root).sort()) {
+    const full = path.join(root, name);
+    if (ignore.ignores(full)) continue;
+    const stat = fs.lstatSync(full);
+    let size = 0;
+    if (stat.isDirectory()) {
+      size = walk(full);
+    } else {
+      const target = stat.isSymbolicLink() ? statOrUndefined(full) : stat;
+      if (target?.isFile()) {
+        size = target.size;
+        files++;
+      }
+    }
+    bytes += size;
+    entries.push({ path: stat.isDirectory() ? `${name}/` : name, bytes: size });
+  }
+  entries.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
+  return { bytes, files, entries };
+}
+
+function statOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `1536` -> `1.5 KiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Stages a build context for a rendered Dockerfile: the directory's included files plus the generated
+ * files, in a directory named by the hash of its content, under the OS temporary directory. The same
+ * input always gives the same directory (so the same asset hash); an existing one is reused. Written to a
+ * private temporary name first and renamed into place, so a concurrent or interrupted synth never sees
+ * a half-written context.
+ *
+ * @param directory the code directory
+ * @param exclude Docker ignore patterns (`.dockerignore`'s included by the caller)
+ * @param generated files to add at the context root, by name
+ */
+export function stageBuildContext(directory: string, exclude: string[], generated: { [name: string]: string }): string {
+  const fingerprint = FileSystem.fingerprint(directory, { exclude, ignoreMode: IgnoreMode.DOCKER });
+  const hash = crypto.createHash('sha256');
+  hash.update(fingerprint);
+  for (const name of Object.keys(generated).sort()) {
+    hash.update(`\0${name}\0${generated[name]}`);
+  }
+  const parent = path.join(os.tmpdir(), 'cdk-sagemaker-containers');
+  const staged = path.join(parent, `context.${hash.digest('hex').slice(0, 32)}`);
+  if (fs.existsSync(staged)) return staged;
+
+  fs.mkdirSync(parent, { recursive: true });
+  const partial = fs.mkdtempSync(path.join(parent, 'partial.'));
+  try {
+    FileSystem.copyDirectory(directory, partial, { exclude, ignoreMode: IgnoreMode.DOCKER });
+    for (const [name, content] of Object.entries(generated)) {
+      fs.writeFileSync(path.join(partial, name), content);
+    }
+    try {
+      fs.renameSync(partial, staged);
+    } catch (e) {
+      // another synth staged the same content first: theirs is identical
+      if (!fs.existsSync(staged)) throw e;
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  } catch (e) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw e;
+  }
+  return staged;
+}
