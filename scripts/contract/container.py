@@ -1,0 +1,196 @@
+"""What the contract runners share: reading a staged Dockerfile into a directory that stands for
+/opt/ml, rebasing container paths, and throwaway venvs layered over a toolkit venv.
+See run_training.py for the deviations from a real container that these imply."""
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+OPT_ML = "/opt/ml"
+
+
+def rebase(value, base_dir):
+    """Maps a container path (or a value holding container paths) under /opt/ml onto base_dir."""
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"(?<![\w/])/opt/ml(?=/|$|:|\s)", base_dir, value)
+
+
+# --- Dockerfile ---------------------------------------------------------------------------------
+
+def dockerfile_instructions(text):
+    """Splits a Dockerfile into (INSTRUCTION, arguments) with line continuations joined."""
+    logical = []
+    current = ""
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        if not current and (not line.strip() or line.lstrip().startswith("#")):
+            continue
+        if line.endswith("\\"):
+            current += line[:-1] + " "
+            continue
+        current += line
+        logical.append(current.strip())
+        current = ""
+    if current.strip():
+        logical.append(current.strip())
+    result = []
+    for entry in logical:
+        parts = entry.split(None, 1)
+        result.append((parts[0].upper(), parts[1] if len(parts) > 1 else ""))
+    return result
+
+
+def parse_env(args, env):
+    """ENV KEY=VALUE [KEY2="VALUE 2" ...] or the legacy ENV KEY VALUE."""
+    tokens = shlex.split(args, posix=True)
+    if tokens and "=" not in tokens[0]:
+        key = tokens[0]
+        env[key] = args.split(None, 1)[1] if len(args.split(None, 1)) > 1 else ""
+        return
+    for token in tokens:
+        key, _, value = token.partition("=")
+        # ${VAR} references to earlier ENV values
+        value = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m.group(1) or m.group(2), ""), value)
+        env[key] = value
+
+
+def copy_sources(args, context_dir, workdir, base_dir, notes):
+    """COPY/ADD [--flags] src... dest, for build-context sources and destinations under /opt/ml."""
+    if args.lstrip().startswith("["):
+        tokens = json.loads(args)
+    else:
+        tokens = shlex.split(args)
+    flags = [t for t in tokens if t.startswith("--")]
+    paths = [t for t in tokens if not t.startswith("--")]
+    if any(f.startswith("--from") for f in flags):
+        notes.append("not emulated (multi-stage copy): COPY " + args)
+        return
+    *sources, dest = paths
+    if not dest.startswith("/"):
+        dest = os.path.join(workdir, dest)
+    if not (dest == OPT_ML or dest.startswith(OPT_ML + "/")):
+        notes.append("not emulated (destination outside /opt/ml): COPY " + args)
+        return
+    target = rebase(dest, base_dir)
+    for source in sources:
+        src = os.path.normpath(os.path.join(context_dir, source))
+        if not src.startswith(os.path.normpath(context_dir)):
+            raise SystemExit("COPY source %s escapes the build context" % source)
+        if os.path.isdir(src):
+            # Docker copies a directory's contents, not the directory itself. The staged context is
+            # already what CDK sends to Docker (exclude patterns and .dockerignore applied).
+            os.makedirs(target, exist_ok=True)
+            shutil.copytree(src, target, dirs_exist_ok=True)
+        elif os.path.exists(src):
+            if dest.endswith("/") or len(sources) > 1 or os.path.isdir(target):
+                os.makedirs(target, exist_ok=True)
+                shutil.copy2(src, os.path.join(target, os.path.basename(src)))
+            else:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.copy2(src, target)
+        else:
+            raise SystemExit("COPY source %s does not exist in the build context %s" % (source, context_dir))
+
+
+PIP_RUN = re.compile(r"^(?:python3?\s+-m\s+)?pip3?\s+install\b")
+
+
+def apply_dockerfile(context_dir, dockerfile, base_dir, env, build_env, python, notes, runs):
+    """Applies what a Dockerfile does to /opt/ml, the environment (env) and the Python environment.
+    RUN lines see build_env with the image's ENV so far over it."""
+    workdir = "/"
+    for instruction, args in dockerfile_instructions(dockerfile):
+        if instruction == "FROM":
+            notes.append("base image not pulled: FROM " + args)
+        elif instruction == "ENV":
+            parse_env(args, env)
+        elif instruction == "WORKDIR":
+            workdir = args if args.startswith("/") else os.path.join(workdir, args)
+        elif instruction in ("COPY", "ADD"):
+            copy_sources(args, context_dir, workdir, base_dir, notes)
+        elif instruction == "RUN":
+            step_env = dict(build_env)
+            step_env.update({k: rebase(v, base_dir) for k, v in env.items()})
+            run_instruction(args, workdir, base_dir, step_env, python, notes, runs)
+        elif instruction in ("ARG", "LABEL", "ENTRYPOINT", "CMD", "USER", "EXPOSE", "SHELL", "STOPSIGNAL",
+                             "HEALTHCHECK", "VOLUME", "ONBUILD"):
+            notes.append("ignored: %s %s" % (instruction, args))
+        else:
+            notes.append("unknown instruction: %s %s" % (instruction, args))
+    return workdir
+
+
+def run_instruction(args, workdir, base_dir, env, python, notes, runs):
+    """RUN lines that pip-install are run against the run's Python with /opt/ml rebased; others are noted."""
+    if args.lstrip().startswith("["):
+        command = " ".join(shlex.quote(t) for t in json.loads(args))
+    else:
+        command = args
+    steps = [s.strip() for s in re.split(r"&&|;", command) if s.strip()]
+    if not steps or not all(PIP_RUN.match(s) or s.startswith("cd ") for s in steps):
+        notes.append("not run (not a pip install): RUN " + args)
+        return
+    cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else base_dir
+    for step in steps:
+        if step.startswith("cd "):
+            target = step[3:].strip()
+            cwd = rebase(target, base_dir) if target.startswith("/") else os.path.join(cwd, target)
+            continue
+        tokens = shlex.split(rebase(step, base_dir))
+        pip_args = tokens[tokens.index("install"):]
+        cmd = [python, "-m", "pip"] + pip_args
+        proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+        runs.append({"run": step, "cwd": cwd, "exitCode": proc.returncode, "output": (proc.stdout + proc.stderr)[-4000:]})
+        if proc.returncode != 0:
+            raise BuildError("RUN %s failed (%d): %s" % (step, proc.returncode, (proc.stdout + proc.stderr)[-2000:]))
+
+
+class BuildError(Exception):
+    pass
+
+
+# --- the thin venv ------------------------------------------------------------------------------
+
+def make_run_venv(work_dir, toolkit_venv, console_scripts):
+    """A throwaway venv layered over toolkit_venv (a .pth file), with console scripts written the way
+    pip writes them: {name: "module:function"}. Returns (venv_dir, python)."""
+    venv_dir = os.path.join(work_dir, "venv")
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", venv_dir], check=True)
+    python = os.path.join(venv_dir, "bin", "python")
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    toolkit_python = os.path.join(toolkit_venv, "bin", "python")
+    toolkit_site = subprocess.run(
+        [toolkit_python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True).stdout.strip()
+    with open(os.path.join(site, "sagemaker-toolkit.pth"), "w") as f:
+        f.write(toolkit_site + "\n")
+    for name, target in console_scripts.items():
+        module, function = target.split(":")
+        script = os.path.join(venv_dir, "bin", name)
+        with open(script, "w") as f:
+            f.write("#!%s\n" % python)
+            f.write("import re\nimport sys\nfrom %s import %s\n" % (module, function))
+            f.write("if __name__ == '__main__':\n")
+            f.write("    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n")
+            f.write("    sys.exit(%s())\n" % function)
+        os.chmod(script, 0o755)
+    return venv_dir, python
+
+
+
+def write_json(path, obj):
+    with open(path, "w") as f:
+        json.dump(obj, f, indent=2)
+
+
+def listing(root):
+    found = []
+    for directory, _dirs, names in os.walk(root):
+        for name in names:
+            found.append(os.path.relpath(os.path.join(directory, name), root))
+    return sorted(found)

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Runs the legacy SageMaker serving stack (sagemaker-containers `serve`: gunicorn + the WSGI app
+named by SAGEMAKER_SERVING_MODULE) on what a synthesized app describes, and calls it like SageMaker.
+
+Usage: run_serving.py SPEC_JSON RESULT_JSON
+
+SPEC_JSON (written by test/contract/harness.ts) holds:
+  workDir         an empty scratch directory this run owns
+  toolkitVenv     the venv with sagemaker-containers (.test-env/serving-venv)
+  imageContext    the staged Docker build context (cdk.out/asset.<hash>/)
+  dockerfile      the Dockerfile's name in imageContext (default "Dockerfile")
+  environment     the model's container Environment (AWS::SageMaker::Model), over the image's ENV
+  modelDir        a directory holding the unpacked model archive (what SageMaker puts in /opt/ml/model)
+  port            a free loopback port
+  requests        [{ method, path, body?, contentType?, accept? }] sent in order once /ping answers 200
+  startSeconds    how long to wait for /ping (default 60)
+
+Deviations from a real SageMaker hosting container, each needed to run as a plain process here:
+  - /opt/ml is SAGEMAKER_BASE_DIR=<workDir>/opt/ml; ENV values under /opt/ml are rebased onto it.
+  - The port is SAGEMAKER_BIND_TO_PORT=<port>, not 8080; SAGEMAKER_USE_NGINX=false (no nginx here:
+    gunicorn serves alone, as the legacy images allow); SAGEMAKER_MODEL_SERVER_WORKERS=1 (2 cores shared).
+  - gunicorn binds 0.0.0.0 (hard-coded by sagemaker-containers); the requests go to 127.0.0.1.
+  - A throwaway venv over the toolkit venv takes the toolkit's pip installs (see container.py), and
+    pip runs without an index and without build isolation.
+  - The toolkit venv carries a sitecustomize shim for Python 3.10+ (see scripts/setup-test-env.sh).
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+from container import BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+
+
+def request(port, spec, timeout=10):
+    data = spec.get("body")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, spec["path"]), data=data,
+                                 method=spec.get("method", "GET"))
+    if spec.get("contentType"):
+        req.add_header("Content-Type", spec["contentType"])
+    if spec.get("accept"):
+        req.add_header("Accept", spec["accept"])
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return {"status": resp.status, "contentType": resp.headers.get("Content-Type"),
+                    "body": resp.read().decode("utf-8", "replace")}
+    except urllib.error.HTTPError as e:
+        return {"status": e.code, "contentType": e.headers.get("Content-Type"),
+                "body": e.read().decode("utf-8", "replace")}
+
+
+def main():
+    spec_path, result_path = sys.argv[1], sys.argv[2]
+    with open(spec_path) as f:
+        spec = json.load(f)
+    work_dir = os.path.abspath(spec["workDir"])
+    base_dir = os.path.join(work_dir, "opt", "ml")
+    for sub in ("code", "model", "output"):
+        os.makedirs(os.path.join(base_dir, sub), exist_ok=True)
+    venv_dir, python = make_run_venv(work_dir, spec["toolkitVenv"], {
+        "serve": "sagemaker_containers.cli.serve:main",
+        "gunicorn": "gunicorn.app.wsgiapp:run",
+    })
+    if spec.get("modelDir"):
+        import shutil
+        shutil.copytree(spec["modelDir"], os.path.join(base_dir, "model"), dirs_exist_ok=True)
+
+    env = {
+        "PATH": os.path.join(venv_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
+        "HOME": os.path.join(work_dir, "home"),
+        "LANG": "C.UTF-8",
+    }
+    os.makedirs(env["HOME"], exist_ok=True)
+    build_env = dict(env, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    notes, runs = [], []
+    result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs, "responses": []}
+    image_env = {}
+    try:
+        with open(os.path.join(spec["imageContext"], spec.get("dockerfile") or "Dockerfile")) as f:
+            dockerfile = f.read()
+        result["dockerfile"] = dockerfile
+        workdir = apply_dockerfile(spec["imageContext"], dockerfile, base_dir, image_env, build_env, python,
+                                   notes, runs)
+    except BuildError as e:
+        result["buildError"] = str(e)
+        write_json(result_path, result)
+        return
+    result["imageEnvironment"] = dict(image_env)
+
+    port = int(spec["port"])
+    run_env = dict(env)
+    run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
+    run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})
+    run_env.update({
+        "SAGEMAKER_BASE_DIR": base_dir,
+        "SAGEMAKER_BIND_TO_PORT": str(port),
+        "SAGEMAKER_USE_NGINX": "false",
+        "SAGEMAKER_MODEL_SERVER_WORKERS": "1",
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PYTHONWARNINGS": "ignore",
+    })
+    if "PATH" in image_env:
+        run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
+    result["environment"] = run_env
+    cwd = rebase(workdir, base_dir) if workdir.startswith("/opt/ml") else work_dir
+    log_path = os.path.join(work_dir, "serve.log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([os.path.join(venv_dir, "bin", "serve")], cwd=cwd, env=run_env, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.time() + (spec.get("startSeconds") or 60)
+        ping = None
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                break
+            try:
+                ping = request(port, {"path": "/ping"}, timeout=2)
+                if ping["status"] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.25)
+        result["ready"] = bool(ping and ping["status"] == 200)
+        result["exitedEarly"] = proc.poll()
+        if result["ready"]:
+            for req in spec.get("requests") or []:
+                result["responses"].append(request(port, req))
+    finally:
+        if proc.poll() is None:
+            # serve forwards SIGTERM to gunicorn; the session group catches any stragglers.
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        result["exitCode"] = proc.returncode
+        with open(log_path) as f:
+            result["log"] = f.read()[-20000:]
+        result["codeFiles"] = listing(os.path.join(base_dir, "code"))
+        write_json(result_path, result)
+
+
+if __name__ == "__main__":
+    main()

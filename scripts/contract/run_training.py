@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Runs the real SageMaker training toolkit on what a synthesized app describes.
+
+Usage: run_training.py SPEC_JSON RESULT_JSON
+
+SPEC_JSON (written by test/contract/harness.ts from a synthesized cdk.out) holds:
+  workDir          an empty scratch directory this run owns
+  toolkitVenv      the venv that has sagemaker-training installed (.test-env/venv)
+  imageContext     the staged Docker build context (cdk.out/asset.<hash>/)
+  dockerfile       file name of the Dockerfile inside imageContext (default "Dockerfile")
+  environment      the job's Environment (CreateTrainingJob), applied over the image's ENV
+  hyperparameters  the job's HyperParameters (string to string, as SageMaker passes them)
+  channels         [{ name, dataDir, config }]: config is the channel's entry in inputdataconfig.json
+  instanceType     the job's instance type (resourceconfig.json current_instance_type)
+  jobName          TRAINING_JOB_NAME as SageMaker sets it in the container
+  region           AWS_REGION as SageMaker sets it in the container
+  timeoutSeconds   kill the toolkit after this long (default 90)
+
+What it does, as close to a SageMaker training container as a process on this host can be:
+  1. Lays out SAGEMAKER_BASE_DIR (<workDir>/opt/ml) exactly as SageMaker does under /opt/ml:
+     input/config/{hyperparameters,inputdataconfig,resourceconfig}.json, input/data/<channel>/,
+     model/, output/data/. The toolkit reads SAGEMAKER_BASE_DIR at import time instead of /opt/ml.
+  2. Builds the image's file system part that matters from the staged Dockerfile: COPY/ADD of
+     build-context files to paths under /opt/ml are copied to the same paths under the base dir;
+     ENV and WORKDIR are applied; RUN lines are recorded, and those that pip-install from the
+     code directory are executed against the run's Python (see 4), the rest are reported as not run.
+  3. Environment: image ENV, then the job's Environment over it (SageMaker's rule), then what
+     SageMaker itself sets in a training container (TRAINING_JOB_NAME, AWS_REGION ...).
+     DEVIATION: every value that starts with /opt/ml is rebased onto SAGEMAKER_BASE_DIR, because
+     this process cannot write /opt/ml.
+  4. DEVIATION: the toolkit pip-installs user code (setup.py packages, requirements.txt) into the
+     interpreter that runs it. To keep the shared test venv clean, each run gets its own thin venv
+     (no pip of its own) whose site-packages points at the toolkit venv through a .pth file, and a
+     `train` console script written exactly as pip writes it. Installs land in the thin venv.
+     pip runs with PIP_NO_INDEX=1 and build isolation off, so the runs are hermetic; fixtures
+     depend only on local paths.
+  5. Runs `train` (sagemaker_training.cli.train:main), with hosts ["localhost"] (DEVIATION: the
+     real container is algo-1; the toolkit resolves every host by DNS and would wait 15 minutes).
+  6. Writes RESULT_JSON: exit code, output, the files under model/ and output/, the success or
+     failure file, and what was not emulated.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from container import OPT_ML, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+
+# --- layout -------------------------------------------------------------------------------------
+
+def lay_out(base_dir, spec):
+    for sub in ("code", "model", "input/config", "input/data", "output/data"):
+        os.makedirs(os.path.join(base_dir, sub), exist_ok=True)
+
+    hyperparameters = spec.get("hyperparameters") or {}
+    for key, value in hyperparameters.items():
+        if not isinstance(value, str):
+            raise SystemExit("hyperparameter %s is not a string: SageMaker passes strings only" % key)
+    write_json(os.path.join(base_dir, "input/config/hyperparameters.json"), hyperparameters)
+
+    input_config = {}
+    for channel in spec.get("channels") or []:
+        name = channel["name"]
+        input_config[name] = channel.get("config") or {
+            "TrainingInputMode": "File", "S3DistributionType": "FullyReplicated", "RecordWrapperType": "None"}
+        target = os.path.join(base_dir, "input/data", name)
+        if channel.get("dataDir"):
+            shutil.copytree(channel["dataDir"], target)
+        else:
+            os.makedirs(target)
+    write_json(os.path.join(base_dir, "input/config/inputdataconfig.json"), input_config)
+
+    instance_type = spec.get("instanceType") or "local"
+    write_json(os.path.join(base_dir, "input/config/resourceconfig.json"), {
+        "current_host": "localhost",
+        "current_instance_type": instance_type,
+        "current_group_name": "homogeneousCluster",
+        "hosts": ["localhost"],
+        "instance_groups": [{
+            "instance_group_name": "homogeneousCluster",
+            "instance_type": instance_type,
+            "hosts": ["localhost"],
+        }],
+        "network_interface_name": "eth0",
+    })
+
+
+
+
+def main():
+    spec_path, result_path = sys.argv[1], sys.argv[2]
+    with open(spec_path) as f:
+        spec = json.load(f)
+    work_dir = os.path.abspath(spec["workDir"])
+    base_dir = os.path.join(work_dir, "opt", "ml")
+    os.makedirs(work_dir, exist_ok=True)
+    venv_dir, python = make_run_venv(work_dir, spec["toolkitVenv"], {"train": "sagemaker_training.cli.train:main"})
+    train = os.path.join(venv_dir, "bin", "train")
+    lay_out(base_dir, spec)
+
+    # What the image starts with: a plain Linux environment with the Python that has the toolkit.
+    env = {
+        "PATH": os.path.join(venv_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
+        "HOME": os.path.join(work_dir, "home"),
+        "LANG": "C.UTF-8",
+    }
+    os.makedirs(env["HOME"], exist_ok=True)
+    build_env = dict(env, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+
+    notes, runs = [], []
+    result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs}
+    image_env = {}
+    workdir = "/"
+    try:
+        dockerfile_name = spec.get("dockerfile") or "Dockerfile"
+        with open(os.path.join(spec["imageContext"], dockerfile_name)) as f:
+            dockerfile = f.read()
+        result["dockerfile"] = dockerfile
+        workdir = apply_dockerfile(spec["imageContext"], dockerfile, base_dir, image_env, build_env, python,
+                                   notes, runs)
+    except BuildError as e:
+        result.update(exitCode=None, buildError=str(e))
+        write_json(result_path, result)
+        return
+    result["imageEnvironment"] = dict(image_env)
+
+    run_env = dict(env)
+    run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
+    # SageMaker starts the container with the job's Environment over the image's ENV.
+    run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})
+    run_env.update({
+        "SAGEMAKER_BASE_DIR": base_dir,
+        "TRAINING_JOB_NAME": spec.get("jobName") or "contract-job",
+        "TRAINING_JOB_ARN": "arn:aws:sagemaker:%s:123456789012:training-job/%s" % (
+            spec.get("region") or "us-east-1", (spec.get("jobName") or "contract-job").lower()),
+        "AWS_REGION": spec.get("region") or "us-east-1",
+        # hermetic pip: see DEVIATION 4 in the module docstring
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    })
+    if "PATH" in image_env:
+        run_env["PATH"] = rebase(image_env["PATH"], base_dir)
+    cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else work_dir
+    result["environment"] = run_env
+    result["cwd"] = cwd
+    try:
+        proc = subprocess.run([train], cwd=cwd, env=run_env, capture_output=True, text=True,
+                              timeout=spec.get("timeoutSeconds") or 90)
+        result.update(exitCode=proc.returncode, stdout=proc.stdout[-20000:], stderr=proc.stderr[-20000:])
+    except subprocess.TimeoutExpired as e:
+        result.update(exitCode=None, timedOut=True,
+                      stdout=(e.stdout or b"").decode("utf-8", "replace")[-20000:] if isinstance(e.stdout, bytes) else (e.stdout or ""),
+                      stderr=(e.stderr or b"").decode("utf-8", "replace")[-20000:] if isinstance(e.stderr, bytes) else (e.stderr or ""))
+    result["modelFiles"] = listing(os.path.join(base_dir, "model"))
+    result["outputFiles"] = listing(os.path.join(base_dir, "output"))
+    result["codeFiles"] = listing(os.path.join(base_dir, "code"))
+    for marker in ("success", "failure"):
+        path = os.path.join(base_dir, "output", marker)
+        result[marker] = open(path).read() if os.path.exists(path) else None
+    write_json(result_path, result)
+
+
+if __name__ == "__main__":
+    main()
