@@ -1,2 +1,4 @@
 // Re-exports only.
-export {};
+export * from './distribution';
+export * from './training-input';
+export * from './training-job';

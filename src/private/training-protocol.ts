@@ -1,0 +1,76 @@
+/**
+ * The contract between the training constructs and their handlers: resource types, property names and
+ * attribute names. Both sides import this module, so a key renamed here is renamed everywhere.
+ */
+
+/** CloudFormation resource type of a training job. */
+export const TRAINING_JOB_RESOURCE_TYPE = 'Custom::SageMakerTrainingJob';
+
+/** CloudFormation resource type of a local directory unpacked into an S3 prefix for an input channel. */
+export const TRAINING_INPUT_ASSET_RESOURCE_TYPE = 'Custom::SageMakerTrainingInputAsset';
+
+/** Properties of `Custom::SageMakerTrainingJob`. */
+export const TrainingJobProperty = {
+  /** The job name (prefix + hash of the request); also the physical resource id. */
+  TRAINING_JOB_NAME: 'TrainingJobName',
+  /**
+   * The `CreateTrainingJob` request without its name, as a JSON string. CloudFormation turns every scalar
+   * of a custom resource property into a string; a JSON document keeps numbers and booleans typed.
+   */
+  REQUEST: 'Request',
+  /**
+   * The WaitConditionHandle URL to signal when an adopted job has already finished (no state-change event
+   * will come for it). Absent when the deployment does not wait.
+   */
+  COMPLETION_HANDLE_URL: 'CompletionHandleUrl',
+} as const;
+
+/** Attributes (`Fn::GetAtt`) of `Custom::SageMakerTrainingJob`. */
+export const TrainingJobAttribute = {
+  TRAINING_JOB_NAME: 'TrainingJobName',
+  TRAINING_JOB_ARN: 'TrainingJobArn',
+  MODEL_ARTIFACTS_S3_URI: 'ModelArtifactsS3Uri',
+} as const;
+
+/** Properties of `Custom::SageMakerTrainingInputAsset`. */
+export const TrainingInputAssetProperty = {
+  /** Bucket of the zipped directory asset. */
+  SOURCE_BUCKET: 'SourceBucket',
+  /** Key of the zipped directory asset. */
+  SOURCE_KEY: 'SourceKey',
+  /** Bucket to unpack into. */
+  DESTINATION_BUCKET: 'DestinationBucket',
+  /** Prefix to unpack under, ending with `/`; the files go to `<prefix>data/`, the marker to `<prefix>.complete`. */
+  DESTINATION_PREFIX: 'DestinationPrefix',
+} as const;
+
+/** Attributes of `Custom::SageMakerTrainingInputAsset`. */
+export const TrainingInputAssetAttribute = {
+  /** `s3://bucket/<prefix>data/`, the channel's S3 prefix. */
+  S3_URI: 'S3Uri',
+  /** How many files the prefix holds. */
+  FILE_COUNT: 'FileCount',
+} as const;
+
+/** Sub-prefix under the destination prefix that holds the unpacked files. */
+export const INPUT_ASSET_DATA_DIR = 'data/';
+
+/** Marker object written after the last file, so a retried or repeated unpack is skipped. */
+export const INPUT_ASSET_MARKER = '.complete';
+
+/**
+ * What the EventBridge rule hands to the signal function (its target input): the handle URL and the
+ * event's `detail`, which is the job's description (name, status, failure reason, artifacts).
+ */
+export const SignalInputKey = {
+  HANDLE_URL: 'HandleUrl',
+  DETAIL: 'Detail',
+} as const;
+
+/** SageMaker statuses after which a training job never changes again. */
+export const FINAL_TRAINING_JOB_STATUSES = ['Completed', 'Failed', 'Stopped'];
+
+/** Where SageMaker writes a training job's model archive, relative to the job's output path. */
+export function modelArtifactsKeySuffix(jobName: string): string {
+  return `${jobName}/output/model.tar.gz`;
+}

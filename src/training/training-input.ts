@@ -1,0 +1,410 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CustomResource, Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct, IDependable } from 'constructs';
+import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from '../private/training-s3';
+import {
+  INPUT_ASSET_DATA_DIR, TRAINING_INPUT_ASSET_RESOURCE_TYPE, TrainingInputAssetProperty,
+} from '../private/training-protocol';
+import { TrainingInputAssetFunction } from './training-input-asset-function';
+
+/**
+ * How a channel's data reaches the training container.
+ */
+export enum TrainingInputMode {
+  /** Downloaded to `/opt/ml/input/data/<channel>` before the program starts. */
+  FILE = 'File',
+  /** Mounted from S3 and streamed on read (S3 prefixes only). */
+  FAST_FILE = 'FastFile',
+  /** Streamed through a named pipe `/opt/ml/input/data/<channel>_<epoch>`. */
+  PIPE = 'Pipe',
+}
+
+/**
+ * How a channel's objects are spread over the instances of a job.
+ */
+export enum S3DataDistribution {
+  /** Every instance gets every object. */
+  FULLY_REPLICATED = 'FullyReplicated',
+  /** Each instance gets about 1/n of the objects, split by key. */
+  SHARDED_BY_S3_KEY = 'ShardedByS3Key',
+}
+
+/**
+ * What the channel's S3 URI points at.
+ */
+export enum S3DataType {
+  /** Every object under the key prefix. */
+  S3_PREFIX = 'S3Prefix',
+  /** A manifest object that lists the objects to use. */
+  MANIFEST_FILE = 'ManifestFile',
+  /** An augmented manifest (JSON lines with attributes), for Pipe mode. */
+  AUGMENTED_MANIFEST_FILE = 'AugmentedManifestFile',
+}
+
+/**
+ * Compression of the channel's objects.
+ */
+export enum InputCompression {
+  /** Not compressed. */
+  NONE = 'None',
+  /** Gzip; SageMaker decompresses it, in Pipe mode only. */
+  GZIP = 'Gzip',
+}
+
+/**
+ * Record wrapping of the channel's objects.
+ */
+export enum RecordWrapper {
+  /** Objects are passed as they are. */
+  NONE = 'None',
+  /** Each object is wrapped as a RecordIO record (for algorithms that read RecordIO in Pipe mode). */
+  RECORDIO = 'RecordIO',
+}
+
+/**
+ * Options of every input channel.
+ */
+export interface TrainingInputOptions {
+  /**
+   * How the data reaches the container.
+   *
+   * @default TrainingInputMode.FILE
+   */
+  readonly inputMode?: TrainingInputMode;
+
+  /**
+   * MIME type of the data, passed to the algorithm (for example `text/csv`).
+   *
+   * @default - none
+   */
+  readonly contentType?: string;
+
+  /**
+   * Compression of the objects.
+   *
+   * @default InputCompression.NONE
+   */
+  readonly compression?: InputCompression;
+
+  /**
+   * Shuffles the objects before each epoch with this seed (File mode shuffles the object list; Pipe mode
+   * the records too).
+   *
+   * @default - no shuffling
+   */
+  readonly shuffleSeed?: number;
+
+  /**
+   * How objects are spread over the instances.
+   *
+   * @default S3DataDistribution.FULLY_REPLICATED
+   */
+  readonly distribution?: S3DataDistribution;
+
+  /**
+   * Record wrapping.
+   *
+   * @default RecordWrapper.NONE
+   */
+  readonly recordWrapper?: RecordWrapper;
+}
+
+/**
+ * Options for `TrainingInput.fromBucket`.
+ */
+export interface TrainingInputFromBucketOptions extends TrainingInputOptions {
+  /**
+   * What the key points at.
+   *
+   * @default S3DataType.S3_PREFIX
+   */
+  readonly dataType?: S3DataType;
+}
+
+/**
+ * Options for `TrainingInput.fromS3Uri`.
+ */
+export interface TrainingInputFromS3UriOptions extends TrainingInputFromBucketOptions {
+  /**
+   * The bucket the URI points into; the job's role is granted read on the prefix through it (and its KMS
+   * key, if any).
+   *
+   * @default - a read grant is derived from the URI; a token URI gets no grant (the role must already read it)
+   */
+  readonly bucket?: s3.IBucket;
+}
+
+/**
+ * Options for `TrainingInput.fromAsset`.
+ */
+export interface TrainingInputFromAssetOptions extends TrainingInputOptions {
+  /**
+   * Glob patterns (relative to the directory) left out of the upload.
+   *
+   * @default - every file
+   */
+  readonly exclude?: string[];
+
+  /**
+   * The bucket the directory is unpacked into.
+   *
+   * @default - the job's output bucket
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
+   * Key prefix the directory is unpacked under, followed by the asset hash (so the content of a prefix never
+   * changes, and an unchanged directory is unpacked once).
+   *
+   * @default - `<outputPrefix>/inputs/` in the job's output bucket
+   */
+  readonly prefix?: string;
+}
+
+/**
+ * What the job passes to `TrainingInput.bind`.
+ */
+export interface TrainingInputBindOptions {
+  /** The job's execution role: it is granted read on the channel's data. */
+  readonly grantee: iam.IGrantable;
+  /** Where local directories are unpacked unless the input names its own bucket. */
+  readonly stagingBucket: s3.IBucket;
+  /** Key prefix (ending with `/`) for local directories in the staging bucket. */
+  readonly stagingPrefix: string;
+}
+
+/**
+ * A bound input channel.
+ */
+export interface TrainingInputConfig {
+  /** `s3://bucket/prefix` of the data (or of the manifest). */
+  readonly s3Uri: string;
+  /** What the URI points at. */
+  readonly dataType: S3DataType;
+  /**
+   * What must exist before the job starts (the unpacked directory of a local input).
+   *
+   * @default - nothing
+   */
+  readonly dependable?: IDependable;
+}
+
+/** SageMaker's channel name rule. */
+const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
+const MAX_CHANNEL_NAME_LENGTH = 64;
+
+/**
+ * The largest local directory `fromAsset` accepts: the unpacking function holds the archive in memory.
+ */
+const MAX_INPUT_ASSET_BYTES = Size.gibibytes(1);
+
+/**
+ * An input channel of a training job: data in S3, or a local directory uploaded at deploy time.
+ * The container finds channel `name` under `/opt/ml/input/data/<name>` (File mode) and in `SM_CHANNEL_<NAME>`.
+ */
+export abstract class TrainingInput {
+  /**
+   * The objects under a key prefix (or a manifest) of a bucket; the job's role gets read on that prefix.
+   *
+   * @param channelName the channel name (`[A-Za-z0-9.\-_]+`, at most 64 characters)
+   * @param bucket the bucket
+   * @param prefix the key prefix, for example `train/` (empty for the whole bucket)
+   */
+  public static fromBucket(channelName: string, bucket: s3.IBucket, prefix: string, options: TrainingInputFromBucketOptions = {}): TrainingInput {
+    return new BucketInput(channelName, bucket, prefix, options);
+  }
+
+  /**
+   * The objects under an S3 URI (`s3://bucket/prefix`), which may be a token.
+   *
+   * @param channelName the channel name
+   * @param s3Uri `s3://bucket/prefix`
+   */
+  public static fromS3Uri(channelName: string, s3Uri: string, options: TrainingInputFromS3UriOptions = {}): TrainingInput {
+    return new UriInput(channelName, s3Uri, options);
+  }
+
+  /**
+   * A local directory, uploaded at deploy time and unpacked into an S3 prefix keyed by its content hash,
+   * so the job sees its files (not a zip). At most 1 GiB; use `fromBucket` for larger data. A directory
+   * inside the image's directory is left out of the image automatically.
+   *
+   * @param channelName the channel name
+   * @param directory path of the directory
+   */
+  public static fromAsset(channelName: string, directory: string, options: TrainingInputFromAssetOptions = {}): TrainingInput {
+    return new AssetInput(channelName, directory, options);
+  }
+
+  /** The channel name. */
+  public readonly channelName: string;
+
+  /** The channel options. */
+  public readonly options: TrainingInputOptions;
+
+  /**
+   * Absolute path of the local directory, for a local input.
+   *
+   * @default - not a local input
+   */
+  public readonly localDirectory?: string;
+
+  protected constructor(channelName: string, options: TrainingInputOptions, localDirectory?: string) {
+    const problems: string[] = [];
+    if (!Token.isUnresolved(channelName)) {
+      if (!CHANNEL_NAME.test(channelName)) {
+        problems.push(`channelName '${channelName}' is not allowed; use letters, digits, '.', '-' and '_' only`);
+      }
+      if (channelName.length > MAX_CHANNEL_NAME_LENGTH) {
+        problems.push(`channelName '${channelName}' has ${channelName.length} characters; at most ${MAX_CHANNEL_NAME_LENGTH} are allowed`);
+      }
+    }
+    const seed = options.shuffleSeed;
+    if (seed !== undefined && !Token.isUnresolved(seed) && (!Number.isSafeInteger(seed) || seed < 0)) {
+      problems.push(`shuffleSeed ${seed} of channel '${channelName}' is not allowed; use a whole number of 0 or more`);
+    }
+    if (options.compression === InputCompression.GZIP && (options.inputMode ?? TrainingInputMode.FILE) !== TrainingInputMode.PIPE) {
+      problems.push(`compression Gzip of channel '${channelName}' needs inputMode Pipe, not ${options.inputMode ?? TrainingInputMode.FILE}; `
+        + 'SageMaker decompresses only in Pipe mode');
+    }
+    if (problems.length > 0) {
+      throw new Error(`TrainingInput '${channelName}': ${problems.join('; ')}`);
+    }
+    this.channelName = channelName;
+    this.options = options;
+    this.localDirectory = localDirectory;
+  }
+
+  /**
+   * Binds the channel to a job: grants the role read on the data and returns where it is.
+   *
+   * @param scope the job
+   */
+  public abstract bind(scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig;
+}
+
+class BucketInput extends TrainingInput {
+  constructor(channelName: string, private readonly bucket: s3.IBucket, private readonly prefix: string,
+    private readonly bucketOptions: TrainingInputFromBucketOptions) {
+    super(channelName, bucketOptions);
+    if (!Token.isUnresolved(prefix) && prefix.startsWith('/')) {
+      throw new Error(`TrainingInput '${channelName}': prefix '${prefix}' must not start with '/'`);
+    }
+    checkFastFile(channelName, bucketOptions);
+  }
+
+  public bind(_scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
+    this.bucket.grantRead(options.grantee, `${this.prefix}*`);
+    return { s3Uri: this.bucket.s3UrlForObject(this.prefix), dataType: this.bucketOptions.dataType ?? S3DataType.S3_PREFIX };
+  }
+}
+
+class UriInput extends TrainingInput {
+  constructor(channelName: string, private readonly s3Uri: string, private readonly uriOptions: TrainingInputFromS3UriOptions) {
+    super(channelName, uriOptions);
+    if (isInvalidS3Uri(s3Uri)) {
+      throw new Error(`TrainingInput '${channelName}': s3Uri '${s3Uri}' is not an S3 URI; use s3://<bucket>/<prefix>`);
+    }
+    checkFastFile(channelName, uriOptions);
+  }
+
+  public bind(_scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
+    const location = parseS3Uri(this.s3Uri);
+    if (this.uriOptions.bucket) {
+      this.uriOptions.bucket.grantRead(options.grantee, location ? `${location.prefix}*` : '*');
+    } else if (location) {
+      grantS3Prefix(options.grantee, location, ['s3:GetObject']);
+    }
+    return { s3Uri: this.s3Uri, dataType: this.uriOptions.dataType ?? S3DataType.S3_PREFIX };
+  }
+}
+
+function checkFastFile(channelName: string, options: TrainingInputFromBucketOptions): void {
+  if (options.inputMode === TrainingInputMode.FAST_FILE && (options.dataType ?? S3DataType.S3_PREFIX) !== S3DataType.S3_PREFIX) {
+    throw new Error(`TrainingInput '${channelName}': inputMode FastFile needs dataType S3Prefix, not ${options.dataType}`);
+  }
+}
+
+class AssetInput extends TrainingInput {
+  constructor(channelName: string, directory: string, private readonly assetOptions: TrainingInputFromAssetOptions) {
+    super(channelName, assetOptions, path.resolve(directory));
+    const dir = this.localDirectory!;
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      throw new Error(`TrainingInput '${channelName}': directory '${directory}' does not exist or is not a directory; `
+        + 'fromAsset takes a local directory (use fromBucket or fromS3Uri for data in S3)');
+    }
+    const bytes = directorySize(dir);
+    if (bytes > MAX_INPUT_ASSET_BYTES.toBytes()) {
+      throw new Error(`TrainingInput '${channelName}': directory '${directory}' holds ${Math.round(bytes / 2 ** 20)} MiB; `
+        + `fromAsset accepts at most ${MAX_INPUT_ASSET_BYTES.toMebibytes()} MiB, upload larger data to S3 and use fromBucket`);
+    }
+    if (assetOptions.prefix !== undefined && !Token.isUnresolved(assetOptions.prefix) && assetOptions.prefix.startsWith('/')) {
+      throw new Error(`TrainingInput '${channelName}': prefix '${assetOptions.prefix}' must not start with '/'`);
+    }
+  }
+
+  public bind(scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
+    const id = `Input${this.channelName.replace(/[^A-Za-z0-9]/g, '')}`;
+    const asset = new s3assets.Asset(scope, `${id}Asset`, {
+      path: this.localDirectory!,
+      exclude: this.assetOptions.exclude,
+    });
+    const bucket = this.assetOptions.bucket ?? options.stagingBucket;
+    const basePrefix = this.assetOptions.prefix !== undefined ? withSlash(this.assetOptions.prefix) : options.stagingPrefix;
+    const prefix = `${basePrefix}${asset.assetHash}/`;
+
+    const fn = inputAssetFunction(scope);
+    asset.grantRead(fn);
+    bucket.grantReadWrite(fn, `${prefix}*`);
+
+    const resource = new CustomResource(scope, id, {
+      resourceType: TRAINING_INPUT_ASSET_RESOURCE_TYPE,
+      serviceToken: fn.functionArn,
+      properties: {
+        [TrainingInputAssetProperty.SOURCE_BUCKET]: asset.s3BucketName,
+        [TrainingInputAssetProperty.SOURCE_KEY]: asset.s3ObjectKey,
+        [TrainingInputAssetProperty.DESTINATION_BUCKET]: bucket.bucketName,
+        [TrainingInputAssetProperty.DESTINATION_PREFIX]: prefix,
+      },
+    });
+    // The function's policy must be in place before it runs.
+    resource.node.addDependency(fn);
+
+    const dataPrefix = `${prefix}${INPUT_ASSET_DATA_DIR}`;
+    bucket.grantRead(options.grantee, `${dataPrefix}*`);
+    return { s3Uri: bucket.s3UrlForObject(dataPrefix), dataType: S3DataType.S3_PREFIX, dependable: resource };
+  }
+}
+
+function withSlash(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
+
+/** The stack's one unpacking function, created on first use. */
+function inputAssetFunction(scope: Construct): TrainingInputAssetFunction {
+  const stack = Stack.of(scope);
+  const id = 'SageMakerTrainingInputAssetHandler';
+  const existing = stack.node.tryFindChild(id) as TrainingInputAssetFunction | undefined;
+  return existing ?? new TrainingInputAssetFunction(stack, id, {
+    description: 'Unpacks local training-data directories into S3 prefixes (cdk-sagemaker-containers)',
+    memorySize: 3008,
+    timeout: Duration.minutes(15),
+  });
+}
+
+function directorySize(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      total += directorySize(full);
+    } else if (entry.isFile()) {
+      total += fs.statSync(full).size;
+    }
+  }
+  return total;
+}
