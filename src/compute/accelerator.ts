@@ -10,6 +10,8 @@ export enum AcceleratorKind {
   AWS_INFERENTIA = 'AWS_INFERENTIA',
   /** AWS Trainium (trn1, trn2): Neuron SDK. */
   AWS_TRAINIUM = 'AWS_TRAINIUM',
+  /** Habana Gaudi (dl1): SynapseAI, neither CUDA nor Neuron. */
+  HABANA_GAUDI = 'HABANA_GAUDI',
 }
 
 /**

@@ -1,1 +1,2 @@
 export * from './accelerator';
+export * from './instance-type';

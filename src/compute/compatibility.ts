@@ -1,0 +1,145 @@
+// Internal: the checks that training jobs and endpoints run on their instance type. Not re-exported from
+// src/compute/index.ts.
+import { Annotations, Token } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { AcceleratorKind, CpuArchitecture, ImageAccelerator, Workload } from './accelerator';
+import { InstanceType } from './instance-type';
+
+/** Options of `checkInstanceType`. */
+export interface InstanceCheckOptions {
+  /** The instance type to check. */
+  readonly instanceType: InstanceType;
+  /** What the instance runs. */
+  readonly workload: Workload;
+  /** The accelerators the image runs on; no accelerator check without it. */
+  readonly imageAccelerator?: ImageAccelerator;
+  /** The image's CPU architecture; no architecture check without it. */
+  readonly imageArchitecture?: CpuArchitecture;
+  /** The prop name used in messages. Default `instanceType`. */
+  readonly propName?: string;
+}
+
+/** Warning ids (for `Annotations.fromStack(...).hasWarning` and for acknowledging). */
+export const WARNING_IDS = {
+  cpuImageOnAccelerator: '@cdk-sagemaker-containers/compute:cpuImageOnAcceleratedInstance',
+  uncatalogued: '@cdk-sagemaker-containers/compute:uncataloguedInstanceType',
+};
+
+const WORKLOAD_WORDS: { [w: string]: string } = {
+  [Workload.TRAINING]: 'training jobs',
+  [Workload.HOSTING]: 'endpoints (hosting)',
+  [Workload.PROCESSING]: 'processing jobs',
+  [Workload.TRANSFORM]: 'batch transform jobs',
+};
+
+const KIND_WORDS: { [k: string]: string } = {
+  [AcceleratorKind.NONE]: 'CPU',
+  [AcceleratorKind.NVIDIA_GPU]: 'NVIDIA GPU',
+  [AcceleratorKind.AWS_INFERENTIA]: 'AWS Inferentia',
+  [AcceleratorKind.AWS_TRAINIUM]: 'AWS Trainium',
+  [AcceleratorKind.HABANA_GAUDI]: 'Habana Gaudi',
+};
+
+const NEURON_KINDS = [AcceleratorKind.AWS_INFERENTIA, AcceleratorKind.AWS_TRAINIUM];
+
+/** How many alternatives an error lists. */
+const SUGGESTIONS = 5;
+
+/**
+ * Catalogued types valid for the workload that pass `accept`, nearest to `near` first (same family, then
+ * closest vCPU count, then name), as a comma-separated list of names.
+ */
+function suggest(workload: Workload, near: InstanceType, accept: (t: InstanceType) => boolean): string {
+  const family = near.family;
+  const vcpus = near.vcpus ?? 4;
+  const distance = (t: InstanceType) => Math.abs(Math.log2(t.vcpus ?? 1) - Math.log2(vcpus));
+  const candidates = InstanceType.catalog()
+    .filter((t) => t.name !== near.name && t.supports(workload) && !t.burstable && accept(t))
+    .sort((a, b) =>
+      Number(b.family === family) - Number(a.family === family)
+      || distance(a) - distance(b)
+      || a.name.localeCompare(b.name, 'en', { numeric: true }));
+  return candidates.slice(0, SUGGESTIONS).map((t) => t.name).join(', ');
+}
+
+/** A few valid alternatives of the same accelerator kind (or of the same accelerator group, or any). */
+function sameKindAlternatives(workload: Workload, instanceType: InstanceType): string {
+  const kind = instanceType.acceleratorKind;
+  const same = suggest(workload, instanceType, (t) => t.acceleratorKind === kind);
+  if (same) return `${same} (${KIND_WORDS[kind]})`;
+  if (NEURON_KINDS.includes(kind)) {
+    const neuron = suggest(workload, instanceType, (t) => NEURON_KINDS.includes(t.acceleratorKind));
+    if (neuron) return `${neuron} (AWS Neuron)`;
+  }
+  return suggest(workload, instanceType, () => true);
+}
+
+/**
+ * Checks that an instance type can run the workload and the image:
+ * - not valid for the workload: error listing a few valid types of the same accelerator kind;
+ * - an NVIDIA GPU image on an instance without NVIDIA GPUs, a Neuron image on an instance without Inferentia or
+ *   Trainium, an image whose CPU architecture differs from the instance's: error;
+ * - a CPU-only image on an accelerated instance: warning;
+ * - a name not in the catalog: warning, and only the accelerator / architecture checks (on the traits its
+ *   family name implies) apply. A token is not checked.
+ * All errors found are reported together.
+ */
+export function checkInstanceType(scope: Construct, options: InstanceCheckOptions): void {
+  const { instanceType, workload, imageAccelerator, imageArchitecture } = options;
+  const prop = options.propName ?? 'instanceType';
+  if (Token.isUnresolved(instanceType.name)) {
+    return;
+  }
+  const name = instanceType.name;
+  const kind = instanceType.acceleratorKind;
+  const problems: string[] = [];
+
+  if (!instanceType.catalogued) {
+    Annotations.of(scope).addWarningV2(WARNING_IDS.uncatalogued,
+      `${prop} ${name} is not in this library's instance catalog (generated from the SageMaker API model); `
+      + `it is used as is, without checking that it can run ${WORKLOAD_WORDS[workload]}. `
+      + `Its accelerator (${KIND_WORDS[kind]}) and architecture (${instanceType.architecture}) are inferred from the family name.`);
+  } else if (!instanceType.supports(workload)) {
+    problems.push(`${prop} ${name} cannot run ${WORKLOAD_WORDS[workload]}; use one of ${sameKindAlternatives(workload, instanceType)}`);
+  }
+
+  if (imageAccelerator === ImageAccelerator.NVIDIA_GPU && kind !== AcceleratorKind.NVIDIA_GPU) {
+    problems.push(`${prop} ${name} has no NVIDIA GPU (it is ${KIND_WORDS[kind]}) but the image needs one (accelerator NVIDIA_GPU); `
+      + `use a GPU type such as ${suggest(workload, instanceType, (t) => t.acceleratorKind === AcceleratorKind.NVIDIA_GPU)}`);
+  } else if (imageAccelerator === ImageAccelerator.NEURON && !NEURON_KINDS.includes(kind)) {
+    problems.push(`${prop} ${name} has no AWS Neuron device (it is ${KIND_WORDS[kind]}) but the image needs one (accelerator NEURON); `
+      + `use an Inferentia or Trainium type such as ${suggest(workload, instanceType, (t) => NEURON_KINDS.includes(t.acceleratorKind))}`);
+  } else if (imageAccelerator === ImageAccelerator.CPU && kind !== AcceleratorKind.NONE) {
+    const devices = instanceType.acceleratorCount !== undefined && instanceType.acceleratorModel !== undefined
+      ? `${instanceType.acceleratorCount} x ${instanceType.acceleratorModel} (${KIND_WORDS[kind]})`
+      : KIND_WORDS[kind];
+    Annotations.of(scope).addWarningV2(WARNING_IDS.cpuImageOnAccelerator,
+      `${prop} ${name} carries ${devices} but the image is CPU-only, so the accelerator stays idle; `
+      + `use a CPU type such as ${suggest(workload, instanceType, (t) => t.acceleratorKind === AcceleratorKind.NONE)}, `
+      + 'or an image built for the accelerator');
+  }
+
+  if (imageArchitecture !== undefined && imageArchitecture !== instanceType.architecture) {
+    problems.push(`${prop} ${name} is ${instanceType.architecture} but the image is built for ${imageArchitecture}; `
+      + `use an ${imageArchitecture} type such as ${suggest(workload, instanceType,
+        (t) => t.architecture === imageArchitecture && t.acceleratorKind === kind) || suggest(workload, instanceType,
+        (t) => t.architecture === imageArchitecture)}, or build the image for ${instanceType.architecture}`);
+  }
+
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+}
+
+/**
+ * Refuses a burstable instance type (T family) where autoscaling is configured: SageMaker endpoint
+ * autoscaling does not support burstable instances. A token is not checked.
+ */
+export function checkAutoscalable(instanceType: InstanceType, propName: string = 'instanceType'): void {
+  if (Token.isUnresolved(instanceType.name) || !instanceType.burstable) {
+    return;
+  }
+  throw new Error(`${propName} ${instanceType.name} is burstable and cannot autoscale (SageMaker endpoint autoscaling `
+    + `does not support burstable instances); use a non-burstable type such as ${suggest(Workload.HOSTING, instanceType,
+      (t) => t.acceleratorKind === instanceType.acceleratorKind)}`);
+}
