@@ -1,3 +1,5 @@
+// The harness is test tooling: the AWS SDK clients are dev dependencies on purpose.
+/* eslint-disable import/no-extraneous-dependencies */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -139,6 +141,10 @@ export class LocalCloud {
   private readonly ecr: ECRClient;
   private readonly python: string;
   private readonly log: (line: string) => void;
+  /** Where each function's code was staged, by function name. */
+  private readonly codeDirs = new Map<string, string>();
+  /** The assembly stack behind each stack id this cloud deployed. */
+  private readonly deployed = new Map<string, AssemblyStack>();
 
   private constructor(public readonly moto: MotoServer, private readonly signals: SignalServer, options: LocalCloudOptions) {
     const config = {
@@ -371,8 +377,6 @@ export class LocalCloud {
     };
   }
 
-  private readonly codeDirs = new Map<string, string>();
-
   private async codeDirOf(stackId: string, functionName: string): Promise<string> {
     const known = this.codeDirs.get(functionName);
     if (known) return known;
@@ -390,11 +394,8 @@ export class LocalCloud {
     return asset.sourcePath;
   }
 
-  private readonly deployed = new Map<string, AssemblyStack>();
-
   private async runCustomResource(stackId: string, logicalId: string, resourceType: string, requestType: 'Create' | 'Delete',
     resolvedProps: any, physicalResourceId?: string): Promise<CustomResourceRun> {
-    const stack = await this.stackOf(stackId);
     const props = stringifyScalars(resolvedProps);
     const requestId = crypto.randomUUID();
     const motoUrl = `${this.endpoint}/cloudformation_${this.region}/cfnresponse?stack=${encodeURIComponent(stackId)}`;
@@ -415,22 +416,37 @@ export class LocalCloud {
     const provider = await this.localFunction(stackId, props.ServiceToken);
     const userOnEvent = provider.environment.USER_ON_EVENT_FUNCTION_ARN;
     if (userOnEvent) {
-      return this.runProviderFramework(stack, stackId, event, userOnEvent, provider.environment.USER_IS_COMPLETE_FUNCTION_ARN, key);
+      return this.runProviderFramework(stackId, event, userOnEvent, provider.environment.USER_IS_COMPLETE_FUNCTION_ARN);
     }
     const inv = await invokeLocally(provider, event, this.endpoint, this.region);
     const answers = this.signals.signals(key);
     if (answers.length === 0) {
       return {
-        logicalId, resourceType, requestType, functionName: provider.functionName, providerFramework: false,
-        status: 'FAILED', reason: `the handler ${inv.error ? `threw ${inv.error}` : 'returned'} without answering the ResponseURL (CloudFormation would wait for an hour)`,
-        data: {}, durationMs: inv.durationMs, logs: inv.logs,
+        logicalId,
+        resourceType,
+        requestType,
+        functionName: provider.functionName,
+        providerFramework: false,
+        status: 'FAILED',
+        reason: `the handler ${inv.error ? `threw ${inv.error}` : 'returned'} without answering the ResponseURL (CloudFormation would wait for an hour)`,
+        data: {},
+        durationMs: inv.durationMs,
+        logs: inv.logs,
       };
     }
     const answer = JSON.parse(answers[answers.length - 1].body);
     return {
-      logicalId, resourceType, requestType, functionName: provider.functionName, providerFramework: false,
-      status: answer.Status, reason: answer.Reason, physicalResourceId: answer.PhysicalResourceId,
-      data: answer.Data ?? {}, durationMs: inv.durationMs, logs: inv.logs,
+      logicalId,
+      resourceType,
+      requestType,
+      functionName: provider.functionName,
+      providerFramework: false,
+      status: answer.Status,
+      reason: answer.Reason,
+      physicalResourceId: answer.PhysicalResourceId,
+      data: answer.Data ?? {},
+      durationMs: inv.durationMs,
+      logs: inv.logs,
     };
   }
 
@@ -440,19 +456,30 @@ export class LocalCloud {
    * Its own code calls Lambda Invoke and Step Functions, which moto cannot run, so the harness
    * plays the framework and runs the user's functions.
    */
-  private async runProviderFramework(_stack: AssemblyStack, stackId: string, event: any, onEventArn: string, isCompleteArn: string | undefined, key: string): Promise<CustomResourceRun> {
+  private async runProviderFramework(stackId: string, event: any, onEventArn: string, isCompleteArn: string | undefined): Promise<CustomResourceRun> {
     const onEvent = await this.localFunction(stackId, onEventArn);
     const started = Date.now();
     let logs = '';
-    const base = { logicalId: event.LogicalResourceId, resourceType: event.ResourceType, requestType: event.RequestType, functionName: onEvent.functionName, providerFramework: true };
+    const base = {
+      logicalId: event.LogicalResourceId,
+      resourceType: event.ResourceType,
+      requestType: event.RequestType,
+      functionName: onEvent.functionName,
+      providerFramework: true,
+    };
     const respond = async (status: 'SUCCESS' | 'FAILED', reason: string | undefined, physicalId: string, data: any): Promise<CustomResourceRun> => {
       const body = JSON.stringify({
-        Status: status, Reason: reason ?? 'OK', PhysicalResourceId: physicalId, StackId: event.StackId,
-        RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId, NoEcho: false, Data: data,
+        Status: status,
+        Reason: reason ?? 'OK',
+        PhysicalResourceId: physicalId,
+        StackId: event.StackId,
+        RequestId: event.RequestId,
+        LogicalResourceId: event.LogicalResourceId,
+        NoEcho: false,
+        Data: data,
       });
       const res = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } });
       if (!res.ok) throw new Error(`moto refused the custom resource response (${res.status}): ${await res.text()}`);
-      void key;
       return { ...base, status, reason, physicalResourceId: physicalId, data, durationMs: Date.now() - started, logs };
     };
     const { ResponseURL: _omit, ...userEvent } = event;
@@ -478,12 +505,6 @@ export class LocalCloud {
       }
     }
     return respond('SUCCESS', undefined, physicalId, data);
-  }
-
-  private async stackOf(stackId: string): Promise<AssemblyStack> {
-    const s = this.deployed.get(stackId);
-    if (!s) throw new Error(`unknown stack ${stackId}`);
-    return s;
   }
 
   /** CloudFormation fails a GetAtt on a custom resource whose answer lacks the attribute. */
@@ -557,8 +578,15 @@ export class LocalCloud {
           const data: Record<string, any> = {};
           for (const s of signals) data[s.UniqueId] = s.Data;
           return {
-            logicalId: id, handleUrl, ruleName: desc.name, event, targetInput: match.input,
-            functionName: fn.functionName, signals, data: JSON.stringify(data), durationMs: Date.now() - started,
+            logicalId: id,
+            handleUrl,
+            ruleName: desc.name,
+            event,
+            targetInput: match.input,
+            functionName: fn.functionName,
+            signals,
+            data: JSON.stringify(data),
+            durationMs: Date.now() - started,
           };
         }
       }

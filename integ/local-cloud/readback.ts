@@ -1,3 +1,5 @@
+// The harness is test tooling: the AWS SDK clients are dev dependencies on purpose.
+/* eslint-disable import/no-extraneous-dependencies */
 import { StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import {
   DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelCommand, DescribeTrainingJobCommand,

@@ -1,3 +1,5 @@
+// The zip format is bit fields.
+/* eslint-disable no-bitwise */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';

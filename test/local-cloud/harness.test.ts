@@ -7,9 +7,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import { localCloudAvailable, printDeploySummary, recordDeploy } from './local-cloud-support';
 import { LocalCloud } from '../../integ/local-cloud/local-cloud';
 import { DeployPlan, referencedIds, stringifyScalars, Substitutions } from '../../integ/local-cloud/template-plan';
-import { localCloudAvailable, printDeploySummary, recordDeploy } from './local-cloud-support';
 
 // A custom resource handler that answers CloudFormation itself, like cfn-response does.
 const DIRECT_HANDLER = `
@@ -59,7 +59,9 @@ function plainStack(outdir: string): string {
     serviceToken: direct.functionArn, resourceType: 'Custom::Echo', properties: { Value: 'hello', Count: 3 },
   });
   const onEvent = new lambda.Function(stack, 'OnEvent', {
-    runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromAsset(writeHandler(PROVIDER_HANDLER)),
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromAsset(writeHandler(PROVIDER_HANDLER)),
     timeout: Duration.seconds(30),
   });
   const provider = new cr.Provider(stack, 'Provider', { onEventHandler: onEvent });
@@ -86,7 +88,7 @@ function plainStack(outdir: string): string {
 describe('deploy plan', () => {
   test('finds references through Ref, GetAtt and Sub but not pseudo parameters', () => {
     // GIVEN
-    const value = { a: { Ref: 'Role' }, b: { 'Fn::GetAtt': ['Job', 'Arn'] }, c: { 'Fn::Sub': '${Bucket.Arn}/${AWS::Region}/${!Literal}/${Var}', d: { Ref: 'AWS::AccountId' } } };
+    const value = { a: { Ref: 'Role' }, b: { 'Fn::GetAtt': ['Job', 'Arn'] }, c: { 'Fn::Sub': '${Bucket.Arn}/${AWS::Region}/${!Literal}/${Var}', 'd': { Ref: 'AWS::AccountId' } } };
     const withVars = { 'Fn::Sub': ['${Var}-${Other}', { Var: { Ref: 'Param' } }] };
 
     // WHEN
@@ -184,7 +186,8 @@ const available = localCloudAvailable();
     const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-fail-')) });
     const stack = new Stack(app, 'LocalCloudFails');
     const fn = new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
       code: lambda.Code.fromAsset(writeHandler('exports.handler = async () => { throw new Error("quota exceeded"); };')),
     });
     const provider = new cr.Provider(stack, 'Provider', { onEventHandler: fn });
