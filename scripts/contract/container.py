@@ -58,8 +58,60 @@ def parse_env(args, env):
         env[key] = value
 
 
+def read_dockerignore(context_dir):
+    """Docker's .dockerignore rules as (negated, regex) pairs; the last matching rule wins."""
+    path = os.path.join(context_dir, ".dockerignore")
+    rules = []
+    if not os.path.exists(path):
+        return rules
+    with open(path) as f:
+        for raw in f:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            negated = line.startswith("!")
+            pattern = os.path.normpath(line[1:].strip() if negated else line).lstrip("/")
+            regex = ""
+            i = 0
+            while i < len(pattern):
+                c = pattern[i]
+                if pattern.startswith("**", i):
+                    regex += ".*"
+                    i += 2
+                    if i < len(pattern) and pattern[i] == "/":
+                        i += 1
+                    continue
+                regex += {"*": "[^/]*", "?": "[^/]"}.get(c, re.escape(c))
+                i += 1
+            # a rule that matches a directory excludes everything below it
+            rules.append((negated, re.compile("^" + regex + "(/.*)?$")))
+    return rules
+
+
+def ignored(rules, relative):
+    excluded = False
+    for negated, regex in rules:
+        if regex.match(relative):
+            excluded = not negated
+    return excluded
+
+
+def copy_tree(src, target, context_dir, rules):
+    for directory, dirs, names in os.walk(src):
+        for name in names:
+            source = os.path.join(directory, name)
+            relative = os.path.relpath(source, context_dir)
+            if ignored(rules, relative):
+                continue
+            destination = os.path.join(target, os.path.relpath(source, src))
+            os.makedirs(os.path.dirname(destination), exist_ok=True)
+            shutil.copy2(source, destination)
+
+
 def copy_sources(args, context_dir, workdir, base_dir, notes):
-    """COPY/ADD [--flags] src... dest, for build-context sources and destinations under /opt/ml."""
+    """COPY/ADD [--flags] src... dest, for build-context sources and destinations under /opt/ml.
+    The context's .dockerignore applies, as it does for the Docker build."""
+    rules = read_dockerignore(context_dir)
     if args.lstrip().startswith("["):
         tokens = json.loads(args)
     else:
@@ -79,13 +131,12 @@ def copy_sources(args, context_dir, workdir, base_dir, notes):
     for source in sources:
         src = os.path.normpath(os.path.join(context_dir, source))
         if not src.startswith(os.path.normpath(context_dir)):
-            raise SystemExit("COPY source %s escapes the build context" % source)
+            raise BuildError("COPY %s: the source escapes the build context" % source)
         if os.path.isdir(src):
-            # Docker copies a directory's contents, not the directory itself. The staged context is
-            # already what CDK sends to Docker (exclude patterns and .dockerignore applied).
+            # Docker copies a directory's contents, not the directory itself.
             os.makedirs(target, exist_ok=True)
-            shutil.copytree(src, target, dirs_exist_ok=True)
-        elif os.path.exists(src):
+            copy_tree(src, target, context_dir, rules)
+        elif os.path.exists(src) and not ignored(rules, os.path.relpath(src, context_dir)):
             if dest.endswith("/") or len(sources) > 1 or os.path.isdir(target):
                 os.makedirs(target, exist_ok=True)
                 shutil.copy2(src, os.path.join(target, os.path.basename(src)))
@@ -93,7 +144,7 @@ def copy_sources(args, context_dir, workdir, base_dir, notes):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.copy2(src, target)
         else:
-            raise SystemExit("COPY source %s does not exist in the build context %s" % (source, context_dir))
+            raise BuildError("COPY %s: no such file in the build context %s (after .dockerignore)" % (source, context_dir))
 
 
 PIP_RUN = re.compile(r"^(?:python3?\s+-m\s+)?pip3?\s+install\b")

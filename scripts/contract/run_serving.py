@@ -77,7 +77,10 @@ def main():
         "LANG": "C.UTF-8",
     }
     os.makedirs(env["HOME"], exist_ok=True)
-    build_env = dict(env, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    pip_env = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    if spec.get("findLinks"):
+        pip_env["PIP_FIND_LINKS"] = spec["findLinks"]
+    build_env = dict(env, **pip_env)
     notes, runs = [], []
     result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs, "responses": []}
     image_env = {}
@@ -102,11 +105,9 @@ def main():
         "SAGEMAKER_BIND_TO_PORT": str(port),
         "SAGEMAKER_USE_NGINX": "false",
         "SAGEMAKER_MODEL_SERVER_WORKERS": "1",
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PYTHONWARNINGS": "ignore",
     })
+    run_env.update(pip_env)
     if "PATH" in image_env:
         run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
     result["environment"] = run_env

@@ -15,6 +15,7 @@ SPEC_JSON (written by test/contract/harness.ts from a synthesized cdk.out) holds
   jobName          TRAINING_JOB_NAME as SageMaker sets it in the container
   region           AWS_REGION as SageMaker sets it in the container
   timeoutSeconds   kill the toolkit after this long (default 90)
+  findLinks        a directory of wheels that stands in for the package index (optional)
 
 What it does, as close to a SageMaker training container as a process on this host can be:
   1. Lays out SAGEMAKER_BASE_DIR (<workDir>/opt/ml) exactly as SageMaker does under /opt/ml:
@@ -32,8 +33,8 @@ What it does, as close to a SageMaker training container as a process on this ho
      interpreter that runs it. To keep the shared test venv clean, each run gets its own thin venv
      (no pip of its own) whose site-packages points at the toolkit venv through a .pth file, and a
      `train` console script written exactly as pip writes it. Installs land in the thin venv.
-     pip runs with PIP_NO_INDEX=1 and build isolation off, so the runs are hermetic; fixtures
-     depend only on local paths.
+     pip runs with PIP_NO_INDEX=1 and build isolation off, so the runs are hermetic: the package
+     index is replaced by findLinks, a directory of wheels the test builds from fixtures/index-src.
   5. Runs `train` (sagemaker_training.cli.train:main), with hosts ["localhost"] (DEVIATION: the
      real container is algo-1; the toolkit resolves every host by DNS and would wait 15 minutes).
   6. Writes RESULT_JSON: exit code, output, the files under model/ and output/, the success or
@@ -106,7 +107,10 @@ def main():
         "LANG": "C.UTF-8",
     }
     os.makedirs(env["HOME"], exist_ok=True)
-    build_env = dict(env, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    pip_env = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    if spec.get("findLinks"):
+        pip_env["PIP_FIND_LINKS"] = spec["findLinks"]
+    build_env = dict(env, **pip_env)
 
     notes, runs = [], []
     result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs}
@@ -135,11 +139,9 @@ def main():
         "TRAINING_JOB_ARN": "arn:aws:sagemaker:%s:123456789012:training-job/%s" % (
             spec.get("region") or "us-east-1", (spec.get("jobName") or "contract-job").lower()),
         "AWS_REGION": spec.get("region") or "us-east-1",
-        # hermetic pip: see DEVIATION 4 in the module docstring
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",
-        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     })
+    # hermetic pip: see DEVIATION 4 in the module docstring
+    run_env.update(pip_env)
     if "PATH" in image_env:
         run_env["PATH"] = rebase(image_env["PATH"], base_dir)
     cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else work_dir

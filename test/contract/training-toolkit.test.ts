@@ -1,0 +1,218 @@
+/**
+ * Contract tests with the real SageMaker training toolkit (sagemaker-training): what a TrainingJob
+ * synthesizes (the staged image build context and the job's request) must make the user code run.
+ *
+ * Each test builds a small app with the library, synthesizes it (no Docker: the image's build context
+ * is staged into cdk.out), and hands the staged context plus the job's Environment, HyperParameters
+ * and InputDataConfig to scripts/contract/run_training.py, which lays them out under
+ * SAGEMAKER_BASE_DIR the way SageMaker lays out /opt/ml and runs the toolkit's `train`.
+ * The deviations from a real container are listed in run_training.py.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import {
+  buildFixtureIndex, contractRuns, describeWithVenv, FIXTURES, newApp, parseEnvLines, pythonPackageVersion,
+  runTraining, synthesize, SynthesizedTrainingJob, TOOLKIT_VENV, trainingJobOf, TrainingRun,
+} from './harness';
+import { InstanceType } from '../../src/compute';
+import { BaseImage, EntryPoint, SageMakerImage } from '../../src/image';
+import { TrainingInput } from '../../src/training/training-input';
+import { TrainingJob } from '../../src/training/training-job';
+
+const BASE_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.5.1-cpu-py311-ubuntu22.04-sagemaker';
+
+interface Built {
+  readonly stack: Stack;
+  readonly job: SynthesizedTrainingJob;
+}
+
+/** An app with one TrainingJob on a directory image rendered from the base image, one channel per data dir. */
+function buildJob(fixture: string, entryPoint: EntryPoint, hyperparameters: { [key: string]: string }, channels: string[],
+  environment?: { [key: string]: string }): Built {
+  const app = newApp();
+  const stack = new Stack(app, 'Contract', { env: { account: '123456789012', region: 'us-east-1' } });
+  const directory = path.join(FIXTURES, fixture);
+  new TrainingJob(stack, 'Train', {
+    image: SageMakerImage.fromDirectory(directory, { entryPoint, baseImage: BaseImage.fromRegistry(BASE_IMAGE) }),
+    instanceType: InstanceType.ML_M5_XLARGE,
+    hyperparameters,
+    environment,
+    inputs: channels.map((name) => TrainingInput.fromAsset(name, path.join(directory, 'data', name))),
+  });
+  return { stack, job: trainingJobOf(synthesize(app, stack)) };
+}
+
+function explain(run: TrainingRun): string {
+  return [
+    `exit ${run.exitCode}${run.timedOut ? ' (timed out)' : ''}`,
+    run.buildError ? `build error: ${run.buildError}` : '',
+    run.failure ? `failure file: ${run.failure}` : '',
+    `stdout:\n${run.stdout?.slice(-4000)}`,
+    `stderr:\n${run.stderr?.slice(-4000)}`,
+  ].filter(Boolean).join('\n');
+}
+
+/** Asserts the run succeeded, printing the toolkit's own output when it did not. */
+function expectSuccess(run: TrainingRun): void {
+  if (run.exitCode !== 0 || run.success === null) {
+    throw new Error(`the training toolkit did not succeed:\n${explain(run)}`);
+  }
+  expect(run.failure).toBeNull();
+}
+
+/** The training-module fixture: the framework module runs train.py with the hyperparameters and both channels. */
+function runTrainingModule(findLinks: string, environment: { [key: string]: string } | undefined): void {
+  // GIVEN
+  const { job } = buildJob('training-module',
+    EntryPoint.trainingModule('contract_framework.training:main', { program: 'train.py' }),
+    { 'max-depth': '4' }, ['train', 'validation'], environment);
+  expect(job.environment).toMatchObject({
+    SAGEMAKER_TRAINING_MODULE: 'contract_framework.training:main',
+    SAGEMAKER_PROGRAM: 'train.py',
+  });
+
+  // WHEN
+  const run = runTraining(job, { findLinks });
+
+  // THEN
+  expectSuccess(run);
+  expect(run.stdout + run.stderr).toContain('Imported framework contract_framework.training');
+  const framework = JSON.parse(run.model('contract/framework.json'));
+  expect(framework).toMatchObject({
+    userEntryPoint: 'train.py',
+    programEnv: 'train.py',
+    hyperparameters: { 'max-depth': 4 },
+    channels: ['train', 'validation'],
+  });
+  const evidence = JSON.parse(run.model('contract/run.json'));
+  expect(evidence.argv).toEqual(['--max-depth', '4']);
+  expect(evidence.channels).toEqual({ train: ['x', 'y'], validation: ['z'] });
+  expect(evidence.env).toMatchObject({
+    SM_FRAMEWORK_MODULE: 'contract_framework.training:main',
+    SM_CHANNEL_VALIDATION: path.join(run.baseDir, 'input', 'data', 'validation'),
+  });
+  expect(JSON.parse(run.model('model.json'))).toEqual({ max_depth: 4, rows: 2 });
+}
+
+describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthesizes', TOOLKIT_VENV, 'sagemaker_training', () => {
+  let findLinks: string;
+
+  beforeAll(() => {
+    findLinks = buildFixtureIndex();
+  });
+
+  afterAll(() => {
+    // eslint-disable-next-line no-console
+    console.log(`contract runs: ${contractRuns.training} with the real sagemaker-training `
+      + `${pythonPackageVersion(TOOLKIT_VENV, 'sagemaker-training')}`);
+  });
+
+  test('a Python program gets its hyperparameters as arguments, its requirements installed and its channel data', () => {
+    // GIVEN
+    const { stack, job } = buildJob('python-program', EntryPoint.program('train.py'),
+      { 'epochs': '3', 'learning-rate': '0.25' }, ['train']);
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN
+    expectSuccess(run);
+    const evidence = JSON.parse(run.model('contract/run.json'));
+    expect(evidence.program).toEqual('train.py');
+    expect(evidence.argv).toEqual(['--epochs', '3', '--learning-rate', '0.25']);
+    expect(evidence.dependency).toEqual('contract_dep');
+    expect(evidence.channels.train).toEqual([1, 2, 3, 6]);
+    expect(evidence.env).toMatchObject({
+      SAGEMAKER_PROGRAM: 'train.py',
+      SM_HP_EPOCHS: '3',
+      'SM_HP_LEARNING-RATE': '0.25',
+      SM_MODEL_DIR: path.join(run.baseDir, 'model'),
+      SM_CHANNEL_TRAIN: path.join(run.baseDir, 'input', 'data', 'train'),
+      SM_CHANNELS: '["train"]',
+      SM_USER_ENTRY_POINT: 'train.py',
+      SM_CURRENT_INSTANCE_TYPE: 'ml.m5.xlarge',
+      SM_NUM_GPUS: '0',
+    });
+    expect(JSON.parse(run.model('model.json'))).toEqual({ mean: 3, epochs: 3, learning_rate: 0.25 });
+    // the data channel lying inside the image directory stays out of the image
+    expect(run.codeFiles).not.toContain('data/train/values.csv');
+    expect(run.codeFiles).toEqual(expect.arrayContaining(['train.py', 'requirements.txt']));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('a shell script runs through /bin/sh with the arguments and SM_ variables', () => {
+    // GIVEN
+    const { job } = buildJob('shell-script', EntryPoint.program('train.sh'), { epochs: '5', mode: 'fast lane' }, ['train']);
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN
+    expectSuccess(run);
+    expect(run.stdout + run.stderr).toContain('/bin/sh -c ./train.sh --epochs 5 --mode \'fast lane\'');
+    expect(run.model('contract/argv.txt').split('\n').filter(Boolean)).toEqual(['--epochs', '5', '--mode', 'fast lane']);
+    expect(run.model('contract/program.txt').trim()).toEqual('./train.sh');
+    const env = parseEnvLines(run.model('contract/env.txt'));
+    expect(env).toMatchObject({
+      SAGEMAKER_PROGRAM: 'train.sh',
+      SM_HP_EPOCHS: '5',
+      SM_HP_MODE: 'fast lane',
+      SM_MODEL_DIR: path.join(run.baseDir, 'model'),
+      SM_CHANNEL_TRAIN: path.join(run.baseDir, 'input', 'data', 'train'),
+    });
+    expect(run.model('contract/channel-train.txt')).toEqual('a,1\nb,2\nc,3\n');
+    expect(run.model('model.txt')).toEqual('rows=3\n');
+  });
+
+  test('a directory with setup.py is pip-installed and its program runs as a module', () => {
+    // GIVEN
+    const { stack, job } = buildJob('python-package', EntryPoint.program('train.py'),
+      { 'batch-size': '64', 'optimizer': 'adam' }, ['train']);
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN
+    expectSuccess(run);
+    expect(run.stdout + run.stderr).toMatch(/python -m train --batch-size 64 --optimizer adam/);
+    const evidence = JSON.parse(run.model('contract/run.json'));
+    expect(evidence.module).toEqual('train');
+    expect(evidence.installedVersion).toEqual('2.1.0');
+    expect(evidence.argv).toEqual(['--batch-size', '64', '--optimizer', 'adam']);
+    expect(evidence.env).toMatchObject({ SM_HP_OPTIMIZER: 'adam', 'SM_HP_BATCH-SIZE': '64' });
+    expect(JSON.parse(run.model('model.json'))).toEqual({ total: 42, batch_size: 64, optimizer: 'adam' });
+    // the library predicted it, and said so
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp("setup.py.*python -m train"));
+  });
+
+  // FINDING (reported to the image owner): the rendered Dockerfile copies the module's package to
+  // /opt/ml/code, but SageMaker starts the toolkit's `train` console script, whose sys.path holds its
+  // own bin directory, not the working directory: the import fails with
+  // "ModuleNotFoundError: No module named 'contract_framework'". Fixed by `ENV PYTHONPATH=/opt/ml/code`
+  // in the rendered Dockerfile (verified with this harness). test.failing pins the defect: it starts
+  // failing once the renderer is fixed, and then becomes a plain test.
+  test.failing('a training module in the code directory is imported and called, and runs the user program it names', () => {
+    runTrainingModule(findLinks, undefined);
+  });
+
+  test('a training module runs its user program when the job puts /opt/ml/code on PYTHONPATH', () => {
+    runTrainingModule(findLinks, { PYTHONPATH: '/opt/ml/code' });
+  });
+
+  test('fails when the program the job names is not in the image', () => {
+    // GIVEN a synthesized job whose image has train.py, but whose environment names another program
+    const { job } = buildJob('python-program', EntryPoint.program('train.py'), { 'epochs': '1', 'learning-rate': '1' }, ['train']);
+    const broken: SynthesizedTrainingJob = { ...job, environment: { ...job.environment, SAGEMAKER_PROGRAM: 'missing.py' } };
+
+    // WHEN
+    const run = runTraining(broken, { findLinks });
+
+    // THEN the toolkit reports the failure the way SageMaker would surface it
+    expect(run.exitCode).not.toEqual(0);
+    expect(run.success).toBeNull();
+    expect(run.failure).toMatch(/missing\.py/);
+    expect(fs.existsSync(path.join(run.baseDir, 'model', 'model.json'))).toBe(false);
+  });
+});
