@@ -1,2 +1,11 @@
 // Re-exports only.
-export {};
+export * from './async-endpoint';
+export * from './data-capture';
+export * from './deployment';
+export * from './endpoint';
+export * from './endpoint-base';
+export * from './endpoint-variant';
+export * from './model';
+export * from './s3-location';
+export * from './scalable-instance-count';
+export * from './serverless-endpoint';

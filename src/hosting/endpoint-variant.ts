@@ -1,0 +1,350 @@
+import { Duration, Size, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import {
+  checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, sageMakerScalingRole, throwProblems,
+} from './hosting-facts';
+import { Model, ModelContainerProps, VpcModelOptions } from './model';
+import { InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
+import { VariantMetrics } from './variant-metrics';
+import { Workload } from '../compute/accelerator';
+import { checkAutoscalable, checkInstanceType } from '../compute/compatibility';
+import { InstanceType } from '../compute/instance-type';
+
+/**
+ * A production variant that runs on instances: its model, hardware and share of the traffic.
+ */
+export interface InstanceVariantProps extends ModelContainerProps {
+  /**
+   * The instance type. Must be valid for hosting and match the image's accelerator and architecture.
+   */
+  readonly instanceType: InstanceType;
+
+  /**
+   * Instances started with the endpoint.
+   *
+   * @default 1
+   */
+  readonly initialInstanceCount?: number;
+
+  /**
+   * The variant's share of the traffic, relative to the other variants' weights (A/B testing).
+   *
+   * @default 1
+   */
+  readonly initialVariantWeight?: number;
+
+  /**
+   * How long the container may take to pass its first `/ping` health check.
+   *
+   * @default - 10 minutes on CPU instances, 30 minutes on accelerated (GPU, Inferentia, Trainium) ones
+   */
+  readonly containerStartupHealthCheckTimeout?: Duration;
+
+  /**
+   * How long SageMaker may take to download the model data onto an instance.
+   *
+   * @default - 10 minutes on CPU instances, 30 minutes on accelerated (GPU, Inferentia, Trainium) ones
+   */
+  readonly modelDataDownloadTimeout?: Duration;
+
+  /**
+   * Size of the EBS volume attached to each instance (1-512 GiB). Not available on instance types
+   * with local NVMe storage.
+   *
+   * @default - SageMaker's default for the instance type
+   */
+  readonly volumeSize?: Size;
+}
+
+/**
+ * Properties of an `EndpointVariant`. Created by `Endpoint` and `Endpoint.addVariant`.
+ */
+export interface EndpointVariantProps extends InstanceVariantProps, VpcModelOptions {
+  /**
+   * The variant's name.
+   */
+  readonly variantName: string;
+
+  /**
+   * The endpoint's name.
+   */
+  readonly endpointName: string;
+
+  /**
+   * Whether the endpoint is asynchronous.
+   *
+   * @default false
+   */
+  readonly asynchronous?: boolean;
+
+  /**
+   * Construct that the scalable target must be deleted before (the endpoint resource).
+   *
+   * @default - none
+   */
+  readonly endpointResource?: Construct;
+}
+
+/**
+ * One production variant of an endpoint: a model on a fleet of one instance type.
+ */
+export class EndpointVariant extends Construct {
+  /** The variant's name. */
+  public readonly variantName: string;
+
+  /** The model the variant serves. */
+  public readonly model: Model;
+
+  /** The instance type. */
+  public readonly instanceType: InstanceType;
+
+  /** Instances started with the endpoint. */
+  public readonly initialInstanceCount: number;
+
+  /** The variant's traffic weight. */
+  public readonly initialVariantWeight: number;
+
+  private readonly endpointName: string;
+  private readonly asynchronous: boolean;
+  private readonly endpointResource?: Construct;
+  private readonly containerStartupHealthCheckTimeout: Duration;
+  private readonly modelDataDownloadTimeout: Duration;
+  private readonly volumeSize?: Size;
+  private scalable?: ScalableInstanceCount;
+  private readonly propPrefix: string;
+
+  constructor(scope: Construct, id: string, props: EndpointVariantProps) {
+    super(scope, id);
+    // messages about the endpoint's first variant name its props plainly; later ones carry the variant name
+    const primary = !scope.node.children.some(c => c !== this && c instanceof EndpointVariant);
+    const prefix = primary ? '' : `${props.variantName}.`;
+    this.propPrefix = prefix;
+    const problems: string[] = [];
+    checkName(problems, 'variantName', props.variantName);
+    checkInteger(problems, `${prefix}initialInstanceCount`, props.initialInstanceCount, 1);
+    const weight = props.initialVariantWeight ?? 1;
+    if (!Token.isUnresolved(weight) && !(weight >= 0 && Number.isFinite(weight))) {
+      problems.push(`${prefix}initialVariantWeight ${weight} is not allowed; use a number of at least 0 (its share is weight / sum of all weights)`);
+    }
+    checkTimeout(problems, `${prefix}containerStartupHealthCheckTimeout`, props.containerStartupHealthCheckTimeout);
+    checkTimeout(problems, `${prefix}modelDataDownloadTimeout`, props.modelDataDownloadTimeout);
+    checkGibibytes(problems, `${prefix}volumeSize`, props.volumeSize, 1, 512);
+    throwProblems(`variant ${props.variantName}`, problems);
+
+    this.variantName = props.variantName;
+    this.instanceType = props.instanceType;
+    this.initialInstanceCount = props.initialInstanceCount ?? 1;
+    this.initialVariantWeight = weight;
+    this.endpointName = props.endpointName;
+    this.asynchronous = props.asynchronous ?? false;
+    this.endpointResource = props.endpointResource;
+    this.volumeSize = props.volumeSize;
+
+    this.model = new Model(this, 'Model', props);
+    checkInstanceType(this, {
+      instanceType: props.instanceType,
+      workload: Workload.HOSTING,
+      imageAccelerator: this.model.imageAccelerator,
+      imageArchitecture: this.model.imageArchitecture,
+      propName: `${prefix}instanceType`,
+    });
+
+    const defaults = isAccelerated(props.instanceType) ? DEFAULT_TIMEOUTS.accelerated : DEFAULT_TIMEOUTS.cpu;
+    this.containerStartupHealthCheckTimeout = props.containerStartupHealthCheckTimeout ?? defaults.healthCheck;
+    this.modelDataDownloadTimeout = props.modelDataDownloadTimeout ?? defaults.download;
+  }
+
+  /**
+   * Scales the variant's instance count with Application Auto Scaling. Call once; add policies to
+   * the result. The scalable target is deleted before the endpoint.
+   *
+   * @param props the capacity bounds
+   */
+  public autoScaleInstanceCount(props: InstanceCountScalingProps): ScalableInstanceCount {
+    if (this.scalable) {
+      throw new Error(`autoScaleInstanceCount: variant ${this.variantName} already scales; add policies to the object the first call returned`);
+    }
+    checkAutoscalable(this.instanceType, `${this.propPrefix}instanceType`);
+    const min = props.minCapacity ?? 1;
+    const problems: string[] = [];
+    if (!Token.isUnresolved(min) && min === 0 && !this.asynchronous) {
+      problems.push('minCapacity 0 is not allowed on a real-time endpoint, which must keep an instance to answer; only an AsyncEndpoint scales to zero (use minCapacity of at least 1)');
+    } else {
+      checkInteger(problems, 'minCapacity', min, this.asynchronous ? 0 : 1);
+    }
+    checkInteger(problems, 'maxCapacity', props.maxCapacity, Math.max(1, Token.isUnresolved(min) ? 1 : min));
+    throwProblems('autoScaleInstanceCount', problems);
+
+    this.scalable = new ScalableInstanceCount(this, 'InstanceCount', {
+      serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
+      resourceId: `endpoint/${this.endpointName}/variant/${this.variantName}`,
+      dimension: 'sagemaker:variant:DesiredInstanceCount',
+      role: sageMakerScalingRole(this),
+      minCapacity: min,
+      maxCapacity: props.maxCapacity,
+      endpointName: this.endpointName,
+      variantName: this.variantName,
+      instanceType: this.instanceType,
+      asynchronous: this.asynchronous,
+    });
+    if (this.endpointResource) {
+      // the target (and its policies) go before the endpoint on delete, and come after it on create
+      this.scalable.node.addDependency(this.endpointResource);
+    }
+    return this.scalable;
+  }
+
+  /**
+   * Any metric of this variant, with `EndpointName` and `VariantName` dimensions.
+   *
+   * @param namespace `AWS/SageMaker` (invocations, latency) or `/aws/sagemaker/Endpoints` (instances)
+   * @param metricName the metric name
+   * @param props overrides
+   * @default - average over 5 minutes
+   */
+  public metric(namespace: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().metric(namespace, metricName, 'Average', props);
+  }
+
+  /**
+   * Number of requests sent to the model (`Invocations`).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().invocations('Invocations', props);
+  }
+
+  /**
+   * Requests per instance (`InvocationsPerInstance`).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricInvocationsPerInstance(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().invocations('InvocationsPerInstance', props);
+  }
+
+  /**
+   * Requests for which the model returned an error (`InvocationModelErrors`).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricInvocationErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().invocations('InvocationModelErrors', props);
+  }
+
+  /**
+   * Requests answered with a 4xx status (`Invocation4XXErrors`).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricInvocation4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().invocations('Invocation4XXErrors', props);
+  }
+
+  /**
+   * Requests answered with a 5xx status (`Invocation5XXErrors`).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricInvocation5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().invocations('Invocation5XXErrors', props);
+  }
+
+  /**
+   * Time the model took to answer, in microseconds (`ModelLatency`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().latency('ModelLatency', props);
+  }
+
+  /**
+   * Time SageMaker added on top of the model, in microseconds (`OverheadLatency`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().latency('OverheadLatency', props);
+  }
+
+  /**
+   * CPU utilisation, summed over the cores (`CPUUtilization`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().instance('CPUUtilization', props);
+  }
+
+  /**
+   * Memory utilisation in percent (`MemoryUtilization`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().instance('MemoryUtilization', props);
+  }
+
+  /**
+   * Disk utilisation in percent (`DiskUtilization`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricDiskUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().instance('DiskUtilization', props);
+  }
+
+  /**
+   * GPU utilisation, summed over the GPUs (`GPUUtilization`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().instance('GPUUtilization', props);
+  }
+
+  /**
+   * GPU memory utilisation, summed over the GPUs (`GPUMemoryUtilization`).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metrics().instance('GPUMemoryUtilization', props);
+  }
+
+  /**
+   * The variant as CloudFormation renders it.
+   *
+   * @internal
+   */
+  public _render(): CfnEndpointConfig.ProductionVariantProperty {
+    return {
+      variantName: this.variantName,
+      modelName: this.model.modelName,
+      instanceType: this.instanceType.name,
+      initialInstanceCount: this.initialInstanceCount,
+      initialVariantWeight: this.initialVariantWeight,
+      containerStartupHealthCheckTimeoutInSeconds: this.containerStartupHealthCheckTimeout.toSeconds(),
+      modelDataDownloadTimeoutInSeconds: this.modelDataDownloadTimeout.toSeconds(),
+      volumeSizeInGb: this.volumeSize?.toGibibytes(),
+    };
+  }
+
+  /**
+   * Whether `volumeSize` was set.
+   *
+   * @internal
+   */
+  public get _hasVolumeSize(): boolean {
+    return this.volumeSize !== undefined;
+  }
+
+  private metrics(): VariantMetrics {
+    return new VariantMetrics(this.endpointName, this.variantName);
+  }
+}

@@ -1,0 +1,132 @@
+// Internal: facts and checks shared by the hosting constructs. Not re-exported from src/hosting/index.ts.
+import { Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { AcceleratorKind } from '../compute/accelerator';
+import { InstanceType } from '../compute/instance-type';
+
+/** The variant name SageMaker's own tools give a single-variant endpoint. */
+export const DEFAULT_VARIANT_NAME = 'AllTraffic';
+
+/** SageMaker's limit on production variants per endpoint configuration. */
+export const MAX_VARIANTS = 10;
+
+/**
+ * Startup timeouts rendered when the user sets none. SageMaker's valid range is 60-3600 seconds.
+ * Accelerated instances get more time: loading multi-GB weights onto GPUs / Neuron devices and
+ * compiling kernels routinely exceeds what a CPU model needs.
+ */
+export const DEFAULT_TIMEOUTS = {
+  cpu: { healthCheck: Duration.minutes(10), download: Duration.minutes(10) },
+  accelerated: { healthCheck: Duration.minutes(30), download: Duration.minutes(30) },
+};
+
+const TIMEOUT_MIN_SECONDS = 60;
+const TIMEOUT_MAX_SECONDS = 3600;
+
+/** `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`: SageMaker's pattern for variant and endpoint names. */
+const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/**
+ * Families whose instances carry local NVMe instance storage. SageMaker encrypts that storage with a
+ * hardware module and refuses a `KmsKeyId` (and `VolumeSizeInGB`) for endpoint configurations that use
+ * them: the `d` families (`m5d`, `c6gd`, `g4dn`, `p4d`, `p3dn` ...) and these, which have instance store
+ * without a `d` in their name.
+ */
+const NVME_FAMILIES_WITHOUT_D = new Set(['g5', 'g6', 'g6e', 'gr6', 'g7e', 'p5', 'p5e', 'p5en', 'p6', 'p6e', 'trn1', 'trn1n', 'trn2', 'dl1']);
+
+/**
+ * Whether an instance type has local NVMe instance storage (undefined for a token).
+ */
+export function hasInstanceStorage(instanceType: InstanceType): boolean | undefined {
+  const family = instanceType.family;
+  if (family === undefined) {
+    return undefined;
+  }
+  const base = family.split('-')[0];
+  return NVME_FAMILIES_WITHOUT_D.has(base) || /^[a-z]+\d+[a-z]*d[a-z]*$/.test(base);
+}
+
+/** Whether an instance type carries an accelerator (GPU, Inferentia, Trainium ...). */
+export function isAccelerated(instanceType: InstanceType): boolean {
+  return instanceType.acceleratorKind !== AcceleratorKind.NONE;
+}
+
+/** Adds a problem when a name does not match SageMaker's pattern. */
+export function checkName(problems: string[], prop: string, name: string | undefined): void {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return;
+  }
+  if (!NAME_PATTERN.test(name)) {
+    problems.push(`${prop} '${name}' is not a valid name: use 1-63 letters, digits and hyphens, starting and ending with a letter or digit`);
+  }
+}
+
+/** Adds a problem when a number is not an integer within [min, max]. */
+export function checkInteger(problems: string[], prop: string, value: number | undefined, min: number, max?: number): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
+    const range = max === undefined ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+    problems.push(`${prop} ${value} is not allowed; use ${range}`);
+  }
+}
+
+/** Adds a problem when a startup timeout is outside SageMaker's 60-3600 s range. */
+export function checkTimeout(problems: string[], prop: string, value: Duration | undefined): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < TIMEOUT_MIN_SECONDS || seconds > TIMEOUT_MAX_SECONDS) {
+    problems.push(`${prop} ${value.toHumanString()} is not allowed; use whole seconds from ${TIMEOUT_MIN_SECONDS} s to ${TIMEOUT_MAX_SECONDS} s (1 hour)`);
+  }
+}
+
+/** Adds a problem when a duration is not whole seconds within [min, max] seconds. */
+export function checkSeconds(problems: string[], prop: string, value: Duration | undefined, min: number, max: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    problems.push(`${prop} ${value.toHumanString()} is not allowed; use whole seconds from ${min} s to ${max} s`);
+  }
+}
+
+/** Whole gibibytes of a Size, or a problem when it is not whole GiB within [min, max]. */
+export function checkGibibytes(problems: string[], prop: string, value: Size | undefined, min: number, max: number): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const gib = value.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(gib) || gib < min || gib > max) {
+    problems.push(`${prop} ${value.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB is not allowed; use whole GiB from ${min} to ${max}`);
+  }
+}
+
+/** Throws all problems together, if any. */
+export function throwProblems(what: string, problems: string[]): void {
+  if (problems.length === 1) {
+    throw new Error(problems[0]);
+  }
+  if (problems.length > 1) {
+    throw new Error(`${what} has ${problems.length} problems:\n- ${problems.join('\n- ')}`);
+  }
+}
+
+/**
+ * The service-linked role Application Auto Scaling uses for SageMaker variants (it creates it
+ * when missing), so no extra role is created.
+ */
+export function sageMakerScalingRole(scope: Construct): iam.IRole {
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild('SageMakerEndpointScalingRole') as iam.IRole | undefined;
+  return existing ?? iam.Role.fromRoleArn(stack, 'SageMakerEndpointScalingRole', stack.formatArn({
+    service: 'iam',
+    region: '',
+    resource: 'role',
+    resourceName: 'aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint',
+  }));
+}

@@ -1,0 +1,294 @@
+import { Annotations, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { createExecutionRole, vpcStatement } from './execution-role';
+import { throwProblems } from './hosting-facts';
+import { ModelData } from '../artifacts/model-data';
+import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
+import { SageMakerImage } from '../image/sagemaker-image';
+
+/**
+ * The log level of the SageMaker serving stack in the container (`SAGEMAKER_CONTAINER_LOG_LEVEL`,
+ * a Python `logging` level).
+ */
+export enum ContainerLogLevel {
+  /** `logging.DEBUG` (10). */
+  DEBUG = '10',
+  /** `logging.INFO` (20), the toolkits' default. */
+  INFO = '20',
+  /** `logging.WARNING` (30). */
+  WARNING = '30',
+  /** `logging.ERROR` (40). */
+  ERROR = '40',
+}
+
+/** Where the inference toolkit looks for user code inside the model archive. */
+const MODEL_CODE_DIRECTORY = '/opt/ml/model/code';
+
+/** Variables this library sets on every model; the user's `environment` may not set them. */
+const RESERVED_VARIABLES = ['SAGEMAKER_REGION', 'SAGEMAKER_CONTAINER_LOG_LEVEL', 'SAGEMAKER_SUBMIT_DIRECTORY'];
+
+/**
+ * What a model runs: its image, its artifacts and its environment. Shared by every kind of endpoint.
+ */
+export interface ModelContainerProps {
+  /**
+   * The serving image. Its entry point (a serving module, or a program) sets the entry-point
+   * variables; a training module is refused.
+   */
+  readonly image: SageMakerImage;
+
+  /**
+   * The model archive (`model.tar.gz`) SageMaker downloads into `/opt/ml/model`.
+   *
+   * @default - no model data: the image carries the model
+   */
+  readonly modelData?: ModelData;
+
+  /**
+   * Extra environment variables for the container. A variable that the image's entry point or this
+   * library sets (`SAGEMAKER_PROGRAM`, `SAGEMAKER_SERVING_MODULE`, `SAGEMAKER_REGION`,
+   * `SAGEMAKER_CONTAINER_LOG_LEVEL`, `SAGEMAKER_SUBMIT_DIRECTORY`, or one of the image's own
+   * `environment`) is refused: use the dedicated prop instead.
+   *
+   * @default - none
+   */
+  readonly environment?: { [key: string]: string };
+
+  /**
+   * Where the serving toolkit finds the user code (`SAGEMAKER_SUBMIT_DIRECTORY`), set when the image's
+   * entry point is a program.
+   *
+   * @default '/opt/ml/model/code' (the `code/` folder of the model archive, where the inference
+   * toolkit expects `inference.py`)
+   */
+  readonly submitDirectory?: string;
+}
+
+/**
+ * Options of the model that every endpoint kind shares.
+ */
+export interface ModelOptions {
+  /**
+   * The execution role SageMaker assumes to run the container.
+   *
+   * @default - a new role with CloudWatch Logs and metrics, plus exactly the grants the image
+   * (ECR pull), the model data (S3 read) and the endpoint's outputs need
+   */
+  readonly role?: iam.IRole;
+
+  /**
+   * Log level of the serving stack (`SAGEMAKER_CONTAINER_LOG_LEVEL`).
+   *
+   * @default ContainerLogLevel.INFO
+   */
+  readonly logLevel?: ContainerLogLevel;
+
+}
+
+/**
+ * Options of a model that may run in a VPC.
+ */
+export interface VpcModelOptions extends ModelOptions {
+  /**
+   * Forbids the container all network calls (`EnableNetworkIsolation`). SageMaker still downloads
+   * the model data for it.
+   *
+   * @default false
+   */
+  readonly networkIsolation?: boolean;
+
+  /**
+   * The VPC to run the containers in.
+   *
+   * @default - no VPC: SageMaker's network
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The subnets to run the containers in; only with `vpc`.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the containers; only with `vpc`.
+   *
+   * @default - one new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
+ * Properties of a `Model`.
+ */
+export interface ModelProps extends ModelContainerProps, VpcModelOptions {
+}
+
+/**
+ * A SageMaker model.
+ */
+export interface IModel extends IResource, iam.IGrantable {
+  /**
+   * The name of the model.
+   *
+   * @attribute
+   */
+  readonly modelName: string;
+
+  /**
+   * The ARN of the model.
+   *
+   * @attribute
+   */
+  readonly modelArn: string;
+}
+
+/**
+ * A SageMaker model (`AWS::SageMaker::Model`): an image, optional model data and the container
+ * environment. It has no fixed name, so CloudFormation replaces it when it changes and the endpoint
+ * that serves it moves to the new one without downtime.
+ *
+ * Endpoints create their models themselves; use this construct directly to serve it elsewhere
+ * (batch transform, inference components).
+ */
+export class Model extends Resource implements IModel, ec2.IConnectable {
+  /**
+   * The name of the model.
+   *
+   * @attribute
+   */
+  public readonly modelName: string;
+
+  /**
+   * The ARN of the model.
+   *
+   * @attribute
+   */
+  public readonly modelArn: string;
+
+  /** The execution role. */
+  public readonly role: iam.IRole;
+
+  /** The principal the container runs as. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** The accelerators the model's image runs on. */
+  public readonly imageAccelerator: ImageAccelerator;
+
+  /** The CPU architecture of the model's image. */
+  public readonly imageArchitecture: CpuArchitecture;
+
+  /** The image URI the model runs. */
+  public readonly imageUri: string;
+
+  /**
+   * The S3 URI of the model data.
+   *
+   * @default - no model data
+   */
+  public readonly modelDataUrl?: string;
+
+  /** The container environment, as rendered. */
+  public readonly environment: { [key: string]: string };
+
+  private readonly _connections?: ec2.Connections;
+
+  constructor(scope: Construct, id: string, props: ModelProps) {
+    super(scope, id);
+
+    const problems: string[] = [];
+    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
+      problems.push('vpcSubnets and securityGroups need vpc; set vpc or remove them');
+    }
+    if (props.submitDirectory !== undefined && !Token.isUnresolved(props.submitDirectory) && !props.submitDirectory.startsWith('/')) {
+      problems.push(`submitDirectory '${props.submitDirectory}' is not an absolute path; use a directory in the container such as ${MODEL_CODE_DIRECTORY}`);
+    }
+    for (const key of Object.keys(props.environment ?? {})) {
+      if (RESERVED_VARIABLES.includes(key)) {
+        const instead = key === 'SAGEMAKER_SUBMIT_DIRECTORY' ? 'submitDirectory' : key === 'SAGEMAKER_CONTAINER_LOG_LEVEL' ? 'logLevel' : 'the stack region';
+        problems.push(`environment ${key} is set by this library; use ${instead} instead`);
+      }
+    }
+    throwProblems('Model', problems);
+
+    const role = props.role ?? createExecutionRole(this, 'Role');
+    this.role = role;
+    this.grantPrincipal = role;
+
+    const image = props.image.bind(this, { workload: Workload.HOSTING, grantee: role });
+    this.imageAccelerator = image.accelerator;
+    this.imageArchitecture = image.architecture;
+    this.imageUri = image.imageUri;
+    const modelData = props.modelData?.bind(this, role);
+    this.modelDataUrl = modelData?.s3Uri;
+
+    // the image's variables (entry point and its own environment), then the toolkit's, then the user's
+    const toolkit: { [key: string]: string } = {
+      SAGEMAKER_REGION: Stack.of(this).region,
+      SAGEMAKER_CONTAINER_LOG_LEVEL: props.logLevel ?? ContainerLogLevel.INFO,
+    };
+    if (image.environment.SAGEMAKER_PROGRAM !== undefined || props.submitDirectory !== undefined) {
+      toolkit.SAGEMAKER_SUBMIT_DIRECTORY = props.submitDirectory ?? MODEL_CODE_DIRECTORY;
+    }
+    const conflicts = Object.keys(props.environment ?? {})
+      .filter(key => image.environment[key] !== undefined)
+      .map(key => `environment ${key}='${props.environment![key]}' conflicts with the image's ${key}='${image.environment[key]}'; `
+        + 'set it in one place only (the image\'s entryPoint / environment, or the endpoint\'s environment)');
+    throwProblems('Model', conflicts);
+    this.environment = { ...image.environment, ...toolkit, ...props.environment };
+    if (image.environment.SAGEMAKER_SERVING_MODULE !== undefined && image.environment.SAGEMAKER_PROGRAM === undefined
+      && props.submitDirectory !== undefined) {
+      Annotations.of(this).addWarningV2('@cdk-sagemaker-containers/hosting:submitDirectoryUnused',
+        `submitDirectory '${props.submitDirectory}' is set but the image's entry point is the serving module `
+        + `'${image.environment.SAGEMAKER_SERVING_MODULE}'; it is only read by serving modules that load a user program`);
+    }
+
+    let vpcConfig: CfnModel.VpcConfigProperty | undefined;
+    if (props.vpc) {
+      const securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
+        vpc: props.vpc,
+        description: 'SageMaker model containers',
+        allowAllOutbound: true,
+      })];
+      this._connections = new ec2.Connections({ securityGroups });
+      const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+      vpcConfig = {
+        securityGroupIds: Lazy.list({ produce: () => this._connections!.securityGroups.map(sg => sg.securityGroupId) }),
+        subnets: subnets.subnetIds,
+      };
+      role.addToPrincipalPolicy(vpcStatement());
+    }
+
+    const resource = new CfnModel(this, 'Resource', {
+      executionRoleArn: role.roleArn,
+      primaryContainer: {
+        image: image.imageUri,
+        modelDataUrl: modelData?.s3Uri,
+        environment: this.environment,
+        mode: 'SingleModel',
+      },
+      enableNetworkIsolation: props.networkIsolation,
+      vpcConfig,
+    });
+    // SageMaker checks the role's access when it creates the model and its endpoints: create the
+    // policies first (and delete them last)
+    resource.node.addDependency(role);
+    this.modelName = resource.attrModelName;
+    this.modelArn = resource.ref; // Ref of AWS::SageMaker::Model is its ARN
+  }
+
+  /**
+   * The network connections of the model's containers.
+   * Throws when the model is not in a VPC.
+   */
+  public get connections(): ec2.Connections {
+    if (!this._connections) {
+      throw new Error('connections: this model is not in a VPC; set vpc to manage its network access');
+    }
+    return this._connections;
+  }
+}

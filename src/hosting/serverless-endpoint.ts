@@ -1,0 +1,159 @@
+import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
+import { Construct } from 'constructs';
+import { EndpointBase } from './endpoint-base';
+import { createExecutionRole } from './execution-role';
+import { checkInteger, checkName, DEFAULT_VARIANT_NAME, throwProblems } from './hosting-facts';
+import { Model, ModelContainerProps, ModelOptions } from './model';
+import { ImageAccelerator } from '../compute/accelerator';
+
+/** Serverless memory sizes SageMaker offers, in GiB. */
+const SERVERLESS_MEMORY_GIB = [1, 2, 3, 4, 5, 6];
+
+/**
+ * Properties of a `ServerlessEndpoint`.
+ */
+export interface ServerlessEndpointProps extends ModelContainerProps, ModelOptions {
+  /**
+   * Memory of each worker: 1, 2, 3, 4, 5 or 6 GiB. vCPUs scale with it.
+   */
+  readonly memory: Size;
+
+  /**
+   * Most requests served at once (1-200).
+   *
+   * @default 20
+   */
+  readonly maxConcurrency?: number;
+
+  /**
+   * Workers kept warm to avoid cold starts (1 to `maxConcurrency`).
+   *
+   * @default - none: every worker starts on demand
+   */
+  readonly provisionedConcurrency?: number;
+
+  /**
+   * The endpoint's name.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly endpointName?: string;
+
+  /**
+   * The variant's name.
+   *
+   * @default 'AllTraffic'
+   */
+  readonly variantName?: string;
+}
+
+/**
+ * A serverless SageMaker endpoint: no instances to choose or scale; pay per request. Runs CPU images
+ * only, without VPC, network isolation, data capture or several variants.
+ */
+export class ServerlessEndpoint extends EndpointBase {
+  /**
+   * The name of the endpoint.
+   *
+   * @attribute
+   */
+  public readonly endpointName: string;
+
+  /**
+   * The ARN of the endpoint.
+   *
+   * @attribute
+   */
+  public readonly endpointArn: string;
+
+  /**
+   * The name of the endpoint configuration (changes on every update).
+   *
+   * @attribute
+   */
+  public readonly endpointConfigName: string;
+
+  /** The name of the endpoint's only variant. */
+  public readonly defaultVariantName: string;
+
+  /** The model the endpoint serves. */
+  public readonly model: Model;
+
+  /** The execution role of the model. */
+  public readonly role: iam.IRole;
+
+  /** The name of the model. */
+  public readonly modelName: string;
+
+  constructor(scope: Construct, id: string, props: ServerlessEndpointProps) {
+    super(scope, id, { physicalName: props.endpointName });
+
+    const problems: string[] = [];
+    checkName(problems, 'endpointName', props.endpointName);
+    checkName(problems, 'variantName', props.variantName);
+    if (props.memory === undefined) {
+      problems.push(`memory is required for a ServerlessEndpoint; use Size.gibibytes(n) with n one of ${SERVERLESS_MEMORY_GIB.join(', ')}`);
+    } else if (!props.memory.isUnresolved()) {
+      const gib = props.memory.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
+      if (!SERVERLESS_MEMORY_GIB.includes(gib)) {
+        problems.push(`memory ${props.memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE })} MiB is not allowed; `
+          + `a serverless endpoint takes 1-6 GiB in 1 GiB steps (Size.gibibytes(n), n one of ${SERVERLESS_MEMORY_GIB.join(', ')})`);
+      }
+    }
+    const maxConcurrency = props.maxConcurrency ?? 20;
+    checkInteger(problems, 'maxConcurrency', maxConcurrency, 1, 200);
+    if (props.provisionedConcurrency !== undefined) {
+      checkInteger(problems, 'provisionedConcurrency', props.provisionedConcurrency, 1,
+        Token.isUnresolved(maxConcurrency) ? undefined : maxConcurrency);
+    }
+    if ((props as any).instanceType !== undefined) {
+      problems.push('instanceType cannot be set on a ServerlessEndpoint: SageMaker picks the compute; use memory and maxConcurrency, or an Endpoint');
+    }
+    throwProblems(`ServerlessEndpoint ${id}`, problems);
+
+    this.role = props.role ?? createExecutionRole(this, 'Role');
+    this.model = new Model(this, 'Model', { ...props, role: this.role });
+    const accel = this.model.imageAccelerator;
+    if (accel === ImageAccelerator.NVIDIA_GPU || accel === ImageAccelerator.NEURON) {
+      throw new Error(`image needs accelerator ${accel}, but a ServerlessEndpoint runs on CPU only; use a CPU image or an Endpoint on an accelerated instance type`);
+    }
+    this.modelName = this.model.modelName;
+    this.defaultVariantName = props.variantName ?? DEFAULT_VARIANT_NAME;
+
+    const config = new CfnEndpointConfig(this, 'Config', {
+      productionVariants: [{
+        variantName: this.defaultVariantName,
+        modelName: this.model.modelName,
+        initialVariantWeight: 1,
+        serverlessConfig: {
+          memorySizeInMb: props.memory.toMebibytes(),
+          maxConcurrency,
+          provisionedConcurrency: props.provisionedConcurrency,
+        },
+      }],
+    });
+    this.endpointConfigName = config.attrEndpointConfigName;
+    const resource = new CfnEndpoint(this, 'Resource', {
+      endpointName: props.endpointName,
+      endpointConfigName: config.attrEndpointConfigName,
+    });
+    this.endpointName = resource.attrEndpointName;
+    this.endpointArn = resource.attrEndpointArn;
+  }
+
+  /**
+   * Time to start a new worker, in microseconds (`ModelSetupTime`): cold starts.
+   *
+   * @default - average over 5 minutes
+   */
+  public metricModelSetupTime(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('AWS/SageMaker', 'ModelSetupTime', props);
+  }
+
+  protected get invokeActions(): string[] {
+    return ['sagemaker:InvokeEndpoint'];
+  }
+}
