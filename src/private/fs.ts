@@ -139,11 +139,11 @@ export function stageBuildContext(directory: string, exclude: string[], generate
     hash.update(`\0${name}\0${generated[name]}`);
   }
   const parent = path.join(os.tmpdir(), 'cdk-sagemaker-containers');
-  const staged = path.join(parent, `context.${hash.digest('hex').slice(0, 32)}`);
+  const staged = path.join(parent, `context-${hash.digest('hex').slice(0, 32)}`);
   if (fs.existsSync(staged)) return staged;
 
   fs.mkdirSync(parent, { recursive: true });
-  const partial = fs.mkdtempSync(path.join(parent, 'partial.'));
+  const partial = fs.mkdtempSync(path.join(parent, 'partial-'));
   try {
     FileSystem.copyDirectory(directory, partial, { exclude, ignoreMode: IgnoreMode.DOCKER });
     for (const [name, content] of Object.entries(generated)) {
