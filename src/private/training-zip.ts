@@ -51,7 +51,7 @@ export function readZipEntries(archive: Buffer): ZipEntry[] {
     if (name.startsWith('/') || name.split('/').includes('..')) {
       throw new Error(`zip entry '${name}' escapes the destination`);
     }
-    if (flags & 0x1) {
+    if (flags % 2 === 1) { // bit 0: encrypted
       throw new Error(`zip entry '${name}' is encrypted`);
     }
     if (method !== 0 && method !== 8) {
