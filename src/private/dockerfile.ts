@@ -31,6 +31,10 @@ export function renderDockerfile(options: RenderDockerfileOptions): string {
     );
   }
   lines.push(`COPY . ${CODE_DIRECTORY}`);
+  // The toolkit's `train` console script has its own bin directory on sys.path, not the working
+  // directory, so a training or serving module in the code would not import without this. A
+  // PYTHONPATH the base image sets is kept after the code directory.
+  lines.push(`ENV PYTHONPATH="${CODE_DIRECTORY}\${PYTHONPATH:+:\${PYTHONPATH}}"`);
   const env: { [key: string]: string } = { ...options.environment, [SAGEMAKER_SUBMIT_DIRECTORY]: CODE_DIRECTORY };
   for (const key of Object.keys(env).sort()) {
     lines.push(`ENV ${key}=${quoteEnvValue(env[key])}`);

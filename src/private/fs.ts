@@ -130,15 +130,16 @@ export function formatBytes(bytes: number): string {
  * @param directory the code directory
  * @param exclude Docker ignore patterns (`.dockerignore`'s included by the caller)
  * @param generated files to add at the context root, by name
+ * @param parent where staged contexts live
  */
-export function stageBuildContext(directory: string, exclude: string[], generated: { [name: string]: string }): string {
+export function stageBuildContext(directory: string, exclude: string[], generated: { [name: string]: string },
+  parent: string = path.join(os.tmpdir(), 'cdk-sagemaker-containers')): string {
   const fingerprint = FileSystem.fingerprint(directory, { exclude, ignoreMode: IgnoreMode.DOCKER });
   const hash = crypto.createHash('sha256');
   hash.update(fingerprint);
   for (const name of Object.keys(generated).sort()) {
     hash.update(`\0${name}\0${generated[name]}`);
   }
-  const parent = path.join(os.tmpdir(), 'cdk-sagemaker-containers');
   const staged = path.join(parent, `context-${hash.digest('hex').slice(0, 32)}`);
   if (fs.existsSync(staged)) return staged;
 
