@@ -17,6 +17,7 @@ import { describeRule, matchEvent, trainingJobStateChangeEvent } from './eventbr
 import { invokeLocally, LocalFunction } from './lambda-runner';
 import { defaultVenvDir, LOCAL_ACCOUNT, LOCAL_REGION, MotoServer } from './moto-server';
 import { readBack, SageMakerReadBack, verifyGone } from './readback';
+import { RecordingProxy } from './recording-proxy';
 import { SignalServer } from './signal-server';
 import {
   DeployPlan, isCustomResourceType, propertiesOutputId, stringifyScalars, Substitutions,
@@ -114,14 +115,17 @@ export class LocalCloud {
   public static async start(options: LocalCloudOptions = {}): Promise<LocalCloud> {
     const started = Date.now();
     const moto = await MotoServer.start({ venvDir: options.venvDir });
-    let signals: SignalServer;
+    let signals: SignalServer | undefined;
+    let proxy: RecordingProxy | undefined;
     try {
       signals = await SignalServer.start();
+      proxy = await RecordingProxy.start(moto.endpoint);
     } catch (e) {
+      await signals?.stop();
       await moto.stop();
       throw e;
     }
-    const cloud = new LocalCloud(moto, signals, options);
+    const cloud = new LocalCloud(moto, signals, proxy, options);
     cloud.startMs = Date.now() - started;
     return cloud;
   }
@@ -146,7 +150,9 @@ export class LocalCloud {
   /** The assembly stack behind each stack id this cloud deployed. */
   private readonly deployed = new Map<string, AssemblyStack>();
 
-  private constructor(public readonly moto: MotoServer, private readonly signals: SignalServer, options: LocalCloudOptions) {
+  private constructor(public readonly moto: MotoServer, private readonly signals: SignalServer,
+    /** The AWS endpoint the handlers use: records their calls, forwards them to moto. */
+    public readonly proxy: RecordingProxy, options: LocalCloudOptions) {
     const config = {
       endpoint: moto.endpoint,
       region: this.region,
@@ -172,6 +178,7 @@ export class LocalCloud {
   public async stop(): Promise<void> {
     try {
       await this.signals.stop();
+      await this.proxy.stop();
     } finally {
       await this.moto.stop();
     }
@@ -265,7 +272,7 @@ export class LocalCloud {
     const outputs = await this.outputs(stackId);
     for (const k of Object.keys(outputs)) if (k.startsWith('LocalCloudResolved')) delete outputs[k];
     const tRead = Date.now();
-    const back = await readBack(this.sagemaker, stack.template, resources, customRuns);
+    const back = await readBack(this.sagemaker, stack.template, resources, customRuns, this.proxy.requests('SageMaker.CreateTrainingJob'));
     timings.readBackMs = Date.now() - tRead;
     timings.totalMs = Date.now() - t0;
     this.deployCount++;
@@ -418,7 +425,7 @@ export class LocalCloud {
     if (userOnEvent) {
       return this.runProviderFramework(stackId, event, userOnEvent, provider.environment.USER_IS_COMPLETE_FUNCTION_ARN);
     }
-    const inv = await invokeLocally(provider, event, this.endpoint, this.region);
+    const inv = await invokeLocally(provider, event, this.proxy.url, this.region);
     const answers = this.signals.signals(key);
     if (answers.length === 0) {
       return {
@@ -483,7 +490,7 @@ export class LocalCloud {
       return { ...base, status, reason, physicalResourceId: physicalId, data, durationMs: Date.now() - started, logs };
     };
     const { ResponseURL: _omit, ...userEvent } = event;
-    const first = await invokeLocally(onEvent, userEvent, this.endpoint, this.region);
+    const first = await invokeLocally(onEvent, userEvent, this.proxy.url, this.region);
     logs += first.logs;
     const fallbackId = event.PhysicalResourceId ?? event.RequestId;
     if (first.error) return respond('FAILED', first.error.split('\n')[0], fallbackId, {});
@@ -493,7 +500,7 @@ export class LocalCloud {
     if (isCompleteArn && result.IsComplete !== true) {
       const isComplete = await this.localFunction(stackId, isCompleteArn);
       for (let attempt = 0; ; attempt++) {
-        const r = await invokeLocally(isComplete, { ...userEvent, ...result, PhysicalResourceId: physicalId }, this.endpoint, this.region);
+        const r = await invokeLocally(isComplete, { ...userEvent, ...result, PhysicalResourceId: physicalId }, this.proxy.url, this.region);
         logs += r.logs;
         if (r.error) return respond('FAILED', r.error.split('\n')[0], physicalId, {});
         if (r.result?.IsComplete) {
@@ -569,7 +576,7 @@ export class LocalCloud {
         }
         const fn = await this.localFunction(stackId, target.Arn);
         this.log(`signal ${id}: ${desc.name} -> ${fn.functionName} (${jobName} ${job.TrainingJobStatus})`);
-        const inv = await invokeLocally(fn, match.input, this.endpoint, this.region);
+        const inv = await invokeLocally(fn, match.input, this.proxy.url, this.region);
         if (inv.error) throw new Error(`WaitCondition ${id}: signal function ${fn.functionName} failed: ${inv.error}\n${inv.logs}`);
         const signals = this.signals.signals(key).map((s) => JSON.parse(s.body));
         const failed = signals.find((s) => s.Status !== 'SUCCESS');

@@ -15,7 +15,10 @@ export interface TrainingJobReadBack {
   readonly image?: string;
   readonly instanceType?: string;
   readonly instanceCount?: number;
+  /** The job's environment: from DescribeTrainingJob, or (moto does not keep it) from the CreateTrainingJob request the handler sent. */
   readonly environment: Record<string, string>;
+  /** Where `environment` was read. */
+  readonly environmentSource: 'DescribeTrainingJob' | 'CreateTrainingJob request' | 'none';
   readonly hyperParameters: Record<string, string>;
   readonly channels: string[];
   readonly outputPath?: string;
@@ -68,7 +71,7 @@ interface AnsweredCustomResource {
 
 /** Reads back the stack's SageMaker resources through the SageMaker API. */
 export async function readBack(sm: SageMakerClient, template: any, resources: StackResourceSummary[],
-  customResources: AnsweredCustomResource[]): Promise<SageMakerReadBack> {
+  customResources: AnsweredCustomResource[], createTrainingJobRequests: any[] = []): Promise<SageMakerReadBack> {
   const trainingJobs: TrainingJobReadBack[] = [];
   for (const run of customResources) {
     if (run.requestType !== 'Create' || run.status !== 'SUCCESS') continue;
@@ -76,6 +79,8 @@ export async function readBack(sm: SageMakerClient, template: any, resources: St
     if (!/TrainingJob/.test(type)) continue;
     const name = run.data.TrainingJobName ?? run.physicalResourceId;
     const job = await sm.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+    const sent = createTrainingJobRequests.filter((r) => r.TrainingJobName === name).pop();
+    const environmentSource = job.Environment ? 'DescribeTrainingJob' : sent?.Environment ? 'CreateTrainingJob request' : 'none';
     trainingJobs.push({
       logicalId: run.logicalId,
       name: job.TrainingJobName!,
@@ -84,7 +89,8 @@ export async function readBack(sm: SageMakerClient, template: any, resources: St
       image: job.AlgorithmSpecification?.TrainingImage,
       instanceType: job.ResourceConfig?.InstanceType,
       instanceCount: job.ResourceConfig?.InstanceCount,
-      environment: job.Environment ?? {},
+      environment: job.Environment ?? sent?.Environment ?? {},
+      environmentSource,
       hyperParameters: job.HyperParameters ?? {},
       channels: (job.InputDataConfig ?? []).map((c) => c.ChannelName!),
       outputPath: job.OutputDataConfig?.S3OutputPath,
@@ -160,7 +166,7 @@ export function describeReadBack(back: SageMakerReadBack): string[] {
     lines.push(`  model artifact: ${j.modelArtifacts ?? '(none)'}`);
     lines.push(`  image: ${j.image}  instance: ${j.instanceCount} x ${j.instanceType}`);
     lines.push(`  channels: ${j.channels.join(', ') || '(none)'}  hyperparameters: ${JSON.stringify(j.hyperParameters)}`);
-    lines.push(`  entry point: ${entryPointVars(j.environment)}`);
+    lines.push(`  entry point: ${entryPointVars(j.environment)}${j.environmentSource === 'CreateTrainingJob request' ? ' (as sent in CreateTrainingJob; moto does not store a job\'s Environment)' : ''}`);
   }
   for (const m of back.models) {
     lines.push(`model ${m.name}`);

@@ -1,0 +1,94 @@
+import * as http from 'node:http';
+import * as net from 'node:net';
+
+/** One JSON-protocol API call that passed through the proxy. */
+export interface RecordedCall {
+  /** `SageMaker.CreateTrainingJob` */
+  readonly target: string;
+  readonly request: any;
+  readonly status: number;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'host', 'content-encoding']);
+
+/**
+ * A loopback HTTP proxy in front of moto that the Lambda handlers use as their AWS endpoint.
+ * It records the JSON-protocol calls (X-Amz-Target) they make, so a test can see what a handler
+ * sent even where moto does not keep it (moto's training jobs drop `Environment`, for one).
+ */
+export class RecordingProxy {
+  /** Starts the proxy on a free loopback port. */
+  public static async start(upstream: string): Promise<RecordingProxy> {
+    const p = new RecordingProxy(upstream);
+    await new Promise<void>((resolve, reject) => {
+      p.server.once('error', reject);
+      p.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    return p;
+  }
+
+  /** Every recorded call, oldest first. */
+  public readonly calls: RecordedCall[] = [];
+  private readonly server: http.Server;
+
+  private constructor(private readonly upstream: string) {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        void this.forward(req, Buffer.concat(chunks)).then(([status, headers, body]) => {
+          res.writeHead(status, headers);
+          res.end(body);
+        }, (e) => {
+          res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(String(e));
+        });
+      });
+    });
+  }
+
+  /** http://127.0.0.1:PORT */
+  public get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as net.AddressInfo).port}`;
+  }
+
+  /** The request bodies of the calls to one action, e.g. `SageMaker.CreateTrainingJob`. */
+  public requests(target: string): any[] {
+    return this.calls.filter((c) => c.target === target).map((c) => c.request);
+  }
+
+  /** Stops the proxy. */
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async forward(req: http.IncomingMessage, body: Buffer): Promise<[number, Record<string, string>, Buffer]> {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    }
+    const method = req.method ?? 'GET';
+    const res = await fetch(`${this.upstream}${req.url ?? '/'}`, {
+      method,
+      headers,
+      body: method === 'GET' || method === 'HEAD' ? undefined : body,
+    });
+    const out = Buffer.from(await res.arrayBuffer());
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') {
+      let request: any = body.toString('utf8');
+      try {
+        request = JSON.parse(request);
+      } catch {
+        // not JSON: keep the text
+      }
+      this.calls.push({ target, request, status: res.status });
+    }
+    const resHeaders: Record<string, string> = {};
+    res.headers.forEach((v, k) => {
+      if (!HOP_BY_HOP.has(k)) resHeaders[k] = v;
+    });
+    return [res.status, resHeaders, out];
+  }
+}
