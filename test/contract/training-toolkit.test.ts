@@ -125,15 +125,15 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     expect(evidence.dependency).toEqual('contract_dep');
     expect(evidence.channels.train).toEqual([1, 2, 3, 6]);
     expect(evidence.env).toMatchObject({
-      SAGEMAKER_PROGRAM: 'train.py',
-      SM_HP_EPOCHS: '3',
+      'SAGEMAKER_PROGRAM': 'train.py',
+      'SM_HP_EPOCHS': '3',
       'SM_HP_LEARNING-RATE': '0.25',
-      SM_MODEL_DIR: path.join(run.baseDir, 'model'),
-      SM_CHANNEL_TRAIN: path.join(run.baseDir, 'input', 'data', 'train'),
-      SM_CHANNELS: '["train"]',
-      SM_USER_ENTRY_POINT: 'train.py',
-      SM_CURRENT_INSTANCE_TYPE: 'ml.m5.xlarge',
-      SM_NUM_GPUS: '0',
+      'SM_MODEL_DIR': path.join(run.baseDir, 'model'),
+      'SM_CHANNEL_TRAIN': path.join(run.baseDir, 'input', 'data', 'train'),
+      'SM_CHANNELS': '["train"]',
+      'SM_USER_ENTRY_POINT': 'train.py',
+      'SM_CURRENT_INSTANCE_TYPE': 'ml.m5.xlarge',
+      'SM_NUM_GPUS': '0',
     });
     expect(JSON.parse(run.model('model.json'))).toEqual({ mean: 3, epochs: 3, learning_rate: 0.25 });
     // the data channel lying inside the image directory stays out of the image
@@ -181,10 +181,10 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     expect(evidence.module).toEqual('train');
     expect(evidence.installedVersion).toEqual('2.1.0');
     expect(evidence.argv).toEqual(['--batch-size', '64', '--optimizer', 'adam']);
-    expect(evidence.env).toMatchObject({ SM_HP_OPTIMIZER: 'adam', 'SM_HP_BATCH-SIZE': '64' });
+    expect(evidence.env).toMatchObject({ 'SM_HP_OPTIMIZER': 'adam', 'SM_HP_BATCH-SIZE': '64' });
     expect(JSON.parse(run.model('model.json'))).toEqual({ total: 42, batch_size: 64, optimizer: 'adam' });
     // the library predicted it, and said so
-    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp("setup.py.*python -m train"));
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('setup.py.*python -m train'));
   });
 
   // FINDING (reported to the image owner): the rendered Dockerfile copies the module's package to
