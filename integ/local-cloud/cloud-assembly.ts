@@ -39,7 +39,8 @@ export interface AssemblyStack {
  * Reads the stacks of a synthesized cloud assembly directory (`cdk.out`, or an integ snapshot),
  * including stacks inside nested assemblies (stages).
  */
-export function readCloudAssembly(dir: string, account: string, region: string): AssemblyStack[] {
+export function readCloudAssembly(assemblyDir: string, account: string, region: string): AssemblyStack[] {
+  const dir = path.resolve(assemblyDir);
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   const artifacts: Record<string, any> = manifest.artifacts ?? {};
   const stacks: AssemblyStack[] = [];
