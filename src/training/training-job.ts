@@ -537,7 +537,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       .update(JSON.stringify(stack.resolve({
         request,
         imageFingerprint: image.fingerprint,
-        entryPoint: { kind: props.image.entryPoint?.kind, program: props.image.entryPoint?.program, module: props.image.entryPoint?.module },
+        entryPoint: { kind: props.image.entryPoint?.kind, program: props.image.entryPoint?.programPath, module: props.image.entryPoint?.module },
         retrainToken: props.retrainToken,
       })))
       .digest('hex')

@@ -182,6 +182,54 @@ export function trainingJobOf(synth: Synthesized, logicalIdPrefix?: string): Syn
   };
 }
 
+/** An `AWS::SageMaker::Model` read back from the template. */
+export interface SynthesizedModel {
+  readonly logicalId: string;
+  readonly environment: { [key: string]: string };
+  readonly imageContext: string;
+  readonly dockerfile: string;
+  /** The staged model archive the ModelDataUrl points at, when it is a local asset. */
+  readonly modelArchive?: string;
+}
+
+/** Reads the only model of a synthesized stack. */
+export function modelOf(synth: Synthesized): SynthesizedModel {
+  const models = Object.entries<any>(synth.template.Resources).filter(([, r]) => r.Type === 'AWS::SageMaker::Model');
+  if (models.length !== 1) {
+    throw new Error(`expected one AWS::SageMaker::Model, found ${models.map(([id]) => id).join(', ') || 'none'}`);
+  }
+  const [logicalId, resource] = models[0];
+  const container = resource.Properties.PrimaryContainer;
+  const image = flatten(container.Image);
+  const imageHash = Object.keys(synth.dockerImages).find((hash) => image.endsWith(`:${hash}`));
+  if (!imageHash) {
+    throw new Error(`model image ${image} is not one of the app's image assets`);
+  }
+  const modelDataUrl = container.ModelDataUrl !== undefined ? flatten(container.ModelDataUrl) : undefined;
+  const archiveHash = modelDataUrl ? Object.keys(synth.files).find((hash) => modelDataUrl.includes(hash)) : undefined;
+  const environment: { [key: string]: string } = {};
+  for (const [key, value] of Object.entries(container.Environment ?? {})) {
+    environment[key] = flatten(value);
+  }
+  return {
+    logicalId,
+    environment,
+    imageContext: synth.dockerImages[imageHash].directory,
+    dockerfile: synth.dockerImages[imageHash].dockerfile,
+    modelArchive: archiveHash ? synth.files[archiveHash] : undefined,
+  };
+}
+
+/** Unpacks a model archive the way SageMaker does into /opt/ml/model, into a fresh directory. */
+export function unpackModelArchive(archive: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-model-'));
+  const proc = spawnSync('tar', ['-xzf', archive, '-C', dir], { encoding: 'utf-8' });
+  if (proc.status !== 0) {
+    throw new Error(`tar -xzf ${archive} failed: ${proc.stderr}`);
+  }
+  return dir;
+}
+
 /** What run_training.py reports. */
 export interface TrainingRun {
   readonly exitCode: number | null;
