@@ -2,7 +2,37 @@
 /* eslint-disable import/no-extraneous-dependencies */
 import { IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NagPackSuppression, NagSuppressions } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+
+/**
+ * IAM actions that support no resource-level permissions: a statement granting them must name `Resource: *`.
+ * A `Resource::*` suppression is only accepted on a policy whose `*` statements grant nothing else
+ * (test/integ/integ-apps.test.ts checks every synthesized policy against this list).
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS = [
+  'ecr:GetAuthorizationToken',
+  'cloudwatch:PutMetricData',
+  'sagemaker:ListTrainingJobs',
+  'logs:DescribeLogGroups',
+];
+
+/**
+ * The reasons for findings that the library's constructs cause by necessity, shared by the integ apps.
+ */
+export class Justification {
+  /**
+   * `ecr:GetAuthorizationToken` (needed for every image pull) cannot be scoped to a resource; the pull itself
+   * (`ecr:BatchGetImage` ...) is scoped to the image's repository in another statement.
+   */
+  public static readonly ECR_AUTHORIZATION_TOKEN: NagPackSuppression = {
+    id: 'AwsSolutions-IAM5',
+    reason: 'ecr:GetAuthorizationToken supports no resource-level permissions, so it is granted on *; the image pull '
+      + 'actions themselves are scoped to the image repository. Checked by test/integ: the * statements of this '
+      + 'policy grant only actions without resource-level permissions.',
+    appliesTo: ['Resource::*'],
+  };
+}
 
 /**
  * Options for an integration scenario.
@@ -42,6 +72,15 @@ export class IntegScenario {
     // out of the committed snapshot directory.
     Aspects.of(this.stack).add(new AwsSolutionsChecks({ verbose: true, reports: false }));
     IntegScenario.created.push(this);
+  }
+
+  /**
+   * Suppresses cdk-nag findings on a construct and its children, each with the reason it is acceptable.
+   * Use only for findings that are necessary; a finding that points at a real weakness is fixed in the
+   * construct instead.
+   */
+  public justify(construct: IConstruct, suppressions: NagPackSuppression[]): void {
+    NagSuppressions.addResourceSuppressions(construct, suppressions, true);
   }
 
   /**

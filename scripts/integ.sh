@@ -12,6 +12,8 @@
 #                                         --update-on-failed). This creates real SageMaker resources and costs money.
 #
 # Further arguments are passed to integ-runner, e.g. a test name: bash scripts/integ.sh integ.cpu-endpoint-from-s3.ts
+# INTEG_DIRECTORY (default integ) is where the apps are discovered; INTEG_MAX_WORKERS (default 1) how many
+# synthesize at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +30,7 @@ done
 # transpile-only: the apps are type-checked by the jest tests (test/integ) and tsc; here only their output counts.
 # One worker: integ-runner defaults to 16 parallel synths, too many for a small machine.
 runner=(npx integ-runner
-  --directory integ
+  --directory "${INTEG_DIRECTORY:-integ}"
   --language typescript
   --app "node -r ts-node/register/transpile-only {filePath}"
   --max-workers "${INTEG_MAX_WORKERS:-1}")

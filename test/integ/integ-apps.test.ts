@@ -3,6 +3,7 @@ import {
   assemblyMessages, CFN_LINT, CFN_LINT_CONFIG, cfnLintAvailable, cfnLintVersion, integAppFiles, nagFindings,
   runCfnLint, scenarioName, SynthesizedIntegApp, synthIntegApp, testStackNames,
 } from './integ-apps';
+import { ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS } from '../../integ/integ-app';
 
 /** The scenarios issue 6 asks for, one integ app each. */
 const SCENARIOS = [
@@ -72,6 +73,45 @@ test('cdk-nag AwsSolutions checks ran on every stack under test of every integra
   expect(apps.length).toBe(files.length);
   expect(unchecked).toEqual([]);
 });
+
+test('every Resource::* nag suppression covers only actions that support no resource-level permissions', () => {
+  // GIVEN
+  const violations: string[] = [];
+  let audited = 0;
+  // WHEN
+  for (const app of synthesized.values()) {
+    for (const file of app.templates) {
+      const template = JSON.parse(fs.readFileSync(file, 'utf-8'));
+      for (const [logicalId, resource] of Object.entries<any>(template.Resources ?? {})) {
+        const suppressed = (resource.Metadata?.cdk_nag?.rules_to_suppress ?? [])
+          .some((r: any) => r.id === 'AwsSolutions-IAM5' && (r.applies_to ?? []).includes('Resource::*'));
+        if (!suppressed) continue;
+        for (const statement of policyStatements(resource)) {
+          const resources = [statement.Resource].flat();
+          if (statement.Effect !== 'Allow' || !resources.includes('*')) continue;
+          audited++;
+          const actions: string[] = [statement.Action].flat();
+          const scopable = actions.filter(a => !ACTIONS_WITHOUT_RESOURCE_LEVEL_PERMISSIONS.includes(a));
+          if (scopable.length > 0) {
+            violations.push(`${app.name} ${logicalId}: ${scopable.join(', ')} on * could be scoped to resources`);
+          }
+        }
+      }
+    }
+  }
+  // THEN
+  // eslint-disable-next-line no-console
+  console.log(`cdk-nag: ${audited} Resource::* statements under suppression audited`);
+  expect(violations).toEqual([]);
+});
+
+/** The statements of an IAM policy resource, or of a role's inline policies. */
+function policyStatements(resource: any): any[] {
+  const documents = resource.Type === 'AWS::IAM::Role'
+    ? (resource.Properties?.Policies ?? []).map((p: any) => p.PolicyDocument)
+    : [resource.Properties?.PolicyDocument];
+  return documents.filter(Boolean).flatMap((d: any) => [d.Statement].flat());
+}
 
 test('cfn-lint finds no errors and no unlisted warnings in any synthesized template', () => {
   if (!cfnLintAvailable()) {
