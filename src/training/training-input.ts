@@ -1,15 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CustomResource, Duration, Size, Stack, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Size, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IDependable } from 'constructs';
-import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from '../private/training-s3';
+import { TrainingInputAssetFunction } from './training-input-asset-function';
+import { stackFunction } from '../private/training-functions';
 import {
   INPUT_ASSET_DATA_DIR, TRAINING_INPUT_ASSET_RESOURCE_TYPE, TrainingInputAssetProperty,
 } from '../private/training-protocol';
-import { TrainingInputAssetFunction } from './training-input-asset-function';
+import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from '../private/training-s3';
 
 /**
  * How a channel's data reaches the training container.
@@ -372,7 +373,7 @@ class AssetInput extends TrainingInput {
       },
     });
     // The function's policy must be in place before it runs.
-    resource.node.addDependency(fn);
+    resource.node.addDependency(fn, fn.role ?? fn);
 
     const dataPrefix = `${prefix}${INPUT_ASSET_DATA_DIR}`;
     bucket.grantRead(options.grantee, `${dataPrefix}*`);
@@ -386,10 +387,7 @@ function withSlash(prefix: string): string {
 
 /** The stack's one unpacking function, created on first use. */
 function inputAssetFunction(scope: Construct): TrainingInputAssetFunction {
-  const stack = Stack.of(scope);
-  const id = 'SageMakerTrainingInputAssetHandler';
-  const existing = stack.node.tryFindChild(id) as TrainingInputAssetFunction | undefined;
-  return existing ?? new TrainingInputAssetFunction(stack, id, {
+  return stackFunction(scope, 'SageMakerTrainingInputAssetHandler', TrainingInputAssetFunction, {
     description: 'Unpacks local training-data directories into S3 prefixes (cdk-sagemaker-containers)',
     memorySize: 3008,
     timeout: Duration.minutes(15),

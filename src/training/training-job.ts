@@ -11,21 +11,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
+import { TrainingDistribution } from './distribution';
+import { TrainingInput, TrainingInputMode } from './training-input';
+import { TrainingJobFunction } from './training-job-function';
+import { TrainingJobSignalFunction } from './training-job-signal-function';
 import { ModelData, ModelDataConfig } from '../artifacts/model-data';
 import { Workload } from '../compute/accelerator';
 import { checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
 import { SageMakerImage } from '../image/sagemaker-image';
+import { stackFunction } from '../private/training-functions';
 import { RESERVED_HYPERPARAMETERS } from '../private/training-hyperparameters';
 import {
   FINAL_TRAINING_JOB_STATUSES, modelArtifactsKeySuffix, SignalInputKey, TRAINING_JOB_RESOURCE_TYPE,
   TrainingJobAttribute, TrainingJobProperty,
 } from '../private/training-protocol';
 import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from '../private/training-s3';
-import { TrainingDistribution } from './distribution';
-import { TrainingInput, TrainingInputMode } from './training-input';
-import { TrainingJobFunction } from './training-job-function';
-import { TrainingJobSignalFunction } from './training-job-signal-function';
 
 /**
  * A regular expression SageMaker applies to the job's logs to publish a metric.
@@ -595,7 +596,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     });
     // The role (with its policy) and the data must exist before the job starts; the provider's policy
     // before it is called; the rule before the job can end.
-    this.resource.node.addDependency(this.role, provider, ...dependencies);
+    this.resource.node.addDependency(this.role, provider, provider.role ?? provider, ...dependencies);
     if (rule && signalFunction) {
       this.resource.node.addDependency(rule, signalFunction);
     }
@@ -657,7 +658,9 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
       resources: [stack.formatArn({
-        service: 'logs', resource: 'log-group', resourceName: `${TrainingJob.LOG_GROUP_NAME}:*`,
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: `${TrainingJob.LOG_GROUP_NAME}:*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       })],
     }));
@@ -812,9 +815,7 @@ function checkMetricDefinitions(definitions: MetricDefinition[], problems: strin
 
 /** The stack's one training-job handler, created on first use. */
 function providerOf(scope: Construct): TrainingJobFunction {
-  const stack = Stack.of(scope);
-  const id = 'SageMakerTrainingJobHandler';
-  return (stack.node.tryFindChild(id) as TrainingJobFunction | undefined) ?? new TrainingJobFunction(stack, id, {
+  return stackFunction(scope, 'SageMakerTrainingJobHandler', TrainingJobFunction, {
     description: 'Starts, adopts and stops SageMaker training jobs (cdk-sagemaker-containers)',
     timeout: Duration.minutes(5),
   });
@@ -822,9 +823,7 @@ function providerOf(scope: Construct): TrainingJobFunction {
 
 /** The stack's one completion-signal function, created on first use. */
 function signalFunctionOf(scope: Construct): TrainingJobSignalFunction {
-  const stack = Stack.of(scope);
-  const id = 'SageMakerTrainingJobSignal';
-  return (stack.node.tryFindChild(id) as TrainingJobSignalFunction | undefined) ?? new TrainingJobSignalFunction(stack, id, {
+  return stackFunction(scope, 'SageMakerTrainingJobSignal', TrainingJobSignalFunction, {
     description: 'Signals the WaitCondition of a SageMaker training job when it ends (cdk-sagemaker-containers)',
     timeout: Duration.seconds(30),
   });

@@ -606,3 +606,29 @@ describe('TrainingJob', () => {
     });
   });
 });
+
+describe('handler functions', () => {
+  test('have their own roles and log groups, no managed policy, and the job waits for their policies', () => {
+    // GIVEN
+    const stack = newStack();
+    const dir = dataDir({ 'a.csv': '1' });
+
+    // WHEN
+    new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, inputs: [TrainingInput.fromAsset('d', dir)] });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    const lambdaRoles = template.findResources('AWS::IAM::Role', {
+      Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] } },
+    });
+    expect(Object.keys(lambdaRoles)).toHaveLength(3);
+    for (const role of Object.values(lambdaRoles)) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    const job = Object.values(template.findResources('Custom::SageMakerTrainingJob'))[0];
+    expect(job.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SageMakerTrainingJobHandlerRoleDefaultPolicy/)]));
+    const unpack = Object.values(template.findResources('Custom::SageMakerTrainingInputAsset'))[0];
+    expect(unpack.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^SageMakerTrainingInputAssetHandlerRoleDefaultPolicy/)]));
+  });
+});
