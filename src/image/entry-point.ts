@@ -165,11 +165,11 @@ export abstract class EntryPoint {
   public abstract readonly kind: EntryPointKind;
 
   /**
-   * The program, relative to the code directory.
+   * The program, relative to the code directory (named `programPath` because `program` is the factory).
    *
    * @default - no program
    */
-  public abstract readonly program?: string;
+  public abstract readonly programPath?: string;
 
   /**
    * The training or serving module (`module:function`).
@@ -203,12 +203,12 @@ class ConcreteEntryPoint extends EntryPoint {
 
   constructor(
     public readonly kind: EntryPointKind,
-    public readonly program: string | undefined,
+    public readonly programPath: string | undefined,
     public readonly module: string | undefined,
   ) {
     super();
     const env: { [key: string]: string } = {};
-    if (program !== undefined) env[SAGEMAKER_PROGRAM] = program;
+    if (programPath !== undefined) env[SAGEMAKER_PROGRAM] = programPath;
     if (module !== undefined) {
       env[kind === EntryPointKind.SERVING_MODULE ? SAGEMAKER_SERVING_MODULE : SAGEMAKER_TRAINING_MODULE] = module;
     }
@@ -222,7 +222,7 @@ class ConcreteEntryPoint extends EntryPoint {
     const env: { [key: string]: string } = {};
     switch (this.kind) {
       case EntryPointKind.PROGRAM:
-        env[SAGEMAKER_PROGRAM] = this.program!;
+        env[SAGEMAKER_PROGRAM] = this.programPath!;
         if (training && this.module !== undefined) env[SAGEMAKER_TRAINING_MODULE] = this.module;
         break;
       case EntryPointKind.TRAINING_MODULE:
@@ -232,7 +232,7 @@ class ConcreteEntryPoint extends EntryPoint {
             + `${workload}, or bind the image to ${Workload.TRAINING}.`);
         }
         env[SAGEMAKER_TRAINING_MODULE] = this.module!;
-        if (this.program !== undefined) env[SAGEMAKER_PROGRAM] = this.program;
+        if (this.programPath !== undefined) env[SAGEMAKER_PROGRAM] = this.programPath;
         break;
       case EntryPointKind.SERVING_MODULE:
         if (!serving) {
@@ -249,10 +249,10 @@ class ConcreteEntryPoint extends EntryPoint {
   public inspect(directory: string): EntryPointInspection {
     const errors: string[] = [];
     const warnings: string[] = [];
-    if (this.program === undefined || Token.isUnresolved(this.program)) {
+    if (this.programPath === undefined || Token.isUnresolved(this.programPath)) {
       return { errors, warnings };
     }
-    const program = this.program;
+    const program = this.programPath;
     const root = path.resolve(directory);
     const file = path.resolve(root, program);
     let stat: fs.Stats;

@@ -400,7 +400,7 @@ class DirectoryImage extends SageMakerImage {
         const id = inspection.runner === ProgramRunner.PYTHON_PACKAGE ? 'programRunsAsPackage' : 'programRunsAsShellScript';
         this.warnings.push({ id: `${WARNING_PREFIX}:${id}`, message });
       }
-      const program = this.entryPoint.program;
+      const program = this.entryPoint.programPath;
       if (inspection.errors.length === 0 && program !== undefined && !Token.isUnresolved(program)
         && isExcluded(this.ignore([]), this.directory, program)) {
         errors.push(`program '${program}' is left out of the build context by .dockerignore, the default exclusions `
@@ -466,7 +466,7 @@ class DirectoryImage extends SageMakerImage {
         relative.add('/' + rel.split(path.sep).join('/').replace(/[*?[\]\\]/g, c => '\\' + c));
       }
     }
-    const program = this.entryPoint?.program;
+    const program = this.entryPoint?.programPath;
     if (program !== undefined && !Token.isUnresolved(program) && relative.size > 0
       && isExcluded(dockerIgnore(this.directory, [...relative]), this.directory, program)) {
       errors.push(`excludePaths ${JSON.stringify(excludePaths)} leave out the entry point program '${program}'; `

@@ -14,7 +14,7 @@ describe('EntryPoint.program', () => {
 
     // THEN
     expect(entryPoint.kind).toBe(EntryPointKind.PROGRAM);
-    expect(entryPoint.program).toBe('src/train.py');
+    expect(entryPoint.programPath).toBe('src/train.py');
     expect(entryPoint.module).toBeUndefined();
     expect(entryPoint.imageEnvironment).toEqual({ SAGEMAKER_PROGRAM: 'src/train.py' });
     expect(entryPoint.bind({ workload: Workload.TRAINING }).environment).toEqual({ SAGEMAKER_PROGRAM: 'src/train.py' });
@@ -68,14 +68,14 @@ describe('EntryPoint.trainingModule', () => {
     const entryPoint = EntryPoint.trainingModule('my_pkg.training:main');
     expect(entryPoint.kind).toBe(EntryPointKind.TRAINING_MODULE);
     expect(entryPoint.module).toBe('my_pkg.training:main');
-    expect(entryPoint.program).toBeUndefined();
+    expect(entryPoint.programPath).toBeUndefined();
     expect(entryPoint.imageEnvironment).toEqual({ SAGEMAKER_TRAINING_MODULE: 'my_pkg.training:main' });
     expect(entryPoint.bind({ workload: Workload.TRAINING }).environment).toEqual({ SAGEMAKER_TRAINING_MODULE: 'my_pkg.training:main' });
   });
 
   test('can name the user program the framework runs', () => {
     const entryPoint = EntryPoint.trainingModule('sagemaker_pytorch_container.training:main', { program: 'train.py' });
-    expect(entryPoint.program).toBe('train.py');
+    expect(entryPoint.programPath).toBe('train.py');
     expect(entryPoint.bind({ workload: Workload.TRAINING }).environment).toEqual({
       SAGEMAKER_TRAINING_MODULE: 'sagemaker_pytorch_container.training:main',
       SAGEMAKER_PROGRAM: 'train.py',
