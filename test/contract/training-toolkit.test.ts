@@ -18,6 +18,7 @@ import {
 } from './harness';
 import { InstanceType } from '../../src/compute';
 import { BaseImage, EntryPoint, SageMakerImage } from '../../src/image';
+import { TrainingDistribution } from '../../src/training/distribution';
 import { TrainingInput } from '../../src/training/training-input';
 import { TrainingJob } from '../../src/training/training-job';
 
@@ -199,6 +200,56 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
 
   test('a training module runs its user program when the job puts /opt/ml/code on PYTHONPATH', () => {
     runTrainingModule(findLinks, { PYTHONPATH: '/opt/ml/code' });
+  });
+
+  test('hyperparameter values reach the script as the toolkit re-renders their JSON, not as written', () => {
+    // GIVEN values that are valid JSON: the job passes them as written, the toolkit json-decodes each one
+    const { job } = buildJob('shell-script', EntryPoint.program('train.sh'),
+      { 'lr': '1e-3', 'flag': 'true', 'layers': '{"a": 1}', 'id': '007', 'name': 'x y' }, ['train']);
+    expect(job.hyperparameters).toEqual({ 'lr': '1e-3', 'flag': 'true', 'layers': '{"a": 1}', 'id': '007', 'name': 'x y' });
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN arguments are sorted by key and re-rendered from the decoded values (Python's str of a bool,
+    // a float's shortest form, a dict as k=v); SM_HP_* carry the decoded values as compact JSON
+    expectSuccess(run);
+    expect(run.model('contract/argv.txt').split('\n').filter(Boolean)).toEqual([
+      '--flag', 'True', '--id', '007', '--layers', 'a=1', '--lr', '0.001', '--name', 'x y',
+    ]);
+    expect(parseEnvLines(run.model('contract/env.txt'))).toMatchObject({
+      SM_HP_LR: '0.001', SM_HP_FLAG: 'true', SM_HP_LAYERS: '{"a":1}', SM_HP_ID: '007', SM_HP_NAME: 'x y',
+    });
+  });
+
+  test('the library\'s distribution hyperparameters reach the toolkit as framework parameters, not as script arguments', () => {
+    // GIVEN torch distributed training on one instance with 4 GPUs (the toolkit itself runs the program;
+    // a PyTorch framework container would launch torchrun from the same parameters)
+    const app = newApp();
+    const stack = new Stack(app, 'Contract', { env: { account: '123456789012', region: 'us-east-1' } });
+    const directory = path.join(FIXTURES, 'python-program');
+    new TrainingJob(stack, 'Train', {
+      image: SageMakerImage.fromDirectory(directory, {
+        entryPoint: EntryPoint.program('train.py'),
+        baseImage: BaseImage.fromRegistry(BASE_IMAGE.replace('-cpu-', '-gpu-')),
+      }),
+      instanceType: InstanceType.ML_G5_12XLARGE,
+      distribution: TrainingDistribution.torchDistributed(),
+      hyperparameters: { 'epochs': '1', 'learning-rate': '0.5' },
+      inputs: [TrainingInput.fromAsset('train', path.join(directory, 'data', 'train'))],
+    });
+    const job = trainingJobOf(synthesize(app, stack));
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN train.py's strict argparse saw only its own arguments
+    expectSuccess(run);
+    const evidence = JSON.parse(run.model('contract/run.json'));
+    expect(evidence.argv).toEqual(['--epochs', '1', '--learning-rate', '0.5']);
+    expect(JSON.parse(evidence.env.SM_FRAMEWORK_PARAMS)).toEqual({ sagemaker_torch_distributed_enabled: true });
+    expect(JSON.parse(evidence.env.SM_DISTRIBUTION_INSTANCE_GROUPS)).toEqual(['homogeneousCluster']);
+    expect(evidence.env.SM_CURRENT_INSTANCE_TYPE).toEqual('ml.g5.12xlarge');
   });
 
   test('fails when the program the job names is not in the image', () => {
