@@ -335,15 +335,6 @@ export class EndpointVariant extends Construct {
     };
   }
 
-  /**
-   * Whether `volumeSize` was set.
-   *
-   * @internal
-   */
-  public get _hasVolumeSize(): boolean {
-    return this.volumeSize !== undefined;
-  }
-
   private metrics(): VariantMetrics {
     return new VariantMetrics(this.endpointName, this.variantName);
   }

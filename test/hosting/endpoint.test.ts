@@ -396,6 +396,43 @@ describe('Endpoint', () => {
     expect(described(b.metricModelLatency({ statistic: 'p99' }))).toEqual(['AWS/SageMaker', 'ModelLatency', 'p99', 300, dims('B')]);
   });
 
+  test('gives every metric of a non-default variant with its own dimensions', () => {
+    const stack = newStack();
+    const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
+    const b = endpoint.addVariant('B', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
+    const metrics = [
+      b.metricInvocations(), b.metricInvocationsPerInstance(), b.metricInvocationErrors(), b.metricInvocation4xxErrors(),
+      b.metricInvocation5xxErrors(), b.metricModelLatency(), b.metricOverheadLatency(), b.metricCpuUtilization(),
+      b.metricMemoryUtilization(), b.metricDiskUtilization(), b.metricGpuUtilization(), b.metricGpuMemoryUtilization(),
+      b.metric('/aws/sagemaker/Endpoints', 'CPUReservation'),
+    ];
+    expect(metrics.map(m => m.metricName)).toEqual([
+      'Invocations', 'InvocationsPerInstance', 'InvocationModelErrors', 'Invocation4XXErrors', 'Invocation5XXErrors', 'ModelLatency',
+      'OverheadLatency', 'CPUUtilization', 'MemoryUtilization', 'DiskUtilization', 'GPUUtilization', 'GPUMemoryUtilization', 'CPUReservation',
+    ]);
+    expect(new Set(metrics.map(m => m.dimensions!.VariantName))).toEqual(new Set(['B']));
+  });
+
+  test('fails on security groups without a VPC, and gives no connections outside one', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    expect(() => new Endpoint(stack, 'Bad', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE, securityGroups: [sg] }))
+      .toThrow(/vpcSubnets and securityGroups need vpc/);
+    const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
+    expect(() => endpoint.connections).toThrow(/not in a VPC/);
+  });
+
+  test('fails on a zero-instance traffic step and on more than 10 rollback alarms', () => {
+    const stack = newStack();
+    const alarms = Array.from({ length: 11 }, (_, i) => cloudwatch.Alarm.fromAlarmArn(stack, `A${i}`, `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a${i}`));
+    expect(() => new Endpoint(stack, 'Endpoint', {
+      image: cpuImage(),
+      instanceType: InstanceType.ML_M5_LARGE,
+      deploymentGuardrails: { trafficRouting: TrafficRouting.linear({ stepSize: CapacitySize.instances(0) }), rollbackAlarms: alarms },
+    })).toThrow(/linear step size 0 instances is not allowed[\s\S]*rollbackAlarms has 11 alarms; SageMaker accepts at most 10/);
+  });
+
   test('imports an endpoint by name or ARN, with a lower-case name in the ARN', () => {
     const stack = newStack();
     const byName = Endpoint.fromEndpointName(stack, 'ByName', 'My-Endpoint');
