@@ -28,6 +28,9 @@ async function main(argv: string[]): Promise<number> {
       try {
         const result = await cloud.deploy(stack);
         say(`stack ${result.stackName}: ${result.status} after ${result.phases} phase(s) (moto reports ${result.motoStatus})`);
+        for (const [from, to] of Object.entries(result.substitutedInstanceTypes)) {
+          say(`moto refused ${from} (its instance type list is old): deployed with ${to} instead`);
+        }
         for (const img of result.imagesNotPushed) say(`image not built or pushed (no Docker engine): ${img}`);
         if (result.unsupported.length) say(`not modelled by moto (no resource created): ${result.unsupported.join(', ')}`);
         for (const r of result.customResources) {

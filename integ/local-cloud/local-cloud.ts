@@ -24,6 +24,7 @@ import {
   WAIT_CONDITION, WAIT_CONDITION_HANDLE,
 } from './template-plan';
 import { zipDirectory } from './zip';
+import { InstanceType } from '../../src/compute';
 
 /** The bootstrap version the harness pretends `cdk bootstrap` wrote. */
 const BOOTSTRAP_VERSION = '30';
@@ -87,6 +88,19 @@ export interface DeployResult {
   readonly readBack: SageMakerReadBack;
   /** The resolved properties each answered custom resource was created with. */
   readonly resolvedProperties: Record<string, any>;
+  /** Instance types moto refused, and what the harness deployed instead. */
+  readonly substitutedInstanceTypes: Record<string, string>;
+}
+
+/** Options for one deploy. */
+export interface DeployOptions {
+  /**
+   * When moto refuses an instance type it does not know (its EndpointConfig checks an old list;
+   * ml.g5 is refused), redeploy with the first type it accepts that has the same accelerator
+   * kind, and report the substitution. Template-level tests cover the real type.
+   * @default true
+   */
+  readonly substituteRefusedInstanceTypes?: boolean;
 }
 
 /** What a delete did. */
@@ -166,7 +180,8 @@ export class LocalCloud {
     this.ssm = new SSMClient(config);
     this.ecr = new ECRClient(config);
     this.python = path.join(options.venvDir ?? defaultVenvDir(), 'bin', 'python');
-    this.log = options.log ?? (() => undefined);
+    // LOCAL_CLOUD_VERBOSE=1 shows the progress of tests that pass no logger.
+    this.log = options.log ?? (process.env.LOCAL_CLOUD_VERBOSE ? (l) => process.stderr.write(`local-cloud: ${l}\n`) : () => undefined);
   }
 
   /** The AWS endpoint URL handlers and clients use. */
@@ -194,7 +209,23 @@ export class LocalCloud {
    * order, answers its custom resources and WaitConditions, and reads back what SageMaker holds.
    * On failure the stack is deleted again and the error rethrown.
    */
-  public async deploy(stack: AssemblyStack): Promise<DeployResult> {
+  public async deploy(stack: AssemblyStack, options: DeployOptions = {}): Promise<DeployResult> {
+    const substituted: Record<string, string> = {};
+    for (;;) {
+      try {
+        return await this.deployOnce(withInstanceTypes(stack, substituted), substituted);
+      } catch (e) {
+        const refused = refusedInstanceType((e as Error).message);
+        if (!refused || options.substituteRefusedInstanceTypes === false || refused.type in substituted) throw e;
+        const replacement = sameAcceleratorType(refused.type, refused.allowed);
+        if (!replacement) throw e;
+        this.log(`moto refused ${refused.type}; redeploying with ${replacement}`);
+        substituted[refused.type] = replacement;
+      }
+    }
+  }
+
+  private async deployOnce(stack: AssemblyStack, substituted: Record<string, string>): Promise<DeployResult> {
     const timings: Record<string, number> = {};
     const t0 = Date.now();
     await this.bootstrap(stack);
@@ -258,6 +289,7 @@ export class LocalCloud {
       if (stackId) {
         this.log(`rolling back ${stack.stackName}`);
         await this.deleteStack(stackId, customRuns, resolvedProperties).catch((err) => this.log(`rollback failed: ${err}`));
+        if (!await this.stackGone(stackId)) this.log(`rollback left ${stack.stackName} behind`);
       }
       throw e;
     }
@@ -292,6 +324,7 @@ export class LocalCloud {
       timings,
       readBack: back,
       resolvedProperties,
+      substitutedInstanceTypes: { ...substituted },
     };
   }
 
@@ -486,7 +519,13 @@ export class LocalCloud {
         Data: data,
       });
       const res = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } });
-      if (!res.ok) throw new Error(`moto refused the custom resource response (${res.status}): ${await res.text()}`);
+      if (!res.ok) {
+        const text = await res.text();
+        // After a failed UpdateStack moto re-parses the failed resource on every response; during a
+        // rollback the handler's work is what counts, not moto's bookkeeping.
+        if (event.RequestType !== 'Delete') throw new Error(`moto refused the custom resource response (${res.status}): ${text}`);
+        this.log(`moto refused the Delete response of ${event.LogicalResourceId} (${res.status}); continuing the delete`);
+      }
       return { ...base, status, reason, physicalResourceId: physicalId, data, durationMs: Date.now() - started, logs };
     };
     const { ResponseURL: _omit, ...userEvent } = event;
@@ -625,4 +664,36 @@ export class LocalCloud {
     }
     return false;
   }
+}
+
+/** Reads moto's "instance type not in the enum" refusal: the type and the list it accepts. */
+export function refusedInstanceType(message: string): { type: string; allowed: string[] } | undefined {
+  const m = /Value '(ml\.[a-z0-9.\-]+)' at '[A-Za-z.]*[iI]nstanceType' failed to satisfy constraint: Member must satisfy enum value set: \[([^\]]*)\]/.exec(message);
+  if (!m) return undefined;
+  return { type: m[1], allowed: m[2].split(',').map((t) => t.trim().replace(/^'|'$/g, '')).filter((t) => t) };
+}
+
+/** The first accepted type with the same accelerator kind and architecture as the refused one. */
+export function sameAcceleratorType(refused: string, allowed: string[]): string | undefined {
+  const want = InstanceType.of(refused);
+  const candidates = allowed.map((t) => InstanceType.of(t)).filter((t) =>
+    t.acceleratorKind === want.acceleratorKind && t.architecture === want.architecture && !t.burstable);
+  // the smallest of them: deploying locally costs nothing either way, but keep the shape modest
+  candidates.sort((a, b) => (a.vcpus ?? 0) - (b.vcpus ?? 0) || a.name.localeCompare(b.name));
+  return candidates[0]?.name;
+}
+
+/** A copy of the stack whose template uses the replacement instance types (literal values only). */
+function withInstanceTypes(stack: AssemblyStack, substituted: Record<string, string>): AssemblyStack {
+  if (Object.keys(substituted).length === 0) return stack;
+  const replace = (v: any, key?: string): any => {
+    if (Array.isArray(v)) return v.map((x) => replace(x));
+    if (v && typeof v === 'object') {
+      const out: any = {};
+      for (const [k, x] of Object.entries(v)) out[k] = replace(x, k);
+      return out;
+    }
+    return key === 'InstanceType' && typeof v === 'string' && v in substituted ? substituted[v] : v;
+  };
+  return { ...stack, template: replace(stack.template) };
 }

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { localCloudAvailable, printDeploySummary, recordDeploy } from './local-cloud-support';
-import { LocalCloud } from '../../integ/local-cloud/local-cloud';
+import { LocalCloud, refusedInstanceType, sameAcceleratorType } from '../../integ/local-cloud/local-cloud';
 import { DeployPlan, referencedIds, stringifyScalars, Substitutions } from '../../integ/local-cloud/template-plan';
 
 // A custom resource handler that answers CloudFormation itself, like cfn-response does.
@@ -78,7 +78,8 @@ function plainStack(outdir: string): string {
     },
   });
   const config = new sagemaker.CfnEndpointConfig(stack, 'Config', {
-    productionVariants: [{ variantName: 'AllTraffic', modelName: model.attrModelName, instanceType: 'ml.m5.large', initialInstanceCount: 1 }],
+    // moto refuses ml.g5 (its list is old): the harness redeploys with a GPU type it accepts.
+    productionVariants: [{ variantName: 'AllTraffic', modelName: model.attrModelName, instanceType: 'ml.g5.xlarge', initialInstanceCount: 1 }],
   });
   new sagemaker.CfnEndpoint(stack, 'Endpoint', { endpointConfigName: config.attrEndpointConfigName });
   app.synth();
@@ -136,6 +137,20 @@ describe('deploy plan', () => {
     expect(out).toEqual({ a: 'http://127.0.0.1:1/wait/Handle', b: '{"1":"s3://b/k"}', c: { 'Fn::Sub': 'url=http://127.0.0.1:1/wait/Handle keep=${Other}' }, d: { Ref: 'Other' } });
   });
 
+  test('reads moto\'s instance type refusal and picks an accepted type with the same accelerator', () => {
+    // GIVEN
+    const message = "Value 'ml.g5.xlarge' at 'instanceType' failed to satisfy constraint: Member must satisfy enum value set: ['ml.m5.large', 'ml.p3.2xlarge', 'ml.g4dn.2xlarge', 'ml.g4dn.xlarge', 'ml.t2.medium']";
+
+    // WHEN
+    const refused = refusedInstanceType(message)!;
+
+    // THEN
+    expect(refused.type).toBe('ml.g5.xlarge');
+    expect(sameAcceleratorType(refused.type, refused.allowed)).toBe('ml.g4dn.xlarge');
+    expect(sameAcceleratorType('ml.c7i.large', refused.allowed)).toBe('ml.m5.large');
+    expect(refusedInstanceType('Template format error')).toBeUndefined();
+  });
+
   test('sends custom resource properties as strings, as CloudFormation does', () => {
     expect(stringifyScalars({ a: 1, b: true, c: [2, { d: false }], e: 'x' })).toEqual({ a: '1', b: 'true', c: ['2', { d: 'false' }], e: 'x' });
   });
@@ -154,7 +169,7 @@ const available = localCloudAvailable();
     }
   });
 
-  test('deploys a plain stack, answering a direct and a Provider-framework custom resource before their dependents', async () => {
+  test('deploys a plain stack, answering a direct and a Provider-framework custom resource before their dependents and replacing a refused instance type', async () => {
     // GIVEN
     const outdir = plainStack(fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-plain-')));
     const [stack] = cloud.stacksOf(outdir);
@@ -173,7 +188,8 @@ const available = localCloudAvailable();
     const [model] = result.readBack.models;
     expect(model.modelDataUrl).toMatch(/^s3:\/\/localcloudplain-artifacts.*\/model\.tar\.gz$/i);
     expect(model.environment).toEqual({ ECHO: 'hello', COUNT_TYPE: 'string', ECHO_ID: 'echo-Echo' });
-    expect(result.readBack.endpoints).toEqual([expect.objectContaining({ status: 'InService', variants: [expect.objectContaining({ instanceType: 'ml.m5.large' })] })]);
+    expect(result.substitutedInstanceTypes).toEqual({ 'ml.g5.xlarge': 'ml.g4dn.xlarge' });
+    expect(result.readBack.endpoints).toEqual([expect.objectContaining({ status: 'InService', variants: [expect.objectContaining({ instanceType: 'ml.g4dn.xlarge' })] })]);
     expect(destroyed.customResources.map((r) => [r.logicalId, r.requestType, r.status])).toEqual([
       ['Artifact', 'Delete', 'SUCCESS'], ['Echo', 'Delete', 'SUCCESS'],
     ]);
