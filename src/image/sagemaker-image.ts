@@ -514,7 +514,7 @@ class DirectoryImage extends SageMakerImage {
         baseImageUri: this.literalBaseImage(scope),
         requirements: fs.existsSync(path.join(this.directory, 'requirements.txt'))
           && !isExcluded(ignore, this.directory, 'requirements.txt'),
-        environment: this.entryPoint?.imageEnvironment ?? {},
+        environment: bakeable(this.entryPoint?.imageEnvironment ?? {}),
       });
       const context = stageBuildContext(this.directory, exclude, {
         'Dockerfile': dockerfile,
@@ -566,6 +566,14 @@ class DirectoryImage extends SageMakerImage {
     seen.add(key);
     Annotations.of(scope).addWarningV2(warning.id, warning.message);
   }
+}
+
+/**
+ * The entry-point variables a Dockerfile can hold: a token is only known at deploy time, so it is left to
+ * the job's or model's environment, which always carries the entry point.
+ */
+function bakeable(environment: { [key: string]: string }): { [key: string]: string } {
+  return Object.fromEntries(Object.entries(environment).filter(([, value]) => !Token.isUnresolved(value)));
 }
 
 function architectureOf(platform: ecr_assets.Platform): CpuArchitecture | undefined {

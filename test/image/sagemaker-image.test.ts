@@ -241,6 +241,27 @@ describe('SageMakerImage.fromDirectory with a rendered Dockerfile', () => {
     expect(binding.config.environment).toEqual({ SAGEMAKER_SERVING_MODULE: 'my_pkg.serving:app' });
   });
 
+  test('accepts a token program, setting it in the environment but not baking it into the Dockerfile', () => {
+    // GIVEN
+    const program = Lazy.string({ produce: () => 'train.py' });
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'a.py': 'x' }), {
+      baseImage: BaseImage.fromRegistry(BASE),
+      entryPoint: EntryPoint.trainingModule('my_pkg.training:main', { program }),
+    });
+
+    // WHEN
+    const binding = bindImage(image);
+
+    // THEN
+    expect(binding.stack.resolve(binding.config.environment)).toEqual({
+      SAGEMAKER_PROGRAM: 'train.py',
+      SAGEMAKER_TRAINING_MODULE: 'my_pkg.training:main',
+    });
+    const dockerfile = fs.readFileSync(path.join(stagedContext(binding).dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('ENV SAGEMAKER_TRAINING_MODULE="my_pkg.training:main"\n');
+    expect(dockerfile).not.toContain('SAGEMAKER_PROGRAM');
+  });
+
   test('takes the accelerator from the base image', () => {
     const image = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'x' }), {
       baseImage: BaseImage.fromRegistry('763104351884.dkr.ecr.us-west-2.amazonaws.com/pytorch-training-neuronx:1.13.1-neuronx-py310-sdk2.18.0-ubuntu20.04'),
