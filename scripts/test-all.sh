@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh clone it installs what the tests need, then runs every suite:
+# build (jsii compile, handler bundles, API.md), unit + local-cloud + contract + lint/nag tests (jest),
+# eslint, the integ snapshots, the generated-file checks and the language packages.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+started=$(date +%s)
+step() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
+
+step "install node modules"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules up to date"
+fi
+
+step "install the Python test environment (moto, cfn-lint, sagemaker-training)"
+bash scripts/setup-test-env.sh
+
+step "build and test: compile, bundle, API.md, jest, eslint, package"
+npx projen build
+
+step "generated files are current"
+if [ -n "$(git status --porcelain -- API.md src .projen package.json 2>/dev/null)" ]; then
+  git status --porcelain -- API.md src .projen package.json
+  echo "the build changed committed files (API.md, generated sources or projen files): run the build and commit them" >&2
+  exit 1
+fi
+
+echo
+echo "all suites passed in $(( $(date +%s) - started ))s"
