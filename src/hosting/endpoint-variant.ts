@@ -159,7 +159,11 @@ export class EndpointVariant extends Construct {
 
   /**
    * Scales the variant's instance count with Application Auto Scaling. Call once; add policies to
-   * the result. The scalable target is deleted before the endpoint.
+   * the result. The scalable target is created after the endpoint and deleted before it.
+   *
+   * SageMaker refuses an endpoint update that changes the instance type of a scaled variant: to
+   * change it, add the new type as a variant under a new name (the old target goes with the old
+   * variant), or deploy once without autoscaling.
    *
    * @param props the capacity bounds
    */
