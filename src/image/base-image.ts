@@ -1,6 +1,7 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { DeepLearningContainerProps, deepLearningContainerBaseImage } from './deep-learning-container';
 import { ImageAccelerator } from '../compute/accelerator';
 import { inferAccelerator, isImageReference } from '../private/image-uri';
 
@@ -66,6 +67,21 @@ export abstract class BaseImage {
       throw new Error('baseImage tag \'\' is empty; use a tag such as \'latest\' or a digest \'sha256:...\'');
     }
     return new EcrBaseImage(repository, tag, options.accelerator);
+  }
+
+  /**
+   * An AWS Deep Learning Container (PyTorch, TensorFlow, Hugging Face, Hugging Face TGI) for the stack's region:
+   * the registry account per region (commercial, China, GovCloud) and the tag (`<version>-<cpu|gpu>-<py>...`,
+   * `neuron`/`neuronx` for Inferentia and Trainium) as the SageMaker Python SDK composes them, from the catalog
+   * generated out of its `image_uri_config` data. The stack needs a concrete region. The image carries its
+   * accelerator (CPU, NVIDIA_GPU or NEURON), which jobs and endpoints check against their instance type.
+   *
+   * Building FROM these images needs a login to their registry when `cdk deploy` builds the image (see README).
+   *
+   * @param props framework, version, use, and accelerator or instance type
+   */
+  public static fromDeepLearningContainer(props: DeepLearningContainerProps): BaseImage {
+    return deepLearningContainerBaseImage(props);
   }
 
   /**

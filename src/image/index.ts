@@ -2,3 +2,5 @@ export * from './image-config';
 export * from './entry-point';
 export * from './base-image';
 export * from './sagemaker-image';
+export { DeepLearningFramework } from './deep-learning-container';
+export type { DeepLearningContainerProps } from './deep-learning-container';
