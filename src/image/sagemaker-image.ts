@@ -459,7 +459,7 @@ class DirectoryImage extends SageMakerImage {
     const relative = new Set<string>();
     for (const excluded of excludePaths) {
       if (Token.isUnresolved(excluded)) continue;
-      const rel = path.relative(this.directory, path.resolve(excluded));
+      const rel = path.relative(realPath(this.directory), realPath(path.resolve(excluded)));
       if (rel === '') {
         errors.push(`excludePaths '${excluded}' is the image directory itself; the image needs its code`);
       } else if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
@@ -566,6 +566,11 @@ class DirectoryImage extends SageMakerImage {
     seen.add(key);
     Annotations.of(scope).addWarningV2(warning.id, warning.message);
   }
+}
+
+/** A path with symbolic links resolved, so that two spellings of one directory compare equal. */
+function realPath(p: string): string {
+  return fs.existsSync(p) ? fs.realpathSync(p) : p;
 }
 
 /**

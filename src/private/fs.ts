@@ -141,9 +141,14 @@ export function stageBuildContext(directory: string, exclude: string[], generate
     hash.update(`\0${name}\0${generated[name]}`);
   }
   const staged = path.join(parent, `context-${hash.digest('hex').slice(0, 32)}`);
-  if (fs.existsSync(staged)) return staged;
+  if (fs.existsSync(staged)) {
+    const now = new Date();
+    fs.utimesSync(staged, now, now); // in use: keep it from being pruned
+    return staged;
+  }
 
   fs.mkdirSync(parent, { recursive: true });
+  pruneStagedContexts(parent);
   const partial = fs.mkdtempSync(path.join(parent, 'partial-'));
   try {
     FileSystem.copyDirectory(directory, partial, { exclude, ignoreMode: IgnoreMode.DOCKER });
@@ -162,4 +167,22 @@ export function stageBuildContext(directory: string, exclude: string[], generate
     throw e;
   }
   return staged;
+}
+
+/** Staged contexts unused for this long are removed when another is staged. */
+export const STAGED_CONTEXT_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * Removes staged contexts (and partial ones) not used for `STAGED_CONTEXT_MAX_AGE_MS`, so the
+ * temporary directory does not grow with every code change.
+ */
+export function pruneStagedContexts(parent: string, now: number = Date.now()): void {
+  for (const name of fs.readdirSync(parent)) {
+    if (!/^(context|partial)-/.test(name)) continue;
+    const full = path.join(parent, name);
+    const stat = statOrUndefined(full);
+    if (stat && now - stat.mtimeMs > STAGED_CONTEXT_MAX_AGE_MS) {
+      fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
 }

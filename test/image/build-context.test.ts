@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IgnoreStrategy } from 'aws-cdk-lib/core';
 import { finalBaseImage, quoteEnvValue } from '../../src/private/dockerfile';
-import { DEFAULT_EXCLUDES, dockerIgnore, formatBytes, isExcluded, measureContext, stageBuildContext } from '../../src/private/fs';
+import {
+  DEFAULT_EXCLUDES, STAGED_CONTEXT_MAX_AGE_MS, dockerIgnore, formatBytes, isExcluded, measureContext, pruneStagedContexts, stageBuildContext,
+} from '../../src/private/fs';
 import { codeDirectory, removeCodeDirectories } from './fixtures';
 
 afterAll(removeCodeDirectories);
@@ -51,6 +53,31 @@ describe('stageBuildContext', () => {
     fs.writeFileSync(path.join(dir, 'train.py'), 'changed');
     const d = stageBuildContext(dir, [], { Dockerfile: 'FROM a\n' }, parent);
     expect(new Set([a, b, c, d]).size).toBe(4);
+  });
+
+  test('prunes staged contexts unused for a week when staging another, and keeps reused ones', () => {
+    // GIVEN
+    const parent = codeDirectory({ 'context-old/Dockerfile': 'x', 'partial-old/a': 'x', 'context-recent/Dockerfile': 'x', 'other/a': 'x' });
+    const weekAgo = new Date(Date.now() - STAGED_CONTEXT_MAX_AGE_MS - 60_000);
+    for (const name of ['context-old', 'partial-old', 'other']) fs.utimesSync(path.join(parent, name), weekAgo, weekAgo);
+    const dir = codeDirectory({ 'train.py': 'x' });
+    const reused = stageBuildContext(dir, [], { Dockerfile: 'FROM a\n' }, parent);
+    fs.utimesSync(reused, weekAgo, weekAgo);
+
+    // WHEN: the reused context is touched, then a new one is staged
+    stageBuildContext(dir, [], { Dockerfile: 'FROM a\n' }, parent);
+    const fresh = stageBuildContext(dir, [], { Dockerfile: 'FROM b\n' }, parent);
+
+    // THEN
+    expect(fs.readdirSync(parent).sort()).toEqual(['context-recent', path.basename(reused), path.basename(fresh), 'other'].sort());
+  });
+
+  test('prunes by the given clock', () => {
+    const parent = codeDirectory({ 'context-a/x': 'x' });
+    pruneStagedContexts(parent, Date.now() + STAGED_CONTEXT_MAX_AGE_MS - 60_000);
+    expect(fs.readdirSync(parent)).toEqual(['context-a']);
+    pruneStagedContexts(parent, Date.now() + STAGED_CONTEXT_MAX_AGE_MS + 60_000);
+    expect(fs.readdirSync(parent)).toEqual([]);
   });
 
   test('leaves no partial directory behind when copying fails', () => {

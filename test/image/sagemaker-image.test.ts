@@ -498,6 +498,16 @@ describe('SageMakerImage.fromDirectory errors', () => {
       .toThrow(/excludePaths \[".*src"\] leave out the entry point program 'src\/train.py'/);
   });
 
+  test('recognises excludePaths spelled through a symbolic link', () => {
+    const dir = codeDirectory({ 'Dockerfile': 'FROM scratch\n', 'data/a.csv': 'x' });
+    const link = path.join(codeDirectory({}), 'link');
+    fs.symlinkSync(dir, link);
+    const image = SageMakerImage.fromDirectory(dir);
+    const direct = bindImage(image, Workload.TRAINING, [path.join(dir, 'data')]).config.fingerprint;
+    expect(bindImage(image, Workload.TRAINING, [path.join(link, 'data')]).config.fingerprint).toBe(direct);
+    expect(bindImage(image).config.fingerprint).not.toBe(direct);
+  });
+
   test('ignores token excludePaths', () => {
     const image = SageMakerImage.fromDirectory(codeDirectory({ Dockerfile: 'FROM scratch\n' }));
     const plain = bindImage(image).config.fingerprint;
