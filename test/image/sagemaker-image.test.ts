@@ -384,6 +384,37 @@ describe('SageMakerImage.fromDirectory assets', () => {
   });
 });
 
+describe('synthesis without Docker', () => {
+  const saved = { PATH: process.env.PATH, CDK_DOCKER: process.env.CDK_DOCKER };
+  afterEach(() => {
+    process.env.PATH = saved.PATH;
+    if (saved.CDK_DOCKER === undefined) delete process.env.CDK_DOCKER;
+    else process.env.CDK_DOCKER = saved.CDK_DOCKER;
+  });
+
+  test('stages both kinds of directory image with no docker executable reachable', () => {
+    // GIVEN: no docker anywhere
+    const own = SageMakerImage.fromDirectory(codeDirectory({ 'Dockerfile': 'FROM scratch\n', 'train.py': 'x' }), { entryPoint: EntryPoint.program('train.py') });
+    const rendered = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'x' }), { baseImage: BaseImage.fromRegistry(BASE), entryPoint: EntryPoint.program('train.py') });
+    process.env.PATH = codeDirectory({});
+    process.env.CDK_DOCKER = '/nonexistent/docker';
+
+    // WHEN
+    const app = new App();
+    const stack = new Stack(app, 'S');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    own.bind(new Construct(stack, 'A'), { workload: Workload.TRAINING, grantee: role });
+    rendered.bind(new Construct(stack, 'B'), { workload: Workload.TRAINING, grantee: role });
+    const assembly = app.synth();
+
+    // THEN
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'S.assets.json'), 'utf8'));
+    const dirs = Object.values(manifest.dockerImages).map((d: any) => path.join(assembly.directory, d.source.directory));
+    expect(dirs).toHaveLength(2);
+    for (const dir of dirs) expect(fs.readdirSync(dir)).toEqual(expect.arrayContaining(['Dockerfile', 'train.py']));
+  });
+});
+
 describe('SageMakerImage.fromDirectory entry-point warnings', () => {
   test('warns once per binding construct that a .py program beside setup.py runs as a package', () => {
     const image = SageMakerImage.fromDirectory(codeDirectory({ 'Dockerfile': 'FROM scratch\n', 'train.py': 'x', 'setup.py': 'x' }), {
