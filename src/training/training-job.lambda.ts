@@ -169,6 +169,12 @@ export async function onUpdate(
   if (props.trainingJobName === event.PhysicalResourceId) {
     // Nothing that defines the job changed (the name is its hash): keep the job, start nothing.
     const existing = await describe(client, props.trainingJobName, options);
+    const previous = parseProperties(event.OldResourceProperties);
+    if (props.completionHandleUrl && props.completionHandleUrl !== previous.completionHandleUrl) {
+      // A new WaitCondition for the same job (the deployment started waiting): if the job is already over,
+      // no state-change event will come, so settle it here.
+      await settleAdoptedJob(existing, props, options);
+    }
     return { physicalResourceId: props.trainingJobName, data: attributes(props, existing.TrainingJobArn ?? '') };
   }
   return startJob(client, props, options);

@@ -401,7 +401,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     checkHyperparameters(hyperparameters, problems);
     checkChannels(inputs, problems);
     checkMetricDefinitions(props.metricDefinitions ?? [], problems);
-    const prefixProblem = props.trainingJobNamePrefix !== undefined
+    const prefixProblem = props.trainingJobNamePrefix !== undefined && !Token.isUnresolved(props.trainingJobNamePrefix)
       && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/.test(props.trainingJobNamePrefix);
     if (prefixProblem) {
       problems.push(`trainingJobNamePrefix '${props.trainingJobNamePrefix}' is not allowed; use letters, digits and single `

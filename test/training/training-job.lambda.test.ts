@@ -48,10 +48,10 @@ function createEvent(name = NAME): CloudFormationCustomResourceCreateEvent {
   return { ...base, RequestType: 'Create', ResourceProperties: properties(name) };
 }
 
-function updateEvent(oldName: string, newName: string): CloudFormationCustomResourceUpdateEvent {
+function updateEvent(oldName: string, newName: string, oldHandleUrl = HANDLE_URL): CloudFormationCustomResourceUpdateEvent {
   return {
     ...base, RequestType: 'Update', PhysicalResourceId: oldName,
-    ResourceProperties: properties(newName), OldResourceProperties: properties(oldName),
+    ResourceProperties: properties(newName), OldResourceProperties: properties(oldName, oldHandleUrl),
   };
 }
 
@@ -175,9 +175,19 @@ describe('training job handler', () => {
       expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand); // CloudFormation deletes the old one
     });
 
+    test('signals a new WaitCondition for an unchanged job that has already Completed (the deployment started waiting)', async () => {
+      sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobArn: ARN, TrainingJobStatus: 'Completed' });
+      const signal = jest.fn(async () => undefined);
+      await onUpdate(updateEvent(NAME, NAME, ''), client, { ...noSleep, signal });
+      expect(sagemaker).not.toHaveReceivedCommand(CreateTrainingJobCommand);
+      expect(signal).toHaveBeenCalledWith(HANDLE_URL, expect.objectContaining({ Status: 'SUCCESS' }));
+    });
+
     test('starts nothing when the name is unchanged', async () => {
       sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobArn: ARN, TrainingJobStatus: 'Completed' });
-      const result = await onUpdate(updateEvent(NAME, NAME), client, noSleep);
+      const signal = jest.fn(async () => undefined);
+      const result = await onUpdate(updateEvent(NAME, NAME), client, { ...noSleep, signal });
+      expect(signal).not.toHaveBeenCalled();
       expect(sagemaker).not.toHaveReceivedCommand(CreateTrainingJobCommand);
       expect(result).toEqual({ physicalResourceId: NAME, data: expect.objectContaining({ TrainingJobArn: ARN }) });
     });
