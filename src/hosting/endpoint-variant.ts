@@ -69,7 +69,8 @@ export interface EndpointVariantProps extends InstanceVariantProps, VpcModelOpti
   readonly variantName: string;
 
   /**
-   * The endpoint's name.
+   * The endpoint's name, as the endpoint resource's `EndpointName` attribute: scaling resources that
+   * read it are created after the endpoint and deleted before it.
    */
   readonly endpointName: string;
 
@@ -79,13 +80,6 @@ export interface EndpointVariantProps extends InstanceVariantProps, VpcModelOpti
    * @default false
    */
   readonly asynchronous?: boolean;
-
-  /**
-   * Construct that the scalable target must be deleted before (the endpoint resource).
-   *
-   * @default - none
-   */
-  readonly endpointResource?: Construct;
 }
 
 /**
@@ -109,7 +103,6 @@ export class EndpointVariant extends Construct {
 
   private readonly endpointName: string;
   private readonly asynchronous: boolean;
-  private readonly endpointResource?: Construct;
   private readonly containerStartupHealthCheckTimeout: Duration;
   private readonly modelDataDownloadTimeout: Duration;
   private readonly volumeSize?: Size;
@@ -140,7 +133,6 @@ export class EndpointVariant extends Construct {
     this.initialVariantWeight = weight;
     this.endpointName = props.endpointName;
     this.asynchronous = props.asynchronous ?? false;
-    this.endpointResource = props.endpointResource;
     this.volumeSize = props.volumeSize;
 
     this.model = new Model(this, 'Model', props);
@@ -194,10 +186,8 @@ export class EndpointVariant extends Construct {
       instanceType: this.instanceType,
       asynchronous: this.asynchronous,
     });
-    if (this.endpointResource) {
-      // the target (and its policies) go before the endpoint on delete, and come after it on create
-      this.scalable.node.addDependency(this.endpointResource);
-    }
+    // The target's ResourceId reads the endpoint's name (GetAtt of the endpoint resource), so
+    // CloudFormation creates the target (and its policies) after the endpoint and deletes them before it.
     return this.scalable;
   }
 

@@ -255,7 +255,6 @@ export class Endpoint extends EndpointBase {
       variantName,
       endpointName: this.endpointName,
       asynchronous: this._isAsynchronous(),
-      endpointResource: this.resource,
     });
     this.variantList.push(variant);
     return variant;

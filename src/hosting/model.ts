@@ -275,8 +275,11 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
       vpcConfig,
     });
     // SageMaker checks the role's access when it creates the model and its endpoints: create the
-    // policies first (and delete them last)
-    resource.node.addDependency(role);
+    // role's policy first (and delete it last). The role itself is already ordered by the GetAtt.
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      resource.node.addDependency(policy);
+    }
     this.modelName = resource.attrModelName;
     this.modelArn = resource.ref; // Ref of AWS::SageMaker::Model is its ARN
   }

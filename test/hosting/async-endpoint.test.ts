@@ -105,7 +105,7 @@ describe('AsyncEndpoint', () => {
       Dimensions: [{ Name: 'EndpointName', Value: endpointName }],
     });
     const target = only(template, 'AWS::ApplicationAutoScaling::ScalableTarget');
-    expect(target.DependsOn).toContain(endpointId);
+    expect(target.Properties.ResourceId['Fn::Join'][1][1]).toEqual(endpointName); // created after, deleted before the endpoint
     template.resourceCountIs('AWS::ApplicationAutoScaling::ScalingPolicy', 2); // no scale-in step policy: target tracking scales in
     template.resourceCountIs('AWS::CloudWatch::Alarm', 1);
     expect(endpoint.scalableInstanceCount).toBeDefined();

@@ -100,7 +100,7 @@ describe('Model', () => {
     new Model(stack, 'Model', { image: cpuImage() });
     const template = Template.fromStack(stack);
     const policyId = Object.keys(template.findResources('AWS::IAM::Policy'))[0];
-    expect(only(template, 'AWS::SageMaker::Model').DependsOn).toContain(policyId);
+    expect(only(template, 'AWS::SageMaker::Model').DependsOn).toEqual([policyId]);
   });
 
   test('uses a given role and grants it the image pull', () => {
