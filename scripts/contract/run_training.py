@@ -23,8 +23,9 @@ What it does, as close to a SageMaker training container as a process on this ho
      model/, output/data/. The toolkit reads SAGEMAKER_BASE_DIR at import time instead of /opt/ml.
   2. Builds the image's file system part that matters from the staged Dockerfile: COPY/ADD of
      build-context files to paths under /opt/ml are copied to the same paths under the base dir;
-     ENV and WORKDIR are applied; RUN lines are recorded, and those that pip-install from the
-     code directory are executed against the run's Python (see 4), the rest are reported as not run.
+     ENV and WORKDIR are applied; RUN lines that are pip installs run against the run's Python (see 4)
+     in the WORKDIR with /opt/ml rebased, so they see only what was copied before them; other RUN
+     lines are reported in `notes` as not run (the base image is not pulled either).
   3. Environment: image ENV, then the job's Environment over it (SageMaker's rule), then what
      SageMaker itself sets in a training container (TRAINING_JOB_NAME, AWS_REGION ...).
      DEVIATION: every value that starts with /opt/ml is rebased onto SAGEMAKER_BASE_DIR, because

@@ -17,7 +17,7 @@ export const SERVING_VENV = path.join(REPO_ROOT, '.test-env', 'serving-venv');
 const RUNNERS = path.join(REPO_ROOT, 'scripts', 'contract');
 
 /** Contract runs made by this test file (a run = one toolkit process started on synthesized output). */
-export const contractRuns = { training: 0, serving: 0 };
+export const contractRuns = { training: 0, serving: 0, inference: 0 };
 
 /**
  * Whether a venv holds a Python module. The answer decides between running, failing (CI) and skipping.
@@ -345,6 +345,43 @@ export async function runServing(options: RunServingOptions): Promise<ServingRun
   };
   const result = runRunner('run_serving.py', workDir, spec, 120);
   contractRuns.serving++;
+  return result;
+}
+
+/** What run_inference.py reports. */
+export interface InferenceRun {
+  readonly exitCode: number;
+  readonly buildError?: string;
+  readonly stderr: string;
+  readonly responses: HttpExchange[];
+  readonly sysPath: string[];
+  readonly environment: { [key: string]: string };
+  readonly codeFiles: string[];
+  readonly baseDir: string;
+}
+
+export interface RunInferenceOptions {
+  readonly imageContext: string;
+  readonly dockerfile?: string;
+  readonly environment: { [key: string]: string };
+  readonly modelDir?: string;
+  readonly requests: { body: string; contentType?: string; accept?: string }[];
+}
+
+/** Runs sagemaker-inference's handler service (as a model server worker does) on a synthesized model. */
+export function runInference(options: RunInferenceOptions): InferenceRun {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-infer-'));
+  const spec = {
+    workDir,
+    toolkitVenv: SERVING_VENV,
+    imageContext: options.imageContext,
+    dockerfile: options.dockerfile ?? 'Dockerfile',
+    environment: options.environment,
+    modelDir: options.modelDir,
+    requests: options.requests,
+  };
+  const result = runRunner('run_inference.py', workDir, spec, 150);
+  contractRuns.inference++;
   return result;
 }
 

@@ -205,8 +205,8 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
   test('hyperparameter values reach the script as the toolkit re-renders their JSON, not as written', () => {
     // GIVEN values that are valid JSON: the job passes them as written, the toolkit json-decodes each one
     const { job } = buildJob('shell-script', EntryPoint.program('train.sh'),
-      { 'lr': '1e-3', 'flag': 'true', 'layers': '{"a": 1}', 'id': '007', 'name': 'x y' }, ['train']);
-    expect(job.hyperparameters).toEqual({ 'lr': '1e-3', 'flag': 'true', 'layers': '{"a": 1}', 'id': '007', 'name': 'x y' });
+      { lr: '1e-3', flag: 'true', layers: '{"a": 1}', id: '007', name: 'x y' }, ['train']);
+    expect(job.hyperparameters).toEqual({ lr: '1e-3', flag: 'true', layers: '{"a": 1}', id: '007', name: 'x y' });
 
     // WHEN
     const run = runTraining(job, { findLinks });
