@@ -12,8 +12,10 @@ import { App, Stack } from 'aws-cdk-lib';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(__dirname, 'fixtures');
-export const TOOLKIT_VENV = path.join(REPO_ROOT, '.test-env', 'venv');
-export const SERVING_VENV = path.join(REPO_ROOT, '.test-env', 'serving-venv');
+/** Where scripts/setup-test-env.sh puts the venvs (overridable to test the missing-venv path). */
+const TEST_ENV = process.env.CONTRACT_TEST_ENV_DIR ?? path.join(REPO_ROOT, '.test-env');
+export const TOOLKIT_VENV = path.join(TEST_ENV, 'venv');
+export const SERVING_VENV = path.join(TEST_ENV, 'serving-venv');
 const RUNNERS = path.join(REPO_ROOT, 'scripts', 'contract');
 
 /** Contract runs made by this test file (a run = one toolkit process started on synthesized output). */
