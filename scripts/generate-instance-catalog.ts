@@ -320,6 +320,17 @@ export class InstanceType {${constants.join('\n')}
     return facts !== undefined && facts[8].includes(USE_LETTERS[workload]);
   }
 
+  /**
+   * Memory of all accelerator devices together (\`acceleratorCount\` x \`acceleratorMemory\`), e.g. 640 GiB for the
+   * eight 80 GiB A100s of ml.p4de.24xlarge; undefined for CPU instances and types that are not catalogued.
+   */
+  public get totalAcceleratorMemory(): Size | undefined {
+    if (this.acceleratorMemory === undefined || this.acceleratorCount === undefined) {
+      return undefined;
+    }
+    return Size.mebibytes(this.acceleratorMemory.toMebibytes() * this.acceleratorCount);
+  }
+
   /** The family, e.g. \`g5\` for \`ml.g5.xlarge\`; undefined for a token. */
   public get family(): string | undefined {
     return Token.isUnresolved(this.name) ? undefined : splitInstanceName(this.name)?.family;

@@ -169,3 +169,15 @@ describe('InstanceType.of', () => {
     expect(() => InstanceType.of('g5.xlarge')).toThrow(/did you mean ml.g5.xlarge\?/);
   });
 });
+
+describe('totalAcceleratorMemory', () => {
+  test('multiplies the devices by their memory', () => {
+    expect(InstanceType.ML_P4DE_24XLARGE.totalAcceleratorMemory!.toGibibytes()).toBe(640);
+    expect(InstanceType.ML_G5_12XLARGE.totalAcceleratorMemory!.toGibibytes()).toBe(96);
+  });
+
+  test('is undefined for CPU types and unlisted types', () => {
+    expect(InstanceType.ML_M5_LARGE.totalAcceleratorMemory).toBeUndefined();
+    expect(InstanceType.of('ml.g9.xlarge').totalAcceleratorMemory).toBeUndefined();
+  });
+});
