@@ -1,4 +1,4 @@
-import { Annotations, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, IResource, Lazy, Resource, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
@@ -148,6 +148,32 @@ export interface IModel extends IResource, iam.IGrantable {
 }
 
 /**
+ * Attributes of a model defined elsewhere.
+ */
+export interface ModelAttributes {
+  /**
+   * The model's name.
+   *
+   * @default - derived from `modelArn`
+   */
+  readonly modelName?: string;
+
+  /**
+   * The model's ARN.
+   *
+   * @default - derived from `modelName` in this stack's account and region
+   */
+  readonly modelArn?: string;
+
+  /**
+   * The model's execution role, which grants go to.
+   *
+   * @default - unknown: grants to the model are not possible
+   */
+  readonly role?: iam.IRole;
+}
+
+/**
  * A SageMaker model (`AWS::SageMaker::Model`): an image, optional model data and the container
  * environment. It has no fixed name, so CloudFormation replaces it when it changes and the endpoint
  * that serves it moves to the new one without downtime.
@@ -156,6 +182,58 @@ export interface IModel extends IResource, iam.IGrantable {
  * (batch transform, inference components).
  */
 export class Model extends Resource implements IModel, ec2.IConnectable {
+  /**
+   * A model defined elsewhere, by name.
+   *
+   * @param scope the scope
+   * @param id the construct id
+   * @param modelName the model's name
+   */
+  public static fromModelName(scope: Construct, id: string, modelName: string): IModel {
+    return Model.fromModelAttributes(scope, id, { modelName });
+  }
+
+  /**
+   * A model defined elsewhere, by ARN.
+   *
+   * @param scope the scope
+   * @param id the construct id
+   * @param modelArn the model's ARN
+   */
+  public static fromModelArn(scope: Construct, id: string, modelArn: string): IModel {
+    return Model.fromModelAttributes(scope, id, { modelArn });
+  }
+
+  /**
+   * A model defined elsewhere, by its attributes.
+   *
+   * @param scope the scope
+   * @param id the construct id
+   * @param attrs name or ARN, and the role
+   */
+  public static fromModelAttributes(scope: Construct, id: string, attrs: ModelAttributes): IModel {
+    const stack = Stack.of(scope);
+    let modelName: string;
+    let modelArn: string;
+    if (attrs.modelArn !== undefined) {
+      modelArn = attrs.modelArn;
+      modelName = attrs.modelName ?? stack.splitArn(attrs.modelArn, ArnFormat.SLASH_RESOURCE_NAME).resourceName!;
+    } else if (attrs.modelName !== undefined) {
+      modelName = attrs.modelName;
+      // SageMaker writes model names in lower case in ARNs
+      const arnName = Token.isUnresolved(modelName) ? modelName : modelName.toLowerCase();
+      modelArn = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: arnName });
+    } else {
+      throw new Error('Model.fromModelAttributes needs modelName or modelArn; neither was given');
+    }
+    class Imported extends Resource implements IModel {
+      public readonly modelName = modelName;
+      public readonly modelArn = modelArn;
+      public readonly grantPrincipal: iam.IPrincipal = attrs.role ?? new iam.UnknownPrincipal({ resource: this });
+    }
+    return new Imported(scope, id);
+  }
+
   /**
    * The name of the model.
    *

@@ -188,4 +188,15 @@ describe('Model', () => {
     expect(() => new Model(stack, 'Model', { image: cpuImage(), submitDirectory: 'code', securityGroups: [sg] }))
       .toThrow(/vpcSubnets and securityGroups need vpc[\s\S]*submitDirectory 'code' is not an absolute path/);
   });
+
+  test('imports a model by name, ARN or attributes', () => {
+    const stack = newStack();
+    const byName = Model.fromModelName(stack, 'ByName', 'My-Model');
+    expect(stack.resolve(byName.modelArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:eu-west-1:123456789012:model/my-model']] });
+    const byArn = Model.fromModelArn(stack, 'ByArn', 'arn:aws:sagemaker:us-east-1:111111111111:model/other');
+    expect(byArn.modelName).toBe('other');
+    const role = iam.Role.fromRoleArn(stack, 'Role', 'arn:aws:iam::123456789012:role/model');
+    expect(Model.fromModelAttributes(stack, 'Attrs', { modelName: 'm', role }).grantPrincipal).toBe(role);
+    expect(() => Model.fromModelAttributes(stack, 'None', {})).toThrow(/needs modelName or modelArn/);
+  });
 });
