@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes src/image/dlc-catalog.generated.ts from the SageMaker Python SDK's image_uri_config/*.json.
 
-Usage: generate-dlc-catalog.py WHEEL [--check]
+Usage: generate-dlc-catalog.py WHEEL [--check] [--output FILE]
 
 WHEEL is the SageMaker Python SDK wheel (scripts/generate-dlc-catalog.sh downloads the pinned one). Only the
 data is read (the JSON files inside the wheel); the SDK is not installed or imported. The output is trimmed to
@@ -214,20 +214,31 @@ def render(wheel):
 
 
 def main(argv):
-    args = [a for a in argv if not a.startswith('--')]
+    out = OUT
+    args = []
+    flags = []
+    rest = list(argv)
+    while rest:
+        a = rest.pop(0)
+        if a == '--output' and rest:
+            out = rest.pop(0)
+        elif a.startswith('--'):
+            flags.append(a)
+        else:
+            args.append(a)
     if len(args) != 1:
         print(__doc__, file=sys.stderr)
         return 2
     text = render(args[0])
-    rel = os.path.relpath(OUT, os.getcwd())
-    if '--check' in argv:
-        current = open(OUT, encoding='utf-8').read() if os.path.exists(OUT) else ''
+    rel = os.path.relpath(out, os.getcwd())
+    if '--check' in flags:
+        current = open(out, encoding='utf-8').read() if os.path.exists(out) else ''
         if current != text:
             print(f'{rel} is stale: run scripts/generate-dlc-catalog.sh', file=sys.stderr)
             return 1
         print('DLC catalog is current')
         return 0
-    with open(OUT, 'w', encoding='utf-8') as f:
+    with open(out, 'w', encoding='utf-8') as f:
         f.write(text)
     print(f'wrote {rel}')
     return 0
