@@ -326,12 +326,17 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     const problems: string[] = [];
 
     // ---- compute
-    checkInstanceType(this, {
-      instanceType: props.instanceType,
-      workload: Workload.TRAINING,
-      imageAccelerator: props.image.accelerator,
-      imageArchitecture: props.image.architecture,
-    });
+    try {
+      checkInstanceType(this, {
+        instanceType: props.instanceType,
+        workload: Workload.TRAINING,
+        imageAccelerator: props.image.accelerator,
+        imageArchitecture: props.image.architecture,
+      });
+    } catch (error) {
+      // reported with the other problems below
+      problems.push((error as Error).message);
+    }
     if (!Token.isUnresolved(instanceCount) && (!Number.isInteger(instanceCount) || instanceCount < 1)) {
       problems.push(`instanceCount ${instanceCount} is not allowed; use a whole number of 1 or more`);
     }
@@ -404,8 +409,8 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     const prefixProblem = props.trainingJobNamePrefix !== undefined && !Token.isUnresolved(props.trainingJobNamePrefix)
       && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/.test(props.trainingJobNamePrefix);
     if (prefixProblem) {
-      problems.push(`trainingJobNamePrefix '${props.trainingJobNamePrefix}' is not allowed; use letters, digits and single `
-        + "'-' between them, at most 40 characters");
+      problems.push(`trainingJobNamePrefix '${props.trainingJobNamePrefix}' is not allowed; use letters, digits and '-' `
+        + '(not first or last), at most 40 characters');
     }
     const outputPrefix = trimSlashes(props.outputPrefix ?? 'training-jobs');
 

@@ -592,6 +592,10 @@ describe('TrainingJob', () => {
       expectProblem({ image: SageMakerImage.fromImageUri(CPU_IMAGE_URI, { entryPoint: EntryPoint.servingModule('my_pkg.serving:app') }) }, /serving|SAGEMAKER_SERVING_MODULE|hosting/i);
     });
 
+    test('reports an instance-type mismatch together with the other problems', () => {
+      expectProblem({ image: gpuImage(), instanceCount: 0 }, /has 2 problems:[\s\S]*has no NVIDIA GPU[\s\S]*instanceCount 0/);
+    });
+
     test('reports several problems together', () => {
       expectProblem({ instanceCount: 0, retryAttempts: 31, keepAlive: Duration.hours(2) },
         /has 3 problems:[\s\S]*instanceCount 0[\s\S]*retryAttempts 31[\s\S]*keepAlive 2 hours/);
