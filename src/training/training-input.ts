@@ -349,7 +349,8 @@ class AssetInput extends TrainingInput {
   }
 
   public bind(scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
-    const id = `Input${this.channelName.replace(/[^A-Za-z0-9]/g, '')}`;
+    // Channel names ([A-Za-z0-9.\-_]) are valid construct ids and unique within a job.
+    const id = `Input${this.channelName}`;
     const asset = new s3assets.Asset(scope, `${id}Asset`, {
       path: this.localDirectory!,
       exclude: this.assetOptions.exclude,

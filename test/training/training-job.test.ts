@@ -512,6 +512,15 @@ describe('TrainingJob', () => {
       template.resourceCountIs('AWS::Lambda::Function', 3);
     });
 
+    test('keeps channels apart whose names differ only in punctuation', () => {
+      const stack = newStack();
+      new TrainingJob(stack, 'Train', {
+        image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE,
+        inputs: [TrainingInput.fromAsset('a-b', dataDir({ 'x': '1' })), TrainingInput.fromAsset('a_b', dataDir({ 'y': '2' }))],
+      });
+      Template.fromStack(stack).resourceCountIs('Custom::SageMakerTrainingInputAsset', 2);
+    });
+
     test('passes local directories to the image as exclusions', () => {
       const stack = newStack();
       const dir = dataDir({ 'a.csv': '1' });
