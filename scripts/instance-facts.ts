@@ -202,11 +202,14 @@ export const FAMILY_FACTS: { readonly [family: string]: FamilyFacts } = {
   // EC2 P6 product page: p6-b200.48xlarge 8 NVIDIA B200 (1440 GB total, 180 GB each), 192 vCPU, 2048 GiB.
   'p6-b200': accelerated('Amazon EC2 P6 product page (p6-b200.48xlarge)', 'NVIDIA_GPU', 'B200', 180,
     table({ '48xlarge': [192, 2048, 8] })),
-  // EC2 P6 product page: p6-b300.48xlarge 8 NVIDIA B300 (2.1 TB total, ~268 GB each), 192 vCPU, 4096 GiB.
+  // EC2 P6 product page: p6-b300.48xlarge 8 NVIDIA B300 (2.1 TB total, 268 GB each as SageMaker's launch post
+  // states), 192 vCPU; the 4096 GiB of system memory is from the launch announcement and not yet checked
+  // against the EC2 specification table.
   'p6-b300': accelerated('Amazon EC2 P6 product page (p6-b300.48xlarge)', 'NVIDIA_GPU', 'B300', 268,
     table({ '48xlarge': [192, 4096, 8] })),
   // EC2 P6e-GB200 UltraServer page: each p6e-gb200.36xlarge node has 4 NVIDIA Blackwell GPUs of two GB200
-  // superchips (185 GB each), 144 vCPU (NVIDIA Grace, Arm), 960 GiB.
+  // superchips (13.4 TB HBM3e across the 72 GPUs of an UltraServer: about 185 GB each), 144 vCPU (NVIDIA Grace,
+  // Arm), 960 GiB.
   'p6e-gb200': accelerated('Amazon EC2 P6e-GB200 UltraServers page (p6e-gb200.36xlarge)', 'NVIDIA_GPU', 'GB200', 185,
     table({ '36xlarge': [144, 960, 4] }), 'arm64'),
   // EC2 G4dn specifications: NVIDIA T4 16 GiB; xlarge 4/16/1 ... 16xlarge 64/256/1, 12xlarge 48/192/4.
@@ -232,7 +235,8 @@ export const FAMILY_FACTS: { readonly [family: string]: FamilyFacts } = {
       '12xlarge': [48, 384, 4], '24xlarge': [96, 768, 4], '48xlarge': [192, 1536, 8],
     })),
   // EC2 G7e product page: NVIDIA RTX PRO 6000 Blackwell Server Edition 96 GB; 2xlarge 8/64/1, 4xlarge 16/128/1,
-  // 8xlarge 32/256/1, 12xlarge 48/512/2, 24xlarge 96/1024/4, 48xlarge 192/2048/8.
+  // 8xlarge 32/256/1, 12xlarge 48/512/2, 24xlarge 96/1024/4, 48xlarge 192/2048/8 (the 12xlarge and 24xlarge
+  // GPU counts are the least certain rows of this table: re-check against the EC2 specification table).
   'g7e': accelerated('Amazon EC2 G7e product page', 'NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 96,
     table({
       '2xlarge': [8, 64, 1], '4xlarge': [16, 128, 1], '8xlarge': [32, 256, 1],
