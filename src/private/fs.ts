@@ -45,9 +45,21 @@ export interface ContextEntry {
 export interface ContextSize {
   readonly bytes: number;
   readonly files: number;
-  /** The context's top-level entries, largest first. */
+  /**
+   * One path per top-level entry, largest first. A directory whose bytes sit almost all (90%) in one
+   * child is named by that child, down to where the size is: `src/data/train.bin`, not `src/`.
+   */
   readonly entries: ContextEntry[];
 }
+
+interface SizeNode {
+  readonly path: string;
+  readonly bytes: number;
+  readonly children: SizeNode[];
+}
+
+/** The share of a directory one child must hold for the child to name it. */
+const DOMINANT_SHARE = 0.9;
 
 /**
  * Measures what a build context would hold after exclusions, from `stat` alone (no file is read).
@@ -56,48 +68,36 @@ export interface ContextSize {
 export function measureContext(directory: string, ignore: IgnoreStrategy): ContextSize {
   const root = path.resolve(directory);
   let files = 0;
-  const walk = (dir: string): number => {
-    let total = 0;
-    for (const name of fs.readdirSync(dir)) {
+  const walk = (dir: string, prefix: string): SizeNode[] => {
+    const nodes: SizeNode[] = [];
+    for (const name of fs.readdirSync(dir).sort()) {
       const full = path.join(dir, name);
       if (ignore.ignores(full)) continue;
       const stat = fs.lstatSync(full);
       if (stat.isDirectory()) {
-        total += walk(full);
-      } else if (stat.isSymbolicLink()) {
-        const target = statOrUndefined(full);
-        if (target?.isFile()) {
-          total += target.size;
-          files++;
-        }
-      } else if (stat.isFile()) {
-        total += stat.size;
-        files++;
+        const children = walk(full, `${prefix}${name}/`);
+        nodes.push({ path: `${prefix}${name}/`, bytes: children.reduce((sum, c) => sum + c.bytes, 0), children });
+        continue;
       }
-    }
-    return total;
-  };
-  const entries: ContextEntry[] = [];
-  let bytes = 0;
-  for (const name of fs.readdirSync(root).sort()) {
-    const full = path.join(root, name);
-    if (ignore.ignores(full)) continue;
-    const stat = fs.lstatSync(full);
-    let size = 0;
-    if (stat.isDirectory()) {
-      size = walk(full);
-    } else {
       const target = stat.isSymbolicLink() ? statOrUndefined(full) : stat;
-      if (target?.isFile()) {
-        size = target.size;
-        files++;
-      }
+      const isFile = target?.isFile() ?? false;
+      if (isFile) files++;
+      nodes.push({ path: `${prefix}${name}`, bytes: isFile ? target!.size : 0, children: [] });
     }
-    bytes += size;
-    entries.push({ path: stat.isDirectory() ? `${name}/` : name, bytes: size });
-  }
+    return nodes;
+  };
+  const top = walk(root, '');
+  const entries = top.map(node => {
+    let named = node;
+    for (;;) {
+      const largest = [...named.children].sort((a, b) => b.bytes - a.bytes)[0];
+      if (!largest || named.bytes === 0 || largest.bytes < DOMINANT_SHARE * named.bytes) break;
+      named = largest;
+    }
+    return { path: named.path, bytes: named.bytes };
+  });
   entries.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
-  return { bytes, files, entries };
+  return { bytes: top.reduce((sum, n) => sum + n.bytes, 0), files, entries };
 }
 
 function statOrUndefined(file: string): fs.Stats | undefined {

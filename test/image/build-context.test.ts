@@ -112,6 +112,14 @@ describe('measureContext', () => {
     expect(size.files).toBe(6);
   });
 
+  test('names the path inside a directory where its size sits', () => {
+    const dir = codeDirectory({ 'src/data/train/big.bin': 9500, 'src/data/small.csv': 100, 'src/a.py': 'x', 'lib/a.bin': 600, 'lib/b.bin': 400 });
+    expect(measureContext(dir, IgnoreStrategy.docker(dir, [])).entries).toEqual([
+      { path: 'src/data/train/big.bin', bytes: 9500 },
+      { path: 'lib/', bytes: 1000 },
+    ]);
+  });
+
   test('formats sizes in binary units', () => {
     expect([0, 1023, 1536, 100 * 1024 * 1024, 3 * 1024 ** 4, 5 * 1024 ** 5].map(formatBytes))
       .toEqual(['0 B', '1023 B', '1.5 KiB', '100.0 MiB', '3.0 TiB', '5120.0 TiB']);

@@ -379,7 +379,7 @@ describe('SageMakerImage.fromDirectory assets', () => {
     // THEN
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/S/Big', Match.stringLikeRegexp(
-      'holds 110.0 MiB in 4 files after exclusions \\(over 100.0 MiB\\).*Largest: data/ \\(80.0 MiB\\), weights.bin \\(30.0 MiB\\), Dockerfile \\(13 B\\), train.py \\(1 B\\)'));
+      'holds 110.0 MiB in 4 files after exclusions \\(over 100.0 MiB\\).*Largest: data/big.bin \\(80.0 MiB\\), weights.bin \\(30.0 MiB\\), Dockerfile \\(13 B\\), train.py \\(1 B\\)'));
     annotations.hasNoWarning('/S/Small', Match.anyValue());
   });
 });
