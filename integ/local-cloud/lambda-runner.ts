@@ -27,12 +27,28 @@ export interface InvocationResult {
 }
 
 const RESULT_MARKER = '__LOCAL_CLOUD_RESULT__';
+const RUNTIME_MODULES = path.resolve(__dirname, '..', '..', 'node_modules');
 
 // Runs in the child: loads the handler like the Node.js Lambda runtime does and prints its answer.
 const BOOTSTRAP = `
 const fs = require('fs');
 const [file, name] = [process.env.LOCAL_CLOUD_FILE, process.env.LOCAL_CLOUD_EXPORT];
 const event = JSON.parse(fs.readFileSync(0, 'utf8'));
+// Pre-signed S3 URLs are HTTPS; the harness's stand-ins are plain HTTP on a loopback port. Handlers
+// that PUT with https.request and only the host and path (aws-cdk-lib's provider does) are sent there.
+const http = require('http'), https = require('https');
+const signalPort = Number(process.env.LOCAL_CLOUD_SIGNAL_PORT);
+const httpsRequest = https.request;
+https.request = function (a, b, c) {
+  const url = typeof a === 'string' || a instanceof URL ? new URL(a) : undefined;
+  const opts = url ? { ...(typeof b === 'object' ? b : {}), hostname: url.hostname, port: url.port, path: url.pathname + url.search } : { ...a };
+  const cb = url ? (typeof b === 'function' ? b : c) : b;
+  if ((opts.hostname || opts.host) === '127.0.0.1' && (!opts.port || Number(opts.port) === 443)) {
+    delete opts.agent; delete opts.host;
+    return http.request({ ...opts, hostname: '127.0.0.1', port: signalPort, protocol: 'http:' }, cb);
+  }
+  return httpsRequest.apply(this, arguments);
+};
 const context = {
   functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
   awsRequestId: require('crypto').randomUUID(),
@@ -52,7 +68,7 @@ Promise.resolve().then(() => require(file)[name](event, context)).then(done, fai
  * the local endpoint, a timeout. A separate process keeps the handler's bundled SDK, its
  * module state and its environment away from the test process.
  */
-export async function invokeLocally(fn: LocalFunction, event: any, awsEndpoint: string, region: string): Promise<InvocationResult> {
+export async function invokeLocally(fn: LocalFunction, event: any, awsEndpoint: string, region: string, signalPort: number): Promise<InvocationResult> {
   const [file, exportName] = splitHandler(fn.handler);
   const started = Date.now();
   const child = spawn(process.execPath, ['-e', BOOTSTRAP], {
@@ -60,9 +76,13 @@ export async function invokeLocally(fn: LocalFunction, event: any, awsEndpoint: 
     stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
+      // The Node.js Lambda runtime provides the AWS SDK v3 to handlers that do not bundle it (the
+      // aws-cdk-lib ones); the repository's SDK packages stand in for it.
+      NODE_PATH: RUNTIME_MODULES,
       ...fn.environment,
       LOCAL_CLOUD_FILE: path.join(fn.codeDir, file),
       LOCAL_CLOUD_EXPORT: exportName,
+      LOCAL_CLOUD_SIGNAL_PORT: String(signalPort),
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
       AWS_ACCESS_KEY_ID: 'testing',

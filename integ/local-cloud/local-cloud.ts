@@ -458,7 +458,7 @@ export class LocalCloud {
     if (userOnEvent) {
       return this.runProviderFramework(stackId, event, userOnEvent, provider.environment.USER_IS_COMPLETE_FUNCTION_ARN);
     }
-    const inv = await invokeLocally(provider, event, this.proxy.url, this.region);
+    const inv = await invokeLocally(provider, event, this.proxy.url, this.region, this.signals.port);
     const answers = this.signals.signals(key);
     if (answers.length === 0) {
       return {
@@ -529,7 +529,7 @@ export class LocalCloud {
       return { ...base, status, reason, physicalResourceId: physicalId, data, durationMs: Date.now() - started, logs };
     };
     const { ResponseURL: _omit, ...userEvent } = event;
-    const first = await invokeLocally(onEvent, userEvent, this.proxy.url, this.region);
+    const first = await invokeLocally(onEvent, userEvent, this.proxy.url, this.region, this.signals.port);
     logs += first.logs;
     const fallbackId = event.PhysicalResourceId ?? event.RequestId;
     if (first.error) return respond('FAILED', first.error.split('\n')[0], fallbackId, {});
@@ -539,7 +539,7 @@ export class LocalCloud {
     if (isCompleteArn && result.IsComplete !== true) {
       const isComplete = await this.localFunction(stackId, isCompleteArn);
       for (let attempt = 0; ; attempt++) {
-        const r = await invokeLocally(isComplete, { ...userEvent, ...result, PhysicalResourceId: physicalId }, this.proxy.url, this.region);
+        const r = await invokeLocally(isComplete, { ...userEvent, ...result, PhysicalResourceId: physicalId }, this.proxy.url, this.region, this.signals.port);
         logs += r.logs;
         if (r.error) return respond('FAILED', r.error.split('\n')[0], physicalId, {});
         if (r.result?.IsComplete) {
@@ -615,7 +615,7 @@ export class LocalCloud {
         }
         const fn = await this.localFunction(stackId, target.Arn);
         this.log(`signal ${id}: ${desc.name} -> ${fn.functionName} (${jobName} ${job.TrainingJobStatus})`);
-        const inv = await invokeLocally(fn, match.input, this.proxy.url, this.region);
+        const inv = await invokeLocally(fn, match.input, this.proxy.url, this.region, this.signals.port);
         if (inv.error) throw new Error(`WaitCondition ${id}: signal function ${fn.functionName} failed: ${inv.error}\n${inv.logs}`);
         const signals = this.signals.signals(key).map((s) => JSON.parse(s.body));
         const failed = signals.find((s) => s.Status !== 'SUCCESS');

@@ -47,6 +47,11 @@ export class SignalServer {
     return `http://127.0.0.1:${addr.port}`;
   }
 
+  /** The port the server listens on. */
+  public get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
   /** A URL whose PUTs are recorded under `key` and, when `forwardTo` is given, forwarded there. */
   public urlFor(key: string, forwardTo?: string): string {
     if (forwardTo) this.forwards.set(key, forwardTo);
