@@ -374,7 +374,7 @@ class AssetInput extends TrainingInput {
       },
     });
     // The function's policy must be in place before it runs.
-    resource.node.addDependency(fn, fn.role ?? fn);
+    resource.node.addDependency(fn.role?.node.tryFindChild('DefaultPolicy') ?? fn);
 
     const dataPrefix = `${prefix}${INPUT_ASSET_DATA_DIR}`;
     bucket.grantRead(options.grantee, `${dataPrefix}*`);
