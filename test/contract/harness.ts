@@ -240,6 +240,8 @@ export interface TrainingRun {
   readonly buildError?: string;
   readonly timedOut?: boolean;
   readonly notes: string[];
+  /** RUN lines of the Dockerfile that were executed (pip installs), with their exit codes. */
+  readonly buildRuns: { run: string; cwd: string; exitCode: number; output: string }[];
   readonly dockerfile: string;
   readonly imageEnvironment: { [key: string]: string };
   readonly environment: { [key: string]: string };

@@ -137,6 +137,8 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
       'SM_NUM_GPUS': '0',
     });
     expect(JSON.parse(run.model('model.json'))).toEqual({ mean: 3, epochs: 3, learning_rate: 0.25 });
+    // the rendered Dockerfile's dependency layer installed requirements.txt before the code was copied
+    expect(run.buildRuns.map((r) => [r.run, r.exitCode])).toEqual([['pip install --no-cache-dir -r requirements.txt', 0]]);
     // the data channel lying inside the image directory stays out of the image
     expect(run.codeFiles).not.toContain('data/train/values.csv');
     expect(run.codeFiles).toEqual(expect.arrayContaining(['train.py', 'requirements.txt']));
@@ -250,6 +252,36 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     expect(JSON.parse(evidence.env.SM_FRAMEWORK_PARAMS)).toEqual({ sagemaker_torch_distributed_enabled: true });
     expect(JSON.parse(evidence.env.SM_DISTRIBUTION_INSTANCE_GROUPS)).toEqual(['homogeneousCluster']);
     expect(evidence.env.SM_CURRENT_INSTANCE_TYPE).toEqual('ml.g5.12xlarge');
+  });
+
+  // FINDING (reported to the image owner): with the user's own Dockerfile, EntryPoint.program is checked
+  // against the build directory, but the toolkit resolves it under /opt/ml/code, where the Dockerfile
+  // may have copied a subfolder. Here 'scripts/run.sh' passes synth and fails at run time, and 'run.sh'
+  // (what the toolkit would find) is refused at synth: this layout cannot be described.
+  test('fails at run time when the user\'s Dockerfile copies a subfolder to /opt/ml/code and the program is named from the directory', () => {
+    // GIVEN
+    const app = newApp();
+    const stack = new Stack(app, 'Contract', { env: { account: '123456789012', region: 'us-east-1' } });
+    const directory = path.join(FIXTURES, 'own-dockerfile');
+    new TrainingJob(stack, 'Train', {
+      image: SageMakerImage.fromDirectory(directory, { entryPoint: EntryPoint.program('scripts/run.sh') }),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      hyperparameters: { depth: '2' },
+      inputs: [TrainingInput.fromAsset('train', path.join(directory, 'data', 'train'))],
+    });
+    const job = trainingJobOf(synthesize(app, stack));
+    expect(fs.readFileSync(path.join(job.imageContext, job.dockerfile), 'utf-8'))
+      .toEqual(fs.readFileSync(path.join(directory, 'Dockerfile'), 'utf-8'));
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN the program path is relative to the directory, but the user's Dockerfile copied scripts/ to
+    // /opt/ml/code: the toolkit looks for /opt/ml/code/scripts/run.sh and does not find it
+    expect(job.environment).toMatchObject({ SAGEMAKER_PROGRAM: 'scripts/run.sh' });
+    expect(run.codeFiles).toEqual(['run.sh']);
+    expect(run.exitCode).not.toEqual(0);
+    expect(run.failure).toMatch(/scripts\/run\.sh/);
   });
 
   test('fails when the program the job names is not in the image', () => {
