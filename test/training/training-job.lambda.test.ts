@@ -302,3 +302,20 @@ describe('completion signal', () => {
     await expect(processSignal({ HandleUrl: '', Detail: detail('Completed') }, async () => undefined)).rejects.toThrow(/no HandleUrl/);
   });
 });
+
+describe('cost of a job', () => {
+  test('starting and awaiting a job of any length makes one SageMaker call: the signal reads the event, not the API', async () => {
+    // GIVEN a job that runs for hours: nothing polls, so the calls are the same for 10 minutes or 10 hours
+    sagemaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: ARN });
+    const send = jest.fn(async () => undefined);
+
+    // WHEN CloudFormation creates the resource (invocation 1), and EventBridge delivers the final state change (invocation 2)
+    await respond(createEvent(), client, noSleep);
+    await processSignal({ HandleUrl: HANDLE_URL, Detail: { TrainingJobName: NAME, TrainingJobStatus: 'Completed' } }, send);
+
+    // THEN
+    expect(sagemaker.calls()).toHaveLength(1);
+    expect(sagemaker).toHaveReceivedCommandTimes(CreateTrainingJobCommand, 1);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+});
