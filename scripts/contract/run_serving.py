@@ -26,6 +26,7 @@ Deviations from a real SageMaker hosting container, each needed to run as a plai
 """
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -68,7 +69,6 @@ def main():
         "gunicorn": "gunicorn.app.wsgiapp:run",
     })
     if spec.get("modelDir"):
-        import shutil
         shutil.copytree(spec["modelDir"], os.path.join(base_dir, "model"), dirs_exist_ok=True)
 
     env = {

@@ -18,9 +18,7 @@ import {
 } from './harness';
 import { InstanceType } from '../../src/compute';
 import { BaseImage, EntryPoint, SageMakerImage } from '../../src/image';
-import { TrainingDistribution } from '../../src/training/distribution';
-import { TrainingInput } from '../../src/training/training-input';
-import { TrainingJob } from '../../src/training/training-job';
+import { TrainingDistribution, TrainingInput, TrainingJob } from '../../src/training';
 
 const BASE_IMAGE = '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.5.1-cpu-py311-ubuntu22.04-sagemaker';
 
