@@ -68,7 +68,8 @@ Promise.resolve().then(() => require(file)[name](event, context)).then(done, fai
  * the local endpoint, a timeout. A separate process keeps the handler's bundled SDK, its
  * module state and its environment away from the test process.
  */
-export async function invokeLocally(fn: LocalFunction, event: any, awsEndpoint: string, region: string, signalPort: number): Promise<InvocationResult> {
+export async function invokeLocally(fn: LocalFunction, event: any, awsEndpoint: string, region: string,
+  signalPort: number): Promise<InvocationResult> {
   const [file, exportName] = splitHandler(fn.handler);
   const started = Date.now();
   const child = spawn(process.execPath, ['-e', BOOTSTRAP], {

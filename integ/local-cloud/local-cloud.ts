@@ -539,7 +539,8 @@ export class LocalCloud {
     if (isCompleteArn && result.IsComplete !== true) {
       const isComplete = await this.localFunction(stackId, isCompleteArn);
       for (let attempt = 0; ; attempt++) {
-        const r = await invokeLocally(isComplete, { ...userEvent, ...result, PhysicalResourceId: physicalId }, this.proxy.url, this.region, this.signals.port);
+        const isCompleteEvent = { ...userEvent, ...result, PhysicalResourceId: physicalId };
+        const r = await invokeLocally(isComplete, isCompleteEvent, this.proxy.url, this.region, this.signals.port);
         logs += r.logs;
         if (r.error) return respond('FAILED', r.error.split('\n')[0], physicalId, {});
         if (r.result?.IsComplete) {
