@@ -529,16 +529,6 @@ describe('TrainingJob', () => {
       new TrainingJob(stack, 'Train', { image, instanceType: InstanceType.ML_M5_XLARGE, inputs: [TrainingInput.fromAsset('data', dir)] });
       expect(bind).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ excludePaths: [path.resolve(dir)] }));
     });
-
-    test('fails on bad channel names, and on Gzip outside Pipe mode', () => {
-      const stack = newStack();
-      const data = new s3.Bucket(stack, 'Data');
-      expect(() => TrainingInput.fromBucket('train data', data, '')).toThrow(/channelName 'train data' is not allowed/);
-      expect(() => TrainingInput.fromBucket('x'.repeat(65), data, '')).toThrow(/has 65 characters; at most 64/);
-      expect(() => TrainingInput.fromBucket('t', data, '', { compression: InputCompression.GZIP })).toThrow(/compression Gzip of channel 't' needs inputMode Pipe/);
-      expect(() => TrainingInput.fromS3Uri('t', 'https://example/x')).toThrow(/is not an S3 URI/);
-      expect(() => TrainingInput.fromAsset('t', '/does/not/exist')).toThrow(/does not exist or is not a directory/);
-    });
   });
 
   describe('bad input', () => {
