@@ -56,6 +56,18 @@ describe('TrainingInput', () => {
     expect(unpack.Properties.DestinationPrefix).toMatch(/^data\/[0-9a-f]{64}\/$/);
   });
 
+  test('fails on a local directory over 1 GiB, pointing to fromBucket', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'input-'));
+    const file = path.join(dir, 'big.bin');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 1100 * 2 ** 20); // sparse: no disk used
+    try {
+      expect(() => TrainingInput.fromAsset('big', dir)).toThrow(/holds 1100 MiB; fromAsset accepts at most 1024 MiB, upload larger data to S3 and use fromBucket/);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   test('fails on bad channel names, bad options and missing directories', () => {
     const { stack } = setup();
     const data = new s3.Bucket(stack, 'Data');
