@@ -10,7 +10,7 @@
 import * as path from 'path';
 import { CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IntegScenario, Justification } from './integ-app';
+import { IntegScenario } from './integ-app';
 import { BaseImage, EntryPoint, ImageAccelerator, SageMakerImage, Workload } from '../src';
 
 const scenario = new IntegScenario('RenderedBaseImage');
@@ -27,7 +27,6 @@ const role = new iam.Role(stack, 'ExecutionRole', {
   description: 'Runs training jobs from the rendered image',
 });
 const config = image.bind(stack, { workload: Workload.TRAINING, grantee: role });
-scenario.justify(role, [Justification.ECR_AUTHORIZATION_TOKEN]);
 
 if (config.accelerator !== ImageAccelerator.NVIDIA_GPU) {
   throw new Error(`expected the accelerator inferred from the base image tag to be NVIDIA_GPU, got ${config.accelerator}`);

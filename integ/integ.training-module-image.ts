@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { IntegScenario, Justification } from './integ-app';
+import { IntegScenario } from './integ-app';
 import { BaseImage, EntryPoint, SageMakerImage, Workload } from '../src';
 
 const scenario = new IntegScenario('TrainingModuleImage');
@@ -22,7 +22,6 @@ const role = new iam.Role(stack, 'ExecutionRole', {
   description: 'Runs training jobs from the training-module image',
 });
 const config = image.bind(stack, { workload: Workload.TRAINING, grantee: role });
-scenario.justify(role, [Justification.ECR_AUTHORIZATION_TOKEN]);
 
 new CfnOutput(stack, 'ImageUri', { value: config.imageUri });
 new CfnOutput(stack, 'Environment', { value: stack.toJsonString(config.environment) });

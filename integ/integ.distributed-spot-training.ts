@@ -1,0 +1,58 @@
+/**
+ * Scenario: distributed training on two GPU instances with torchrun, on managed spot capacity, checkpointing
+ * to S3 so an interrupted job resumes. The input channel is sharded by S3 key across the instances; output
+ * and checkpoints go to a bucket of the stack. The deployment waits for the job (maxRuntime + maxWait fit in
+ * the 12 hours a WaitCondition allows).
+ */
+import * as path from 'path';
+import { Annotations, Duration, Size } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IntegScenario } from './integ-app';
+import {
+  BaseImage, EntryPoint, InstanceType, S3DataDistribution, SageMakerImage, TrainingDistribution, TrainingInput,
+  TrainingJob,
+} from '../src';
+
+const scenario = new IntegScenario('DistributedSpotTraining');
+const stack = scenario.stack;
+const assets = path.join(__dirname, 'assets', 'distributed');
+
+const image = SageMakerImage.fromDirectory(path.join(assets, 'code'), {
+  baseImage: BaseImage.fromRegistry('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker'),
+  entryPoint: EntryPoint.program('train.py'),
+});
+
+const bucket = scenario.bucket('Training');
+
+const job = new TrainingJob(stack, 'Train', {
+  image,
+  instanceType: InstanceType.ML_G5_12XLARGE,
+  instanceCount: 2,
+  distribution: TrainingDistribution.torchDistributed(),
+  hyperparameters: { epochs: '3' },
+  inputs: [
+    TrainingInput.fromAsset('train', path.join(assets, 'data', 'train'), { distribution: S3DataDistribution.SHARDED_BY_S3_KEY }),
+  ],
+  outputBucket: bucket,
+  outputPrefix: 'jobs/',
+  useSpotInstances: true,
+  maxRuntime: Duration.hours(4),
+  maxWait: Duration.hours(6),
+  checkpointS3Uri: bucket.s3UrlForObject('checkpoints/'),
+  volumeSize: Size.gibibytes(100),
+});
+// The checkpoint URI is a token (the bucket is created here), so the job cannot grant it: the app does, with
+// what SageMaker's checkpoint sync needs and no more.
+job.role.addToPrincipalPolicy(new iam.PolicyStatement({
+  actions: ['s3:GetObject', 's3:PutObject'],
+  resources: [bucket.arnForObjects('checkpoints/*')],
+}));
+job.role.addToPrincipalPolicy(new iam.PolicyStatement({
+  actions: ['s3:ListBucket'],
+  resources: [bucket.bucketArn],
+  conditions: { StringLike: { 's3:prefix': ['checkpoints/*'] } },
+}));
+Annotations.of(job).acknowledgeWarning('cdk-sagemaker-containers:checkpointUriToken',
+  'The app grants the job read and write on the checkpoints/ prefix itself.');
+
+scenario.synth();
