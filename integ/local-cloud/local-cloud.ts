@@ -28,6 +28,11 @@ import { InstanceType } from '../../src/compute';
 
 /** The bootstrap version the harness pretends `cdk bootstrap` wrote. */
 const BOOTSTRAP_VERSION = '30';
+/** CloudFormation's limit on a custom resource response. */
+const MAX_RESPONSE_BYTES = 4096;
+/** CloudFormation's limits on a template: inline, and from S3. */
+const MAX_TEMPLATE_BODY_BYTES = 51_200;
+const MAX_TEMPLATE_URL_BYTES = 1_000_000;
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] as const;
 
 /** One custom resource request the harness answered by running the provider's code. */
@@ -257,6 +262,7 @@ export class LocalCloud {
         this.log(`phase ${phases}: ${created.size}/${all.length} resources, waiting on ${[...pendingCustom, ...pendingWait].join(', ') || 'nothing'}`);
         stackId = await this.submit(stack, template, stackId);
         this.deployed.set(stackId, stack);
+        this.log(`  moto: ${(await this.events(stackId))[0] ?? 'no events'}`);
         const outputs = await this.outputs(stackId);
 
         for (const id of pendingCustom) {
@@ -337,10 +343,11 @@ export class LocalCloud {
     return { stackGone: gone, customResources: runs, remaining, durationMs: Date.now() - t0 };
   }
 
-  /** The most recent stack events (moto records stack-level events only). */
+  /** The stack's events, newest first (moto records stack-level events only). */
   public async events(stackId: string): Promise<string[]> {
     const res = await this.cfn.send(new DescribeStackEventsCommand({ StackName: stackId }));
-    return (res.StackEvents ?? []).map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}${e.ResourceStatusReason ? ` (${e.ResourceStatusReason})` : ''}`);
+    const events = [...(res.StackEvents ?? [])].sort((a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0));
+    return events.map((e) => `${e.LogicalResourceId} ${e.ResourceStatus}${e.ResourceStatusReason ? ` (${e.ResourceStatusReason})` : ''}`);
   }
 
   private async bootstrap(stack: AssemblyStack) {
@@ -369,7 +376,10 @@ export class LocalCloud {
   private async submit(stack: AssemblyStack, template: any, stackId?: string): Promise<string> {
     const body = JSON.stringify(template);
     let templateArgs: { TemplateBody?: string; TemplateURL?: string } = { TemplateBody: body };
-    if (body.length > 51_200) {
+    if (Buffer.byteLength(body) > MAX_TEMPLATE_URL_BYTES) {
+      throw new Error(`template of ${stack.stackName} is ${Buffer.byteLength(body)} bytes; CloudFormation accepts at most ${MAX_TEMPLATE_URL_BYTES}`);
+    }
+    if (Buffer.byteLength(body) > MAX_TEMPLATE_BODY_BYTES) {
       // Like cdk deploy: a large template goes through the assets bucket.
       const bucket = stack.fileAssets[0]?.bucketName ?? `cdk-hnb659fds-assets-${this.account}-${this.region}`;
       const key = `local-cloud/${crypto.createHash('sha256').update(body).digest('hex')}.json`;
@@ -474,7 +484,23 @@ export class LocalCloud {
         logs: inv.logs,
       };
     }
-    const answer = JSON.parse(answers[answers.length - 1].body);
+    const last = answers[answers.length - 1].body;
+    const answer = JSON.parse(last);
+    if (Buffer.byteLength(last) > MAX_RESPONSE_BYTES) {
+      // CloudFormation fails the resource: "Response object is too long."
+      return {
+        logicalId,
+        resourceType,
+        requestType,
+        functionName: provider.functionName,
+        providerFramework: false,
+        status: 'FAILED',
+        reason: `the response is ${Buffer.byteLength(last)} bytes; CloudFormation refuses more than ${MAX_RESPONSE_BYTES}`,
+        data: {},
+        durationMs: inv.durationMs,
+        logs: inv.logs,
+      };
+    }
     return {
       logicalId,
       resourceType,
@@ -518,6 +544,10 @@ export class LocalCloud {
         NoEcho: false,
         Data: data,
       });
+      if (status === 'SUCCESS' && Buffer.byteLength(body) > MAX_RESPONSE_BYTES) {
+        // CloudFormation fails the resource: "Response object is too long."
+        return respond('FAILED', `the response is ${Buffer.byteLength(body)} bytes; CloudFormation refuses more than ${MAX_RESPONSE_BYTES}`, physicalId, {});
+      }
       const res = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } });
       if (!res.ok) {
         const text = await res.text();

@@ -7,9 +7,9 @@ import * as path from 'node:path';
 export const LOCAL_ACCOUNT = '123456789012';
 export const LOCAL_REGION = 'us-east-1';
 
-/** Where `scripts/setup-test-env.sh` puts the Python venv with moto. */
+/** Where `scripts/setup-test-env.sh` puts the Python venv with moto (LOCAL_CLOUD_VENV overrides it). */
 export function defaultVenvDir(): string {
-  return path.resolve(__dirname, '..', '..', '.test-env', 'venv');
+  return process.env.LOCAL_CLOUD_VENV ?? path.resolve(__dirname, '..', '..', '.test-env', 'venv');
 }
 
 /** The moto_server executable in a venv, or undefined when the venv is not set up. */

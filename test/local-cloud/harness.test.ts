@@ -156,6 +156,36 @@ describe('deploy plan', () => {
   });
 });
 
+describe('local cloud availability', () => {
+  const saved = { venv: process.env.LOCAL_CLOUD_VENV, ci: process.env.CI };
+  afterEach(() => {
+    for (const [k, v] of [['LOCAL_CLOUD_VENV', saved.venv], ['CI', saved.ci]] as const) {
+      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+  });
+
+  test('fails instead of skipping when moto is missing and CI is set', () => {
+    // GIVEN
+    process.env.LOCAL_CLOUD_VENV = path.join(os.tmpdir(), 'no-such-venv');
+    process.env.CI = 'true';
+
+    // WHEN / THEN
+    expect(() => localCloudAvailable()).toThrow(/moto_server is missing .* CI is set/);
+  });
+
+  test('skips when moto is missing outside CI', () => {
+    // GIVEN
+    process.env.LOCAL_CLOUD_VENV = path.join(os.tmpdir(), 'no-such-venv');
+    delete process.env.CI;
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+    // WHEN / THEN
+    expect(localCloudAvailable()).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/skipped/));
+    warn.mockRestore();
+  });
+});
+
 const available = localCloudAvailable();
 (available ? describe : describe.skip)('local cloud (moto server)', () => {
   let cloud: LocalCloud;
@@ -212,5 +242,22 @@ const available = localCloudAvailable();
 
     // WHEN / THEN
     await expect(cloud.deploy(assemblyStack)).rejects.toThrow(/Broken \(Custom::Broken\) CREATE_FAILED: Error: quota exceeded/);
+  });
+
+  test('fails a custom resource whose answer is over CloudFormation\'s 4096-byte limit', async () => {
+    // GIVEN
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'local-cloud-big-')) });
+    const stack = new Stack(app, 'LocalCloudTooLong');
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(writeHandler('exports.handler = async () => ({ Data: { Blob: "x".repeat(5000) } });')),
+    });
+    const provider = new cr.Provider(stack, 'Provider', { onEventHandler: fn });
+    new CustomResource(stack, 'Big', { serviceToken: provider.serviceToken, resourceType: 'Custom::Big' });
+    const [assemblyStack] = cloud.stacksOf(app.synth().directory);
+
+    // WHEN / THEN
+    await expect(cloud.deploy(assemblyStack)).rejects.toThrow(/Big \(Custom::Big\) CREATE_FAILED: the response is \d+ bytes; CloudFormation refuses more than 4096/);
   });
 });

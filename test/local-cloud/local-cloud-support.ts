@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findMotoServer } from '../../integ/local-cloud/moto-server';
+import { defaultVenvDir, findMotoServer } from '../../integ/local-cloud/moto-server';
 
 /**
  * Whether the local-cloud tests can run. Without the venv they are skipped on a developer
@@ -9,7 +9,7 @@ import { findMotoServer } from '../../integ/local-cloud/moto-server';
 export function localCloudAvailable(): boolean {
   if (findMotoServer()) return true;
   if (process.env.CI && process.env.CI !== 'false') {
-    throw new Error("moto_server is missing from .test-env/venv and CI is set: run 'bash scripts/setup-test-env.sh' first");
+    throw new Error(`moto_server is missing from ${defaultVenvDir()} and CI is set: run 'bash scripts/setup-test-env.sh' first`);
   }
   // eslint-disable-next-line no-console
   console.warn("local-cloud tests skipped: run 'bash scripts/setup-test-env.sh' to set up moto");
