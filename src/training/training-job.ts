@@ -545,6 +545,10 @@ export class TrainingJob extends Construct implements iam.IGrantable {
         imageFingerprint: image.fingerprint,
         entryPoint: { kind: props.image.entryPoint?.kind, program: props.image.entryPoint?.programPath, module: props.image.entryPoint?.module },
         retrainToken: props.retrainToken,
+        // Resolved references look alike in every stack ({"Ref": "TrainOutputBucket..."}) although they name
+        // different resources: the stack and path keep two stacks' jobs apart in one account and region.
+        stack: stack.stackName,
+        path: this.node.path,
       })))
       .digest('hex')
       .slice(0, HASH_LENGTH);

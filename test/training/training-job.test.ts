@@ -425,6 +425,14 @@ describe('TrainingJob', () => {
       expect(synthName({}, { image: SageMakerImage.fromImageUri(CPU_IMAGE_URI, { entryPoint: EntryPoint.program('main.py') }) })).not.toEqual(base);
     });
 
+    test('differs between two stacks with the same job, whose references name different resources', () => {
+      const app = new App();
+      const stacks = ['One', 'Two'].map((stackName) => new Stack(app, stackName));
+      stacks.forEach((stack) => new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE }));
+      const [one, two] = stacks.map((stack) => jobNameOf(Template.fromStack(stack)));
+      expect(one).not.toEqual(two);
+    });
+
     test('does not change with the tags', () => {
       expect(synthName({}, { tags: { team: 'a' } })).toEqual(synthName({}, { tags: { team: 'b' } }));
     });
