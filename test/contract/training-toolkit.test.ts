@@ -283,9 +283,9 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
   });
 
   test('fails when the program the job names is not in the image', () => {
-    // GIVEN a synthesized job whose image has train.py, but whose environment names another program
-    const { job } = buildJob('python-program', EntryPoint.program('train.py'), { 'epochs': '1', 'learning-rate': '1' }, ['train']);
-    const broken: SynthesizedTrainingJob = { ...job, environment: { ...job.environment, SAGEMAKER_PROGRAM: 'missing.py' } };
+    // GIVEN a synthesized job whose image has train.sh, but whose environment names another program
+    const { job } = buildJob('shell-script', EntryPoint.program('train.sh'), { epochs: '1' }, ['train']);
+    const broken: SynthesizedTrainingJob = { ...job, environment: { ...job.environment, SAGEMAKER_PROGRAM: 'missing.sh' } };
 
     // WHEN
     const run = runTraining(broken, { findLinks });
@@ -293,7 +293,7 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     // THEN the toolkit reports the failure the way SageMaker would surface it
     expect(run.exitCode).not.toEqual(0);
     expect(run.success).toBeNull();
-    expect(run.failure).toMatch(/missing\.py/);
-    expect(fs.existsSync(path.join(run.baseDir, 'model', 'model.json'))).toBe(false);
+    expect(run.failure).toMatch(/missing\.sh/);
+    expect(fs.existsSync(path.join(run.baseDir, 'model', 'model.txt'))).toBe(false);
   });
 });
