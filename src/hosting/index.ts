@@ -8,4 +8,5 @@ export * from './endpoint-variant';
 export * from './model';
 export * from './s3-location';
 export * from './scalable-instance-count';
+export * from './scalable-provisioned-concurrency';
 export * from './serverless-endpoint';

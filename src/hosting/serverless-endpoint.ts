@@ -1,12 +1,14 @@
 import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { EndpointBase } from './endpoint-base';
 import { createExecutionRole } from './execution-role';
-import { checkInteger, checkName, DEFAULT_VARIANT_NAME, throwProblems } from './hosting-facts';
+import { checkInteger, checkName, DEFAULT_VARIANT_NAME, sageMakerScalingRole, throwProblems } from './hosting-facts';
 import { Model, ModelContainerProps, ModelOptions } from './model';
+import { ProvisionedConcurrencyScalingProps, ScalableProvisionedConcurrency } from './scalable-provisioned-concurrency';
 import { ImageAccelerator } from '../compute/accelerator';
 
 /** Serverless memory sizes SageMaker offers, in GiB. */
@@ -88,6 +90,10 @@ export class ServerlessEndpoint extends EndpointBase {
   /** The name of the model. */
   public readonly modelName: string;
 
+  private readonly maxConcurrency: number;
+  private readonly provisionedConcurrency?: number;
+  private scalable?: ScalableProvisionedConcurrency;
+
   constructor(scope: Construct, id: string, props: ServerlessEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
 
@@ -114,6 +120,8 @@ export class ServerlessEndpoint extends EndpointBase {
     }
     throwProblems(`ServerlessEndpoint ${id}`, problems);
 
+    this.maxConcurrency = maxConcurrency;
+    this.provisionedConcurrency = props.provisionedConcurrency;
     this.role = props.role ?? createExecutionRole(this, 'Role');
     this.model = new Model(this, 'Model', { ...props, role: this.role });
     const accel = this.model.imageAccelerator;
@@ -142,6 +150,37 @@ export class ServerlessEndpoint extends EndpointBase {
     });
     this.endpointName = resource.attrEndpointName;
     this.endpointArn = resource.attrEndpointArn;
+  }
+
+  /**
+   * Scales the provisioned concurrency (warm workers) with Application Auto Scaling. Needs
+   * `provisionedConcurrency`. Call once; add policies to the result. The scalable target reads the
+   * endpoint's name, so it is created after the endpoint and deleted before it.
+   *
+   * @param props the bounds
+   */
+  public autoScaleProvisionedConcurrency(props: ProvisionedConcurrencyScalingProps): ScalableProvisionedConcurrency {
+    if (this.scalable) {
+      throw new Error('autoScaleProvisionedConcurrency: this endpoint already scales; add policies to the object the first call returned');
+    }
+    const problems: string[] = [];
+    if (this.provisionedConcurrency === undefined) {
+      problems.push('autoScaleProvisionedConcurrency needs provisionedConcurrency on the ServerlessEndpoint; set it to the initial number of warm workers');
+    }
+    const min = props.minCapacity ?? 1;
+    checkInteger(problems, 'minCapacity', min, 1, Token.isUnresolved(this.maxConcurrency) ? undefined : this.maxConcurrency);
+    checkInteger(problems, 'maxCapacity', props.maxCapacity, Token.isUnresolved(min) ? 1 : min,
+      Token.isUnresolved(this.maxConcurrency) ? undefined : this.maxConcurrency);
+    throwProblems('autoScaleProvisionedConcurrency', problems);
+    this.scalable = new ScalableProvisionedConcurrency(this, 'ProvisionedConcurrency', {
+      serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
+      resourceId: `endpoint/${this.endpointName}/variant/${this.defaultVariantName}`,
+      dimension: 'sagemaker:variant:DesiredProvisionedConcurrency',
+      role: sageMakerScalingRole(this),
+      minCapacity: min,
+      maxCapacity: props.maxCapacity,
+    });
+    return this.scalable;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ServerlessEndpoint, ServerlessEndpointProps } from '../../src/hosting';
 import { cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
@@ -76,5 +77,46 @@ describe('ServerlessEndpoint', () => {
     });
     expect([endpoint.metricModelSetupTime().metricName, endpoint.metricInvocations().metricName]).toEqual(['ModelSetupTime', 'Invocations']);
     expect(Object.keys(endpoint.metricModelSetupTime().dimensions!)).toEqual(['EndpointName', 'VariantName']);
+  });
+});
+
+describe('ServerlessEndpoint provisioned concurrency scaling', () => {
+  test('scales the warm workers on their utilisation and on a schedule, reading the endpoint name', () => {
+    // GIVEN
+    const stack = newStack();
+    const endpoint = new ServerlessEndpoint(stack, 'Cheap', { image: cpuImage(), memory: Size.gibibytes(2), maxConcurrency: 50, provisionedConcurrency: 2 });
+
+    // WHEN
+    const scaling = endpoint.autoScaleProvisionedConcurrency({ minCapacity: 1, maxCapacity: 10 });
+    scaling.scaleOnUtilization('Warm', { targetUtilization: 0.7 });
+    scaling.scaleOnSchedule('Night', { schedule: appscaling.Schedule.cron({ hour: '22', minute: '0' }), maxCapacity: 1 });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    const endpointId = Object.keys(template.findResources('AWS::SageMaker::Endpoint'))[0];
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 1,
+      MaxCapacity: 10,
+      ScalableDimension: 'sagemaker:variant:DesiredProvisionedConcurrency',
+      ResourceId: { 'Fn::Join': ['', ['endpoint/', { 'Fn::GetAtt': [endpointId, 'EndpointName'] }, '/variant/AllTraffic']] },
+      ScheduledActions: [Match.objectLike({ ScheduledActionName: 'Night' })],
+    });
+    template.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+      TargetTrackingScalingPolicyConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: 'SageMakerVariantProvisionedConcurrencyUtilization' },
+        TargetValue: 0.7,
+      },
+    });
+  });
+
+  test('fails without provisioned concurrency, above maxConcurrency, on a bad target and on a second call', () => {
+    const stack = newStack();
+    const cold = new ServerlessEndpoint(stack, 'Cold', { image: cpuImage(), memory: Size.gibibytes(2) });
+    expect(() => cold.autoScaleProvisionedConcurrency({ maxCapacity: 2 })).toThrow(/needs provisionedConcurrency/);
+    const warm = new ServerlessEndpoint(stack, 'Warm', { image: cpuImage(), memory: Size.gibibytes(2), maxConcurrency: 5, provisionedConcurrency: 1 });
+    expect(() => warm.autoScaleProvisionedConcurrency({ maxCapacity: 6 })).toThrow(/maxCapacity 6 is not allowed; use an integer from 1 to 5/);
+    const scaling = warm.autoScaleProvisionedConcurrency({ maxCapacity: 5 });
+    expect(() => scaling.scaleOnUtilization('Bad', { targetUtilization: 70 })).toThrow(/targetUtilization 70 is not allowed; use a share in \(0, 1\]/);
+    expect(() => warm.autoScaleProvisionedConcurrency({ maxCapacity: 5 })).toThrow(/already scales/);
   });
 });
