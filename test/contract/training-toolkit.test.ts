@@ -167,6 +167,21 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     expect(run.model('model.txt')).toEqual('rows=3\n');
   });
 
+  test('a program without extension or shebang is made executable and runs as a shell script, as the library warns', () => {
+    // GIVEN
+    const { stack, job } = buildJob('executable', EntryPoint.program('bin/train'), { rounds: '2' }, ['train']);
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp("program 'bin/train'.*runs it through /bin/sh"));
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN
+    expectSuccess(run);
+    expect(run.stdout + run.stderr).toContain('/bin/sh -c ./bin/train --rounds 2');
+    expect(run.model('contract/argv.txt')).toEqual('--rounds\n2\n');
+    expect(run.model('model.txt')).toEqual('2\n');
+  });
+
   test('a directory with setup.py is pip-installed and its program runs as a module', () => {
     // GIVEN
     const { stack, job } = buildJob('python-package', EntryPoint.program('train.py'),
