@@ -87,6 +87,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '__pycache__/',
   ],
 
+  // One typed-lint project for everything (tsconfig.dev.json covers src, test, integ, examples, scripts, bench).
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'integ', 'examples', 'scripts', 'bench', 'build-tools', 'projenrc', '.projenrc.ts'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+
   jestOptions: {
     // Snapshots never update silently: `npx projen test:update` does it on purpose.
     updateSnapshot: UpdateSnapshot.NEVER,
