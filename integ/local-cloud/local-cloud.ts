@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeTrainingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssemblyStack, readCloudAssembly } from './cloud-assembly';
@@ -366,6 +366,9 @@ export class LocalCloud {
 
   private async publishAssets(stack: AssemblyStack): Promise<string[]> {
     for (const asset of stack.fileAssets) {
+      // Like cdk-assets: an object already published under its content hash is not uploaded again.
+      const published = await this.s3.send(new HeadObjectCommand({ Bucket: asset.bucketName, Key: asset.objectKey })).then(() => true, () => false);
+      if (published) continue;
       const body = asset.packaging === 'zip' ? zipDirectory(asset.sourcePath) : fs.readFileSync(asset.sourcePath);
       await this.s3.send(new PutObjectCommand({ Bucket: asset.bucketName, Key: asset.objectKey, Body: body }));
     }
