@@ -53,7 +53,8 @@ describe.each(files.map(scenarioName))('integ app %s', (name) => {
     // GIVEN
     const app = synthesized.get(name)!;
     // WHEN
-    const findings = nagFindings(app).map(f => `${f.level} ${f.path}: ${f.text.split('\n')[0]}`);
+    // the rule id and the finding (`AwsSolutions-IAM5[Action::s3:GetObject*]`), without nag's long explanation
+    const findings = nagFindings(app).map(f => `${f.level} ${f.path}: ${f.text.split(/: (?=[A-Z])/)[0]}`);
     // THEN
     expect(findings).toEqual([]);
   });
