@@ -627,6 +627,11 @@ export class LocalCloud {
     const handleUrl = handleId ? subs.refs.get(handleId) : undefined;
     if (!handleUrl) throw new Error(`WaitCondition ${id}: its Handle is not a Ref to a WaitConditionHandle of the stack`);
     const count = Number(wc.Count ?? 1);
+    // CloudFormation refuses a WaitCondition with a handle but no timeout, or one over 12 hours.
+    const timeout = Number(wc.Timeout);
+    if (!(timeout > 0 && timeout <= 43200)) {
+      throw new Error(`WaitCondition ${id}: Timeout ${JSON.stringify(wc.Timeout)} is not a number of seconds from 1 to 43200`);
+    }
     const key = handleUrl.slice(this.signals.url.length + 1);
     const resources = await this.listResources(stackId);
 
