@@ -117,6 +117,9 @@ for (const p of ['/integ/', '/examples/', '/bench/', '/scripts/', '/.ci/', '/tes
   project.addPackageIgnore(p);
 }
 
+// .projenrc.ts is linted with type information too; TypeScript's globs skip dot-files.
+project.tsconfigDev.addInclude('.projenrc.ts');
+
 // No .NET SDK can be installed on our build machines (no registry we reach ships it), so the .NET
 // package is built only where `dotnet` exists; everything else runs everywhere.
 project.tasks.tryFind('package:dotnet')?.addCondition('command -v dotnet >/dev/null || { echo "package:dotnet skipped: no dotnet SDK on this machine" >&2; exit 1; }');

@@ -219,36 +219,62 @@ export const FAMILY_FACTS: { readonly [family: string]: FamilyFacts } = {
   // 24xlarge 96/384/4, 48xlarge 192/768/8.
   'g5': accelerated('EC2 User Guide, accelerated computing specifications (G5)', 'NVIDIA_GPU', 'A10G', 24,
     table({
-      'xlarge': [4, 16, 1], '2xlarge': [8, 32, 1], '4xlarge': [16, 64, 1], '8xlarge': [32, 128, 1], '16xlarge': [64, 256, 1],
-      '12xlarge': [48, 192, 4], '24xlarge': [96, 384, 4], '48xlarge': [192, 768, 8],
+      'xlarge': [4, 16, 1],
+      '2xlarge': [8, 32, 1],
+      '4xlarge': [16, 64, 1],
+      '8xlarge': [32, 128, 1],
+      '16xlarge': [64, 256, 1],
+      '12xlarge': [48, 192, 4],
+      '24xlarge': [96, 384, 4],
+      '48xlarge': [192, 768, 8],
     })),
   // EC2 G6 specifications: NVIDIA L4 24 GiB; same vCPU / memory / GPU layout as G5.
   'g6': accelerated('EC2 User Guide, accelerated computing specifications (G6)', 'NVIDIA_GPU', 'L4', 24,
     table({
-      'xlarge': [4, 16, 1], '2xlarge': [8, 32, 1], '4xlarge': [16, 64, 1], '8xlarge': [32, 128, 1], '16xlarge': [64, 256, 1],
-      '12xlarge': [48, 192, 4], '24xlarge': [96, 384, 4], '48xlarge': [192, 768, 8],
+      'xlarge': [4, 16, 1],
+      '2xlarge': [8, 32, 1],
+      '4xlarge': [16, 64, 1],
+      '8xlarge': [32, 128, 1],
+      '16xlarge': [64, 256, 1],
+      '12xlarge': [48, 192, 4],
+      '24xlarge': [96, 384, 4],
+      '48xlarge': [192, 768, 8],
     })),
   // EC2 G6e specifications: NVIDIA L40S 48 GiB; twice G6's memory per vCPU: xlarge 4/32/1 ... 48xlarge 192/1536/8.
   'g6e': accelerated('EC2 User Guide, accelerated computing specifications (G6e)', 'NVIDIA_GPU', 'L40S', 48,
     table({
-      'xlarge': [4, 32, 1], '2xlarge': [8, 64, 1], '4xlarge': [16, 128, 1], '8xlarge': [32, 256, 1], '16xlarge': [64, 512, 1],
-      '12xlarge': [48, 384, 4], '24xlarge': [96, 768, 4], '48xlarge': [192, 1536, 8],
+      'xlarge': [4, 32, 1],
+      '2xlarge': [8, 64, 1],
+      '4xlarge': [16, 128, 1],
+      '8xlarge': [32, 256, 1],
+      '16xlarge': [64, 512, 1],
+      '12xlarge': [48, 384, 4],
+      '24xlarge': [96, 768, 4],
+      '48xlarge': [192, 1536, 8],
     })),
   // EC2 G7e product page: NVIDIA RTX PRO 6000 Blackwell Server Edition 96 GB; 2xlarge 8/64/1, 4xlarge 16/128/1,
   // 8xlarge 32/256/1, 12xlarge 48/512/2, 24xlarge 96/1024/4, 48xlarge 192/2048/8 (the 12xlarge and 24xlarge
   // GPU counts are the least certain rows of this table: re-check against the EC2 specification table).
   'g7e': accelerated('Amazon EC2 G7e product page', 'NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 96,
     table({
-      '2xlarge': [8, 64, 1], '4xlarge': [16, 128, 1], '8xlarge': [32, 256, 1],
-      '12xlarge': [48, 512, 2], '24xlarge': [96, 1024, 4], '48xlarge': [192, 2048, 8],
+      '2xlarge': [8, 64, 1],
+      '4xlarge': [16, 128, 1],
+      '8xlarge': [32, 256, 1],
+      '12xlarge': [48, 512, 2],
+      '24xlarge': [96, 1024, 4],
+      '48xlarge': [192, 2048, 8],
     })),
   // EC2 G7 launch announcement: NVIDIA RTX PRO 4500 Blackwell Server Edition 32 GB, up to 8 GPUs; the sizes
   // follow the G7e layout (1 GPU up to 8xlarge, then 2 / 4 / 8) with half its memory per vCPU.
   // UNVERIFIED per size: check against the EC2 G7 specification table when it is reachable.
   'g7': accelerated('Amazon EC2 G7 launch announcement (per-size memory unverified)', 'NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 32,
     table({
-      '2xlarge': [8, 32, 1], '4xlarge': [16, 64, 1], '8xlarge': [32, 128, 1],
-      '12xlarge': [48, 256, 2], '24xlarge': [96, 512, 4], '48xlarge': [192, 1024, 8],
+      '2xlarge': [8, 32, 1],
+      '4xlarge': [16, 64, 1],
+      '8xlarge': [32, 128, 1],
+      '12xlarge': [48, 256, 2],
+      '24xlarge': [96, 512, 4],
+      '48xlarge': [192, 1024, 8],
     })),
 
   // ---------------------------------------------------------------- other accelerators

@@ -13,8 +13,10 @@ describe('checkInstanceType', () => {
     const stack = newStack();
     // WHEN
     checkInstanceType(stack, {
-      instanceType: InstanceType.ML_G5_2XLARGE, workload: Workload.TRAINING,
-      imageAccelerator: ImageAccelerator.NVIDIA_GPU, imageArchitecture: CpuArchitecture.X86_64,
+      instanceType: InstanceType.ML_G5_2XLARGE,
+      workload: Workload.TRAINING,
+      imageAccelerator: ImageAccelerator.NVIDIA_GPU,
+      imageArchitecture: CpuArchitecture.X86_64,
     });
     // THEN
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
@@ -104,8 +106,10 @@ describe('checkInstanceType', () => {
 
   test('fails with every problem at once', () => {
     expect(() => checkInstanceType(newStack(), {
-      instanceType: InstanceType.ML_C6G_LARGE, workload: Workload.TRAINING,
-      imageAccelerator: ImageAccelerator.NVIDIA_GPU, imageArchitecture: CpuArchitecture.X86_64,
+      instanceType: InstanceType.ML_C6G_LARGE,
+      workload: Workload.TRAINING,
+      imageAccelerator: ImageAccelerator.NVIDIA_GPU,
+      imageArchitecture: CpuArchitecture.X86_64,
     })).toThrow(/cannot run training jobs[^]*\n.*has no NVIDIA GPU[^]*\n.*is arm64 but the image is built for x86_64/);
   });
 
@@ -125,8 +129,10 @@ describe('checkInstanceType', () => {
   test('skips every check for a token', () => {
     const stack = newStack();
     checkInstanceType(stack, {
-      instanceType: InstanceType.of(Token.asString({ Ref: 'P' })), workload: Workload.TRAINING,
-      imageAccelerator: ImageAccelerator.NEURON, imageArchitecture: CpuArchitecture.ARM64,
+      instanceType: InstanceType.of(Token.asString({ Ref: 'P' })),
+      workload: Workload.TRAINING,
+      imageAccelerator: ImageAccelerator.NEURON,
+      imageArchitecture: CpuArchitecture.ARM64,
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });

@@ -3,9 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 import { InstanceType } from '../../src/compute/instance-type';
 import { AsyncEndpoint, AsyncEndpointProps, IncludeInferenceResponseIn, S3Location } from '../../src/hosting';
-import { cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 
 describe('AsyncEndpoint', () => {
   test('writes responses and failures to S3 and notifies SNS topics, granting the role each', () => {
@@ -25,7 +25,11 @@ describe('AsyncEndpoint', () => {
       failurePath: S3Location.fromBucket(bucket, 'async/failed/'),
       inputLocation: S3Location.fromBucket(bucket, 'async/in'),
       outputEncryptionKey: key,
-      notifications: { successTopic: success, errorTopic: error, includeInferenceResponseIn: [IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC] },
+      notifications: {
+        successTopic: success,
+        errorTopic: error,
+        includeInferenceResponseIn: [IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC],
+      },
       maxConcurrentInvocationsPerInstance: 4,
     });
 
@@ -87,7 +91,9 @@ describe('AsyncEndpoint', () => {
       PolicyType: 'TargetTrackingScaling',
       TargetTrackingScalingPolicyConfiguration: {
         CustomizedMetricSpecification: {
-          Namespace: 'AWS/SageMaker', MetricName: 'ApproximateBacklogSizePerInstance', Statistic: 'Average',
+          Namespace: 'AWS/SageMaker',
+          MetricName: 'ApproximateBacklogSizePerInstance',
+          Statistic: 'Average',
           Dimensions: [{ Name: 'EndpointName', Value: endpointName }],
         },
         TargetValue: 8,
@@ -101,7 +107,10 @@ describe('AsyncEndpoint', () => {
       }),
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SageMaker', MetricName: 'HasBacklogWithoutCapacity', ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 0.5,
+      Namespace: 'AWS/SageMaker',
+      MetricName: 'HasBacklogWithoutCapacity',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 0.5,
       Dimensions: [{ Name: 'EndpointName', Value: endpointName }],
     });
     const target = only(template, 'AWS::ApplicationAutoScaling::ScalableTarget');
@@ -148,8 +157,11 @@ describe('AsyncEndpoint', () => {
   test('fails on concurrency outside 1-1000 and a backlog target without scaling', () => {
     const stack = newStack();
     expect(() => new AsyncEndpoint(stack, 'Async', {
-      image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, outputPath: S3Location.fromS3Uri('s3://bucket/out'),
-      maxConcurrentInvocationsPerInstance: 0, targetBacklogPerInstance: 3,
+      image: gpuImage(),
+      instanceType: InstanceType.ML_G5_XLARGE,
+      outputPath: S3Location.fromS3Uri('s3://bucket/out'),
+      maxConcurrentInvocationsPerInstance: 0,
+      targetBacklogPerInstance: 3,
     })).toThrow(/maxConcurrentInvocationsPerInstance 0 is not allowed[\s\S]*targetBacklogPerInstance needs minCapacity or maxCapacity/);
   });
 

@@ -5,11 +5,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { anyImage, cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 import { InstanceType } from '../../src/compute/instance-type';
 import {
   CapacitySize, Endpoint, S3Location, TrafficRouting,
 } from '../../src/hosting';
-import { anyImage, cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 
 function variants(stack: any): any[] {
   return only(Template.fromStack(stack), 'AWS::SageMaker::EndpointConfig').Properties.ProductionVariants;

@@ -3,11 +3,11 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CPU_URI, cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 import { ModelData } from '../../src/artifacts';
+import { ContainerLogLevel, Model } from '../../src/hosting';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
-import { ContainerLogLevel, Model } from '../../src/hosting';
-import { CPU_URI, cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 
 describe('Model', () => {
   test('sets the program, the submit directory the inference toolkit reads, the region and the log level', () => {

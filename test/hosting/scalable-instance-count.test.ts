@@ -2,9 +2,9 @@ import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { cpuImage, gpuImage, newStack, only } from './fixtures';
 import { InstanceType } from '../../src/compute/instance-type';
 import { Endpoint } from '../../src/hosting';
-import { cpuImage, gpuImage, newStack, only } from './fixtures';
 
 function policies(stack: any): any[] {
   return Object.values(Template.fromStack(stack).findResources('AWS::ApplicationAutoScaling::ScalingPolicy'))

@@ -2,8 +2,8 @@ import { Size } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ServerlessEndpoint, ServerlessEndpointProps } from '../../src/hosting';
 import { cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
+import { ServerlessEndpoint, ServerlessEndpointProps } from '../../src/hosting';
 
 describe('ServerlessEndpoint', () => {
   test('serves on serverless compute with memory, concurrency and provisioned concurrency', () => {

@@ -3,13 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Size } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { cpuImage, gpuImage, newStack, only } from './fixtures';
 import { ModelData } from '../../src/artifacts';
 import { InstanceType } from '../../src/compute/instance-type';
+import { Endpoint, ServerlessEndpoint } from '../../src/hosting';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
-import { Endpoint, ServerlessEndpoint } from '../../src/hosting';
 import { TrainingJob } from '../../src/training';
-import { cpuImage, gpuImage, newStack, only } from './fixtures';
 
 describe('train and serve in one synth', () => {
   test('the endpoint model reads the training job artifact and is created after the job completes', () => {

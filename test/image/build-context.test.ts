@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IgnoreStrategy } from 'aws-cdk-lib/core';
+import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { finalBaseImage, quoteEnvValue } from '../../src/private/dockerfile';
 import {
   DEFAULT_EXCLUDES, STAGED_CONTEXT_MAX_AGE_MS, dockerIgnore, formatBytes, isExcluded, measureContext, pruneStagedContexts, stageBuildContext,
 } from '../../src/private/fs';
-import { codeDirectory, removeCodeDirectories } from './fixtures';
 
 afterAll(removeCodeDirectories);
 

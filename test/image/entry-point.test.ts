@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Lazy } from 'aws-cdk-lib';
+import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { Workload } from '../../src/compute/accelerator';
 import { EntryPoint, EntryPointKind, ProgramRunner } from '../../src/image/entry-point';
-import { codeDirectory, removeCodeDirectories } from './fixtures';
 
 afterAll(removeCodeDirectories);
 

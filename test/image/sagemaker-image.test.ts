@@ -1,17 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { App, Lazy, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../../src/compute/accelerator';
 import { BaseImage } from '../../src/image/base-image';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImageConfig } from '../../src/image/image-config';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
-import { codeDirectory, removeCodeDirectories } from './fixtures';
 
 afterAll(removeCodeDirectories);
 
@@ -428,7 +428,7 @@ describe('SageMakerImage.fromDirectory entry-point warnings', () => {
   });
 
   test('warns that a program without shebang runs as a shell script', () => {
-    const image = SageMakerImage.fromDirectory(codeDirectory({ 'Dockerfile': 'FROM scratch\n', 'train': 'import os\n' }), {
+    const image = SageMakerImage.fromDirectory(codeDirectory({ Dockerfile: 'FROM scratch\n', train: 'import os\n' }), {
       entryPoint: EntryPoint.program('train'),
     });
     const warnings = Annotations.fromStack(bindImage(image).stack).findWarning('/S/Job', Match.stringLikeRegexp('as a shell script'));
@@ -515,7 +515,7 @@ describe('SageMakerImage.fromDirectory errors', () => {
   });
 
   test('fails at bind for an entry point that does not fit the workload', () => {
-    const image = SageMakerImage.fromDirectory(codeDirectory({ 'Dockerfile': 'FROM scratch\n' }), {
+    const image = SageMakerImage.fromDirectory(codeDirectory({ Dockerfile: 'FROM scratch\n' }), {
       entryPoint: EntryPoint.servingModule('my_pkg.serving:app'),
     });
     expect(() => bindImage(image, Workload.TRAINING)).toThrow(/entryPoint servingModule 'my_pkg.serving:app' cannot start a TRAINING container/);
@@ -613,7 +613,13 @@ describe('prebuilt images', () => {
     const config = SageMakerImage.fromImageUri(uri).bind(stack, { workload: Workload.HOSTING, grantee: role });
 
     // THEN
-    expect(config).toEqual({ imageUri: uri, environment: {}, accelerator: ImageAccelerator.NVIDIA_GPU, architecture: CpuArchitecture.X86_64, fingerprint: uri });
+    expect(config).toEqual({
+      imageUri: uri,
+      environment: {},
+      accelerator: ImageAccelerator.NVIDIA_GPU,
+      architecture: CpuArchitecture.X86_64,
+      fingerprint: uri,
+    });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

@@ -11,25 +11,28 @@ const plain = (repository: string, py: string[]) => ({ py_versions: py, registri
 /** The image_uri_config files the generator reads, cut down to a few versions of the real shapes. */
 const CONFIGS: { [file: string]: unknown } = {
   'pytorch': {
-    training: { processors: ['cpu', 'gpu'], version_aliases: { '2.8': '2.8.0', '9.9': '9.9.9' }, versions: { '2.8.0': plain('pytorch-training', ['py312']) } },
+    training: { processors: ['cpu', 'gpu'], version_aliases: { 2.8: '2.8.0', 9.9: '9.9.9' }, versions: { '2.8.0': plain('pytorch-training', ['py312']) } },
     inference: { processors: ['cpu', 'gpu'], version_aliases: {}, versions: { '2.6.0': plain('pytorch-inference', ['py312']) } },
   },
   'pytorch-neuron': {
     training: {
-      processors: ['trn'], version_aliases: { '1.11': '1.11.0' },
+      processors: ['trn'],
+      version_aliases: { 1.11: '1.11.0' },
       versions: { '1.11.0': { ...plain('pytorch-training-neuron', ['py38']), container_version: { trn: 'ubuntu20.04' }, sdk_versions: ['sdk2.4.0', 'sdk2.10.0'] } },
     },
   },
   'tensorflow': {
     training: {
-      processors: ['cpu', 'gpu'], version_aliases: { '1.13': '1.13.1' },
+      processors: ['cpu', 'gpu'],
+      version_aliases: { 1.13: '1.13.1' },
       versions: { '1.13.1': { py2: plain('tensorflow-training', ['py2']), py3: plain('tensorflow-training', ['py3']) }, '2.19.0': plain('tensorflow-training', ['py312']) },
     },
     inference: { processors: ['cpu', 'gpu'], versions: { '2.19.0': { registries: REGISTRIES, repository: 'tensorflow-inference' } } },
   },
   'huggingface': {
     training: {
-      processors: ['gpu'], version_aliases: { '4.56': '4.56.2' },
+      processors: ['gpu'],
+      version_aliases: { 4.56: '4.56.2' },
       versions: {
         '4.56.2': {
           'version_aliases': { pytorch2: 'pytorch2.8.0' },
@@ -47,7 +50,8 @@ const CONFIGS: { [file: string]: unknown } = {
   },
   'huggingface-llm': {
     inference: {
-      processors: ['gpu'], version_aliases: { '3.3': '3.3.6' },
+      processors: ['gpu'],
+      version_aliases: { 3.3: '3.3.6' },
       versions: { '3.3.6': { ...plain('huggingface-pytorch-tgi-inference', ['py311']), tag_prefix: '2.7.0-tgi3.3.6', container_version: { gpu: 'cu124-ubuntu22.04' } } },
     },
   },

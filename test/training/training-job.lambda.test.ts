@@ -50,8 +50,11 @@ function createEvent(name = NAME): CloudFormationCustomResourceCreateEvent {
 
 function updateEvent(oldName: string, newName: string, oldHandleUrl = HANDLE_URL): CloudFormationCustomResourceUpdateEvent {
   return {
-    ...base, RequestType: 'Update', PhysicalResourceId: oldName,
-    ResourceProperties: properties(newName), OldResourceProperties: properties(oldName, oldHandleUrl),
+    ...base,
+    RequestType: 'Update',
+    PhysicalResourceId: oldName,
+    ResourceProperties: properties(newName),
+    OldResourceProperties: properties(oldName, oldHandleUrl),
   };
 }
 
@@ -112,7 +115,9 @@ describe('training job handler', () => {
       // GIVEN
       sagemaker.on(CreateTrainingJobCommand).rejects(awsError('ResourceInUse', 'a training job with this name already exists'));
       sagemaker.on(DescribeTrainingJobCommand).resolves({
-        TrainingJobName: NAME, TrainingJobArn: ARN, TrainingJobStatus: 'Completed',
+        TrainingJobName: NAME,
+        TrainingJobArn: ARN,
+        TrainingJobStatus: 'Completed',
         ModelArtifacts: { S3ModelArtifacts: `s3://out-bucket/training-jobs/${NAME}/output/model.tar.gz` },
       });
       const signal = jest.fn(async () => undefined);
@@ -122,7 +127,9 @@ describe('training job handler', () => {
 
       // THEN
       expect(signal).toHaveBeenCalledWith(HANDLE_URL, {
-        Status: 'SUCCESS', Reason: `Training job ${NAME} Completed`, UniqueId: NAME,
+        Status: 'SUCCESS',
+        Reason: `Training job ${NAME} Completed`,
+        UniqueId: NAME,
         Data: `s3://out-bucket/training-jobs/${NAME}/output/model.tar.gz`,
       });
     });
@@ -231,8 +238,12 @@ describe('training job handler', () => {
       sagemaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: ARN });
       const response = await respond(createEvent(), client, noSleep);
       expect(response).toEqual({
-        Status: 'SUCCESS', StackId: base.StackId, RequestId: 'req-1', LogicalResourceId: 'TrainResource',
-        PhysicalResourceId: NAME, Data: expect.objectContaining({ TrainingJobArn: ARN }),
+        Status: 'SUCCESS',
+        StackId: base.StackId,
+        RequestId: 'req-1',
+        LogicalResourceId: 'TrainResource',
+        PhysicalResourceId: NAME,
+        Data: expect.objectContaining({ TrainingJobArn: ARN }),
       });
     });
 

@@ -226,10 +226,12 @@ describe('TrainingJob', () => {
     expect(condition.Properties.Timeout).toBe(String(6 * 3600 + 900));
     // checkpoint prefix read/write for the role
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-checkpoints/run1*']] },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-checkpoints/run1*']] },
+        })]),
+      },
     });
   });
 
@@ -270,7 +272,10 @@ describe('TrainingJob', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
     new TrainingJob(stack, 'Train', {
-      image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, vpc, securityGroups: [sg],
+      image: cpuImage(),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      vpc,
+      securityGroups: [sg],
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
     });
     const request = requestOf(Template.fromStack(stack));
@@ -340,13 +345,15 @@ describe('TrainingJob', () => {
     const template = Template.fromStack(stack);
     const name = jobNameOf(template);
     template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([
-        Match.objectLike({
-          Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
-          Resource: { 'Fn::Join': ['', Match.arrayWith([`:training-job/${name}`])] },
-        }),
-        Match.objectLike({ Action: 'iam:PassRole' }),
-      ]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
+            Resource: { 'Fn::Join': ['', Match.arrayWith([`:training-job/${name}`])] },
+          }),
+          Match.objectLike({ Action: 'iam:PassRole' }),
+        ]),
+      },
     });
   });
 
@@ -403,8 +410,11 @@ describe('TrainingJob', () => {
       const stack = new Stack(app, 'TestStack');
       const data = new s3.Bucket(stack, 'Data');
       new TrainingJob(stack, 'Train', {
-        image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, hyperparameters,
-        inputs: [TrainingInput.fromBucket('train', data, 'train/')], ...extra,
+        image: cpuImage(),
+        instanceType: InstanceType.ML_M5_XLARGE,
+        hyperparameters,
+        inputs: [TrainingInput.fromBucket('train', data, 'train/')],
+        ...extra,
       });
       return jobNameOf(Template.fromStack(stack));
     }
@@ -464,8 +474,12 @@ describe('TrainingJob', () => {
         instanceType: InstanceType.ML_M5_XLARGE,
         inputs: [
           TrainingInput.fromBucket('train', data, 'train/', {
-            inputMode: TrainingInputMode.PIPE, contentType: 'text/csv', compression: InputCompression.GZIP, shuffleSeed: 7,
-            distribution: S3DataDistribution.SHARDED_BY_S3_KEY, recordWrapper: RecordWrapper.RECORDIO,
+            inputMode: TrainingInputMode.PIPE,
+            contentType: 'text/csv',
+            compression: InputCompression.GZIP,
+            shuffleSeed: 7,
+            distribution: S3DataDistribution.SHARDED_BY_S3_KEY,
+            recordWrapper: RecordWrapper.RECORDIO,
           }),
           TrainingInput.fromS3Uri('test', 's3://other-bucket/test', { inputMode: TrainingInputMode.FAST_FILE }),
         ],
@@ -477,7 +491,11 @@ describe('TrainingJob', () => {
       expect(train).toEqual({
         ChannelName: 'train',
         DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: expect.stringMatching(/^s3:\/\/<.*Data.*>\/train\/$/), S3DataDistributionType: 'ShardedByS3Key' } },
-        ContentType: 'text/csv', CompressionType: 'Gzip', RecordWrapperType: 'RecordIO', InputMode: 'Pipe', ShuffleConfig: { Seed: 7 },
+        ContentType: 'text/csv',
+        CompressionType: 'Gzip',
+        RecordWrapperType: 'RecordIO',
+        InputMode: 'Pipe',
+        ShuffleConfig: { Seed: 7 },
       });
       expect(test).toEqual({
         ChannelName: 'test',
@@ -486,10 +504,12 @@ describe('TrainingJob', () => {
       });
       // read on the URI's prefix only
       template.hasResourceProperties('AWS::IAM::Policy', {
-        PolicyDocument: { Statement: Match.arrayWith([
-          Match.objectLike({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::other-bucket/test*']] } }),
-          Match.objectLike({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['test*'] } } }),
-        ]) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::other-bucket/test*']] } }),
+            Match.objectLike({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['test*'] } } }),
+          ]),
+        },
       });
     });
 
@@ -523,8 +543,9 @@ describe('TrainingJob', () => {
     test('keeps channels apart whose names differ only in punctuation', () => {
       const stack = newStack();
       new TrainingJob(stack, 'Train', {
-        image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE,
-        inputs: [TrainingInput.fromAsset('a-b', dataDir({ 'x': '1' })), TrainingInput.fromAsset('a_b', dataDir({ 'y': '2' }))],
+        image: cpuImage(),
+        instanceType: InstanceType.ML_M5_XLARGE,
+        inputs: [TrainingInput.fromAsset('a-b', dataDir({ x: '1' })), TrainingInput.fromAsset('a_b', dataDir({ y: '2' }))],
       });
       Template.fromStack(stack).resourceCountIs('Custom::SageMakerTrainingInputAsset', 2);
     });
@@ -582,7 +603,8 @@ describe('TrainingJob', () => {
       const stack = newStack();
       const data = new s3.Bucket(stack, 'Data');
       expect(() => new TrainingJob(stack, 'Train', {
-        image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE,
+        image: cpuImage(),
+        instanceType: InstanceType.ML_M5_XLARGE,
         inputs: [TrainingInput.fromBucket('train', data, 'a/'), TrainingInput.fromBucket('train', data, 'b/')],
       })).toThrow(/channel 'train' more than once/);
     });
