@@ -1,7 +1,8 @@
 /**
  * Scenario: a directory holding only code becomes an image whose Dockerfile the library renders from a base
- * image (a GPU PyTorch Deep Learning Container): code copied to /opt/ml/code, requirements.txt installed,
- * SAGEMAKER_PROGRAM baked in as ENV. The image is bound to a SageMaker execution role for training, which is
+ * image: the PyTorch 2.3 training Deep Learning Container for a GPU instance type, looked up in the generated
+ * DLC catalog for the stack's region (us-east-1, fixed because the registry account depends on it). The code
+ * is copied to /opt/ml/code, requirements.txt installed, SAGEMAKER_PROGRAM baked in as ENV. The image is bound to a SageMaker execution role for training, which is
  * granted ECR pull; the outputs show the image URI and the environment a job must set.
  *
  * The snapshot holds the staged build context (integ.rendered-base-image.ts.snapshot/asset.<hash>/Dockerfile),
@@ -11,13 +12,20 @@ import * as path from 'path';
 import { CfnOutput } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IntegScenario } from './integ-app';
-import { BaseImage, EntryPoint, ImageAccelerator, SageMakerImage, Workload } from '../src';
+import {
+  BaseImage, DeepLearningFramework, EntryPoint, ImageAccelerator, InstanceType, SageMakerImage, Workload,
+} from '../src';
 
-const scenario = new IntegScenario('RenderedBaseImage');
+const scenario = new IntegScenario('RenderedBaseImage', { region: 'us-east-1' });
 const stack = scenario.stack;
 
 const image = SageMakerImage.fromDirectory(path.join(__dirname, 'assets', 'rendered-base-image'), {
-  baseImage: BaseImage.fromRegistry('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker'),
+  baseImage: BaseImage.fromDeepLearningContainer({
+    framework: DeepLearningFramework.PYTORCH,
+    version: '2.3.0',
+    use: Workload.TRAINING,
+    instanceType: InstanceType.ML_G5_2XLARGE,
+  }),
   entryPoint: EntryPoint.program('train.py'),
   exclude: ['notebooks'],
 });

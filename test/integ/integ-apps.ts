@@ -9,8 +9,8 @@ import * as cxapi from 'aws-cdk-lib/cx-api';
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Where the integration apps live. */
 export const INTEG_DIR = path.join(REPO_ROOT, 'integ');
-/** The cfn-lint of the test environment (`bash scripts/setup-test-env.sh`). */
-export const CFN_LINT = path.join(REPO_ROOT, '.test-env', 'venv', 'bin', 'cfn-lint');
+/** The cfn-lint of the test environment (`bash scripts/setup-test-env.sh`); CFN_LINT overrides it. */
+export const CFN_LINT = process.env.CFN_LINT ?? path.join(REPO_ROOT, '.test-env', 'venv', 'bin', 'cfn-lint');
 /** The cfn-lint configuration: the rules we ignore, each with its reason. */
 export const CFN_LINT_CONFIG = path.join(REPO_ROOT, 'scripts', 'cfn-lintrc.yaml');
 
