@@ -18,6 +18,26 @@ export const TOOLKIT_VENV = path.join(TEST_ENV, 'venv');
 export const SERVING_VENV = path.join(TEST_ENV, 'serving-venv');
 const RUNNERS = path.join(REPO_ROOT, 'scripts', 'contract');
 
+const temporaryDirectories: string[] = [];
+
+/** A fresh temporary directory, removed by `removeTemporaryDirectories`. */
+function temporaryDirectory(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporaryDirectories.push(dir);
+  return dir;
+}
+
+/**
+ * Removes the cdk.out, run and index directories this file created; CONTRACT_KEEP=1 keeps them to
+ * look at a run (each result names its base directory).
+ */
+export function removeTemporaryDirectories(): void {
+  if (process.env.CONTRACT_KEEP) return;
+  for (const dir of temporaryDirectories.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Contract runs made by this test file (a run = one toolkit process started on synthesized output). */
 export const contractRuns = { training: 0, serving: 0, inference: 0 };
 
@@ -91,7 +111,7 @@ export function synthesize(app: App, stack: Stack): Synthesized {
 
 /** A fresh App whose cloud assembly goes to a temporary directory. */
 export function newApp(): App {
-  return new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'contract-cdkout-')) });
+  return new App({ outdir: temporaryDirectory('contract-cdkout-') });
 }
 
 /**
@@ -224,7 +244,7 @@ export function modelOf(synth: Synthesized): SynthesizedModel {
 
 /** Unpacks a model archive the way SageMaker does into /opt/ml/model, into a fresh directory. */
 export function unpackModelArchive(archive: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-model-'));
+  const dir = temporaryDirectory('contract-model-');
   const proc = spawnSync('tar', ['-xzf', archive, '-C', dir], { encoding: 'utf-8' });
   if (proc.status !== 0) {
     throw new Error(`tar -xzf ${archive} failed: ${proc.stderr}`);
@@ -264,7 +284,7 @@ export interface RunTrainingOptions {
 
 /** Runs sagemaker-training's `train` on a synthesized job. */
 export function runTraining(job: SynthesizedTrainingJob, options: RunTrainingOptions = {}): TrainingRun {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-train-'));
+  const workDir = temporaryDirectory('contract-train-');
   const channels = job.channels.map((c) => {
     const dataDir = c.dataDir ?? options.channelData?.[c.name];
     if (!dataDir) {
@@ -334,7 +354,7 @@ export interface RunServingOptions {
 
 /** Starts sagemaker-containers' `serve` on a free loopback port, sends the requests, stops it. */
 export async function runServing(options: RunServingOptions): Promise<ServingRun> {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-serve-'));
+  const workDir = temporaryDirectory('contract-serve-');
   const spec = {
     workDir,
     toolkitVenv: SERVING_VENV,
@@ -374,7 +394,7 @@ export interface RunInferenceOptions {
 
 /** Runs sagemaker-inference's handler service (as a model server worker does) on a synthesized model. */
 export function runInference(options: RunInferenceOptions): InferenceRun {
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-infer-'));
+  const workDir = temporaryDirectory('contract-infer-');
   const spec = {
     workDir,
     toolkitVenv: SERVING_VENV,
@@ -420,11 +440,11 @@ function freePort(): Promise<number> {
  * (pip's --find-links), with the toolkit venv's pip and setuptools, without network.
  */
 export function buildFixtureIndex(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-index-'));
+  const dir = temporaryDirectory('contract-index-');
   const src = path.join(FIXTURES, 'index-src');
   for (const name of fs.readdirSync(src)) {
     // build from a copy: setuptools writes build/ and *.egg-info beside the sources
-    const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'contract-src-')), name);
+    const copy = path.join(temporaryDirectory('contract-src-'), name);
     fs.cpSync(path.join(src, name), copy, { recursive: true });
     const proc = spawnSync(path.join(TOOLKIT_VENV, 'bin', 'python'), [
       '-m', 'pip', 'wheel', '--quiet', '--no-deps', '--no-index', '--no-build-isolation', '--disable-pip-version-check',

@@ -10,7 +10,7 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import {
-  contractRuns, describeWithVenv, FIXTURES, InferenceRun, modelOf, newApp, pythonPackageVersion, runInference,
+  contractRuns, describeWithVenv, FIXTURES, InferenceRun, modelOf, newApp, pythonPackageVersion, removeTemporaryDirectories, runInference,
   SERVING_VENV, synthesize, SynthesizedModel, unpackModelArchive,
 } from './harness';
 import { ModelData } from '../../src/artifacts';
@@ -59,6 +59,7 @@ function expectUserHandlers(run: InferenceRun): void {
 
 describeWithVenv('the sagemaker-inference toolkit runs what an Endpoint synthesizes', SERVING_VENV, 'sagemaker_inference', () => {
   afterAll(() => {
+    removeTemporaryDirectories();
     // eslint-disable-next-line no-console
     console.log(`contract runs: ${contractRuns.inference} with the real sagemaker-inference `
       + `${pythonPackageVersion(SERVING_VENV, 'sagemaker-inference')}`);

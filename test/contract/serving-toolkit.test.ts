@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import {
-  contractRuns, describeWithVenv, FIXTURES, modelOf, newApp, pythonPackageVersion, runServing, SERVING_VENV,
+  contractRuns, describeWithVenv, FIXTURES, modelOf, newApp, pythonPackageVersion, removeTemporaryDirectories, runServing, SERVING_VENV,
   ServingRun, synthesize, unpackModelArchive,
 } from './harness';
 import { ModelData } from '../../src/artifacts';
@@ -33,6 +33,7 @@ function explain(run: ServingRun): string {
 
 describeWithVenv('the legacy sagemaker-containers serve answers what an Endpoint synthesizes', SERVING_VENV, 'sagemaker_containers', () => {
   afterAll(() => {
+    removeTemporaryDirectories();
     // eslint-disable-next-line no-console
     console.log(`contract runs: ${contractRuns.serving} with the real sagemaker-containers `
       + `${pythonPackageVersion(SERVING_VENV, 'sagemaker-containers')} (gunicorn ${pythonPackageVersion(SERVING_VENV, 'gunicorn')})`);

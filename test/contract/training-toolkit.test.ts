@@ -13,7 +13,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import {
-  buildFixtureIndex, contractRuns, describeWithVenv, FIXTURES, newApp, parseEnvLines, pythonPackageVersion,
+  buildFixtureIndex, contractRuns, describeWithVenv, FIXTURES, newApp, parseEnvLines, pythonPackageVersion, removeTemporaryDirectories,
   runTraining, synthesize, SynthesizedTrainingJob, TOOLKIT_VENV, trainingJobOf, TrainingRun,
 } from './harness';
 import { InstanceType } from '../../src/compute';
@@ -103,6 +103,7 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
   });
 
   afterAll(() => {
+    removeTemporaryDirectories();
     // eslint-disable-next-line no-console
     console.log(`contract runs: ${contractRuns.training} with the real sagemaker-training `
       + `${pythonPackageVersion(TOOLKIT_VENV, 'sagemaker-training')}`);
