@@ -214,6 +214,21 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     runTrainingModule(findLinks, undefined);
   });
 
+  test('without PYTHONPATH the toolkit cannot import a training module that the rendered image copied to /opt/ml/code', () => {
+    // GIVEN
+    const { job } = buildJob('training-module',
+      EntryPoint.trainingModule('contract_framework.training:main', { program: 'train.py' }),
+      { 'max-depth': '4' }, ['train', 'validation']);
+
+    // WHEN
+    const run = runTraining(job, { findLinks });
+
+    // THEN the code is in the image, but not on the import path of SageMaker's `train` command
+    expect(run.codeFiles).toEqual(expect.arrayContaining(['contract_framework/training.py', 'train.py']));
+    expect(run.exitCode).not.toEqual(0);
+    expect(run.failure).toMatch(/ModuleNotFoundError: No module named 'contract_framework'/);
+  });
+
   test('a training module runs its user program when the job puts /opt/ml/code on PYTHONPATH', () => {
     runTrainingModule(findLinks, { PYTHONPATH: '/opt/ml/code' });
   });
