@@ -115,7 +115,8 @@ function factsDoc(row: Row): string {
     : `, ${s.acceleratorCount} x ${row.facts.acceleratorModel} (${row.facts.acceleratorMemoryGiB} GiB each)`;
   const arch = row.facts.architecture === 'arm64' ? ', arm64' : '';
   const burst = row.facts.burstable ? ', burstable' : '';
-  return `${s.vcpus} vCPU, ${mem}${acc}${arch}${burst}; valid for ${usesText(row.uses)}.`;
+  const storage = row.facts.localStorage ? ', local NVMe storage' : '';
+  return `${s.vcpus} vCPU, ${mem}${acc}${arch}${burst}${storage}; valid for ${usesText(row.uses)}.`;
 }
 
 /** Renders the whole generated file. Pure: the test compares it with the committed file. */
@@ -133,6 +134,7 @@ export function renderInstanceCatalog(): string {
       Math.round(s.memoryGiB * 1024),
       `'${row.facts.architecture}'`,
       row.facts.burstable ? 1 : 0,
+      row.facts.localStorage ? 1 : 0,
       `'${row.uses}'`,
     ];
     return `  '${row.name}': [${fields.join(', ')}],`;
@@ -148,7 +150,7 @@ export function renderInstanceCatalog(): string {
 // ~~ and scripts/instance-facts.ts. Do not edit by hand: edit the facts and re-run the script.
 import { Size, Token } from 'aws-cdk-lib';
 import { AcceleratorKind, CpuArchitecture, Workload } from './accelerator';
-import { inferFamilyTraits, splitInstanceName } from './instance-family';
+import { inferFamilyTraits, inferLocalStorage, splitInstanceName } from './instance-family';
 
 /** The letter that marks a use in the data below (the SDK enum that lists the name). */
 const USE_LETTERS: { [use: string]: string } = {
@@ -157,9 +159,12 @@ ${USE_ENUMS.map((u) => `  [Workload.${u.use}]: '${u.letter}', // ${u.enumName}`)
 
 /**
  * name: [acceleratorKind, acceleratorModel, acceleratorCount, acceleratorMemoryGiB (each), vcpus, memoryMiB,
- * architecture, burstable, use letters]
+ * architecture, burstable, localStorage, use letters]
  */
-type Facts = [string, string, number, number, number, number, string, number, string];
+type Facts = [string, string, number, number, number, number, string, number, number, string];
+
+/** Index of the use letters in \`Facts\`. */
+const USES = 9;
 
 const CATALOG: { [name: string]: Facts } = {
 ${data.join('\n')}
@@ -167,6 +172,16 @@ ${data.join('\n')}
 
 /** The constants by name, filled as the class initialises them. */
 const INSTANCES = new Map<string, InstanceType>();
+
+/** Whether a catalogued family has local NVMe storage (a fact of the family, the same for all its sizes). */
+function catalogFamilyLocalStorage(family: string): boolean | undefined {
+  for (const [name, facts] of Object.entries(CATALOG)) {
+    if (splitInstanceName(name)?.family === family) {
+      return facts[8] === 1;
+    }
+  }
+  return undefined;
+}
 
 /**
  * A SageMaker ML instance type (\`ml.<family>.<size>\`) and its hardware facts.
@@ -266,6 +281,19 @@ export class InstanceType {${constants.join('\n')}
   /** Burstable (T family: CPU credits); such types cannot autoscale. Inferred when not catalogued. */
   public readonly burstable: boolean;
 
+  /**
+   * Whether the type has local NVMe SSD instance storage (\`g5\`, \`g4dn\`, \`p4d\`, \`p5\`, \`trn1\`, \`m5d\` ...).
+   * SageMaker mounts that storage instead of an EBS ML storage volume and encrypts it in hardware: it refuses
+   * a volume KMS key for these types (training jobs, endpoints), refuses an endpoint volume size, and gives a
+   * training job the instance storage whatever volume size it asks for.
+   *
+   * A type that is not catalogued takes the fact of its family when the family is catalogued, and is true when
+   * its family name carries the \`d\` storage marker (\`r6id\`).
+   *
+   * @default - undefined when unknown: a token, or a type not catalogued whose family is unknown and has no \`d\` marker
+   */
+  public readonly localStorage?: boolean;
+
   /** Valid for training jobs (the SDK's TrainingInstanceType lists it). */
   public readonly supportsTraining: boolean;
 
@@ -282,7 +310,7 @@ export class InstanceType {${constants.join('\n')}
     this.name = name;
     const facts = CATALOG[name];
     if (facts) {
-      const [kind, model, count, accelMemGiB, vcpus, memMiB, arch, burstable, uses] = facts;
+      const [kind, model, count, accelMemGiB, vcpus, memMiB, arch, burstable, localStorage, uses] = facts;
       this.catalogued = true;
       this.acceleratorKind = kind as AcceleratorKind;
       this.acceleratorModel = model === '' ? undefined : model;
@@ -292,6 +320,7 @@ export class InstanceType {${constants.join('\n')}
       this.memory = Size.mebibytes(memMiB);
       this.architecture = arch as CpuArchitecture;
       this.burstable = burstable === 1;
+      this.localStorage = localStorage === 1;
       this.supportsTraining = uses.includes(USE_LETTERS[Workload.TRAINING]);
       this.supportsHosting = uses.includes(USE_LETTERS[Workload.HOSTING]);
       this.supportsProcessing = uses.includes(USE_LETTERS[Workload.PROCESSING]);
@@ -304,6 +333,7 @@ export class InstanceType {${constants.join('\n')}
     this.acceleratorKind = traits?.acceleratorKind ?? AcceleratorKind.NONE;
     this.architecture = traits?.architecture ?? CpuArchitecture.X86_64;
     this.burstable = traits?.burstable ?? false;
+    this.localStorage = parts ? catalogFamilyLocalStorage(parts.family) ?? inferLocalStorage(parts.family) : undefined;
     this.supportsTraining = false;
     this.supportsHosting = false;
     this.supportsProcessing = false;
@@ -317,7 +347,7 @@ export class InstanceType {${constants.join('\n')}
    */
   public supports(workload: Workload): boolean {
     const facts = CATALOG[this.name];
-    return facts !== undefined && facts[8].includes(USE_LETTERS[workload]);
+    return facts !== undefined && facts[USES].includes(USE_LETTERS[workload]);
   }
 
   /**

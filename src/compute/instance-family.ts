@@ -48,3 +48,13 @@ export function inferFamilyTraits(family: string): FamilyTraits {
     burstable: /^t\d/.test(base),
   };
 }
+
+/**
+ * Infers local NVMe instance storage from a family name the catalog does not hold: a `d` in the letters after
+ * the generation digit marks it (`m5d`, `c6gd`, `r6id`, `g4dn`, `p4d`). Other families may have it too (`g5`,
+ * `p5`, `trn1` do, without the letter), so a name without the marker says nothing: undefined.
+ */
+export function inferLocalStorage(family: string): boolean | undefined {
+  const base = family.split('-', 1)[0];
+  return /^[a-z]+\d+[a-z]*d[a-z]*$/.test(base) ? true : undefined;
+}

@@ -3,7 +3,7 @@
 // ~~ and scripts/instance-facts.ts. Do not edit by hand: edit the facts and re-run the script.
 import { Size, Token } from 'aws-cdk-lib';
 import { AcceleratorKind, CpuArchitecture, Workload } from './accelerator';
-import { inferFamilyTraits, splitInstanceName } from './instance-family';
+import { inferFamilyTraits, inferLocalStorage, splitInstanceName } from './instance-family';
 
 /** The letter that marks a use in the data below (the SDK enum that lists the name). */
 const USE_LETTERS: { [use: string]: string } = {
@@ -15,338 +15,351 @@ const USE_LETTERS: { [use: string]: string } = {
 
 /**
  * name: [acceleratorKind, acceleratorModel, acceleratorCount, acceleratorMemoryGiB (each), vcpus, memoryMiB,
- * architecture, burstable, use letters]
+ * architecture, burstable, localStorage, use letters]
  */
-type Facts = [string, string, number, number, number, number, string, number, string];
+type Facts = [string, string, number, number, number, number, string, number, number, string];
+
+/** Index of the use letters in `Facts`. */
+const USES = 9;
 
 const CATALOG: { [name: string]: Facts } = {
-  'ml.c4.large': ['NONE', '', 0, 0, 2, 3840, 'x86_64', 0, 'H'],
-  'ml.c4.xlarge': ['NONE', '', 0, 0, 4, 7680, 'x86_64', 0, 'THPX'],
-  'ml.c4.2xlarge': ['NONE', '', 0, 0, 8, 15360, 'x86_64', 0, 'THPX'],
-  'ml.c4.4xlarge': ['NONE', '', 0, 0, 16, 30720, 'x86_64', 0, 'THPX'],
-  'ml.c4.8xlarge': ['NONE', '', 0, 0, 36, 61440, 'x86_64', 0, 'THPX'],
-  'ml.c5.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 'H'],
-  'ml.c5.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 'THPX'],
-  'ml.c5.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 'THPX'],
-  'ml.c5.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 'THPX'],
-  'ml.c5.9xlarge': ['NONE', '', 0, 0, 36, 73728, 'x86_64', 0, 'THPX'],
-  'ml.c5.18xlarge': ['NONE', '', 0, 0, 72, 147456, 'x86_64', 0, 'THPX'],
-  'ml.c5d.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 'H'],
-  'ml.c5d.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 'H'],
-  'ml.c5d.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 'H'],
-  'ml.c5d.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 'H'],
-  'ml.c5d.9xlarge': ['NONE', '', 0, 0, 36, 73728, 'x86_64', 0, 'H'],
-  'ml.c5d.18xlarge': ['NONE', '', 0, 0, 72, 147456, 'x86_64', 0, 'H'],
-  'ml.c5n.xlarge': ['NONE', '', 0, 0, 4, 10752, 'x86_64', 0, 'T'],
-  'ml.c5n.2xlarge': ['NONE', '', 0, 0, 8, 21504, 'x86_64', 0, 'T'],
-  'ml.c5n.4xlarge': ['NONE', '', 0, 0, 16, 43008, 'x86_64', 0, 'T'],
-  'ml.c5n.9xlarge': ['NONE', '', 0, 0, 36, 98304, 'x86_64', 0, 'T'],
-  'ml.c5n.18xlarge': ['NONE', '', 0, 0, 72, 196608, 'x86_64', 0, 'T'],
-  'ml.c6g.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 'H'],
-  'ml.c6g.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 'H'],
-  'ml.c6g.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 'H'],
-  'ml.c6g.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 'H'],
-  'ml.c6g.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 'H'],
-  'ml.c6g.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 'H'],
-  'ml.c6g.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 'H'],
-  'ml.c6gd.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 'H'],
-  'ml.c6gd.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 'H'],
-  'ml.c6gd.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 'H'],
-  'ml.c6gd.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 'H'],
-  'ml.c6gd.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 'H'],
-  'ml.c6gd.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 'H'],
-  'ml.c6gd.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 'H'],
-  'ml.c6gn.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 'H'],
-  'ml.c6gn.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 'H'],
-  'ml.c6gn.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 'H'],
-  'ml.c6gn.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 'H'],
-  'ml.c6gn.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 'H'],
-  'ml.c6gn.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 'H'],
-  'ml.c6gn.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 'H'],
-  'ml.c6i.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 'HX'],
-  'ml.c6i.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 'THPX'],
-  'ml.c6i.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 'THPX'],
-  'ml.c6i.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 'THPX'],
-  'ml.c6i.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 'THPX'],
-  'ml.c6i.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 'THPX'],
-  'ml.c6i.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 'THPX'],
-  'ml.c6i.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 'THPX'],
-  'ml.c6i.32xlarge': ['NONE', '', 0, 0, 128, 262144, 'x86_64', 0, 'THPX'],
-  'ml.c6in.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 'H'],
-  'ml.c6in.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 'H'],
-  'ml.c6in.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 'H'],
-  'ml.c6in.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 'H'],
-  'ml.c6in.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 'H'],
-  'ml.c6in.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 'H'],
-  'ml.c6in.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 'H'],
-  'ml.c6in.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 'H'],
-  'ml.c6in.32xlarge': ['NONE', '', 0, 0, 128, 262144, 'x86_64', 0, 'H'],
-  'ml.c7g.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 'H'],
-  'ml.c7g.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 'H'],
-  'ml.c7g.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 'H'],
-  'ml.c7g.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 'H'],
-  'ml.c7g.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 'H'],
-  'ml.c7g.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 'H'],
-  'ml.c7g.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 'H'],
-  'ml.c7i.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 'THPX'],
-  'ml.c7i.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 'THPX'],
-  'ml.c7i.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 'THPX'],
-  'ml.c7i.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 'THPX'],
-  'ml.c7i.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 'THPX'],
-  'ml.c7i.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 'THPX'],
-  'ml.c7i.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 'THPX'],
-  'ml.c7i.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 'THPX'],
-  'ml.c7i.48xlarge': ['NONE', '', 0, 0, 192, 393216, 'x86_64', 0, 'THPX'],
-  'ml.c8g.medium': ['NONE', '', 0, 0, 1, 2048, 'arm64', 0, 'H'],
-  'ml.c8g.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 'H'],
-  'ml.c8g.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 'H'],
-  'ml.c8g.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 'H'],
-  'ml.c8g.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 'H'],
-  'ml.c8g.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 'H'],
-  'ml.c8g.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 'H'],
-  'ml.c8g.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 'H'],
-  'ml.c8g.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'arm64', 0, 'H'],
-  'ml.c8g.48xlarge': ['NONE', '', 0, 0, 192, 393216, 'arm64', 0, 'H'],
-  'ml.c8i.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 'TP'],
-  'ml.c8i.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 'TP'],
-  'ml.c8i.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 'TP'],
-  'ml.c8i.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 'TP'],
-  'ml.c8i.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 'TP'],
-  'ml.c8i.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 'TP'],
-  'ml.c8i.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 'TP'],
-  'ml.c8i.32xlarge': ['NONE', '', 0, 0, 128, 262144, 'x86_64', 0, 'TP'],
-  'ml.c8i.48xlarge': ['NONE', '', 0, 0, 192, 393216, 'x86_64', 0, 'TP'],
-  'ml.c8i.96xlarge': ['NONE', '', 0, 0, 384, 786432, 'x86_64', 0, 'TP'],
-  'ml.dl1.24xlarge': ['HABANA_GAUDI', 'Gaudi', 8, 32, 96, 786432, 'x86_64', 0, 'H'],
-  'ml.g4dn.xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.g4dn.2xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.g4dn.4xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.g4dn.8xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 32, 131072, 'x86_64', 0, 'THPX'],
-  'ml.g4dn.12xlarge': ['NVIDIA_GPU', 'T4', 4, 16, 48, 196608, 'x86_64', 0, 'THPX'],
-  'ml.g4dn.16xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 64, 262144, 'x86_64', 0, 'THPX'],
-  'ml.g5.xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.g5.2xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.g5.4xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.g5.8xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 32, 131072, 'x86_64', 0, 'THPX'],
-  'ml.g5.12xlarge': ['NVIDIA_GPU', 'A10G', 4, 24, 48, 196608, 'x86_64', 0, 'THPX'],
-  'ml.g5.16xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 64, 262144, 'x86_64', 0, 'THPX'],
-  'ml.g5.24xlarge': ['NVIDIA_GPU', 'A10G', 4, 24, 96, 393216, 'x86_64', 0, 'THPX'],
-  'ml.g5.48xlarge': ['NVIDIA_GPU', 'A10G', 8, 24, 192, 786432, 'x86_64', 0, 'THPX'],
-  'ml.g6.xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.g6.2xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.g6.4xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.g6.8xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 32, 131072, 'x86_64', 0, 'THPX'],
-  'ml.g6.12xlarge': ['NVIDIA_GPU', 'L4', 4, 24, 48, 196608, 'x86_64', 0, 'THPX'],
-  'ml.g6.16xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 64, 262144, 'x86_64', 0, 'THPX'],
-  'ml.g6.24xlarge': ['NVIDIA_GPU', 'L4', 4, 24, 96, 393216, 'x86_64', 0, 'THPX'],
-  'ml.g6.48xlarge': ['NVIDIA_GPU', 'L4', 8, 24, 192, 786432, 'x86_64', 0, 'THPX'],
-  'ml.g6e.xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 4, 32768, 'x86_64', 0, 'THPX'],
-  'ml.g6e.2xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 8, 65536, 'x86_64', 0, 'THPX'],
-  'ml.g6e.4xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 16, 131072, 'x86_64', 0, 'THPX'],
-  'ml.g6e.8xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 32, 262144, 'x86_64', 0, 'THPX'],
-  'ml.g6e.12xlarge': ['NVIDIA_GPU', 'L40S', 4, 48, 48, 393216, 'x86_64', 0, 'THPX'],
-  'ml.g6e.16xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 64, 524288, 'x86_64', 0, 'THPX'],
-  'ml.g6e.24xlarge': ['NVIDIA_GPU', 'L40S', 4, 48, 96, 786432, 'x86_64', 0, 'THPX'],
-  'ml.g6e.48xlarge': ['NVIDIA_GPU', 'L40S', 8, 48, 192, 1572864, 'x86_64', 0, 'THPX'],
-  'ml.g7.2xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 1, 32, 8, 32768, 'x86_64', 0, 'THP'],
-  'ml.g7.4xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 1, 32, 16, 65536, 'x86_64', 0, 'THP'],
-  'ml.g7.8xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 1, 32, 32, 131072, 'x86_64', 0, 'THP'],
-  'ml.g7.12xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 2, 32, 48, 262144, 'x86_64', 0, 'THP'],
-  'ml.g7.24xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 4, 32, 96, 524288, 'x86_64', 0, 'THP'],
-  'ml.g7.48xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 8, 32, 192, 1048576, 'x86_64', 0, 'THP'],
-  'ml.g7e.2xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 1, 96, 8, 65536, 'x86_64', 0, 'THP'],
-  'ml.g7e.4xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 1, 96, 16, 131072, 'x86_64', 0, 'THP'],
-  'ml.g7e.8xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 1, 96, 32, 262144, 'x86_64', 0, 'THP'],
-  'ml.g7e.12xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 2, 96, 48, 524288, 'x86_64', 0, 'THP'],
-  'ml.g7e.24xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 4, 96, 96, 1048576, 'x86_64', 0, 'THP'],
-  'ml.g7e.48xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 8, 96, 192, 2097152, 'x86_64', 0, 'THP'],
-  'ml.inf1.xlarge': ['AWS_INFERENTIA', 'Inferentia', 1, 8, 4, 8192, 'x86_64', 0, 'H'],
-  'ml.inf1.2xlarge': ['AWS_INFERENTIA', 'Inferentia', 1, 8, 8, 16384, 'x86_64', 0, 'H'],
-  'ml.inf1.6xlarge': ['AWS_INFERENTIA', 'Inferentia', 4, 8, 24, 49152, 'x86_64', 0, 'H'],
-  'ml.inf1.24xlarge': ['AWS_INFERENTIA', 'Inferentia', 16, 8, 96, 196608, 'x86_64', 0, 'H'],
-  'ml.inf2.xlarge': ['AWS_INFERENTIA', 'Inferentia2', 1, 32, 4, 16384, 'x86_64', 0, 'HX'],
-  'ml.inf2.8xlarge': ['AWS_INFERENTIA', 'Inferentia2', 1, 32, 32, 131072, 'x86_64', 0, 'HX'],
-  'ml.inf2.24xlarge': ['AWS_INFERENTIA', 'Inferentia2', 6, 32, 96, 393216, 'x86_64', 0, 'HX'],
-  'ml.inf2.48xlarge': ['AWS_INFERENTIA', 'Inferentia2', 12, 32, 192, 786432, 'x86_64', 0, 'HX'],
-  'ml.m4.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.m4.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.m4.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.m4.10xlarge': ['NONE', '', 0, 0, 40, 163840, 'x86_64', 0, 'THPX'],
-  'ml.m4.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 'THPX'],
-  'ml.m5.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 'THPX'],
-  'ml.m5.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.m5.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.m5.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.m5.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 'THPX'],
-  'ml.m5.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 'THPX'],
-  'ml.m5d.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 'H'],
-  'ml.m5d.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 'H'],
-  'ml.m5d.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 'H'],
-  'ml.m5d.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 'H'],
-  'ml.m5d.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 'H'],
-  'ml.m5d.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 'H'],
-  'ml.m6g.large': ['NONE', '', 0, 0, 2, 8192, 'arm64', 0, 'H'],
-  'ml.m6g.xlarge': ['NONE', '', 0, 0, 4, 16384, 'arm64', 0, 'H'],
-  'ml.m6g.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'arm64', 0, 'H'],
-  'ml.m6g.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'arm64', 0, 'H'],
-  'ml.m6g.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'arm64', 0, 'H'],
-  'ml.m6g.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'arm64', 0, 'H'],
-  'ml.m6g.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'arm64', 0, 'H'],
-  'ml.m6gd.large': ['NONE', '', 0, 0, 2, 8192, 'arm64', 0, 'H'],
-  'ml.m6gd.xlarge': ['NONE', '', 0, 0, 4, 16384, 'arm64', 0, 'H'],
-  'ml.m6gd.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'arm64', 0, 'H'],
-  'ml.m6gd.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'arm64', 0, 'H'],
-  'ml.m6gd.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'arm64', 0, 'H'],
-  'ml.m6gd.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'arm64', 0, 'H'],
-  'ml.m6gd.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'arm64', 0, 'H'],
-  'ml.m6i.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 'THPX'],
-  'ml.m6i.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.m6i.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.m6i.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.m6i.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'x86_64', 0, 'THPX'],
-  'ml.m6i.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 'THPX'],
-  'ml.m6i.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 'THPX'],
-  'ml.m6i.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 'THPX'],
-  'ml.m6i.32xlarge': ['NONE', '', 0, 0, 128, 524288, 'x86_64', 0, 'THPX'],
-  'ml.m7i.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 'THPX'],
-  'ml.m7i.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 'THPX'],
-  'ml.m7i.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 'THPX'],
-  'ml.m7i.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 'THPX'],
-  'ml.m7i.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'x86_64', 0, 'THPX'],
-  'ml.m7i.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 'THPX'],
-  'ml.m7i.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 'THPX'],
-  'ml.m7i.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 'THPX'],
-  'ml.m7i.48xlarge': ['NONE', '', 0, 0, 192, 786432, 'x86_64', 0, 'THPX'],
-  'ml.m8g.medium': ['NONE', '', 0, 0, 1, 4096, 'arm64', 0, 'H'],
-  'ml.m8g.large': ['NONE', '', 0, 0, 2, 8192, 'arm64', 0, 'H'],
-  'ml.m8g.xlarge': ['NONE', '', 0, 0, 4, 16384, 'arm64', 0, 'H'],
-  'ml.m8g.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'arm64', 0, 'H'],
-  'ml.m8g.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'arm64', 0, 'H'],
-  'ml.m8g.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'arm64', 0, 'H'],
-  'ml.m8g.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'arm64', 0, 'H'],
-  'ml.m8g.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'arm64', 0, 'H'],
-  'ml.m8g.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'arm64', 0, 'H'],
-  'ml.m8g.48xlarge': ['NONE', '', 0, 0, 192, 786432, 'arm64', 0, 'H'],
-  'ml.m8i.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 'TP'],
-  'ml.m8i.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 'TP'],
-  'ml.m8i.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 'TP'],
-  'ml.m8i.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 'TP'],
-  'ml.m8i.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'x86_64', 0, 'TP'],
-  'ml.m8i.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 'TP'],
-  'ml.m8i.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 'TP'],
-  'ml.m8i.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 'TP'],
-  'ml.m8i.32xlarge': ['NONE', '', 0, 0, 128, 524288, 'x86_64', 0, 'TP'],
-  'ml.m8i.48xlarge': ['NONE', '', 0, 0, 192, 786432, 'x86_64', 0, 'TP'],
-  'ml.m8i.96xlarge': ['NONE', '', 0, 0, 384, 1572864, 'x86_64', 0, 'TP'],
-  'ml.p2.xlarge': ['NVIDIA_GPU', 'K80', 1, 12, 4, 62464, 'x86_64', 0, 'THPX'],
-  'ml.p2.8xlarge': ['NVIDIA_GPU', 'K80', 8, 12, 32, 499712, 'x86_64', 0, 'THPX'],
-  'ml.p2.16xlarge': ['NVIDIA_GPU', 'K80', 16, 12, 64, 749568, 'x86_64', 0, 'THPX'],
-  'ml.p3.2xlarge': ['NVIDIA_GPU', 'V100', 1, 16, 8, 62464, 'x86_64', 0, 'THPX'],
-  'ml.p3.8xlarge': ['NVIDIA_GPU', 'V100', 4, 16, 32, 249856, 'x86_64', 0, 'THPX'],
-  'ml.p3.16xlarge': ['NVIDIA_GPU', 'V100', 8, 16, 64, 499712, 'x86_64', 0, 'THPX'],
-  'ml.p3dn.24xlarge': ['NVIDIA_GPU', 'V100', 8, 32, 96, 786432, 'x86_64', 0, 'T'],
-  'ml.p4d.24xlarge': ['NVIDIA_GPU', 'A100', 8, 40, 96, 1179648, 'x86_64', 0, 'TH'],
-  'ml.p4de.24xlarge': ['NVIDIA_GPU', 'A100', 8, 80, 96, 1179648, 'x86_64', 0, 'TH'],
-  'ml.p5.4xlarge': ['NVIDIA_GPU', 'H100', 1, 80, 16, 262144, 'x86_64', 0, 'THP'],
-  'ml.p5.48xlarge': ['NVIDIA_GPU', 'H100', 8, 80, 192, 2097152, 'x86_64', 0, 'TH'],
-  'ml.p5e.48xlarge': ['NVIDIA_GPU', 'H200', 8, 141, 192, 2097152, 'x86_64', 0, 'TH'],
-  'ml.p5en.48xlarge': ['NVIDIA_GPU', 'H200', 8, 141, 192, 2097152, 'x86_64', 0, 'TH'],
-  'ml.p6-b200.48xlarge': ['NVIDIA_GPU', 'B200', 8, 180, 192, 2097152, 'x86_64', 0, 'TH'],
-  'ml.p6-b300.48xlarge': ['NVIDIA_GPU', 'B300', 8, 268, 192, 4194304, 'x86_64', 0, 'TH'],
-  'ml.p6e-gb200.36xlarge': ['NVIDIA_GPU', 'GB200', 4, 185, 144, 983040, 'arm64', 0, 'TH'],
-  'ml.r5.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 'THP'],
-  'ml.r5.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 'THP'],
-  'ml.r5.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 'THP'],
-  'ml.r5.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 'THP'],
-  'ml.r5.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 'TP'],
-  'ml.r5.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 'THP'],
-  'ml.r5.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 'TP'],
-  'ml.r5.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 'THP'],
-  'ml.r5d.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 'THP'],
-  'ml.r5d.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 'THP'],
-  'ml.r5d.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 'THP'],
-  'ml.r5d.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 'THP'],
-  'ml.r5d.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 'TP'],
-  'ml.r5d.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 'THP'],
-  'ml.r5d.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 'TP'],
-  'ml.r5d.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 'THP'],
-  'ml.r6g.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 'H'],
-  'ml.r6g.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 'H'],
-  'ml.r6g.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 'H'],
-  'ml.r6g.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 'H'],
-  'ml.r6g.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 'H'],
-  'ml.r6g.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 'H'],
-  'ml.r6g.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 'H'],
-  'ml.r6gd.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 'H'],
-  'ml.r6gd.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 'H'],
-  'ml.r6gd.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 'H'],
-  'ml.r6gd.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 'H'],
-  'ml.r6gd.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 'H'],
-  'ml.r6gd.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 'H'],
-  'ml.r6gd.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 'H'],
-  'ml.r6i.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 'THPX'],
-  'ml.r6i.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 'THPX'],
-  'ml.r6i.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 'THPX'],
-  'ml.r6i.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 'THPX'],
-  'ml.r6i.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 'THPX'],
-  'ml.r6i.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 'THPX'],
-  'ml.r6i.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 'THPX'],
-  'ml.r6i.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 'THPX'],
-  'ml.r6i.32xlarge': ['NONE', '', 0, 0, 128, 1048576, 'x86_64', 0, 'THPX'],
-  'ml.r7gd.medium': ['NONE', '', 0, 0, 1, 8192, 'arm64', 0, 'H'],
-  'ml.r7gd.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 'H'],
-  'ml.r7gd.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 'H'],
-  'ml.r7gd.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 'H'],
-  'ml.r7gd.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 'H'],
-  'ml.r7gd.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 'H'],
-  'ml.r7gd.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 'H'],
-  'ml.r7gd.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 'H'],
-  'ml.r7i.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 'THPX'],
-  'ml.r7i.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 'THPX'],
-  'ml.r7i.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 'THPX'],
-  'ml.r7i.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 'THPX'],
-  'ml.r7i.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 'THPX'],
-  'ml.r7i.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 'THPX'],
-  'ml.r7i.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 'THPX'],
-  'ml.r7i.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 'THPX'],
-  'ml.r7i.48xlarge': ['NONE', '', 0, 0, 192, 1572864, 'x86_64', 0, 'THPX'],
-  'ml.r8g.medium': ['NONE', '', 0, 0, 1, 8192, 'arm64', 0, 'H'],
-  'ml.r8g.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 'H'],
-  'ml.r8g.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 'H'],
-  'ml.r8g.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 'H'],
-  'ml.r8g.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 'H'],
-  'ml.r8g.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 'H'],
-  'ml.r8g.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 'H'],
-  'ml.r8g.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 'H'],
-  'ml.r8g.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'arm64', 0, 'H'],
-  'ml.r8g.48xlarge': ['NONE', '', 0, 0, 192, 1572864, 'arm64', 0, 'H'],
-  'ml.r8i.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 'TP'],
-  'ml.r8i.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 'TP'],
-  'ml.r8i.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 'TP'],
-  'ml.r8i.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 'TP'],
-  'ml.r8i.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 'TP'],
-  'ml.r8i.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 'TP'],
-  'ml.r8i.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 'TP'],
-  'ml.r8i.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 'TP'],
-  'ml.r8i.32xlarge': ['NONE', '', 0, 0, 128, 1048576, 'x86_64', 0, 'TP'],
-  'ml.r8i.48xlarge': ['NONE', '', 0, 0, 192, 1572864, 'x86_64', 0, 'TP'],
-  'ml.r8i.96xlarge': ['NONE', '', 0, 0, 384, 3145728, 'x86_64', 0, 'TP'],
-  'ml.t2.medium': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 1, 'H'],
-  'ml.t2.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 1, 'H'],
-  'ml.t2.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 1, 'H'],
-  'ml.t2.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 1, 'H'],
-  'ml.t3.medium': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 1, 'TP'],
-  'ml.t3.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 1, 'TP'],
-  'ml.t3.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 1, 'TP'],
-  'ml.t3.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 1, 'TP'],
-  'ml.trn1.2xlarge': ['AWS_TRAINIUM', 'Trainium', 1, 32, 8, 32768, 'x86_64', 0, 'THX'],
-  'ml.trn1.32xlarge': ['AWS_TRAINIUM', 'Trainium', 16, 32, 128, 524288, 'x86_64', 0, 'THX'],
-  'ml.trn1n.32xlarge': ['AWS_TRAINIUM', 'Trainium', 16, 32, 128, 524288, 'x86_64', 0, 'TH'],
-  'ml.trn2.48xlarge': ['AWS_TRAINIUM', 'Trainium2', 16, 96, 192, 2097152, 'x86_64', 0, 'TH'],
+  'ml.c4.large': ['NONE', '', 0, 0, 2, 3840, 'x86_64', 0, 0, 'H'],
+  'ml.c4.xlarge': ['NONE', '', 0, 0, 4, 7680, 'x86_64', 0, 0, 'THPX'],
+  'ml.c4.2xlarge': ['NONE', '', 0, 0, 8, 15360, 'x86_64', 0, 0, 'THPX'],
+  'ml.c4.4xlarge': ['NONE', '', 0, 0, 16, 30720, 'x86_64', 0, 0, 'THPX'],
+  'ml.c4.8xlarge': ['NONE', '', 0, 0, 36, 61440, 'x86_64', 0, 0, 'THPX'],
+  'ml.c5.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 0, 'H'],
+  'ml.c5.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 0, 'THPX'],
+  'ml.c5.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.c5.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.c5.9xlarge': ['NONE', '', 0, 0, 36, 73728, 'x86_64', 0, 0, 'THPX'],
+  'ml.c5.18xlarge': ['NONE', '', 0, 0, 72, 147456, 'x86_64', 0, 0, 'THPX'],
+  'ml.c5d.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 1, 'H'],
+  'ml.c5d.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 1, 'H'],
+  'ml.c5d.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 1, 'H'],
+  'ml.c5d.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 1, 'H'],
+  'ml.c5d.9xlarge': ['NONE', '', 0, 0, 36, 73728, 'x86_64', 0, 1, 'H'],
+  'ml.c5d.18xlarge': ['NONE', '', 0, 0, 72, 147456, 'x86_64', 0, 1, 'H'],
+  'ml.c5n.xlarge': ['NONE', '', 0, 0, 4, 10752, 'x86_64', 0, 0, 'T'],
+  'ml.c5n.2xlarge': ['NONE', '', 0, 0, 8, 21504, 'x86_64', 0, 0, 'T'],
+  'ml.c5n.4xlarge': ['NONE', '', 0, 0, 16, 43008, 'x86_64', 0, 0, 'T'],
+  'ml.c5n.9xlarge': ['NONE', '', 0, 0, 36, 98304, 'x86_64', 0, 0, 'T'],
+  'ml.c5n.18xlarge': ['NONE', '', 0, 0, 72, 196608, 'x86_64', 0, 0, 'T'],
+  'ml.c6g.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 0, 'H'],
+  'ml.c6g.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 0, 'H'],
+  'ml.c6g.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 0, 'H'],
+  'ml.c6g.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 0, 'H'],
+  'ml.c6g.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 0, 'H'],
+  'ml.c6g.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 0, 'H'],
+  'ml.c6g.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 0, 'H'],
+  'ml.c6gd.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 1, 'H'],
+  'ml.c6gd.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 1, 'H'],
+  'ml.c6gd.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 1, 'H'],
+  'ml.c6gd.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 1, 'H'],
+  'ml.c6gd.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 1, 'H'],
+  'ml.c6gd.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 1, 'H'],
+  'ml.c6gd.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 1, 'H'],
+  'ml.c6gn.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 0, 'H'],
+  'ml.c6gn.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 0, 'H'],
+  'ml.c6gn.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 0, 'H'],
+  'ml.c6gn.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 0, 'H'],
+  'ml.c6gn.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 0, 'H'],
+  'ml.c6gn.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 0, 'H'],
+  'ml.c6gn.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 0, 'H'],
+  'ml.c6i.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 0, 'HX'],
+  'ml.c6i.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6i.32xlarge': ['NONE', '', 0, 0, 128, 262144, 'x86_64', 0, 0, 'THPX'],
+  'ml.c6in.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 0, 'H'],
+  'ml.c6in.32xlarge': ['NONE', '', 0, 0, 128, 262144, 'x86_64', 0, 0, 'H'],
+  'ml.c7g.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 0, 'H'],
+  'ml.c7g.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 0, 'H'],
+  'ml.c7g.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 0, 'H'],
+  'ml.c7g.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 0, 'H'],
+  'ml.c7g.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 0, 'H'],
+  'ml.c7g.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 0, 'H'],
+  'ml.c7g.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 0, 'H'],
+  'ml.c7i.large': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 0, 'THPX'],
+  'ml.c7i.48xlarge': ['NONE', '', 0, 0, 192, 393216, 'x86_64', 0, 0, 'THPX'],
+  'ml.c8g.medium': ['NONE', '', 0, 0, 1, 2048, 'arm64', 0, 0, 'H'],
+  'ml.c8g.large': ['NONE', '', 0, 0, 2, 4096, 'arm64', 0, 0, 'H'],
+  'ml.c8g.xlarge': ['NONE', '', 0, 0, 4, 8192, 'arm64', 0, 0, 'H'],
+  'ml.c8g.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'arm64', 0, 0, 'H'],
+  'ml.c8g.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'arm64', 0, 0, 'H'],
+  'ml.c8g.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'arm64', 0, 0, 'H'],
+  'ml.c8g.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'arm64', 0, 0, 'H'],
+  'ml.c8g.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'arm64', 0, 0, 'H'],
+  'ml.c8g.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'arm64', 0, 0, 'H'],
+  'ml.c8g.48xlarge': ['NONE', '', 0, 0, 192, 393216, 'arm64', 0, 0, 'H'],
+  'ml.c8i.xlarge': ['NONE', '', 0, 0, 4, 8192, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.2xlarge': ['NONE', '', 0, 0, 8, 16384, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.4xlarge': ['NONE', '', 0, 0, 16, 32768, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.8xlarge': ['NONE', '', 0, 0, 32, 65536, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.12xlarge': ['NONE', '', 0, 0, 48, 98304, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.16xlarge': ['NONE', '', 0, 0, 64, 131072, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.24xlarge': ['NONE', '', 0, 0, 96, 196608, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.32xlarge': ['NONE', '', 0, 0, 128, 262144, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.48xlarge': ['NONE', '', 0, 0, 192, 393216, 'x86_64', 0, 0, 'TP'],
+  'ml.c8i.96xlarge': ['NONE', '', 0, 0, 384, 786432, 'x86_64', 0, 0, 'TP'],
+  'ml.dl1.24xlarge': ['HABANA_GAUDI', 'Gaudi', 8, 32, 96, 786432, 'x86_64', 0, 1, 'H'],
+  'ml.g4dn.xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 4, 16384, 'x86_64', 0, 1, 'THPX'],
+  'ml.g4dn.2xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 8, 32768, 'x86_64', 0, 1, 'THPX'],
+  'ml.g4dn.4xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 16, 65536, 'x86_64', 0, 1, 'THPX'],
+  'ml.g4dn.8xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 32, 131072, 'x86_64', 0, 1, 'THPX'],
+  'ml.g4dn.12xlarge': ['NVIDIA_GPU', 'T4', 4, 16, 48, 196608, 'x86_64', 0, 1, 'THPX'],
+  'ml.g4dn.16xlarge': ['NVIDIA_GPU', 'T4', 1, 16, 64, 262144, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 4, 16384, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.2xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 8, 32768, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.4xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 16, 65536, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.8xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 32, 131072, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.12xlarge': ['NVIDIA_GPU', 'A10G', 4, 24, 48, 196608, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.16xlarge': ['NVIDIA_GPU', 'A10G', 1, 24, 64, 262144, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.24xlarge': ['NVIDIA_GPU', 'A10G', 4, 24, 96, 393216, 'x86_64', 0, 1, 'THPX'],
+  'ml.g5.48xlarge': ['NVIDIA_GPU', 'A10G', 8, 24, 192, 786432, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 4, 16384, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.2xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 8, 32768, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.4xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 16, 65536, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.8xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 32, 131072, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.12xlarge': ['NVIDIA_GPU', 'L4', 4, 24, 48, 196608, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.16xlarge': ['NVIDIA_GPU', 'L4', 1, 24, 64, 262144, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.24xlarge': ['NVIDIA_GPU', 'L4', 4, 24, 96, 393216, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6.48xlarge': ['NVIDIA_GPU', 'L4', 8, 24, 192, 786432, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 4, 32768, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.2xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 8, 65536, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.4xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 16, 131072, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.8xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 32, 262144, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.12xlarge': ['NVIDIA_GPU', 'L40S', 4, 48, 48, 393216, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.16xlarge': ['NVIDIA_GPU', 'L40S', 1, 48, 64, 524288, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.24xlarge': ['NVIDIA_GPU', 'L40S', 4, 48, 96, 786432, 'x86_64', 0, 1, 'THPX'],
+  'ml.g6e.48xlarge': ['NVIDIA_GPU', 'L40S', 8, 48, 192, 1572864, 'x86_64', 0, 1, 'THPX'],
+  'ml.g7.2xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 1, 32, 8, 32768, 'x86_64', 0, 0, 'THP'],
+  'ml.g7.4xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 1, 32, 16, 65536, 'x86_64', 0, 0, 'THP'],
+  'ml.g7.8xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 1, 32, 32, 131072, 'x86_64', 0, 0, 'THP'],
+  'ml.g7.12xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 2, 32, 48, 262144, 'x86_64', 0, 0, 'THP'],
+  'ml.g7.24xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 4, 32, 96, 524288, 'x86_64', 0, 0, 'THP'],
+  'ml.g7.48xlarge': ['NVIDIA_GPU', 'RTX PRO 4500 Blackwell', 8, 32, 192, 1048576, 'x86_64', 0, 0, 'THP'],
+  'ml.g7e.2xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 1, 96, 8, 65536, 'x86_64', 0, 1, 'THP'],
+  'ml.g7e.4xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 1, 96, 16, 131072, 'x86_64', 0, 1, 'THP'],
+  'ml.g7e.8xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 1, 96, 32, 262144, 'x86_64', 0, 1, 'THP'],
+  'ml.g7e.12xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 2, 96, 48, 524288, 'x86_64', 0, 1, 'THP'],
+  'ml.g7e.24xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 4, 96, 96, 1048576, 'x86_64', 0, 1, 'THP'],
+  'ml.g7e.48xlarge': ['NVIDIA_GPU', 'RTX PRO 6000 Blackwell', 8, 96, 192, 2097152, 'x86_64', 0, 1, 'THP'],
+  'ml.inf1.xlarge': ['AWS_INFERENTIA', 'Inferentia', 1, 8, 4, 8192, 'x86_64', 0, 0, 'H'],
+  'ml.inf1.2xlarge': ['AWS_INFERENTIA', 'Inferentia', 1, 8, 8, 16384, 'x86_64', 0, 0, 'H'],
+  'ml.inf1.6xlarge': ['AWS_INFERENTIA', 'Inferentia', 4, 8, 24, 49152, 'x86_64', 0, 0, 'H'],
+  'ml.inf1.24xlarge': ['AWS_INFERENTIA', 'Inferentia', 16, 8, 96, 196608, 'x86_64', 0, 0, 'H'],
+  'ml.inf2.xlarge': ['AWS_INFERENTIA', 'Inferentia2', 1, 32, 4, 16384, 'x86_64', 0, 0, 'HX'],
+  'ml.inf2.8xlarge': ['AWS_INFERENTIA', 'Inferentia2', 1, 32, 32, 131072, 'x86_64', 0, 0, 'HX'],
+  'ml.inf2.24xlarge': ['AWS_INFERENTIA', 'Inferentia2', 6, 32, 96, 393216, 'x86_64', 0, 0, 'HX'],
+  'ml.inf2.48xlarge': ['AWS_INFERENTIA', 'Inferentia2', 12, 32, 192, 786432, 'x86_64', 0, 0, 'HX'],
+  'ml.m4.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.m4.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.m4.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.m4.10xlarge': ['NONE', '', 0, 0, 40, 163840, 'x86_64', 0, 0, 'THPX'],
+  'ml.m4.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 0, 'THPX'],
+  'ml.m5d.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 1, 'H'],
+  'ml.m5d.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 1, 'H'],
+  'ml.m5d.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 1, 'H'],
+  'ml.m5d.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 1, 'H'],
+  'ml.m5d.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 1, 'H'],
+  'ml.m5d.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 1, 'H'],
+  'ml.m6g.large': ['NONE', '', 0, 0, 2, 8192, 'arm64', 0, 0, 'H'],
+  'ml.m6g.xlarge': ['NONE', '', 0, 0, 4, 16384, 'arm64', 0, 0, 'H'],
+  'ml.m6g.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'arm64', 0, 0, 'H'],
+  'ml.m6g.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'arm64', 0, 0, 'H'],
+  'ml.m6g.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'arm64', 0, 0, 'H'],
+  'ml.m6g.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'arm64', 0, 0, 'H'],
+  'ml.m6g.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'arm64', 0, 0, 'H'],
+  'ml.m6gd.large': ['NONE', '', 0, 0, 2, 8192, 'arm64', 0, 1, 'H'],
+  'ml.m6gd.xlarge': ['NONE', '', 0, 0, 4, 16384, 'arm64', 0, 1, 'H'],
+  'ml.m6gd.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'arm64', 0, 1, 'H'],
+  'ml.m6gd.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'arm64', 0, 1, 'H'],
+  'ml.m6gd.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'arm64', 0, 1, 'H'],
+  'ml.m6gd.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'arm64', 0, 1, 'H'],
+  'ml.m6gd.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'arm64', 0, 1, 'H'],
+  'ml.m6i.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 0, 'THPX'],
+  'ml.m6i.32xlarge': ['NONE', '', 0, 0, 128, 524288, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 0, 'THPX'],
+  'ml.m7i.48xlarge': ['NONE', '', 0, 0, 192, 786432, 'x86_64', 0, 0, 'THPX'],
+  'ml.m8g.medium': ['NONE', '', 0, 0, 1, 4096, 'arm64', 0, 0, 'H'],
+  'ml.m8g.large': ['NONE', '', 0, 0, 2, 8192, 'arm64', 0, 0, 'H'],
+  'ml.m8g.xlarge': ['NONE', '', 0, 0, 4, 16384, 'arm64', 0, 0, 'H'],
+  'ml.m8g.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'arm64', 0, 0, 'H'],
+  'ml.m8g.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'arm64', 0, 0, 'H'],
+  'ml.m8g.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'arm64', 0, 0, 'H'],
+  'ml.m8g.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'arm64', 0, 0, 'H'],
+  'ml.m8g.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'arm64', 0, 0, 'H'],
+  'ml.m8g.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'arm64', 0, 0, 'H'],
+  'ml.m8g.48xlarge': ['NONE', '', 0, 0, 192, 786432, 'arm64', 0, 0, 'H'],
+  'ml.m8i.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.4xlarge': ['NONE', '', 0, 0, 16, 65536, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.8xlarge': ['NONE', '', 0, 0, 32, 131072, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.12xlarge': ['NONE', '', 0, 0, 48, 196608, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.16xlarge': ['NONE', '', 0, 0, 64, 262144, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.24xlarge': ['NONE', '', 0, 0, 96, 393216, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.32xlarge': ['NONE', '', 0, 0, 128, 524288, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.48xlarge': ['NONE', '', 0, 0, 192, 786432, 'x86_64', 0, 0, 'TP'],
+  'ml.m8i.96xlarge': ['NONE', '', 0, 0, 384, 1572864, 'x86_64', 0, 0, 'TP'],
+  'ml.p2.xlarge': ['NVIDIA_GPU', 'K80', 1, 12, 4, 62464, 'x86_64', 0, 0, 'THPX'],
+  'ml.p2.8xlarge': ['NVIDIA_GPU', 'K80', 8, 12, 32, 499712, 'x86_64', 0, 0, 'THPX'],
+  'ml.p2.16xlarge': ['NVIDIA_GPU', 'K80', 16, 12, 64, 749568, 'x86_64', 0, 0, 'THPX'],
+  'ml.p3.2xlarge': ['NVIDIA_GPU', 'V100', 1, 16, 8, 62464, 'x86_64', 0, 0, 'THPX'],
+  'ml.p3.8xlarge': ['NVIDIA_GPU', 'V100', 4, 16, 32, 249856, 'x86_64', 0, 0, 'THPX'],
+  'ml.p3.16xlarge': ['NVIDIA_GPU', 'V100', 8, 16, 64, 499712, 'x86_64', 0, 0, 'THPX'],
+  'ml.p3dn.24xlarge': ['NVIDIA_GPU', 'V100', 8, 32, 96, 786432, 'x86_64', 0, 1, 'T'],
+  'ml.p4d.24xlarge': ['NVIDIA_GPU', 'A100', 8, 40, 96, 1179648, 'x86_64', 0, 1, 'TH'],
+  'ml.p4de.24xlarge': ['NVIDIA_GPU', 'A100', 8, 80, 96, 1179648, 'x86_64', 0, 1, 'TH'],
+  'ml.p5.4xlarge': ['NVIDIA_GPU', 'H100', 1, 80, 16, 262144, 'x86_64', 0, 1, 'THP'],
+  'ml.p5.48xlarge': ['NVIDIA_GPU', 'H100', 8, 80, 192, 2097152, 'x86_64', 0, 1, 'TH'],
+  'ml.p5e.48xlarge': ['NVIDIA_GPU', 'H200', 8, 141, 192, 2097152, 'x86_64', 0, 1, 'TH'],
+  'ml.p5en.48xlarge': ['NVIDIA_GPU', 'H200', 8, 141, 192, 2097152, 'x86_64', 0, 1, 'TH'],
+  'ml.p6-b200.48xlarge': ['NVIDIA_GPU', 'B200', 8, 180, 192, 2097152, 'x86_64', 0, 1, 'TH'],
+  'ml.p6-b300.48xlarge': ['NVIDIA_GPU', 'B300', 8, 268, 192, 4194304, 'x86_64', 0, 1, 'TH'],
+  'ml.p6e-gb200.36xlarge': ['NVIDIA_GPU', 'GB200', 4, 185, 144, 983040, 'arm64', 0, 1, 'TH'],
+  'ml.r5.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 0, 'THP'],
+  'ml.r5.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 0, 'THP'],
+  'ml.r5.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 0, 'THP'],
+  'ml.r5.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 0, 'THP'],
+  'ml.r5.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 0, 'TP'],
+  'ml.r5.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 0, 'THP'],
+  'ml.r5.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 0, 'TP'],
+  'ml.r5.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 0, 'THP'],
+  'ml.r5d.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 1, 'THP'],
+  'ml.r5d.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 1, 'THP'],
+  'ml.r5d.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 1, 'THP'],
+  'ml.r5d.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 1, 'THP'],
+  'ml.r5d.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 1, 'TP'],
+  'ml.r5d.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 1, 'THP'],
+  'ml.r5d.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 1, 'TP'],
+  'ml.r5d.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 1, 'THP'],
+  'ml.r6g.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 0, 'H'],
+  'ml.r6g.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 0, 'H'],
+  'ml.r6g.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 0, 'H'],
+  'ml.r6g.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 0, 'H'],
+  'ml.r6g.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 0, 'H'],
+  'ml.r6g.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 0, 'H'],
+  'ml.r6g.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 0, 'H'],
+  'ml.r6gd.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 1, 'H'],
+  'ml.r6gd.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 1, 'H'],
+  'ml.r6gd.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 1, 'H'],
+  'ml.r6gd.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 1, 'H'],
+  'ml.r6gd.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 1, 'H'],
+  'ml.r6gd.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 1, 'H'],
+  'ml.r6gd.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 1, 'H'],
+  'ml.r6i.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 0, 'THPX'],
+  'ml.r6i.32xlarge': ['NONE', '', 0, 0, 128, 1048576, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7gd.medium': ['NONE', '', 0, 0, 1, 8192, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 1, 'H'],
+  'ml.r7gd.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 1, 'H'],
+  'ml.r7i.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 0, 'THPX'],
+  'ml.r7i.48xlarge': ['NONE', '', 0, 0, 192, 1572864, 'x86_64', 0, 0, 'THPX'],
+  'ml.r8g.medium': ['NONE', '', 0, 0, 1, 8192, 'arm64', 0, 0, 'H'],
+  'ml.r8g.large': ['NONE', '', 0, 0, 2, 16384, 'arm64', 0, 0, 'H'],
+  'ml.r8g.xlarge': ['NONE', '', 0, 0, 4, 32768, 'arm64', 0, 0, 'H'],
+  'ml.r8g.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'arm64', 0, 0, 'H'],
+  'ml.r8g.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'arm64', 0, 0, 'H'],
+  'ml.r8g.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'arm64', 0, 0, 'H'],
+  'ml.r8g.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'arm64', 0, 0, 'H'],
+  'ml.r8g.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'arm64', 0, 0, 'H'],
+  'ml.r8g.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'arm64', 0, 0, 'H'],
+  'ml.r8g.48xlarge': ['NONE', '', 0, 0, 192, 1572864, 'arm64', 0, 0, 'H'],
+  'ml.r8i.large': ['NONE', '', 0, 0, 2, 16384, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.xlarge': ['NONE', '', 0, 0, 4, 32768, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.2xlarge': ['NONE', '', 0, 0, 8, 65536, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.4xlarge': ['NONE', '', 0, 0, 16, 131072, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.8xlarge': ['NONE', '', 0, 0, 32, 262144, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.12xlarge': ['NONE', '', 0, 0, 48, 393216, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.16xlarge': ['NONE', '', 0, 0, 64, 524288, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.24xlarge': ['NONE', '', 0, 0, 96, 786432, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.32xlarge': ['NONE', '', 0, 0, 128, 1048576, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.48xlarge': ['NONE', '', 0, 0, 192, 1572864, 'x86_64', 0, 0, 'TP'],
+  'ml.r8i.96xlarge': ['NONE', '', 0, 0, 384, 3145728, 'x86_64', 0, 0, 'TP'],
+  'ml.t2.medium': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 1, 0, 'H'],
+  'ml.t2.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 1, 0, 'H'],
+  'ml.t2.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 1, 0, 'H'],
+  'ml.t2.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 1, 0, 'H'],
+  'ml.t3.medium': ['NONE', '', 0, 0, 2, 4096, 'x86_64', 1, 0, 'TP'],
+  'ml.t3.large': ['NONE', '', 0, 0, 2, 8192, 'x86_64', 1, 0, 'TP'],
+  'ml.t3.xlarge': ['NONE', '', 0, 0, 4, 16384, 'x86_64', 1, 0, 'TP'],
+  'ml.t3.2xlarge': ['NONE', '', 0, 0, 8, 32768, 'x86_64', 1, 0, 'TP'],
+  'ml.trn1.2xlarge': ['AWS_TRAINIUM', 'Trainium', 1, 32, 8, 32768, 'x86_64', 0, 1, 'THX'],
+  'ml.trn1.32xlarge': ['AWS_TRAINIUM', 'Trainium', 16, 32, 128, 524288, 'x86_64', 0, 1, 'THX'],
+  'ml.trn1n.32xlarge': ['AWS_TRAINIUM', 'Trainium', 16, 32, 128, 524288, 'x86_64', 0, 1, 'TH'],
+  'ml.trn2.48xlarge': ['AWS_TRAINIUM', 'Trainium2', 16, 96, 192, 2097152, 'x86_64', 0, 1, 'TH'],
 };
 
 /** The constants by name, filled as the class initialises them. */
 const INSTANCES = new Map<string, InstanceType>();
+
+/** Whether a catalogued family has local NVMe storage (a fact of the family, the same for all its sizes). */
+function catalogFamilyLocalStorage(family: string): boolean | undefined {
+  for (const [name, facts] of Object.entries(CATALOG)) {
+    if (splitInstanceName(name)?.family === family) {
+      return facts[8] === 1;
+    }
+  }
+  return undefined;
+}
 
 /**
  * A SageMaker ML instance type (`ml.<family>.<size>`) and its hardware facts.
@@ -393,22 +406,22 @@ export class InstanceType {
   /** ml.c5.18xlarge: 72 vCPU, 144 GiB; valid for training, hosting, processing, transform. */
   public static readonly ML_C5_18XLARGE = InstanceType.register('ml.c5.18xlarge');
 
-  /** ml.c5d.large: 2 vCPU, 4 GiB; valid for hosting. */
+  /** ml.c5d.large: 2 vCPU, 4 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_C5D_LARGE = InstanceType.register('ml.c5d.large');
 
-  /** ml.c5d.xlarge: 4 vCPU, 8 GiB; valid for hosting. */
+  /** ml.c5d.xlarge: 4 vCPU, 8 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_C5D_XLARGE = InstanceType.register('ml.c5d.xlarge');
 
-  /** ml.c5d.2xlarge: 8 vCPU, 16 GiB; valid for hosting. */
+  /** ml.c5d.2xlarge: 8 vCPU, 16 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_C5D_2XLARGE = InstanceType.register('ml.c5d.2xlarge');
 
-  /** ml.c5d.4xlarge: 16 vCPU, 32 GiB; valid for hosting. */
+  /** ml.c5d.4xlarge: 16 vCPU, 32 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_C5D_4XLARGE = InstanceType.register('ml.c5d.4xlarge');
 
-  /** ml.c5d.9xlarge: 36 vCPU, 72 GiB; valid for hosting. */
+  /** ml.c5d.9xlarge: 36 vCPU, 72 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_C5D_9XLARGE = InstanceType.register('ml.c5d.9xlarge');
 
-  /** ml.c5d.18xlarge: 72 vCPU, 144 GiB; valid for hosting. */
+  /** ml.c5d.18xlarge: 72 vCPU, 144 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_C5D_18XLARGE = InstanceType.register('ml.c5d.18xlarge');
 
   /** ml.c5n.xlarge: 4 vCPU, 10.5 GiB; valid for training. */
@@ -447,25 +460,25 @@ export class InstanceType {
   /** ml.c6g.16xlarge: 64 vCPU, 128 GiB, arm64; valid for hosting. */
   public static readonly ML_C6G_16XLARGE = InstanceType.register('ml.c6g.16xlarge');
 
-  /** ml.c6gd.large: 2 vCPU, 4 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.large: 2 vCPU, 4 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_LARGE = InstanceType.register('ml.c6gd.large');
 
-  /** ml.c6gd.xlarge: 4 vCPU, 8 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.xlarge: 4 vCPU, 8 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_XLARGE = InstanceType.register('ml.c6gd.xlarge');
 
-  /** ml.c6gd.2xlarge: 8 vCPU, 16 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.2xlarge: 8 vCPU, 16 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_2XLARGE = InstanceType.register('ml.c6gd.2xlarge');
 
-  /** ml.c6gd.4xlarge: 16 vCPU, 32 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.4xlarge: 16 vCPU, 32 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_4XLARGE = InstanceType.register('ml.c6gd.4xlarge');
 
-  /** ml.c6gd.8xlarge: 32 vCPU, 64 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.8xlarge: 32 vCPU, 64 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_8XLARGE = InstanceType.register('ml.c6gd.8xlarge');
 
-  /** ml.c6gd.12xlarge: 48 vCPU, 96 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.12xlarge: 48 vCPU, 96 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_12XLARGE = InstanceType.register('ml.c6gd.12xlarge');
 
-  /** ml.c6gd.16xlarge: 64 vCPU, 128 GiB, arm64; valid for hosting. */
+  /** ml.c6gd.16xlarge: 64 vCPU, 128 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_C6GD_16XLARGE = InstanceType.register('ml.c6gd.16xlarge');
 
   /** ml.c6gn.large: 2 vCPU, 4 GiB, arm64; valid for hosting. */
@@ -651,97 +664,97 @@ export class InstanceType {
   /** ml.c8i.96xlarge: 384 vCPU, 768 GiB; valid for training, processing. */
   public static readonly ML_C8I_96XLARGE = InstanceType.register('ml.c8i.96xlarge');
 
-  /** ml.dl1.24xlarge: 96 vCPU, 768 GiB, 8 x Gaudi (32 GiB each); valid for hosting. */
+  /** ml.dl1.24xlarge: 96 vCPU, 768 GiB, 8 x Gaudi (32 GiB each), local NVMe storage; valid for hosting. */
   public static readonly ML_DL1_24XLARGE = InstanceType.register('ml.dl1.24xlarge');
 
-  /** ml.g4dn.xlarge: 4 vCPU, 16 GiB, 1 x T4 (16 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g4dn.xlarge: 4 vCPU, 16 GiB, 1 x T4 (16 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G4DN_XLARGE = InstanceType.register('ml.g4dn.xlarge');
 
-  /** ml.g4dn.2xlarge: 8 vCPU, 32 GiB, 1 x T4 (16 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g4dn.2xlarge: 8 vCPU, 32 GiB, 1 x T4 (16 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G4DN_2XLARGE = InstanceType.register('ml.g4dn.2xlarge');
 
-  /** ml.g4dn.4xlarge: 16 vCPU, 64 GiB, 1 x T4 (16 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g4dn.4xlarge: 16 vCPU, 64 GiB, 1 x T4 (16 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G4DN_4XLARGE = InstanceType.register('ml.g4dn.4xlarge');
 
-  /** ml.g4dn.8xlarge: 32 vCPU, 128 GiB, 1 x T4 (16 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g4dn.8xlarge: 32 vCPU, 128 GiB, 1 x T4 (16 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G4DN_8XLARGE = InstanceType.register('ml.g4dn.8xlarge');
 
-  /** ml.g4dn.12xlarge: 48 vCPU, 192 GiB, 4 x T4 (16 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g4dn.12xlarge: 48 vCPU, 192 GiB, 4 x T4 (16 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G4DN_12XLARGE = InstanceType.register('ml.g4dn.12xlarge');
 
-  /** ml.g4dn.16xlarge: 64 vCPU, 256 GiB, 1 x T4 (16 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g4dn.16xlarge: 64 vCPU, 256 GiB, 1 x T4 (16 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G4DN_16XLARGE = InstanceType.register('ml.g4dn.16xlarge');
 
-  /** ml.g5.xlarge: 4 vCPU, 16 GiB, 1 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.xlarge: 4 vCPU, 16 GiB, 1 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_XLARGE = InstanceType.register('ml.g5.xlarge');
 
-  /** ml.g5.2xlarge: 8 vCPU, 32 GiB, 1 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.2xlarge: 8 vCPU, 32 GiB, 1 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_2XLARGE = InstanceType.register('ml.g5.2xlarge');
 
-  /** ml.g5.4xlarge: 16 vCPU, 64 GiB, 1 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.4xlarge: 16 vCPU, 64 GiB, 1 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_4XLARGE = InstanceType.register('ml.g5.4xlarge');
 
-  /** ml.g5.8xlarge: 32 vCPU, 128 GiB, 1 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.8xlarge: 32 vCPU, 128 GiB, 1 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_8XLARGE = InstanceType.register('ml.g5.8xlarge');
 
-  /** ml.g5.12xlarge: 48 vCPU, 192 GiB, 4 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.12xlarge: 48 vCPU, 192 GiB, 4 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_12XLARGE = InstanceType.register('ml.g5.12xlarge');
 
-  /** ml.g5.16xlarge: 64 vCPU, 256 GiB, 1 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.16xlarge: 64 vCPU, 256 GiB, 1 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_16XLARGE = InstanceType.register('ml.g5.16xlarge');
 
-  /** ml.g5.24xlarge: 96 vCPU, 384 GiB, 4 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.24xlarge: 96 vCPU, 384 GiB, 4 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_24XLARGE = InstanceType.register('ml.g5.24xlarge');
 
-  /** ml.g5.48xlarge: 192 vCPU, 768 GiB, 8 x A10G (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g5.48xlarge: 192 vCPU, 768 GiB, 8 x A10G (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G5_48XLARGE = InstanceType.register('ml.g5.48xlarge');
 
-  /** ml.g6.xlarge: 4 vCPU, 16 GiB, 1 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.xlarge: 4 vCPU, 16 GiB, 1 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_XLARGE = InstanceType.register('ml.g6.xlarge');
 
-  /** ml.g6.2xlarge: 8 vCPU, 32 GiB, 1 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.2xlarge: 8 vCPU, 32 GiB, 1 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_2XLARGE = InstanceType.register('ml.g6.2xlarge');
 
-  /** ml.g6.4xlarge: 16 vCPU, 64 GiB, 1 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.4xlarge: 16 vCPU, 64 GiB, 1 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_4XLARGE = InstanceType.register('ml.g6.4xlarge');
 
-  /** ml.g6.8xlarge: 32 vCPU, 128 GiB, 1 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.8xlarge: 32 vCPU, 128 GiB, 1 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_8XLARGE = InstanceType.register('ml.g6.8xlarge');
 
-  /** ml.g6.12xlarge: 48 vCPU, 192 GiB, 4 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.12xlarge: 48 vCPU, 192 GiB, 4 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_12XLARGE = InstanceType.register('ml.g6.12xlarge');
 
-  /** ml.g6.16xlarge: 64 vCPU, 256 GiB, 1 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.16xlarge: 64 vCPU, 256 GiB, 1 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_16XLARGE = InstanceType.register('ml.g6.16xlarge');
 
-  /** ml.g6.24xlarge: 96 vCPU, 384 GiB, 4 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.24xlarge: 96 vCPU, 384 GiB, 4 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_24XLARGE = InstanceType.register('ml.g6.24xlarge');
 
-  /** ml.g6.48xlarge: 192 vCPU, 768 GiB, 8 x L4 (24 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6.48xlarge: 192 vCPU, 768 GiB, 8 x L4 (24 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6_48XLARGE = InstanceType.register('ml.g6.48xlarge');
 
-  /** ml.g6e.xlarge: 4 vCPU, 32 GiB, 1 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.xlarge: 4 vCPU, 32 GiB, 1 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_XLARGE = InstanceType.register('ml.g6e.xlarge');
 
-  /** ml.g6e.2xlarge: 8 vCPU, 64 GiB, 1 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.2xlarge: 8 vCPU, 64 GiB, 1 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_2XLARGE = InstanceType.register('ml.g6e.2xlarge');
 
-  /** ml.g6e.4xlarge: 16 vCPU, 128 GiB, 1 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.4xlarge: 16 vCPU, 128 GiB, 1 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_4XLARGE = InstanceType.register('ml.g6e.4xlarge');
 
-  /** ml.g6e.8xlarge: 32 vCPU, 256 GiB, 1 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.8xlarge: 32 vCPU, 256 GiB, 1 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_8XLARGE = InstanceType.register('ml.g6e.8xlarge');
 
-  /** ml.g6e.12xlarge: 48 vCPU, 384 GiB, 4 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.12xlarge: 48 vCPU, 384 GiB, 4 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_12XLARGE = InstanceType.register('ml.g6e.12xlarge');
 
-  /** ml.g6e.16xlarge: 64 vCPU, 512 GiB, 1 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.16xlarge: 64 vCPU, 512 GiB, 1 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_16XLARGE = InstanceType.register('ml.g6e.16xlarge');
 
-  /** ml.g6e.24xlarge: 96 vCPU, 768 GiB, 4 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.24xlarge: 96 vCPU, 768 GiB, 4 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_24XLARGE = InstanceType.register('ml.g6e.24xlarge');
 
-  /** ml.g6e.48xlarge: 192 vCPU, 1536 GiB, 8 x L40S (48 GiB each); valid for training, hosting, processing, transform. */
+  /** ml.g6e.48xlarge: 192 vCPU, 1536 GiB, 8 x L40S (48 GiB each), local NVMe storage; valid for training, hosting, processing, transform. */
   public static readonly ML_G6E_48XLARGE = InstanceType.register('ml.g6e.48xlarge');
 
   /** ml.g7.2xlarge: 8 vCPU, 32 GiB, 1 x RTX PRO 4500 Blackwell (32 GiB each); valid for training, hosting, processing. */
@@ -762,22 +775,22 @@ export class InstanceType {
   /** ml.g7.48xlarge: 192 vCPU, 1024 GiB, 8 x RTX PRO 4500 Blackwell (32 GiB each); valid for training, hosting, processing. */
   public static readonly ML_G7_48XLARGE = InstanceType.register('ml.g7.48xlarge');
 
-  /** ml.g7e.2xlarge: 8 vCPU, 64 GiB, 1 x RTX PRO 6000 Blackwell (96 GiB each); valid for training, hosting, processing. */
+  /** ml.g7e.2xlarge: 8 vCPU, 64 GiB, 1 x RTX PRO 6000 Blackwell (96 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_G7E_2XLARGE = InstanceType.register('ml.g7e.2xlarge');
 
-  /** ml.g7e.4xlarge: 16 vCPU, 128 GiB, 1 x RTX PRO 6000 Blackwell (96 GiB each); valid for training, hosting, processing. */
+  /** ml.g7e.4xlarge: 16 vCPU, 128 GiB, 1 x RTX PRO 6000 Blackwell (96 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_G7E_4XLARGE = InstanceType.register('ml.g7e.4xlarge');
 
-  /** ml.g7e.8xlarge: 32 vCPU, 256 GiB, 1 x RTX PRO 6000 Blackwell (96 GiB each); valid for training, hosting, processing. */
+  /** ml.g7e.8xlarge: 32 vCPU, 256 GiB, 1 x RTX PRO 6000 Blackwell (96 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_G7E_8XLARGE = InstanceType.register('ml.g7e.8xlarge');
 
-  /** ml.g7e.12xlarge: 48 vCPU, 512 GiB, 2 x RTX PRO 6000 Blackwell (96 GiB each); valid for training, hosting, processing. */
+  /** ml.g7e.12xlarge: 48 vCPU, 512 GiB, 2 x RTX PRO 6000 Blackwell (96 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_G7E_12XLARGE = InstanceType.register('ml.g7e.12xlarge');
 
-  /** ml.g7e.24xlarge: 96 vCPU, 1024 GiB, 4 x RTX PRO 6000 Blackwell (96 GiB each); valid for training, hosting, processing. */
+  /** ml.g7e.24xlarge: 96 vCPU, 1024 GiB, 4 x RTX PRO 6000 Blackwell (96 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_G7E_24XLARGE = InstanceType.register('ml.g7e.24xlarge');
 
-  /** ml.g7e.48xlarge: 192 vCPU, 2048 GiB, 8 x RTX PRO 6000 Blackwell (96 GiB each); valid for training, hosting, processing. */
+  /** ml.g7e.48xlarge: 192 vCPU, 2048 GiB, 8 x RTX PRO 6000 Blackwell (96 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_G7E_48XLARGE = InstanceType.register('ml.g7e.48xlarge');
 
   /** ml.inf1.xlarge: 4 vCPU, 8 GiB, 1 x Inferentia (8 GiB each); valid for hosting. */
@@ -837,22 +850,22 @@ export class InstanceType {
   /** ml.m5.24xlarge: 96 vCPU, 384 GiB; valid for training, hosting, processing, transform. */
   public static readonly ML_M5_24XLARGE = InstanceType.register('ml.m5.24xlarge');
 
-  /** ml.m5d.large: 2 vCPU, 8 GiB; valid for hosting. */
+  /** ml.m5d.large: 2 vCPU, 8 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_M5D_LARGE = InstanceType.register('ml.m5d.large');
 
-  /** ml.m5d.xlarge: 4 vCPU, 16 GiB; valid for hosting. */
+  /** ml.m5d.xlarge: 4 vCPU, 16 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_M5D_XLARGE = InstanceType.register('ml.m5d.xlarge');
 
-  /** ml.m5d.2xlarge: 8 vCPU, 32 GiB; valid for hosting. */
+  /** ml.m5d.2xlarge: 8 vCPU, 32 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_M5D_2XLARGE = InstanceType.register('ml.m5d.2xlarge');
 
-  /** ml.m5d.4xlarge: 16 vCPU, 64 GiB; valid for hosting. */
+  /** ml.m5d.4xlarge: 16 vCPU, 64 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_M5D_4XLARGE = InstanceType.register('ml.m5d.4xlarge');
 
-  /** ml.m5d.12xlarge: 48 vCPU, 192 GiB; valid for hosting. */
+  /** ml.m5d.12xlarge: 48 vCPU, 192 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_M5D_12XLARGE = InstanceType.register('ml.m5d.12xlarge');
 
-  /** ml.m5d.24xlarge: 96 vCPU, 384 GiB; valid for hosting. */
+  /** ml.m5d.24xlarge: 96 vCPU, 384 GiB, local NVMe storage; valid for hosting. */
   public static readonly ML_M5D_24XLARGE = InstanceType.register('ml.m5d.24xlarge');
 
   /** ml.m6g.large: 2 vCPU, 8 GiB, arm64; valid for hosting. */
@@ -876,25 +889,25 @@ export class InstanceType {
   /** ml.m6g.16xlarge: 64 vCPU, 256 GiB, arm64; valid for hosting. */
   public static readonly ML_M6G_16XLARGE = InstanceType.register('ml.m6g.16xlarge');
 
-  /** ml.m6gd.large: 2 vCPU, 8 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.large: 2 vCPU, 8 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_LARGE = InstanceType.register('ml.m6gd.large');
 
-  /** ml.m6gd.xlarge: 4 vCPU, 16 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.xlarge: 4 vCPU, 16 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_XLARGE = InstanceType.register('ml.m6gd.xlarge');
 
-  /** ml.m6gd.2xlarge: 8 vCPU, 32 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.2xlarge: 8 vCPU, 32 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_2XLARGE = InstanceType.register('ml.m6gd.2xlarge');
 
-  /** ml.m6gd.4xlarge: 16 vCPU, 64 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.4xlarge: 16 vCPU, 64 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_4XLARGE = InstanceType.register('ml.m6gd.4xlarge');
 
-  /** ml.m6gd.8xlarge: 32 vCPU, 128 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.8xlarge: 32 vCPU, 128 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_8XLARGE = InstanceType.register('ml.m6gd.8xlarge');
 
-  /** ml.m6gd.12xlarge: 48 vCPU, 192 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.12xlarge: 48 vCPU, 192 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_12XLARGE = InstanceType.register('ml.m6gd.12xlarge');
 
-  /** ml.m6gd.16xlarge: 64 vCPU, 256 GiB, arm64; valid for hosting. */
+  /** ml.m6gd.16xlarge: 64 vCPU, 256 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_M6GD_16XLARGE = InstanceType.register('ml.m6gd.16xlarge');
 
   /** ml.m6i.large: 2 vCPU, 8 GiB; valid for training, hosting, processing, transform. */
@@ -1032,34 +1045,34 @@ export class InstanceType {
   /** ml.p3.16xlarge: 64 vCPU, 488 GiB, 8 x V100 (16 GiB each); valid for training, hosting, processing, transform. */
   public static readonly ML_P3_16XLARGE = InstanceType.register('ml.p3.16xlarge');
 
-  /** ml.p3dn.24xlarge: 96 vCPU, 768 GiB, 8 x V100 (32 GiB each); valid for training. */
+  /** ml.p3dn.24xlarge: 96 vCPU, 768 GiB, 8 x V100 (32 GiB each), local NVMe storage; valid for training. */
   public static readonly ML_P3DN_24XLARGE = InstanceType.register('ml.p3dn.24xlarge');
 
-  /** ml.p4d.24xlarge: 96 vCPU, 1152 GiB, 8 x A100 (40 GiB each); valid for training, hosting. */
+  /** ml.p4d.24xlarge: 96 vCPU, 1152 GiB, 8 x A100 (40 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P4D_24XLARGE = InstanceType.register('ml.p4d.24xlarge');
 
-  /** ml.p4de.24xlarge: 96 vCPU, 1152 GiB, 8 x A100 (80 GiB each); valid for training, hosting. */
+  /** ml.p4de.24xlarge: 96 vCPU, 1152 GiB, 8 x A100 (80 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P4DE_24XLARGE = InstanceType.register('ml.p4de.24xlarge');
 
-  /** ml.p5.4xlarge: 16 vCPU, 256 GiB, 1 x H100 (80 GiB each); valid for training, hosting, processing. */
+  /** ml.p5.4xlarge: 16 vCPU, 256 GiB, 1 x H100 (80 GiB each), local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_P5_4XLARGE = InstanceType.register('ml.p5.4xlarge');
 
-  /** ml.p5.48xlarge: 192 vCPU, 2048 GiB, 8 x H100 (80 GiB each); valid for training, hosting. */
+  /** ml.p5.48xlarge: 192 vCPU, 2048 GiB, 8 x H100 (80 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P5_48XLARGE = InstanceType.register('ml.p5.48xlarge');
 
-  /** ml.p5e.48xlarge: 192 vCPU, 2048 GiB, 8 x H200 (141 GiB each); valid for training, hosting. */
+  /** ml.p5e.48xlarge: 192 vCPU, 2048 GiB, 8 x H200 (141 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P5E_48XLARGE = InstanceType.register('ml.p5e.48xlarge');
 
-  /** ml.p5en.48xlarge: 192 vCPU, 2048 GiB, 8 x H200 (141 GiB each); valid for training, hosting. */
+  /** ml.p5en.48xlarge: 192 vCPU, 2048 GiB, 8 x H200 (141 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P5EN_48XLARGE = InstanceType.register('ml.p5en.48xlarge');
 
-  /** ml.p6-b200.48xlarge: 192 vCPU, 2048 GiB, 8 x B200 (180 GiB each); valid for training, hosting. */
+  /** ml.p6-b200.48xlarge: 192 vCPU, 2048 GiB, 8 x B200 (180 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P6_B200_48XLARGE = InstanceType.register('ml.p6-b200.48xlarge');
 
-  /** ml.p6-b300.48xlarge: 192 vCPU, 4096 GiB, 8 x B300 (268 GiB each); valid for training, hosting. */
+  /** ml.p6-b300.48xlarge: 192 vCPU, 4096 GiB, 8 x B300 (268 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_P6_B300_48XLARGE = InstanceType.register('ml.p6-b300.48xlarge');
 
-  /** ml.p6e-gb200.36xlarge: 144 vCPU, 960 GiB, 4 x GB200 (185 GiB each), arm64; valid for training, hosting. */
+  /** ml.p6e-gb200.36xlarge: 144 vCPU, 960 GiB, 4 x GB200 (185 GiB each), arm64, local NVMe storage; valid for training, hosting. */
   public static readonly ML_P6E_GB200_36XLARGE = InstanceType.register('ml.p6e-gb200.36xlarge');
 
   /** ml.r5.large: 2 vCPU, 16 GiB; valid for training, hosting, processing. */
@@ -1086,28 +1099,28 @@ export class InstanceType {
   /** ml.r5.24xlarge: 96 vCPU, 768 GiB; valid for training, hosting, processing. */
   public static readonly ML_R5_24XLARGE = InstanceType.register('ml.r5.24xlarge');
 
-  /** ml.r5d.large: 2 vCPU, 16 GiB; valid for training, hosting, processing. */
+  /** ml.r5d.large: 2 vCPU, 16 GiB, local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_R5D_LARGE = InstanceType.register('ml.r5d.large');
 
-  /** ml.r5d.xlarge: 4 vCPU, 32 GiB; valid for training, hosting, processing. */
+  /** ml.r5d.xlarge: 4 vCPU, 32 GiB, local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_R5D_XLARGE = InstanceType.register('ml.r5d.xlarge');
 
-  /** ml.r5d.2xlarge: 8 vCPU, 64 GiB; valid for training, hosting, processing. */
+  /** ml.r5d.2xlarge: 8 vCPU, 64 GiB, local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_R5D_2XLARGE = InstanceType.register('ml.r5d.2xlarge');
 
-  /** ml.r5d.4xlarge: 16 vCPU, 128 GiB; valid for training, hosting, processing. */
+  /** ml.r5d.4xlarge: 16 vCPU, 128 GiB, local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_R5D_4XLARGE = InstanceType.register('ml.r5d.4xlarge');
 
-  /** ml.r5d.8xlarge: 32 vCPU, 256 GiB; valid for training, processing. */
+  /** ml.r5d.8xlarge: 32 vCPU, 256 GiB, local NVMe storage; valid for training, processing. */
   public static readonly ML_R5D_8XLARGE = InstanceType.register('ml.r5d.8xlarge');
 
-  /** ml.r5d.12xlarge: 48 vCPU, 384 GiB; valid for training, hosting, processing. */
+  /** ml.r5d.12xlarge: 48 vCPU, 384 GiB, local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_R5D_12XLARGE = InstanceType.register('ml.r5d.12xlarge');
 
-  /** ml.r5d.16xlarge: 64 vCPU, 512 GiB; valid for training, processing. */
+  /** ml.r5d.16xlarge: 64 vCPU, 512 GiB, local NVMe storage; valid for training, processing. */
   public static readonly ML_R5D_16XLARGE = InstanceType.register('ml.r5d.16xlarge');
 
-  /** ml.r5d.24xlarge: 96 vCPU, 768 GiB; valid for training, hosting, processing. */
+  /** ml.r5d.24xlarge: 96 vCPU, 768 GiB, local NVMe storage; valid for training, hosting, processing. */
   public static readonly ML_R5D_24XLARGE = InstanceType.register('ml.r5d.24xlarge');
 
   /** ml.r6g.large: 2 vCPU, 16 GiB, arm64; valid for hosting. */
@@ -1131,25 +1144,25 @@ export class InstanceType {
   /** ml.r6g.16xlarge: 64 vCPU, 512 GiB, arm64; valid for hosting. */
   public static readonly ML_R6G_16XLARGE = InstanceType.register('ml.r6g.16xlarge');
 
-  /** ml.r6gd.large: 2 vCPU, 16 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.large: 2 vCPU, 16 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_LARGE = InstanceType.register('ml.r6gd.large');
 
-  /** ml.r6gd.xlarge: 4 vCPU, 32 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.xlarge: 4 vCPU, 32 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_XLARGE = InstanceType.register('ml.r6gd.xlarge');
 
-  /** ml.r6gd.2xlarge: 8 vCPU, 64 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.2xlarge: 8 vCPU, 64 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_2XLARGE = InstanceType.register('ml.r6gd.2xlarge');
 
-  /** ml.r6gd.4xlarge: 16 vCPU, 128 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.4xlarge: 16 vCPU, 128 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_4XLARGE = InstanceType.register('ml.r6gd.4xlarge');
 
-  /** ml.r6gd.8xlarge: 32 vCPU, 256 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.8xlarge: 32 vCPU, 256 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_8XLARGE = InstanceType.register('ml.r6gd.8xlarge');
 
-  /** ml.r6gd.12xlarge: 48 vCPU, 384 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.12xlarge: 48 vCPU, 384 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_12XLARGE = InstanceType.register('ml.r6gd.12xlarge');
 
-  /** ml.r6gd.16xlarge: 64 vCPU, 512 GiB, arm64; valid for hosting. */
+  /** ml.r6gd.16xlarge: 64 vCPU, 512 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R6GD_16XLARGE = InstanceType.register('ml.r6gd.16xlarge');
 
   /** ml.r6i.large: 2 vCPU, 16 GiB; valid for training, hosting, processing, transform. */
@@ -1179,28 +1192,28 @@ export class InstanceType {
   /** ml.r6i.32xlarge: 128 vCPU, 1024 GiB; valid for training, hosting, processing, transform. */
   public static readonly ML_R6I_32XLARGE = InstanceType.register('ml.r6i.32xlarge');
 
-  /** ml.r7gd.medium: 1 vCPU, 8 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.medium: 1 vCPU, 8 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_MEDIUM = InstanceType.register('ml.r7gd.medium');
 
-  /** ml.r7gd.large: 2 vCPU, 16 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.large: 2 vCPU, 16 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_LARGE = InstanceType.register('ml.r7gd.large');
 
-  /** ml.r7gd.xlarge: 4 vCPU, 32 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.xlarge: 4 vCPU, 32 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_XLARGE = InstanceType.register('ml.r7gd.xlarge');
 
-  /** ml.r7gd.2xlarge: 8 vCPU, 64 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.2xlarge: 8 vCPU, 64 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_2XLARGE = InstanceType.register('ml.r7gd.2xlarge');
 
-  /** ml.r7gd.4xlarge: 16 vCPU, 128 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.4xlarge: 16 vCPU, 128 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_4XLARGE = InstanceType.register('ml.r7gd.4xlarge');
 
-  /** ml.r7gd.8xlarge: 32 vCPU, 256 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.8xlarge: 32 vCPU, 256 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_8XLARGE = InstanceType.register('ml.r7gd.8xlarge');
 
-  /** ml.r7gd.12xlarge: 48 vCPU, 384 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.12xlarge: 48 vCPU, 384 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_12XLARGE = InstanceType.register('ml.r7gd.12xlarge');
 
-  /** ml.r7gd.16xlarge: 64 vCPU, 512 GiB, arm64; valid for hosting. */
+  /** ml.r7gd.16xlarge: 64 vCPU, 512 GiB, arm64, local NVMe storage; valid for hosting. */
   public static readonly ML_R7GD_16XLARGE = InstanceType.register('ml.r7gd.16xlarge');
 
   /** ml.r7i.large: 2 vCPU, 16 GiB; valid for training, hosting, processing, transform. */
@@ -1317,16 +1330,16 @@ export class InstanceType {
   /** ml.t3.2xlarge: 8 vCPU, 32 GiB, burstable; valid for training, processing. */
   public static readonly ML_T3_2XLARGE = InstanceType.register('ml.t3.2xlarge');
 
-  /** ml.trn1.2xlarge: 8 vCPU, 32 GiB, 1 x Trainium (32 GiB each); valid for training, hosting, transform. */
+  /** ml.trn1.2xlarge: 8 vCPU, 32 GiB, 1 x Trainium (32 GiB each), local NVMe storage; valid for training, hosting, transform. */
   public static readonly ML_TRN1_2XLARGE = InstanceType.register('ml.trn1.2xlarge');
 
-  /** ml.trn1.32xlarge: 128 vCPU, 512 GiB, 16 x Trainium (32 GiB each); valid for training, hosting, transform. */
+  /** ml.trn1.32xlarge: 128 vCPU, 512 GiB, 16 x Trainium (32 GiB each), local NVMe storage; valid for training, hosting, transform. */
   public static readonly ML_TRN1_32XLARGE = InstanceType.register('ml.trn1.32xlarge');
 
-  /** ml.trn1n.32xlarge: 128 vCPU, 512 GiB, 16 x Trainium (32 GiB each); valid for training, hosting. */
+  /** ml.trn1n.32xlarge: 128 vCPU, 512 GiB, 16 x Trainium (32 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_TRN1N_32XLARGE = InstanceType.register('ml.trn1n.32xlarge');
 
-  /** ml.trn2.48xlarge: 192 vCPU, 2048 GiB, 16 x Trainium2 (96 GiB each); valid for training, hosting. */
+  /** ml.trn2.48xlarge: 192 vCPU, 2048 GiB, 16 x Trainium2 (96 GiB each), local NVMe storage; valid for training, hosting. */
   public static readonly ML_TRN2_48XLARGE = InstanceType.register('ml.trn2.48xlarge');
 
   /**
@@ -1414,6 +1427,19 @@ export class InstanceType {
   /** Burstable (T family: CPU credits); such types cannot autoscale. Inferred when not catalogued. */
   public readonly burstable: boolean;
 
+  /**
+   * Whether the type has local NVMe SSD instance storage (`g5`, `g4dn`, `p4d`, `p5`, `trn1`, `m5d` ...).
+   * SageMaker mounts that storage instead of an EBS ML storage volume and encrypts it in hardware: it refuses
+   * a volume KMS key for these types (training jobs, endpoints), refuses an endpoint volume size, and gives a
+   * training job the instance storage whatever volume size it asks for.
+   *
+   * A type that is not catalogued takes the fact of its family when the family is catalogued, and is true when
+   * its family name carries the `d` storage marker (`r6id`).
+   *
+   * @default - undefined when unknown: a token, or a type not catalogued whose family is unknown and has no `d` marker
+   */
+  public readonly localStorage?: boolean;
+
   /** Valid for training jobs (the SDK's TrainingInstanceType lists it). */
   public readonly supportsTraining: boolean;
 
@@ -1430,7 +1456,7 @@ export class InstanceType {
     this.name = name;
     const facts = CATALOG[name];
     if (facts) {
-      const [kind, model, count, accelMemGiB, vcpus, memMiB, arch, burstable, uses] = facts;
+      const [kind, model, count, accelMemGiB, vcpus, memMiB, arch, burstable, localStorage, uses] = facts;
       this.catalogued = true;
       this.acceleratorKind = kind as AcceleratorKind;
       this.acceleratorModel = model === '' ? undefined : model;
@@ -1440,6 +1466,7 @@ export class InstanceType {
       this.memory = Size.mebibytes(memMiB);
       this.architecture = arch as CpuArchitecture;
       this.burstable = burstable === 1;
+      this.localStorage = localStorage === 1;
       this.supportsTraining = uses.includes(USE_LETTERS[Workload.TRAINING]);
       this.supportsHosting = uses.includes(USE_LETTERS[Workload.HOSTING]);
       this.supportsProcessing = uses.includes(USE_LETTERS[Workload.PROCESSING]);
@@ -1452,6 +1479,7 @@ export class InstanceType {
     this.acceleratorKind = traits?.acceleratorKind ?? AcceleratorKind.NONE;
     this.architecture = traits?.architecture ?? CpuArchitecture.X86_64;
     this.burstable = traits?.burstable ?? false;
+    this.localStorage = parts ? catalogFamilyLocalStorage(parts.family) ?? inferLocalStorage(parts.family) : undefined;
     this.supportsTraining = false;
     this.supportsHosting = false;
     this.supportsProcessing = false;
@@ -1465,7 +1493,7 @@ export class InstanceType {
    */
   public supports(workload: Workload): boolean {
     const facts = CATALOG[this.name];
-    return facts !== undefined && facts[8].includes(USE_LETTERS[workload]);
+    return facts !== undefined && facts[USES].includes(USE_LETTERS[workload]);
   }
 
   /**

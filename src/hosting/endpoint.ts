@@ -10,7 +10,7 @@ import { EndpointAttributes, EndpointBase, IEndpoint } from './endpoint-base';
 import { EndpointVariant, InstanceVariantProps } from './endpoint-variant';
 import { createExecutionRole } from './execution-role';
 import {
-  checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, hasInstanceStorage, MAX_VARIANTS, throwProblems,
+  checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, MAX_VARIANTS, throwProblems,
 } from './hosting-facts';
 import { VpcModelOptions } from './model';
 import { InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
@@ -225,11 +225,12 @@ export class Endpoint extends EndpointBase {
       problems.push(`addVariant '${variantName}': an endpoint has at most ${MAX_VARIANTS} production variants`);
     }
     const prefix = this.variantList.length === 0 ? '' : `${variantName}.`;
-    const storage = hasInstanceStorage(props.instanceType);
+    // a catalog fact (InstanceType.localStorage); undefined (a token, an unknown family) is not judged
+    const storage = props.instanceType.localStorage === true;
     if (storage && this.options.encryptionKey) {
       problems.push(`encryptionKey cannot be used with ${prefix}instanceType ${props.instanceType.name}: its local NVMe instance storage is `
         + 'encrypted in hardware and SageMaker rejects a KMS key for it; remove encryptionKey or use an instance type without '
-        + 'instance storage (no "d" in the family name, and not g5/g6/p5/trn1)');
+        + 'local storage (InstanceType.localStorage false, e.g. ml.m5, ml.c5, ml.p3, ml.inf2)');
     }
     if (storage && props.volumeSize) {
       problems.push(`${prefix}volumeSize cannot be used with instanceType ${props.instanceType.name}, which serves from local NVMe instance storage; remove volumeSize`);

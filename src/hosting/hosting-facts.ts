@@ -27,26 +27,6 @@ const TIMEOUT_MAX_SECONDS = 3600;
 /** `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`: SageMaker's pattern for variant and endpoint names. */
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
-/**
- * Families whose instances carry local NVMe instance storage. SageMaker encrypts that storage with a
- * hardware module and refuses a `KmsKeyId` (and `VolumeSizeInGB`) for endpoint configurations that use
- * them: the `d` families (`m5d`, `c6gd`, `g4dn`, `p4d`, `p3dn` ...) and these, which have instance store
- * without a `d` in their name.
- */
-const NVME_FAMILIES_WITHOUT_D = new Set(['g5', 'g6', 'g6e', 'gr6', 'g7e', 'p5', 'p5e', 'p5en', 'p6', 'p6e', 'trn1', 'trn1n', 'trn2', 'dl1']);
-
-/**
- * Whether an instance type has local NVMe instance storage (undefined for a token).
- */
-export function hasInstanceStorage(instanceType: InstanceType): boolean | undefined {
-  const family = instanceType.family;
-  if (family === undefined) {
-    return undefined;
-  }
-  const base = family.split('-')[0];
-  return NVME_FAMILIES_WITHOUT_D.has(base) || /^[a-z]+\d+[a-z]*d[a-z]*$/.test(base);
-}
-
 /** Whether an instance type carries an accelerator (GPU, Inferentia, Trainium ...). */
 export function isAccelerated(instanceType: InstanceType): boolean {
   return instanceType.acceleratorKind !== AcceleratorKind.NONE;

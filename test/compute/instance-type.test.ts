@@ -1,7 +1,7 @@
 import * as sdk from '@aws-sdk/client-sagemaker';
 import { Token } from 'aws-cdk-lib';
 import { AcceleratorKind, CpuArchitecture, InstanceType, Workload } from '../../src/compute';
-import { inferFamilyTraits } from '../../src/compute/instance-family';
+import { inferFamilyTraits, inferLocalStorage } from '../../src/compute/instance-family';
 
 const USES: Array<[Workload, { [k: string]: string }, (t: InstanceType) => boolean]> = [
   [Workload.TRAINING, sdk.TrainingInstanceType, (t) => t.supportsTraining],
@@ -179,5 +179,47 @@ describe('totalAcceleratorMemory', () => {
   test('is undefined for CPU types and unlisted types', () => {
     expect(InstanceType.ML_M5_LARGE.totalAcceleratorMemory).toBeUndefined();
     expect(InstanceType.of('ml.g9.xlarge').totalAcceleratorMemory).toBeUndefined();
+  });
+});
+
+describe('localStorage', () => {
+  test.each([
+    // EC2 specification tables: NVMe SSD instance store volumes
+    'ml.g4dn.xlarge', 'ml.g5.xlarge', 'ml.g5.48xlarge', 'ml.g6.2xlarge', 'ml.g6e.12xlarge', 'ml.g7e.2xlarge', 'ml.p3dn.24xlarge',
+    'ml.p4d.24xlarge', 'ml.p4de.24xlarge', 'ml.p5.4xlarge', 'ml.p5.48xlarge', 'ml.p5en.48xlarge', 'ml.p6-b200.48xlarge',
+    'ml.p6e-gb200.36xlarge', 'ml.trn1.2xlarge', 'ml.trn1n.32xlarge', 'ml.trn2.48xlarge', 'ml.dl1.24xlarge', 'ml.m5d.large',
+    'ml.c5d.xlarge', 'ml.r5d.large', 'ml.m6gd.large', 'ml.c6gd.large', 'ml.r6gd.large', 'ml.r7gd.2xlarge',
+  ])('%s has local NVMe storage', (name) => {
+    expect(InstanceType.of(name).localStorage).toBe(true);
+  });
+
+  test.each([
+    // EC2 specification tables: EBS only
+    'ml.m5.large', 'ml.c5.xlarge', 'ml.c5n.xlarge', 'ml.c6gn.large', 'ml.c6in.large', 'ml.m7i.large', 'ml.r5.large', 'ml.t2.medium',
+    'ml.p2.xlarge', 'ml.p3.2xlarge', 'ml.inf1.xlarge', 'ml.inf2.xlarge', 'ml.m4.xlarge', 'ml.c4.xlarge',
+  ])('%s has no local storage (EBS only)', (name) => {
+    expect(InstanceType.of(name).localStorage).toBe(false);
+  });
+
+  test('agrees with the storage marker of the family name wherever the name has it', () => {
+    for (const t of InstanceType.catalog()) {
+      if (inferLocalStorage(t.family!) !== undefined) {
+        expect({ name: t.name, localStorage: t.localStorage }).toEqual({ name: t.name, localStorage: true });
+      }
+    }
+  });
+
+  test('takes the family fact for a size the catalog does not list, the d marker for an unknown family', () => {
+    // GIVEN names the SDK does not list
+    // THEN a new size of a catalogued family has its family's storage
+    expect(InstanceType.of('ml.g5.96xlarge').localStorage).toBe(true);
+    expect(InstanceType.of('ml.m5.96xlarge').localStorage).toBe(false);
+    // AND an unknown family is judged by its name's d marker, else unknown
+    expect(InstanceType.of('ml.r6id.large').localStorage).toBe(true);
+    expect(InstanceType.of('ml.g5g.xlarge').localStorage).toBeUndefined();
+  });
+
+  test('is unknown for a token', () => {
+    expect(InstanceType.of(Token.asString({ Ref: 'InstanceType' })).localStorage).toBeUndefined();
   });
 });
