@@ -279,6 +279,10 @@ export class LocalCloud {
           if (run.physicalResourceId) subs.refs.set(id, run.physicalResourceId);
           answered.add(id);
         }
+        if (phases === 1) {
+          // moto holds the stack in CREATE_IN_PROGRESS until every custom resource has answered.
+          await this.waitForStatus(stackId, 'CREATE_COMPLETE');
+        }
         for (const id of pendingWait) {
           const run = await this.runWaitCondition(stackId, plan, id, subs);
           waitRuns.push(run);
@@ -690,6 +694,18 @@ export class LocalCloud {
     }
     await this.cfn.send(new DeleteStackCommand({ StackName: stackId }));
     return deletes;
+  }
+
+  private async waitForStatus(stackId: string, wanted: string): Promise<void> {
+    let status: string | undefined;
+    for (let i = 0; i < 100; i++) {
+      const res = await this.cfn.send(new DescribeStacksCommand({ StackName: stackId }));
+      status = res.Stacks?.[0]?.StackStatus;
+      if (status === wanted) return;
+      if (status && /FAILED|ROLLBACK/.test(status)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`stack ${stackId} is ${status}, not ${wanted}; moto's events: ${(await this.events(stackId)).join('; ')}`);
   }
 
   private async stackGone(stackId: string): Promise<boolean> {
