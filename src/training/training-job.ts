@@ -105,14 +105,18 @@ export interface TrainingJobProps {
   readonly outputEncryptionKey?: kms.IKey;
 
   /**
-   * Size of the ML storage volume of each instance (whole GiB, 1 or more).
+   * Size of the ML storage volume of each instance (whole GiB, 1 or more). On an instance type with local NVMe
+   * storage (`InstanceType.localStorage`: `g5`, `p4d`, `trn1` ...) SageMaker provisions no EBS volume and the job
+   * gets the whole instance storage: the size has no effect there (a warning).
    *
    * @default Size.gibibytes(30)
    */
   readonly volumeSize?: Size;
 
   /**
-   * KMS key that encrypts the ML storage volumes.
+   * KMS key that encrypts the ML storage volumes. Refused with instance types that have local NVMe storage
+   * (`InstanceType.localStorage`: `g5`, `p4d`, `trn1`, `m5d` ...), which the instance encrypts in hardware and for
+   * which SageMaker refuses a key.
    *
    * @default - AWS managed encryption
    */
@@ -191,7 +195,9 @@ export interface TrainingJobProps {
   readonly maxRuntime?: Duration;
 
   /**
-   * How many times SageMaker retries the job after an internal error (1-30).
+   * How many times SageMaker retries the job after an internal error (1-30). `maxRuntime` (and `maxWait`) bound
+   * all attempts together, not each one, so retries never make a job outlast them; a waiting deployment allows
+   * each attempt 15 minutes of start-up beyond them (within its 12 hours).
    *
    * @default - no retries
    */
@@ -342,6 +348,21 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     }
     problems.push(...distribution.validate({ instanceType: props.instanceType, instanceCount }));
     const volumeGiB = volumeSizeGiB(props.volumeSize, problems);
+    // Local NVMe storage (a catalog fact; undefined for a token or an unknown family, which is not judged):
+    // SageMaker mounts it instead of an EBS volume, encrypts it in hardware and refuses a VolumeKmsKeyId.
+    if (props.instanceType.localStorage === true) {
+      if (props.volumeEncryptionKey) {
+        problems.push(`volumeEncryptionKey cannot be used with instanceType ${props.instanceType.name}: its local NVMe instance storage `
+          + 'is encrypted in hardware and SageMaker refuses a VolumeKmsKeyId for it; remove volumeEncryptionKey, or use an instance '
+          + 'type without local storage (InstanceType.localStorage false, e.g. ml.m5, ml.c5, ml.p3)');
+      }
+      if (props.volumeSize) {
+        Annotations.of(this).addWarningV2('cdk-sagemaker-containers:volumeSizeOnLocalStorage',
+          `volumeSize ${props.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB has no effect on instanceType `
+          + `${props.instanceType.name}: SageMaker provisions no EBS volume for a type with local NVMe instance storage and gives `
+          + 'the job the whole instance storage instead; remove volumeSize');
+      }
+    }
 
     // ---- durations
     const maxRuntime = props.maxRuntime ?? (wait ? Duration.hours(11) : Duration.days(1));
@@ -614,10 +635,20 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     this.modelArtifactsS3Uri = this.resource.getAttString(TrainingJobAttribute.MODEL_ARTIFACTS_S3_URI);
 
     if (handle) {
+      const timeout = waitTimeoutSeconds(longestJobSeconds, props.retryAttempts);
+      const margin = timeout - longestJobSeconds;
+      if (margin < attemptsOf(props.retryAttempts) * WAIT_MARGIN_SECONDS) {
+        Annotations.of(this).addWarningV2('cdk-sagemaker-containers:waitMarginShort',
+          `the deployment waits at most 12 hours, which leaves ${Math.floor(margin / 60)} minutes beyond `
+          + `${maxWaitSeconds !== undefined ? 'maxWait' : 'maxRuntime'} (${Duration.seconds(longestJobSeconds).toHumanString()}) `
+          + `for provisioning, image pull and model upload of ${attemptsOf(props.retryAttempts)} attempt(s) (15 minutes each); `
+          + 'a job that uses all its time can outlast the wait and fail the deployment while it still runs. Lower '
+          + 'maxRuntime / maxWait or retryAttempts, or set waitForCompletion: false');
+      }
       const condition = new CfnWaitCondition(this, `Completion${hash}`, {
         handle: handle.ref,
         count: 1,
-        timeout: String(Math.min(longestJobSeconds + WAIT_MARGIN_SECONDS, MAX_WAIT_CONDITION_SECONDS)),
+        timeout: String(timeout),
       });
       condition.node.addDependency(this.resource);
       this.completion = condition;
@@ -723,7 +754,7 @@ class TrainingJobModelData extends ModelData {
 const MAX_RUNTIME = Duration.days(28);
 /** A WaitCondition waits at most 12 hours. */
 const MAX_WAIT_CONDITION_SECONDS = 43_200;
-/** Time beyond the job's own limit for provisioning, image pull and upload of the model. */
+/** Time beyond the job's own limit for provisioning, image pull and upload of the model, per attempt. */
 const WAIT_MARGIN_SECONDS = 900;
 const HASH_LENGTH = 16;
 
@@ -742,6 +773,23 @@ function throwProblems(scope: Construct, problems: string[]): void {
   if (problems.length > 1) {
     throw new Error(`TrainingJob ${scope.node.path} has ${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
   }
+}
+
+/**
+ * The WaitCondition's timeout. MaxRuntimeInSeconds (and the spot MaxWaitTimeInSeconds) bound all attempts of a
+ * job with a RetryStrategy together, not each attempt (CreateTrainingJob's StoppingCondition), so retries do not
+ * multiply the job's own limit. Each retry starts again from provisioning (SecondaryStatus Starting) and pulls
+ * the image again, which is not certain to count against that limit: each attempt gets its own margin. A
+ * WaitCondition waits at most 12 hours; the cap can only eat into the margin, because a job whose own limit is
+ * over 12 hours is refused when the deployment waits.
+ */
+function waitTimeoutSeconds(longestJobSeconds: number, retryAttempts: number | undefined): number {
+  return Math.min(longestJobSeconds + attemptsOf(retryAttempts) * WAIT_MARGIN_SECONDS, MAX_WAIT_CONDITION_SECONDS);
+}
+
+/** The first attempt and the retries (a token counts none: it is not known at synth). */
+function attemptsOf(retryAttempts: number | undefined): number {
+  return 1 + (retryAttempts !== undefined && !Token.isUnresolved(retryAttempts) ? retryAttempts : 0);
 }
 
 function namePrefix(id: string): string {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -182,7 +182,7 @@ describe('TrainingJob', () => {
     // WHEN
     new TrainingJob(stack, 'Train', {
       image: gpuImage(),
-      instanceType: InstanceType.ML_G5_12XLARGE,
+      instanceType: InstanceType.ML_P3_8XLARGE, // EBS only: SageMaker accepts a volume key and size for it
       instanceCount: 2,
       volumeSize: Size.gibibytes(100),
       volumeEncryptionKey: volumeKey,
@@ -206,7 +206,7 @@ describe('TrainingJob', () => {
     const template = Template.fromStack(stack);
     const request = requestOf(template);
     expect(request.ResourceConfig).toEqual({
-      InstanceType: 'ml.g5.12xlarge', InstanceCount: 2, VolumeSizeInGB: 100, VolumeKmsKeyId: expect.stringMatching(/VolumeKey/),
+      InstanceType: 'ml.p3.8xlarge', InstanceCount: 2, VolumeSizeInGB: 100, VolumeKmsKeyId: expect.stringMatching(/VolumeKey/),
     });
     expect(request.OutputDataConfig).toEqual({
       S3OutputPath: expect.stringMatching(/\/models\/run$/), KmsKeyId: expect.stringMatching(/OutputKey/),
@@ -221,9 +221,9 @@ describe('TrainingJob', () => {
     expect(request.AlgorithmSpecification.MetricDefinitions).toEqual([{ Name: 'loss', Regex: 'loss: ([0-9.]+)' }]);
     expect(request.Tags).toEqual([{ Key: 'team', Value: 'ml' }]);
     expect(request.HyperParameters).toEqual({ epochs: '10' });
-    // the wait covers the spot max wait
+    // the wait covers the spot max wait (which bounds all attempts), and 15 minutes of start-up per attempt
     const condition = Object.values(template.findResources('AWS::CloudFormation::WaitCondition'))[0];
-    expect(condition.Properties.Timeout).toBe(String(6 * 3600 + 900));
+    expect(condition.Properties.Timeout).toBe(String(6 * 3600 + 4 * 900));
     // checkpoint prefix read/write for the role
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
@@ -232,6 +232,86 @@ describe('TrainingJob', () => {
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-checkpoints/run1*']] },
         })]),
       },
+    });
+  });
+
+  describe('local NVMe instance storage', () => {
+    test('fails on a volume KMS key with an instance type that has local storage', () => {
+      // GIVEN
+      const stack = newStack();
+      const key = new kms.Key(stack, 'Key');
+
+      // THEN
+      expect(() => new TrainingJob(stack, 'Train', {
+        image: gpuImage(), instanceType: InstanceType.ML_G5_2XLARGE, volumeEncryptionKey: key,
+      })).toThrow(/volumeEncryptionKey cannot be used with instanceType ml\.g5\.2xlarge: its local NVMe instance storage is encrypted in hardware and SageMaker refuses a VolumeKmsKeyId/);
+      expect(() => new TrainingJob(stack, 'TrainM5d', {
+        image: cpuImage(), instanceType: InstanceType.of('ml.m5d.4xlarge'), volumeEncryptionKey: key,
+      })).toThrow(/volumeEncryptionKey cannot be used with instanceType ml\.m5d\.4xlarge/);
+    });
+
+    test('warns that a volume size has no effect with local storage, and still renders it', () => {
+      // GIVEN
+      const stack = newStack();
+
+      // WHEN
+      new TrainingJob(stack, 'Train', { image: gpuImage(), instanceType: InstanceType.ML_G5_2XLARGE, volumeSize: Size.gibibytes(200) });
+
+      // THEN
+      Annotations.fromStack(stack).hasWarning('/TestStack/Train',
+        Match.stringLikeRegexp('volumeSize 200 GiB has no effect on instanceType ml.g5.2xlarge: SageMaker provisions no EBS volume'));
+      expect(requestOf(Template.fromStack(stack)).ResourceConfig).toEqual({ InstanceType: 'ml.g5.2xlarge', InstanceCount: 1, VolumeSizeInGB: 200 });
+    });
+
+    test('neither warns nor refuses on an instance type without local storage or an unknown one', () => {
+      // GIVEN
+      const stack = newStack();
+      const key = new kms.Key(stack, 'Key');
+
+      // WHEN an EBS-only type, and a token whose storage is unknown
+      new TrainingJob(stack, 'Ebs', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, volumeSize: Size.gibibytes(200), volumeEncryptionKey: key });
+      new TrainingJob(stack, 'Token', {
+        image: cpuImage(), instanceType: InstanceType.of(Token.asString({ Ref: 'InstanceType' })), volumeEncryptionKey: key,
+      });
+
+      // THEN
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('volumeSize'))).toEqual([]);
+      expect(requestOf(Template.fromStack(stack)).ResourceConfig).toEqual({
+        InstanceType: 'ml.m5.xlarge', InstanceCount: 1, VolumeSizeInGB: 200, VolumeKmsKeyId: expect.stringMatching(/Key/),
+      });
+    });
+  });
+
+  describe('retries and the wait', () => {
+    test('keeps maxRuntime for all attempts together and gives each attempt its start-up margin in the wait', () => {
+      // GIVEN
+      const stack = newStack();
+
+      // WHEN
+      new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, maxRuntime: Duration.hours(10), retryAttempts: 3 });
+
+      // THEN SageMaker's MaxRuntimeInSeconds bounds the attempts in total, so it is not multiplied
+      const template = Template.fromStack(stack);
+      expect(requestOf(template).StoppingCondition).toEqual({ MaxRuntimeInSeconds: 10 * 3600 });
+      expect(requestOf(template).RetryStrategy).toEqual({ MaximumRetryAttempts: 3 });
+      const condition = Object.values(template.findResources('AWS::CloudFormation::WaitCondition'))[0];
+      expect(condition.Properties.Timeout).toBe(String(10 * 3600 + 4 * 900));
+      expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('waits at most 12 hours'))).toEqual([]);
+    });
+
+    test('accepts retries on a 12-hour job, caps the wait at 12 hours and warns that the margin is gone', () => {
+      // GIVEN
+      const stack = newStack();
+
+      // WHEN
+      new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, maxRuntime: Duration.hours(11), retryAttempts: 5 });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const condition = Object.values(template.findResources('AWS::CloudFormation::WaitCondition'))[0];
+      expect(condition.Properties.Timeout).toBe('43200');
+      Annotations.fromStack(stack).hasWarning('/TestStack/Train', Match.stringLikeRegexp(
+        'waits at most 12 hours, which leaves 60 minutes beyond maxRuntime \\(11 hours\\) for provisioning, image pull and model upload of 6 attempt'));
     });
   });
 
@@ -597,6 +677,8 @@ describe('TrainingJob', () => {
       expectProblem({ hyperparameters: many }, /hyperparameters has 101 entries/);
       expectProblem({ hyperparameters: { sagemaker_program: 'x.py' } }, /hyperparameters key 'sagemaker_program' is set by this library/);
       expectProblem({ hyperparameters: { sagemaker_mpi_enabled: 'true' } }, /hyperparameters key 'sagemaker_mpi_enabled' is set by this library/);
+      expectProblem({ hyperparameters: { sagemaker_submit_directory: 's3://b/code.tar.gz' } },
+        /hyperparameters key 'sagemaker_submit_directory' is set by this library/);
     });
 
     test('fails on duplicated channel names', () => {
