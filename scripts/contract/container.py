@@ -53,9 +53,42 @@ def parse_env(args, env):
         return
     for token in tokens:
         key, _, value = token.partition("=")
-        # ${VAR} references to earlier ENV values
-        value = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: env.get(m.group(1) or m.group(2), ""), value)
-        env[key] = value
+        env[key] = expand(value, env)
+
+
+def expand(value, env):
+    """Docker's ENV substitution: $VAR, ${VAR}, ${VAR:-word} and ${VAR:+word}, where word may nest."""
+    out = []
+    i = 0
+    while i < len(value):
+        if value[i] != "$":
+            out.append(value[i])
+            i += 1
+            continue
+        if value.startswith("${", i):
+            depth, j = 1, i + 2
+            while j < len(value) and depth:
+                depth += {"{": 1, "}": -1}.get(value[j], 0)
+                j += 1
+            body = value[i + 2:j - 1]
+            name, op, word = re.match(r"(\w+)(?::([-+]))?(.*)", body, re.S).groups()
+            current = env.get(name, "")
+            if op == "-":
+                out.append(current if current else expand(word, env))
+            elif op == "+":
+                out.append(expand(word, env) if current else "")
+            else:
+                out.append(current)
+            i = j
+            continue
+        m = re.match(r"\$(\w+)", value[i:])
+        if m:
+            out.append(env.get(m.group(1), ""))
+            i += len(m.group(0))
+        else:
+            out.append("$")
+            i += 1
+    return "".join(out)
 
 
 def read_dockerignore(context_dir):

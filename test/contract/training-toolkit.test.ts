@@ -204,29 +204,11 @@ describeWithVenv('the sagemaker-training toolkit runs what a TrainingJob synthes
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('setup.py.*python -m train'));
   });
 
-  // FINDING (reported to the image owner): the rendered Dockerfile copies the module's package to
-  // /opt/ml/code, but SageMaker starts the toolkit's `train` console script, whose sys.path holds its
-  // own bin directory, not the working directory: the import fails with
-  // "ModuleNotFoundError: No module named 'contract_framework'". Fixed by `ENV PYTHONPATH=/opt/ml/code`
-  // in the rendered Dockerfile (verified with this harness). test.failing pins the defect: it starts
-  // failing once the renderer is fixed, and then becomes a plain test.
-  test.failing('a training module in the code directory is imported and called, and runs the user program it names', () => {
+  // FINDING, fixed: SageMaker starts the toolkit's `train` console script, whose sys.path holds its own
+  // bin directory, not the working directory, so a module copied to /opt/ml/code failed with
+  // "ModuleNotFoundError". The rendered Dockerfile now puts /opt/ml/code on PYTHONPATH.
+  test('a training module in the code directory is imported and called, and runs the user program it names', () => {
     runTrainingModule(findLinks, undefined);
-  });
-
-  test('without PYTHONPATH the toolkit cannot import a training module that the rendered image copied to /opt/ml/code', () => {
-    // GIVEN
-    const { job } = buildJob('training-module',
-      EntryPoint.trainingModule('contract_framework.training:main', { program: 'train.py' }),
-      { 'max-depth': '4' }, ['train', 'validation']);
-
-    // WHEN
-    const run = runTraining(job, { findLinks });
-
-    // THEN the code is in the image, but not on the import path of SageMaker's `train` command
-    expect(run.codeFiles).toEqual(expect.arrayContaining(['contract_framework/training.py', 'train.py']));
-    expect(run.exitCode).not.toEqual(0);
-    expect(run.failure).toMatch(/ModuleNotFoundError: No module named 'contract_framework'/);
   });
 
   test('a training module runs its user program when the job puts /opt/ml/code on PYTHONPATH', () => {
