@@ -61,8 +61,9 @@ export interface ModelContainerProps {
    * Where the serving toolkit finds the user code (`SAGEMAKER_SUBMIT_DIRECTORY`), set when the image's
    * entry point is a program.
    *
-   * @default '/opt/ml/model/code' (the `code/` folder of the model archive, where the inference
-   * toolkit expects `inference.py`)
+   * @default - the image's code directory when the image knows it (`/opt/ml/code` for a directory image whose
+   * Dockerfile the library renders), else '/opt/ml/model/code' (the `code/` folder of the model archive, where
+   * the inference toolkit expects `inference.py`)
    */
   readonly submitDirectory?: string;
 }
@@ -310,7 +311,8 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
       SAGEMAKER_CONTAINER_LOG_LEVEL: props.logLevel ?? ContainerLogLevel.INFO,
     };
     if (image.environment.SAGEMAKER_PROGRAM !== undefined || props.submitDirectory !== undefined) {
-      toolkit.SAGEMAKER_SUBMIT_DIRECTORY = props.submitDirectory ?? MODEL_CODE_DIRECTORY;
+      // the code the image carries (a rendered directory image copies it to /opt/ml/code), else the archive's code/
+      toolkit.SAGEMAKER_SUBMIT_DIRECTORY = props.submitDirectory ?? image.codeDirectory ?? MODEL_CODE_DIRECTORY;
     }
     const conflicts = Object.keys(props.environment ?? {})
       .filter(key => image.environment[key] !== undefined)

@@ -50,6 +50,15 @@ export interface SageMakerImageConfig {
   readonly architecture: CpuArchitecture;
 
   /**
+   * Where the image holds the user code, when the library knows it: `/opt/ml/code` for a directory image whose
+   * Dockerfile the library renders (it copies the code there and sets `SAGEMAKER_SUBMIT_DIRECTORY` to it). A
+   * model points the serving toolkit there instead of the model archive's `code/` folder.
+   *
+   * @default - unknown: the image's own Dockerfile, or the prebuilt image, decides where its code is
+   */
+  readonly codeDirectory?: string;
+
+  /**
    * A value that changes whenever the image's content or identity changes (the asset hash
    * for a directory image, the URI otherwise). Training jobs hash it into their name.
    */

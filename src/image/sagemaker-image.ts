@@ -10,7 +10,7 @@ import { EntryPoint, ProgramRunner } from './entry-point';
 import { SageMakerImageBindOptions, SageMakerImageConfig } from './image-config';
 import { CpuArchitecture, ImageAccelerator } from '../compute/accelerator';
 import { finalBaseImage, renderDockerfile } from '../private/dockerfile';
-import { ENTRY_POINT_VARIABLES, SAGEMAKER_PROGRAM } from '../private/entry-point-env';
+import { CODE_DIRECTORY, ENTRY_POINT_VARIABLES, SAGEMAKER_PROGRAM } from '../private/entry-point-env';
 import {
   DEFAULT_EXCLUDES, dockerIgnore, formatBytes, isExcluded, measureContext, readDockerignore, stageBuildContext,
 } from '../private/fs';
@@ -431,6 +431,8 @@ class DirectoryImage extends SageMakerImage {
       environment,
       accelerator: this.accelerator,
       architecture: this.architecture,
+      // only a Dockerfile the library renders is known to copy the code there; a user Dockerfile decides itself
+      codeDirectory: this.dockerfile ? undefined : CODE_DIRECTORY,
       fingerprint: asset.assetHash,
     };
   }

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -6,6 +9,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CPU_URI, cpuImage, gpuImage, MODEL_DATA, newStack, only } from './fixtures';
 import { ModelData } from '../../src/artifacts';
 import { ContainerLogLevel, Model } from '../../src/hosting';
+import { BaseImage } from '../../src/image/base-image';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
 
@@ -62,6 +66,50 @@ describe('Model', () => {
           MODEL_THREADS: '4',
         },
       },
+    });
+  });
+
+  describe('the submit directory of a directory image', () => {
+    const dirs: string[] = [];
+    function serveDirectory(files: { [name: string]: string }): string {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-'));
+      dirs.push(dir);
+      for (const [name, content] of Object.entries(files)) {
+        fs.writeFileSync(path.join(dir, name), content);
+      }
+      return dir;
+    }
+    afterAll(() => dirs.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
+    function submitDirectoryOf(image: SageMakerImage, submitDirectory?: string): string {
+      const stack = newStack();
+      new Model(stack, 'Model', { image, modelData: MODEL_DATA, submitDirectory });
+      return only(Template.fromStack(stack), 'AWS::SageMaker::Model').Properties.PrimaryContainer.Environment.SAGEMAKER_SUBMIT_DIRECTORY;
+    }
+
+    test('defaults to /opt/ml/code, where the rendered Dockerfile copied the code, not to the archive\'s code folder', () => {
+      // GIVEN a directory of code only: the library renders its Dockerfile
+      const image = SageMakerImage.fromDirectory(serveDirectory({ 'inference.py': 'x' }), {
+        baseImage: BaseImage.fromRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com/base:1'),
+        entryPoint: EntryPoint.program('inference.py'),
+      });
+      // THEN
+      expect(submitDirectoryOf(image)).toBe('/opt/ml/code');
+    });
+
+    test('stays overridable by submitDirectory', () => {
+      const image = SageMakerImage.fromDirectory(serveDirectory({ 'inference.py': 'x' }), {
+        baseImage: BaseImage.fromRegistry('123456789012.dkr.ecr.eu-west-1.amazonaws.com/base:1'),
+        entryPoint: EntryPoint.program('inference.py'),
+      });
+      expect(submitDirectoryOf(image, '/opt/ml/model/code')).toBe('/opt/ml/model/code');
+    });
+
+    test('defaults to the archive\'s code folder for a directory with its own Dockerfile', () => {
+      const image = SageMakerImage.fromDirectory(serveDirectory({ 'Dockerfile': 'FROM scratch\n', 'inference.py': 'x' }), {
+        entryPoint: EntryPoint.program('inference.py'),
+      });
+      expect(submitDirectoryOf(image)).toBe('/opt/ml/model/code');
     });
   });
 

@@ -77,6 +77,8 @@ describe('SageMakerImage.fromDirectory with a Dockerfile', () => {
     expect(binding.config.environment).toEqual({ LOG_LEVEL: 'debug', SAGEMAKER_PROGRAM: 'train.py' });
     expect(binding.config.accelerator).toBe(ImageAccelerator.ANY);
     expect(binding.config.architecture).toBe(CpuArchitecture.X86_64);
+    // the user's Dockerfile decides where the code goes (here /opt/program): the library does not claim to know
+    expect(binding.config.codeDirectory).toBeUndefined();
     const staged = stagedContext(binding);
     expect(staged.files).toEqual(['Dockerfile', 'train.py']);
     expect(fs.readFileSync(path.join(staged.dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
@@ -206,6 +208,20 @@ describe('SageMakerImage.fromDirectory with a rendered Dockerfile', () => {
     expect(fs.readFileSync(path.join(staged.dir, '.dockerignore'), 'utf8')).toBe('Dockerfile\n.dockerignore\n');
     expect(staged.files).toEqual(['.dockerignore', 'Dockerfile', 'lib/util.py', 'requirements.txt', 'train.py']);
     expect(staged.source.platform).toBe('linux/amd64');
+  });
+
+  test('tells the job or model that the rendered image holds the code in /opt/ml/code', () => {
+    // GIVEN
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'x' }), {
+      baseImage: BaseImage.fromRegistry(BASE), entryPoint: EntryPoint.program('inference.py'),
+    });
+
+    // WHEN
+    const binding = bindImage(image, Workload.HOSTING);
+
+    // THEN the code directory is where the rendered Dockerfile copies the code
+    expect(binding.config.codeDirectory).toBe('/opt/ml/code');
+    expect(fs.readFileSync(path.join(stagedContext(binding).dir, 'Dockerfile'), 'utf8')).toContain('COPY . /opt/ml/code\n');
   });
 
   test('renders without the requirements layer when there is no requirements.txt, and escapes ENV values', () => {
@@ -564,6 +580,7 @@ describe('prebuilt images', () => {
     expect(config.architecture).toBe(CpuArchitecture.X86_64);
     expect(JSON.stringify(stack.resolve(config.imageUri))).toContain(':v3-gpu');
     expect(config.fingerprint).toBe(JSON.stringify(stack.resolve(config.imageUri)));
+    expect(config.codeDirectory).toBeUndefined();
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
