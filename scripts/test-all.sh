@@ -18,8 +18,16 @@ fi
 step "install the Python test environment (moto, cfn-lint, sagemaker-training)"
 bash scripts/setup-test-env.sh
 
-step "build and test: compile, bundle, API.md, jest, eslint, package"
+step "build and test: compile, bundle, API.md, jest (unit, local cloud, contract, integ + cfn-lint + cdk-nag), eslint, package"
+bash scripts/local-cloud-summary.sh --reset
 npx projen build
+bash scripts/local-cloud-summary.sh
+
+step "the Deep Learning Container catalog is what the pinned SageMaker SDK data generates"
+bash scripts/generate-dlc-catalog.sh --check
+
+step "every jsii language: rosetta examples, Python, Java and Go packages and their synth tests"
+bash scripts/test-languages.sh
 
 step "generated files are current"
 if [ -n "$(git status --porcelain -- API.md src .projen package.json 2>/dev/null)" ]; then
