@@ -16,6 +16,9 @@
 #   go       `npx projen package:go` with the local module replacements described at go_deps below,
 #            and test/go (go test): the Go app's template equals the TypeScript example's.
 #   dotnet   `npx projen package:dotnet` where a dotnet SDK exists; skipped (and said so) elsewhere.
+#   go-deps, go-deps-clean
+#            only link (remove) the served Go modules in dist/go, for running jsii-pacmak's Go target
+#            directly (GOSUMDB=off is needed there too).
 #
 # Prints each step's time at the end and keeps it in .test-env/languages/timings.txt.
 set -euo pipefail
@@ -129,25 +132,33 @@ go_replacements() {
     const mod = JSON.parse(require("fs").readFileSync(0, "utf8"));
     for (const r of mod.Replace ?? []) if (r.New.Version) console.log(r.Old.Path, r.New.Version);'
 }
-go_links=()
-go_deps() {
-  local path version dir name
+# Module directory name pacmak looks for: the last path element without its /vN suffix.
+go_dep_dirs() {
+  local path version
   while read -r path version; do
-    dir=$(go mod download -json "$path@$version" | node -e 'const m = JSON.parse(require("fs").readFileSync(0, "utf8")); if (m.Error) { console.error(m.Error); process.exit(1); } console.log(m.Dir)')
-    name=$(basename "$(echo "$path" | sed -E 's#/v[0-9]+$##')")
-    ln -sfn "$dir" "dist/go/$name"
-    go_links+=("dist/go/$name")
+    echo "$path $version dist/go/$(basename "$(echo "$path" | sed -E 's#/v[0-9]+$##')")"
   done < <(go_replacements)
 }
+go_deps() {
+  local path version link dir
+  mkdir -p dist/go
+  while read -r path version link; do
+    dir=$(go mod download -json "$path@$version" | node -e '
+      const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      if (m.Error) { console.error(m.Error); process.exit(1); }
+      console.log(m.Dir);')
+    ln -sfn "$dir" "$link"
+  done < <(go_dep_dirs)
+}
 go_clean_deps() {
-  local link
-  for link in "${go_links[@]+"${go_links[@]}"}"; do rm -f "$link"; done
-  go_links=()
+  local path version link
+  while read -r path version link; do
+    if [ -L "$link" ]; then rm -f "$link"; fi
+  done < <(go_dep_dirs)
 }
 
 go_package() {
   rm -rf dist/go
-  mkdir -p dist/go
   go_deps
   trap go_clean_deps EXIT
   npx projen package:go
@@ -177,6 +188,11 @@ dotnet_all() {
   fi
 }
 
+case "${steps[0]}" in
+  go-deps) go_deps; exit 0 ;;
+  go-deps-clean) go_clean_deps; exit 0 ;;
+esac
+
 timed "compile + bundle (if missing)" ensure_assembly
 for step in "${steps[@]}"; do
   case "$step" in
@@ -185,7 +201,7 @@ for step in "${steps[@]}"; do
     java) java_all ;;
     go) go_all ;;
     dotnet) dotnet_all ;;
-    *) echo "unknown step: $step (use rosetta, python, java, go, dotnet)" >&2; exit 2 ;;
+    *) echo "unknown step: $step (use rosetta, python, java, go, dotnet, go-deps, go-deps-clean)" >&2; exit 2 ;;
   esac
 done
 
