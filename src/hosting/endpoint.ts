@@ -1,4 +1,4 @@
-import { ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -34,9 +34,10 @@ export interface EndpointOptions extends VpcModelOptions {
   readonly variantName?: string;
 
   /**
-   * Key that encrypts the ML storage volumes of the endpoint's instances (`KmsKeyId`). Refused with
-   * instance types that have local NVMe storage (`g5`, `p4d`, `m5d` ...), which SageMaker encrypts in
-   * hardware and for which it rejects a key. The principal that deploys must be allowed to use the key.
+   * Key that encrypts the ML storage volumes of the endpoint's instances (`KmsKeyId`). It does not encrypt the
+   * local NVMe storage of instance types that have it (`InstanceType.localStorage`: `g5`, `p4d`, `m5d` ...),
+   * which SageMaker encrypts in hardware: such a type gets a warning. The principal that deploys must be
+   * allowed to use the key.
    *
    * @default - volumes encrypted with an AWS managed key
    */
@@ -228,9 +229,13 @@ export class Endpoint extends EndpointBase {
     // a catalog fact (InstanceType.localStorage); undefined (a token, an unknown family) is not judged
     const storage = props.instanceType.localStorage === true;
     if (storage && this.options.encryptionKey) {
-      problems.push(`encryptionKey cannot be used with ${prefix}instanceType ${props.instanceType.name}: its local NVMe instance storage is `
-        + 'encrypted in hardware and SageMaker rejects a KMS key for it; remove encryptionKey or use an instance type without '
-        + 'local storage (InstanceType.localStorage false, e.g. ml.m5, ml.c5, ml.p3, ml.inf2)');
+      // CreateEndpointConfig accepts a KmsKeyId with such types but does not encrypt their local storage with it
+      // (its API reference; older editions said the call fails): legal, but not what the key suggests.
+      Annotations.of(this).addWarningV2('@cdk-sagemaker-containers/hosting:encryptionKeyOnLocalStorage',
+        `encryptionKey does not encrypt the local NVMe instance storage of ${prefix}instanceType ${props.instanceType.name}: `
+        + 'SageMaker encrypts that storage in hardware and uses the key only for what is not on it. Use an instance type '
+        + 'without local storage (InstanceType.localStorage false, e.g. ml.m5, ml.c5, ml.p3, ml.inf2) if the model must sit on '
+        + 'storage encrypted with your key');
     }
     if (storage && props.volumeSize) {
       problems.push(`${prefix}volumeSize cannot be used with instanceType ${props.instanceType.name}, which serves from local NVMe instance storage; remove volumeSize`);

@@ -183,16 +183,19 @@ describe('Endpoint', () => {
     });
   });
 
-  test('fails on a KMS key or a volume size with an NVMe instance-storage type', () => {
+  test('fails on a volume size with a local-storage type, and warns that a KMS key does not encrypt that storage', () => {
     const stack = newStack();
     const key = new kms.Key(stack, 'Key');
-    expect(() => new Endpoint(stack, 'G5', { image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, encryptionKey: key }))
-      .toThrow(/encryptionKey cannot be used with instanceType ml.g5.xlarge: its local NVMe instance storage/);
     expect(() => new Endpoint(stack, 'M5d', { image: cpuImage(), instanceType: InstanceType.ML_M5D_LARGE, volumeSize: Size.gibibytes(10) }))
       .toThrow(/volumeSize cannot be used with instanceType ml.m5d.large/);
+    // CreateEndpointConfig takes the key with such types but does not encrypt their local storage with it
+    new Endpoint(stack, 'G5', { image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, encryptionKey: key });
     const endpoint = new Endpoint(stack, 'Ok', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE, encryptionKey: key });
-    expect(() => endpoint.addVariant('P4d', { image: gpuImage(), instanceType: InstanceType.ML_P4D_24XLARGE }))
-      .toThrow(/encryptionKey cannot be used with P4d.instanceType ml.p4d.24xlarge/);
+    endpoint.addVariant('P4d', { image: gpuImage(), instanceType: InstanceType.ML_P4D_24XLARGE });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/G5', Match.stringLikeRegexp('encryptionKey does not encrypt the local NVMe instance storage of instanceType ml.g5.xlarge'));
+    annotations.hasWarning('/TestStack/Ok', Match.stringLikeRegexp('of P4d.instanceType ml.p4d.24xlarge'));
+    expect(annotations.findWarning('/TestStack/Ok', Match.stringLikeRegexp('ml.m5.large'))).toEqual([]);
   });
 
   test('captures data to S3 with sampling, modes, content types and a key, granting the role', () => {

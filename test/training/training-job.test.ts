@@ -700,7 +700,8 @@ describe('TrainingJob', () => {
     });
 
     test('fails on a serving entry point', () => {
-      expectProblem({ image: SageMakerImage.fromImageUri(CPU_IMAGE_URI, { entryPoint: EntryPoint.servingModule('my_pkg.serving:app') }) }, /serving|SAGEMAKER_SERVING_MODULE|hosting/i);
+      expectProblem({ image: SageMakerImage.fromImageUri(CPU_IMAGE_URI, { entryPoint: EntryPoint.servingModule('my_pkg.serving:app') }) },
+        /entryPoint servingModule 'my_pkg.serving:app' cannot start a TRAINING container/);
     });
 
     test('reports an instance-type mismatch together with the other problems', () => {
