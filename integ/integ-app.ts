@@ -183,6 +183,15 @@ export class IntegScenario {
       // Asset hashes are part of the comparison: a changed rendered Dockerfile, build context or handler bundle
       // must fail the snapshot test too. The hashes are content hashes, so they are stable across machines.
       diffAssets: true,
+      // Replaced by design, not by accident: a changed job is a new job with a new WaitCondition (a WaitCondition
+      // cannot be updated), and Model / EndpointConfig carry no fixed names so that the endpoint updates in place.
+      allowDestroy: [
+        'Custom::SageMakerTrainingJob',
+        'AWS::CloudFormation::WaitCondition',
+        'AWS::CloudFormation::WaitConditionHandle',
+        'AWS::SageMaker::Model',
+        'AWS::SageMaker::EndpointConfig',
+      ],
     });
     this.app.synth();
   }
