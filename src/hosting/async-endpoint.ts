@@ -128,6 +128,11 @@ export class AsyncEndpoint extends Endpoint {
 
   private asyncConfig?: CfnEndpointConfig.AsyncInferenceConfigProperty;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the AsyncEndpoint
+   */
   constructor(scope: Construct, id: string, props: AsyncEndpointProps) {
     super(scope, id, props);
 

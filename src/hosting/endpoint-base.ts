@@ -1,4 +1,5 @@
-import { IResource, Resource } from 'aws-cdk-lib';
+import { IResource, Resource, ResourceProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { VariantMetrics } from './variant-metrics';
@@ -159,6 +160,15 @@ export abstract class EndpointBase extends Resource implements IEndpoint {
    * @attribute
    */
   public abstract readonly endpointName: string;
+
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props physical name, account and region of the endpoint resource
+   */
+  protected constructor(scope: Construct, id: string, props: ResourceProps = {}) {
+    super(scope, id, props);
+  }
 
   /**
    * The ARN of the endpoint.

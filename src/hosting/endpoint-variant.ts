@@ -109,6 +109,11 @@ export class EndpointVariant extends Construct {
   private scalable?: ScalableInstanceCount;
   private readonly propPrefix: string;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the EndpointVariant
+   */
   constructor(scope: Construct, id: string, props: EndpointVariantProps) {
     super(scope, id);
     // messages about the endpoint's first variant name its props plainly; later ones carry the variant name

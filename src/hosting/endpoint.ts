@@ -142,6 +142,11 @@ export class Endpoint extends EndpointBase {
   private readonly securityGroups?: ec2.ISecurityGroup[];
   private readonly _connections?: ec2.Connections;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the Endpoint
+   */
   constructor(scope: Construct, id: string, props: EndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
     this.options = props;
@@ -397,6 +402,11 @@ class ImportedEndpoint extends EndpointBase {
   public readonly endpointArn: string;
   public readonly defaultVariantName: string;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param attrs the attributes of the imported endpoint
+   */
   constructor(scope: Construct, id: string, attrs: EndpointAttributes) {
     super(scope, id);
     const stack = Stack.of(scope);

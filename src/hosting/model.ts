@@ -276,6 +276,11 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
 
   private readonly _connections?: ec2.Connections;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the Model
+   */
   constructor(scope: Construct, id: string, props: ModelProps) {
     super(scope, id);
 

@@ -125,6 +125,11 @@ export interface ScalableInstanceCountProps extends appscaling.BaseScalableAttri
 export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
   private readonly scaling: ScalableInstanceCountProps;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the ScalableInstanceCount
+   */
   constructor(scope: Construct, id: string, props: ScalableInstanceCountProps) {
     super(scope, id, props);
     this.scaling = props;

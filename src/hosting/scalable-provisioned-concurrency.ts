@@ -36,6 +36,11 @@ export interface ProvisionedConcurrencyUtilizationProps extends appscaling.BaseT
  * Created by `ServerlessEndpoint.autoScaleProvisionedConcurrency`.
  */
 export class ScalableProvisionedConcurrency extends appscaling.BaseScalableAttribute {
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the ScalableProvisionedConcurrency
+   */
   constructor(scope: Construct, id: string, props: appscaling.BaseScalableAttributeProps) {
     super(scope, id, props);
   }

@@ -94,6 +94,11 @@ export class ServerlessEndpoint extends EndpointBase {
   private readonly provisionedConcurrency?: number;
   private scalable?: ScalableProvisionedConcurrency;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the ServerlessEndpoint
+   */
   constructor(scope: Construct, id: string, props: ServerlessEndpointProps) {
     super(scope, id, { physicalName: props.endpointName });
 

@@ -254,6 +254,11 @@ export abstract class TrainingInput {
    */
   public readonly localDirectory?: string;
 
+  /**
+   * @param channelName the channel name the training script sees (`SM_CHANNEL_<NAME>`)
+   * @param options how SageMaker reads the channel
+   * @param localDirectory absolute path of the local directory, for a local input
+   */
   protected constructor(channelName: string, options: TrainingInputOptions, localDirectory?: string) {
     const problems: string[] = [];
     if (!Token.isUnresolved(channelName)) {

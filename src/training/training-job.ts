@@ -322,6 +322,11 @@ export class TrainingJob extends Construct implements iam.IGrantable {
 
   private readonly resource: CustomResource;
 
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props the properties of the TrainingJob
+   */
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id);
     const stack = Stack.of(this);
