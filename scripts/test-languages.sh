@@ -7,8 +7,9 @@
 #   bash scripts/test-languages.sh python go       only those steps
 #
 # Steps:
-#   rosetta  README and doc examples compile under jsii-rosetta strict mode (fails on the first that
-#            does not); the translations it writes (.jsii.tabl.json) go into the packages' docs.
+#   rosetta  README and doc examples compile under jsii-rosetta strict mode (fails listing every one
+#            that does not); the translations it writes (.jsii.tabl.json, also its cache for re-runs)
+#            go into the Python, Java and Go packages' docs when it runs before them.
 #   python   `npx projen package:python`, a venv (.test-env/lang-python) with the wheel, aws-cdk-lib
 #            and constructs at the versions the TypeScript build uses, and test/python (pytest): the
 #            Python app's template equals the TypeScript example's, asset hashes aside.
