@@ -85,6 +85,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '/test/python/.venv/',
     '*.pyc',
     '__pycache__/',
+    '.jsii.tabl.json',
   ],
 
   // One typed-lint project for everything (tsconfig.dev.json covers src, test, integ, examples, scripts, bench).
@@ -123,6 +124,14 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 // No .NET SDK can be installed on our build machines (no registry we reach ships it), so the .NET
 // package is built only where `dotnet` exists; everything else runs everywhere.
 project.tasks.tryFind('package:dotnet')?.addCondition('command -v dotnet >/dev/null || { echo "package:dotnet skipped: no dotnet SDK on this machine" >&2; exit 1; }');
+
+// Go: the module proxy we reach does not serve aws-cdk-go v2.255.0's full dependency set and the checksum
+// database is unreachable, so package:go links the nearest served versions next to the generated module
+// (scripts/test-languages.sh go-deps) and removes them afterwards. The published go.mod is unchanged.
+const packageGo = project.tasks.tryFind('package:go');
+packageGo?.env('GOSUMDB', 'off');
+packageGo?.prependExec('bash scripts/test-languages.sh go-deps');
+packageGo?.exec('bash scripts/test-languages.sh go-deps-clean');
 
 // The README's two commands work on a fresh clone, before node_modules exists, so they are plain
 // package.json scripts rather than projen tasks (which need projen installed).
