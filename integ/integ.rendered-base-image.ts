@@ -23,7 +23,7 @@ const image = SageMakerImage.fromDirectory(path.join(__dirname, 'assets', 'rende
   baseImage: BaseImage.fromDeepLearningContainer({
     framework: DeepLearningFramework.PYTORCH,
     version: '2.3.0',
-    use: Workload.TRAINING,
+    workload: Workload.TRAINING,
     instanceType: InstanceType.ML_G5_2XLARGE,
   }),
   entryPoint: EntryPoint.program('train.py'),

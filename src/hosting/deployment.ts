@@ -126,7 +126,7 @@ export class TrafficRouting {
 
   private constructor(
     /** The kind of shift. */
-    public readonly type: TrafficRoutingType,
+    public readonly routingType: TrafficRoutingType,
     /** The bake time of each step. */
     public readonly waitInterval: Duration,
     /**

@@ -248,7 +248,7 @@ export class Endpoint extends EndpointBase {
     const guardrails = this.options.deploymentGuardrails;
     const size = guardrails?.trafficRouting.size;
     const count = props.initialInstanceCount ?? 1;
-    if (size?.unit === CapacityUnit.INSTANCE_COUNT && guardrails!.trafficRouting.type === TrafficRoutingType.CANARY
+    if (size?.unit === CapacityUnit.INSTANCE_COUNT && guardrails!.trafficRouting.routingType === TrafficRoutingType.CANARY
       && !Token.isUnresolved(count) && !Token.isUnresolved(size.value) && size.value > count / 2) {
       problems.push(`deploymentGuardrails canary size ${size.value} instances is more than half of ${prefix}initialInstanceCount ${count}; `
         + 'use at most half the instances, or CapacitySize.percent(...)');
@@ -356,9 +356,9 @@ export class Endpoint extends EndpointBase {
     checkSeconds(problems, 'deploymentGuardrails maximumExecutionTimeout', guardrails.maximumExecutionTimeout, 600, 28800);
     const size = routing.size;
     if (size && !Token.isUnresolved(size.value)) {
-      const what = routing.type === TrafficRoutingType.CANARY ? 'canary size' : 'linear step size';
+      const what = routing.routingType === TrafficRoutingType.CANARY ? 'canary size' : 'linear step size';
       if (size.unit === CapacityUnit.CAPACITY_PERCENT) {
-        const [min, max] = routing.type === TrafficRoutingType.CANARY ? [1, 50] : [10, 50];
+        const [min, max] = routing.routingType === TrafficRoutingType.CANARY ? [1, 50] : [10, 50];
         if (!Number.isInteger(size.value) || size.value < min || size.value > max) {
           problems.push(`deploymentGuardrails ${what} ${size.value}% is not allowed; use a whole percentage from ${min} to ${max}`);
         }
@@ -376,10 +376,10 @@ export class Endpoint extends EndpointBase {
     return {
       blueGreenUpdatePolicy: {
         trafficRoutingConfiguration: {
-          type: routing.type,
+          type: routing.routingType,
           waitIntervalInSeconds: routing.waitInterval.toSeconds(),
-          canarySize: routing.type === TrafficRoutingType.CANARY ? stepSize : undefined,
-          linearStepSize: routing.type === TrafficRoutingType.LINEAR ? stepSize : undefined,
+          canarySize: routing.routingType === TrafficRoutingType.CANARY ? stepSize : undefined,
+          linearStepSize: routing.routingType === TrafficRoutingType.LINEAR ? stepSize : undefined,
         },
         terminationWaitInSeconds: guardrails.terminationWait?.toSeconds(),
         maximumExecutionTimeoutInSeconds: guardrails.maximumExecutionTimeout?.toSeconds(),

@@ -78,7 +78,7 @@ export abstract class BaseImage {
    *
    * Building FROM these images needs a login to their registry when `cdk deploy` builds the image (see README).
    *
-   * @param props framework, version, use, and accelerator or instance type
+   * @param props framework, version, workload, and accelerator or instance type
    */
   public static fromDeepLearningContainer(props: DeepLearningContainerProps): BaseImage {
     return deepLearningContainerBaseImage(props);

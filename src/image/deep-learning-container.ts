@@ -45,7 +45,7 @@ export interface DeepLearningContainerProps {
    * What the image runs: training and processing use the training images, hosting and batch transform the
    * inference images.
    */
-  readonly use: Workload;
+  readonly workload: Workload;
 
   /**
    * The accelerator to pick the image for: `CPU`, `NVIDIA_GPU` or `NEURON`. Give this or `instanceType`.
@@ -109,7 +109,7 @@ function processorFor(family: string, processors: string[]): string {
 function choose(props: DeepLearningContainerProps): ChosenImage {
   const problems: string[] = [];
   const fw = FRAMEWORK_KEYS[props.framework];
-  const scope = props.use === Workload.TRAINING || props.use === Workload.PROCESSING ? 'training' : 'inference';
+  const scope = props.workload === Workload.TRAINING || props.workload === Workload.PROCESSING ? 'training' : 'inference';
   const instanceType = props.instanceType;
   const instanceFamily = instanceType && !Token.isUnresolved(instanceType.name) ? instanceType.family : undefined;
 

@@ -9,7 +9,7 @@ function uriIn(region: string, props: DeepLearningContainerProps): string {
 }
 
 const PYTORCH_GPU_TRAINING: DeepLearningContainerProps = {
-  framework: DeepLearningFramework.PYTORCH, version: '2.8.0', use: Workload.TRAINING, instanceType: InstanceType.ML_G5_2XLARGE,
+  framework: DeepLearningFramework.PYTORCH, version: '2.8.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_G5_2XLARGE,
 };
 
 describe('BaseImage.fromDeepLearningContainer', () => {
@@ -26,37 +26,37 @@ describe('BaseImage.fromDeepLearningContainer', () => {
   test.each<[string, DeepLearningContainerProps, string, ImageAccelerator]>([
     ['PyTorch training on a GPU type', PYTORCH_GPU_TRAINING, 'pytorch-training:2.8.0-gpu-py312', ImageAccelerator.NVIDIA_GPU],
     ['PyTorch inference on a CPU type, by its short version',
-      { framework: DeepLearningFramework.PYTORCH, version: '2.6', use: Workload.HOSTING, instanceType: InstanceType.ML_M5_XLARGE },
+      { framework: DeepLearningFramework.PYTORCH, version: '2.6', workload: Workload.HOSTING, instanceType: InstanceType.ML_M5_XLARGE },
       'pytorch-inference:2.6-cpu-py312', ImageAccelerator.CPU],
     ['PyTorch processing on the training image, by accelerator',
-      { framework: DeepLearningFramework.PYTORCH, version: '2.3.0', use: Workload.PROCESSING, accelerator: ImageAccelerator.CPU },
+      { framework: DeepLearningFramework.PYTORCH, version: '2.3.0', workload: Workload.PROCESSING, accelerator: ImageAccelerator.CPU },
       'pytorch-training:2.3.0-cpu-py311', ImageAccelerator.CPU],
     ['PyTorch training on Trainium',
-      { framework: DeepLearningFramework.PYTORCH, version: '1.11.0', use: Workload.TRAINING, instanceType: InstanceType.ML_TRN1_32XLARGE },
+      { framework: DeepLearningFramework.PYTORCH, version: '1.11.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_TRN1_32XLARGE },
       'pytorch-training-neuron:1.11.0-neuron-py38-sdk2.4.0-ubuntu20.04', ImageAccelerator.NEURON],
     ['TensorFlow inference (no Python in the tag) for batch transform on a P3',
-      { framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', use: Workload.TRANSFORM, instanceType: InstanceType.ML_P3_2XLARGE },
+      { framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', workload: Workload.TRANSFORM, instanceType: InstanceType.ML_P3_2XLARGE },
       'tensorflow-inference:2.19.0-gpu', ImageAccelerator.NVIDIA_GPU],
     ['TensorFlow training on a CPU type',
-      { framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', use: Workload.TRAINING, instanceType: InstanceType.ML_C5_XLARGE },
+      { framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_C5_XLARGE },
       'tensorflow-training:2.19.0-cpu-py312', ImageAccelerator.CPU],
     ['Hugging Face training on a P4d',
-      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.56.2', use: Workload.TRAINING, instanceType: InstanceType.ML_P4D_24XLARGE },
+      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.56.2', workload: Workload.TRAINING, instanceType: InstanceType.ML_P4D_24XLARGE },
       'huggingface-pytorch-training:2.8.0-transformers4.56.2-gpu-py312-cu129-ubuntu22.04', ImageAccelerator.NVIDIA_GPU],
     ['Hugging Face inference on CPU',
-      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.51.3', use: Workload.HOSTING, accelerator: ImageAccelerator.CPU },
+      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.51.3', workload: Workload.HOSTING, accelerator: ImageAccelerator.CPU },
       'huggingface-pytorch-inference:2.6.0-transformers4.51.3-cpu-py312-ubuntu22.04', ImageAccelerator.CPU],
     ['Hugging Face inference on Inferentia2, by its short version',
-      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.55', use: Workload.HOSTING, instanceType: InstanceType.ML_INF2_XLARGE },
+      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.55', workload: Workload.HOSTING, instanceType: InstanceType.ML_INF2_XLARGE },
       'huggingface-pytorch-inference-neuronx:2.7.1-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04', ImageAccelerator.NEURON],
     ['Hugging Face training on Trainium',
-      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.55.4', use: Workload.TRAINING, accelerator: ImageAccelerator.NEURON },
+      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.55.4', workload: Workload.TRAINING, accelerator: ImageAccelerator.NEURON },
       'huggingface-pytorch-training-neuronx:2.7.0-transformers4.55.4-neuronx-py310-sdk2.26.0-ubuntu22.04', ImageAccelerator.NEURON],
     ['TGI on an L40S',
-      { framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.3.6', use: Workload.HOSTING, instanceType: InstanceType.ML_G6E_XLARGE },
+      { framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.3.6', workload: Workload.HOSTING, instanceType: InstanceType.ML_G6E_XLARGE },
       'huggingface-pytorch-tgi-inference:2.7.0-tgi3.3.6-gpu-py311-cu124-ubuntu22.04', ImageAccelerator.NVIDIA_GPU],
     ['TGI on Inferentia2',
-      { framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '0.3.0', use: Workload.HOSTING, instanceType: InstanceType.ML_INF2_24XLARGE },
+      { framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '0.3.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_INF2_24XLARGE },
       'huggingface-pytorch-tgi-inference:2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04', ImageAccelerator.NEURON],
   ])('composes the tag for %s', (_, props, repositoryAndTag, accelerator) => {
     // WHEN
@@ -69,7 +69,7 @@ describe('BaseImage.fromDeepLearningContainer', () => {
   });
 
   test('picks an older Python version when asked, in either spelling', () => {
-    const props = { framework: DeepLearningFramework.PYTORCH, version: '1.8.1', use: Workload.TRAINING, accelerator: ImageAccelerator.NVIDIA_GPU };
+    const props = { framework: DeepLearningFramework.PYTORCH, version: '1.8.1', workload: Workload.TRAINING, accelerator: ImageAccelerator.NVIDIA_GPU };
     expect(uriIn('us-east-1', { ...props, pythonVersion: '3.6' })).toMatch(/pytorch-training:1.8.1-gpu-py36$/);
     expect(uriIn('us-east-1', { ...props, pythonVersion: 'py3' })).toMatch(/pytorch-training:1.8.1-gpu-py3$/);
     expect(uriIn('us-east-1', props)).toMatch(/pytorch-training:1.8.1-gpu-py36$/);
@@ -82,7 +82,7 @@ describe('BaseImage.fromDeepLearningContainer', () => {
   });
 
   test('fails in a region the image is not published in, listing those it is', () => {
-    expect(() => uriIn('cn-north-1', { framework: DeepLearningFramework.PYTORCH, version: '1.11.0', use: Workload.TRAINING, accelerator: ImageAccelerator.NEURON }))
+    expect(() => uriIn('cn-north-1', { framework: DeepLearningFramework.PYTORCH, version: '1.11.0', workload: Workload.TRAINING, accelerator: ImageAccelerator.NEURON }))
       .toThrow(/pytorch-training-neuron:1.11.0-neuron-py38-sdk2.4.0-ubuntu20.04 is not published in region cn-north-1 .*it is in .*us-east-1/);
   });
 
@@ -93,25 +93,25 @@ describe('BaseImage.fromDeepLearningContainer', () => {
 
   test('fails on a framework without images for the accelerator', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
-      framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', use: Workload.HOSTING, instanceType: InstanceType.ML_INF2_XLARGE,
+      framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_INF2_XLARGE,
     })).toThrow(/framework TENSORFLOW has no inference image for AWS Neuron \(Inferentia\/Trainium\) instances; it has training on CPU\/GPU, inference on CPU\/GPU/);
   });
 
   test('fails on TGI for training', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
-      framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.3.6', use: Workload.TRAINING, accelerator: ImageAccelerator.NVIDIA_GPU,
+      framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.3.6', workload: Workload.TRAINING, accelerator: ImageAccelerator.NVIDIA_GPU,
     })).toThrow(/HUGGINGFACE_TGI has no training image/);
   });
 
   test('fails on a processor the family is not published for, with every problem at once', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
-      framework: DeepLearningFramework.HUGGINGFACE, version: '4.56.2', use: Workload.TRAINING, instanceType: InstanceType.ML_M5_XLARGE, pythonVersion: '3.9',
+      framework: DeepLearningFramework.HUGGINGFACE, version: '4.56.2', workload: Workload.TRAINING, instanceType: InstanceType.ML_M5_XLARGE, pythonVersion: '3.9',
     })).toThrow(/instanceType ml.m5.xlarge needs a 'cpu' image, but HUGGINGFACE training images are published for gpu only\npythonVersion 3.9 is not published for HUGGINGFACE 4.56.2; use one of py312/);
   });
 
   test('fails on Hugging Face inference on Trainium, as the SDK does', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
-      framework: DeepLearningFramework.HUGGINGFACE, version: '4.55.4', use: Workload.HOSTING, instanceType: InstanceType.ML_TRN1_2XLARGE,
+      framework: DeepLearningFramework.HUGGINGFACE, version: '4.55.4', workload: Workload.HOSTING, instanceType: InstanceType.ML_TRN1_2XLARGE,
     })).toThrow(/instanceType ml.trn1.2xlarge needs a 'trn' image, but HUGGINGFACE inference images are published for inf only/);
   });
 
@@ -121,7 +121,7 @@ describe('BaseImage.fromDeepLearningContainer', () => {
     ['accelerator ANY', { accelerator: ImageAccelerator.ANY }, /accelerator ANY does not choose an image/],
     ['an instance type token', { instanceType: InstanceType.of(Token.asString({ Ref: 'T' })) }, /is a token, so the image's processor cannot be chosen from it/],
   ])('fails on %s', (_, choice, message) => {
-    expect(() => BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.PYTORCH, version: '2.8.0', use: Workload.TRAINING, ...choice }))
+    expect(() => BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.PYTORCH, version: '2.8.0', workload: Workload.TRAINING, ...choice }))
       .toThrow(message);
   });
 });
