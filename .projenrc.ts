@@ -138,6 +138,13 @@ packageGo?.exec('bash scripts/test-languages.sh go-deps-clean');
 project.package.setScript('main', 'bash scripts/main-job.sh');
 project.package.setScript('test:all', 'bash scripts/test-all.sh');
 
+// Benchmarks are never part of the tests: one command reproduces bench/RESULTS.md and the chart.
+project.addTask('bench', {
+  description: 'Synth, build-context and handler benchmarks; writes bench/RESULTS.md and the chart',
+  exec: 'bash scripts/bench.sh',
+  receiveArgs: true,
+});
+
 // Examples in README and docs compile under jsii-rosetta strict mode.
 project.package.file.addOverride('jsii.metadata', { jsii: { rosetta: { strict: true } } });
 
