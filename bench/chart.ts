@@ -19,12 +19,12 @@ export interface Panel {
   readonly series: Series[];
 }
 
-const W = 1000;
+const W = 1060;
 const H = 470;
-const PANEL_W = 440;
+const PANEL_W = 420;
 const PANEL_H = 320;
-const TOP = 70;
-const LEFTS = [70, 560];
+const TOP = 84;
+const LEFTS = [70, 600];
 
 function niceStep(max: number): number {
   const raw = max / 5;
@@ -52,7 +52,7 @@ export function renderSvg(title: string, subtitle: string, panels: Panel[], yLab
     const left = LEFTS[index];
     const x = (v: number) => left + (v / xMax) * PANEL_W;
     const y = (v: number) => TOP + PANEL_H - (v / yMax) * PANEL_H;
-    out.push(`<text x="${left + PANEL_W / 2}" y="${TOP - 8}" font-size="14" text-anchor="middle" font-weight="bold">${esc(panel.title)}</text>`);
+    out.push(`<text x="${left + PANEL_W / 2}" y="${TOP - 10}" font-size="14" text-anchor="middle" font-weight="bold">${esc(panel.title)}</text>`);
     for (let v = 0; v <= yMax + 1e-9; v += yStep) {
       out.push(`<line x1="${left}" x2="${left + PANEL_W}" y1="${y(v)}" y2="${y(v)}" stroke="#e4e4e4"/>`);
       out.push(`<text x="${left - 6}" y="${y(v) + 4}" font-size="11" text-anchor="end">${+v.toFixed(2)}</text>`);
