@@ -2,10 +2,10 @@
  * Scenario: distributed training on two GPU instances with torchrun, on managed spot capacity, checkpointing
  * to S3 so an interrupted job resumes. The input channel is sharded by S3 key across the instances; output
  * and checkpoints go to a bucket of the stack. The deployment waits for the job (maxRuntime + maxWait fit in
- * the 12 hours a WaitCondition allows).
+ * the 12 hours a WaitCondition allows). ml.g5.12xlarge brings local NVMe storage, so no EBS volume size is set.
  */
 import * as path from 'path';
-import { Annotations, Duration, Size } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IntegScenario } from './integ-app';
 import {
@@ -39,7 +39,6 @@ const job = new TrainingJob(stack, 'Train', {
   maxRuntime: Duration.hours(4),
   maxWait: Duration.hours(6),
   checkpointS3Uri: bucket.s3UrlForObject('checkpoints/'),
-  volumeSize: Size.gibibytes(100),
 });
 // The checkpoint URI is a token (the bucket is created here), so the job cannot grant it: the app does, with
 // what SageMaker's checkpoint sync needs and no more.
