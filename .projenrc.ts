@@ -50,7 +50,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // so users never run esbuild or Docker at synth.
   lambdaAutoDiscover: true,
   lambdaOptions: {
-    runtime: awscdk.LambdaRuntime.NODEJS_22_X,
+    runtime: awscdk.LambdaRuntime.NODEJS_24_X,
     bundlingOptions: {
       externals: [],
       sourcemap: false,
@@ -79,7 +79,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk.out/',
     '.venv/',
     '.test-env/',
-    '/integ/**/cdk.out',
+    '/integ/**/cdk.out/',
+    '/integ/cdk-integ.out.*',
     '/examples/**/cdk.out',
     '/bench/out/',
     '/test/python/.venv/',
