@@ -158,7 +158,8 @@ export function renderResults(r: Results): { markdown: string; chart: { title: s
   out('| target (issue 8) | measured | |', '| --- | --- | --- |');
   out(`| synth overhead at most ${TARGET_OVERHEAD.toFixed(2)}x raw L1 at N = ${nMax}: train + endpoint | CPU ${x2(pairsCpu)}, wall ${x2(pairsWall)} | ${yes(pairsCpu <= TARGET_OVERHEAD)} |`);
   out(`| synth overhead at most ${TARGET_OVERHEAD.toFixed(2)}x raw L1 at N = ${nMax}: hosting only | CPU ${x2(hostCpu)}, wall ${x2(hostWall)} | ${yes(hostCpu <= TARGET_OVERHEAD)} |`);
-  out(`| below the alpha module's ratio (issue: ${ISSUE_ALPHA_CPU_RATIO}x CPU; this run: ${x2(alphaCpu)} CPU, ${x2(alphaWall)} wall), hosting only | ours ${x2(hostCpu)} CPU | ${yes(hostCpu < Math.min(alphaCpu, ISSUE_ALPHA_CPU_RATIO))} |`);
+  out(`| below the alpha module's ratio, hosting only: as measured in this run (${x2(alphaCpu)} CPU, ${x2(alphaWall)} wall) | ours ${x2(hostCpu)} CPU, ${x2(hostWall)} wall | ${yes(hostCpu < alphaCpu)} |`);
+  out(`| below the alpha module's ratio, hosting only: as the issue measured it (${ISSUE_ALPHA_CPU_RATIO}x CPU) | ours ${x2(hostCpu)} CPU | ${yes(hostCpu < ISSUE_ALPHA_CPU_RATIO)} |`);
   out(`| linear growth (least-squares R² >= 0.99 and the per-pair cost from N = ${ns[2]} to ${ns[3]} at most 1.25x that from ${ns[1]} to ${ns[2]}) | `
     + `${variants.filter((v) => v.endsWith('ours')).map((v) => `${LABELS[v]}: R² ${growth[v].r2.toFixed(3)}, ${growth[v].early.toFixed(0)} then ${growth[v].late.toFixed(0)} ms CPU per pair`).join('; ')} | `
     + `${yes(variants.filter((v) => v.endsWith('ours')).every(linear))} |`);
@@ -182,7 +183,7 @@ export function renderResults(r: Results): { markdown: string; chart: { title: s
     + `are split into stacks of ${r.settings.pairsPerStack} pairs (CloudFormation's 500-resource limit), the same for every variant. Images are prebuilt ECR `
     + 'images (no Docker build context), so the figures are the constructs\' cost. The raw-L1 apps declare the same resources, roles, '
     + 'policies, buckets and the same custom resource (served by the same handler bundles) as ours; resource counts below.', '');
-  out('![synth time against N](synth-time.png)', '');
+  out('![synth CPU time against N](synth-time.png)', '', 'The chart plots CPU time, the figure the targets are judged on; the wall times are in the first table.', '');
   const table = (title: string, f: (v: string, n: number) => string) => {
     out(`**${title}**`, '');
     out(`| variant | ${ns.map((n) => `N = ${n}`).join(' | ')} |`, `| --- | ${ns.map(() => '---:').join(' | ')} |`);
@@ -310,11 +311,11 @@ export function renderResults(r: Results): { markdown: string; chart: { title: s
   const colors: { [v: string]: string } = {
     'pairs-ours': '#d62728', 'pairs-l1': '#1f77b4', 'hosting-ours': '#d62728', 'hosting-l1': '#1f77b4', 'hosting-alpha': '#2ca02c',
   };
-  const series = (v: string) => ({ label: LABELS[v].replace(/ \(.*\)$/, ''), color: colors[v], dashed: v.endsWith('l1'), points: ns.map((n) => [n, wall(v, n) / 1000] as [number, number]) });
+  const series = (v: string) => ({ label: LABELS[v].replace(/ \(.*\)$/, ''), color: colors[v], dashed: v.endsWith('l1'), points: ns.map((n) => [n, cpu(v, n) / 1000] as [number, number]) });
   const chart = {
     title: 'cdk synth time against app size',
-    subtitle: `median wall time of ${r.settings.sweepReps} synths in fresh node processes; ${r.machine.nproc} x ${r.machine.cpuModel}, node ${r.machine.node}; ${r.machine.date.slice(0, 10)}`,
-    yLabel: 'synth wall time (s)',
+    subtitle: `median CPU time (user + system) of ${r.settings.sweepReps} synths in fresh node processes; ${r.machine.nproc} x ${r.machine.cpuModel}, node ${r.machine.node}; ${r.machine.date.slice(0, 10)}`,
+    yLabel: 'synth CPU time (s)',
     panels: [
       { title: 'training job + endpoint pairs', series: ['pairs-ours', 'pairs-l1'].filter((v) => r.sweep[v]).map(series) },
       { title: 'endpoints only (hosting)', series: ['hosting-ours', 'hosting-l1', 'hosting-alpha'].filter((v) => r.sweep[v]).map(series) },
