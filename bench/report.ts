@@ -105,6 +105,7 @@ export function renderResults(r: Results): { markdown: string; chart: { title: s
   out(`| memory | ${r.machine.memoryGiB.toFixed(1)} GiB |`);
   out(`| OS | ${r.machine.os} |`);
   out(`| node | ${r.machine.node} |`);
+  out(`| library measured | ${r.machine.library} |`);
   out(`| aws-cdk-lib / alpha module | ${r.machine.awsCdkLib} / @aws-cdk/aws-sagemaker-alpha ${r.machine.alpha} |`);
   out(`| load average (1, 5, 15 min) at start / end | ${r.machine.loadAtStart.map((l) => l.toFixed(2)).join(', ')} / ${r.machine.loadAtEnd.map((l) => l.toFixed(2)).join(', ')} |`);
   out(`| run time of the whole benchmark | ${(r.durationS / 60).toFixed(1)} min |`, '');

@@ -177,7 +177,8 @@ interface HandlerResults {
 }
 
 async function handlerBenchmark(): Promise<HandlerResults> {
-  const assets = path.join(ROOT, 'assets', 'training');
+  // the bundles the build uses: projen's (working tree) or built from the commit (BENCH_SOURCE=HEAD)
+  const assets = path.join(BUILD, 'assets', 'training');
   const bundles = fs.readdirSync(assets).sort().map((name) => {
     const content = fs.readFileSync(path.join(assets, name, 'index.js'));
     return { name: `assets/training/${name}/index.js`, bytes: content.length, gzipBytes: zlib.gzipSync(content, { level: 9 }).length };
@@ -230,6 +231,7 @@ function machine(): Results['machine'] {
     memoryGiB: os.totalmem() / 2 ** 30,
     node: process.version,
     os: `${os.type()} ${os.release()}`,
+    library: process.env.BENCH_LIBRARY ?? 'unknown',
     awsCdkLib: version('aws-cdk-lib'),
     alpha: version('@aws-cdk/aws-sagemaker-alpha'),
     loadAtStart: os.loadavg(),
@@ -248,7 +250,7 @@ async function main(): Promise<void> {
   const dataRuns = await dataBenchmark();
   const results: Results = {
     quick: QUICK,
-    command: QUICK ? 'BENCH_QUICK=1 bash scripts/bench.sh' : 'bash scripts/bench.sh',
+    command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}${process.env.BENCH_SOURCE === 'HEAD' ? 'BENCH_SOURCE=HEAD ' : ''}bash scripts/bench.sh`,
     machine: { ...facts, loadAtEnd: os.loadavg() },
     durationS: (Date.now() - started) / 1000,
     settings: { ns: NS, sweepReps: SWEEP_REPS, dataReps: DATA_REPS, coldStarts: COLD_STARTS, dataBytes: DATA_BYTES, pairsPerStack: PAIRS_PER_STACK },
