@@ -23,6 +23,7 @@ export interface Results {
   readonly command: string;
   readonly machine: {
     date: string;
+    library: string;
     nproc: number;
     cpuModel: string;
     memoryGiB: number;
