@@ -5,7 +5,7 @@ import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { FileSystem, Stack, SymlinkFollowMode, Token } from 'aws-cdk-lib/core';
+import { Aws, FileSystem, Stack, SymlinkFollowMode, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { listTarEntries, tarGzDirectory } from '../private/tar';
 
@@ -92,7 +92,7 @@ class BucketModelData extends ModelData {
   }
 
   public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
-    this.bucket.grantRead(grantee, this.key);
+    grantGetObject(grantee, this.bucket, this.key);
     return { s3Uri: this.bucket.s3UrlForObject(this.key) };
   }
 }
@@ -104,7 +104,9 @@ class UriModelData extends ModelData {
 
   public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
     if (this.bucket) {
-      this.bucket.grantRead(grantee);
+      // a concrete URI names the one object; a token URI (a job's artifact) only its bucket
+      const key = Token.isUnresolved(this.s3Uri) ? undefined : /^s3:\/\/[^/]+\/(.+)$/.exec(this.s3Uri)?.[1];
+      grantGetObject(grantee, this.bucket, key ?? '*');
     }
     return { s3Uri: this.s3Uri };
   }
@@ -143,9 +145,23 @@ class AssetModelData extends ModelData {
       asset = new s3assets.Asset(scope, id, { path: file });
       this.assets.set(stack, asset);
     }
-    asset.grantRead(grantee);
+    // the one archive, not the whole assets bucket (which asset.grantRead would open)
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
+    });
     return { s3Uri: asset.s3ObjectUrl };
   }
+}
+
+/**
+ * Grants `s3:GetObject` on one object (or key pattern) and, when the bucket has a key, `kms:Decrypt` on it:
+ * the only actions SageMaker needs to download a model archive.
+ */
+function grantGetObject(grantee: iam.IGrantable, bucket: s3.IBucket, key: string): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(key)] });
+  bucket.encryptionKey?.grantDecrypt(grantee);
 }
 
 /**

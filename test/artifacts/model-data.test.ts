@@ -25,6 +25,12 @@ function bindInNewStack(data: ModelData) {
   return { stack, role, config };
 }
 
+/** Every statement of every IAM policy of the stack. */
+function statements(stack: Stack): any[] {
+  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
 function assets(stack: Stack): s3assets.Asset[] {
   return stack.node.findAll().filter((c): c is s3assets.Asset => c instanceof s3assets.Asset);
 }
@@ -36,16 +42,34 @@ function assetHash(stack: Stack): string {
 }
 
 describe('ModelData.fromBucket', () => {
-  test('grants read on the key and returns its S3 URL', () => {
+  test('grants s3:GetObject on the one key, nothing else, and returns its S3 URL', () => {
+    // GIVEN
     const app = new App();
     const stack = new Stack(app, 'Stack');
     const bucket = new s3.Bucket(stack, 'Bucket');
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    // WHEN
     const config = ModelData.fromBucket(bucket, 'models/model.tar.gz').bind(stack, role);
-    expect(stack.resolve(config.s3Uri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) }, '/models/model.tar.gz']] });
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
-    });
+    // THEN
+    const bucketId = stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    expect(stack.resolve(config.s3Uri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: bucketId }, '/models/model.tar.gz']] });
+    expect(statements(stack)).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/models/model.tar.gz']] },
+    }]);
+  });
+
+  test('grants kms:Decrypt on the key of a KMS-encrypted bucket, and no other key action', () => {
+    // GIVEN
+    const stack = new Stack();
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.KMS });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    // WHEN
+    ModelData.fromBucket(bucket, 'model.tar.gz').bind(stack, role);
+    // THEN
+    const actions = statements(stack).flatMap(st => [].concat(st.Action));
+    expect(actions.sort()).toEqual(['kms:Decrypt', 's3:GetObject']);
   });
 
   test('fails on an empty key or a leading slash', () => {
@@ -57,6 +81,21 @@ describe('ModelData.fromBucket', () => {
 });
 
 describe('ModelData.fromS3Uri', () => {
+  test('with a bucket, grants s3:GetObject on the URI\'s object only', () => {
+    // GIVEN
+    const stack = new Stack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Bucket', 'models-bucket');
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    // WHEN
+    ModelData.fromS3Uri('s3://models-bucket/a/model.tar.gz', { bucket }).bind(stack, role);
+    // THEN
+    expect(statements(stack)).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::models-bucket/a/model.tar.gz']] },
+    }]);
+  });
+
   test('accepts a token and returns it unchanged', () => {
     const stack = new Stack();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
@@ -71,7 +110,7 @@ describe('ModelData.fromS3Uri', () => {
 });
 
 describe('ModelData.fromAsset', () => {
-  test('uploads a .tar.gz file as a file asset and grants read', () => {
+  test('uploads a .tar.gz file as a file asset and grants s3:GetObject on that one asset object', () => {
     // GIVEN
     const dir = makeDir({});
     const file = path.join(dir, 'model.tar.gz');
@@ -82,10 +121,19 @@ describe('ModelData.fromAsset', () => {
 
     // THEN
     expect(stack.resolve(config.s3Uri)['Fn::Sub']).toMatch(/^s3:\/\/cdk-.*\/[0-9a-f]{64}\.gz$/);
-    expect(assetHash(stack)).toHaveLength(64);
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['s3:GetObject*']) })]) },
-    });
+    const hash = assetHash(stack);
+    expect(hash).toHaveLength(64);
+    // not the whole assets bucket (asset.grantRead would grant s3:GetObject* and s3:List* on it)
+    expect(statements(stack)).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': ['', [
+          'arn:', { Ref: 'AWS::Partition' }, ':s3:::',
+          { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' }, `/${hash}.gz`,
+        ]],
+      },
+    }]);
   });
 
   test('packs a directory into model.tar.gz with a hash that is stable across synths and copies', () => {
