@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -149,10 +150,17 @@ export class AsyncEndpoint extends Endpoint {
     const output = props.outputPath.bindForWrite(this, this.role);
     const failure = props.failurePath?.bindForWrite(this, this.role);
     props.inputLocation?.bindForRead(this, this.role);
-    props.outputEncryptionKey?.grantEncrypt(this.role);
+    // SageMaker encrypts the results with this key: named actions, not grantEncrypt's GenerateDataKey* / ReEncrypt*
+    props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey');
     const notes = props.notifications;
-    notes?.successTopic?.grantPublish(this.role);
-    notes?.errorTopic?.grantPublish(this.role);
+    for (const topic of [notes?.successTopic, notes?.errorTopic]) {
+      if (topic) {
+        // sns:Publish on the topic, and for an encrypted topic the two key actions publishing needs
+        // (topic.grantPublish would add kms:GenerateDataKey*)
+        iam.Grant.addToPrincipal({ grantee: this.role, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
+        topic.masterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+      }
+    }
     const notification = notes && (notes.successTopic || notes.errorTopic || notes.includeInferenceResponseIn)
       ? {
         successTopic: notes.successTopic?.topicArn,

@@ -326,7 +326,8 @@ export class Endpoint extends EndpointBase {
       return undefined;
     }
     const destination = capture.destination.bindForWrite(this, this.role);
-    capture.encryptionKey?.grantEncrypt(this.role);
+    // SageMaker encrypts the captured data with this key: named actions, not grantEncrypt's wildcard set
+    capture.encryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey');
     const modes = [
       ...(capture.captureRequest ?? true ? [{ captureMode: 'Input' }] : []),
       ...(capture.captureResponse ?? true ? [{ captureMode: 'Output' }] : []),

@@ -80,12 +80,12 @@ class BucketLocation extends S3Location {
   }
 
   public bindForWrite(_scope: Construct, grantee: iam.IGrantable): S3LocationConfig {
-    this.bucket.grantPut(grantee, this.keyPattern());
+    grantWrite(grantee, this.bucket, this.keyPattern());
     return { s3Uri: this.uri() };
   }
 
   public bindForRead(_scope: Construct, grantee: iam.IGrantable): S3LocationConfig {
-    this.bucket.grantRead(grantee, this.keyPattern());
+    grantRead(grantee, this.bucket, this.keyPattern());
     return { s3Uri: this.uri() };
   }
 
@@ -110,12 +110,37 @@ class UriLocation extends S3Location {
   }
 
   public bindForWrite(_scope: Construct, grantee: iam.IGrantable): S3LocationConfig {
-    this.bucket?.grantPut(grantee);
+    if (this.bucket) {
+      grantWrite(grantee, this.bucket, this.keyPattern());
+    }
     return { s3Uri: this.s3Uri };
   }
 
   public bindForRead(_scope: Construct, grantee: iam.IGrantable): S3LocationConfig {
-    this.bucket?.grantRead(grantee);
+    if (this.bucket) {
+      grantRead(grantee, this.bucket, this.keyPattern());
+    }
     return { s3Uri: this.s3Uri };
   }
+
+  /** The objects under the URI's path when it is concrete; every object of the bucket for a token URI. */
+  private keyPattern(): string {
+    const path = Token.isUnresolved(this.s3Uri) ? undefined : /^s3:\/\/[^/]+\/(.*)$/.exec(this.s3Uri)?.[1];
+    return `${path ?? ''}*`;
+  }
+}
+
+/**
+ * `s3:PutObject` and `s3:AbortMultipartUpload` on the key pattern, and the data-key actions of the bucket's key:
+ * exactly what SageMaker needs to write results (not the `s3:Abort*` / `s3:PutObject*` sets of `grantPut`).
+ */
+function grantWrite(grantee: iam.IGrantable, bucket: s3.IBucket, keyPattern: string): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resourceArns: [bucket.arnForObjects(keyPattern)] });
+  bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+}
+
+/** `s3:GetObject` on the key pattern and `kms:Decrypt` on the bucket's key (not `grantRead`'s wildcard sets). */
+function grantRead(grantee: iam.IGrantable, bucket: s3.IBucket, keyPattern: string): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(keyPattern)] });
+  bucket.encryptionKey?.grant(grantee, 'kms:Decrypt');
 }

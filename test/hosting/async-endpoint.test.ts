@@ -52,13 +52,51 @@ describe('AsyncEndpoint', () => {
       },
     });
     const statements = only(template, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
-    const find = (action: string) => statements.filter((s: any) => [].concat(s.Action).includes(action as never));
-    expect(find('sns:Publish')).toHaveLength(2);
-    expect(find('s3:PutObject').map((s: any) => JSON.stringify(s.Resource))).toEqual([
-      expect.stringContaining('/async/out/*'), expect.stringContaining('/async/failed/*'),
+    const find = (prefix: string) => statements.filter((s: any) => [].concat(s.Action).some((a: string) => a.startsWith(prefix)));
+    const objects = (path: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^Out/), 'Arn'] }, path]] });
+    expect(find('sns:')).toEqual([
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Success/) } },
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Error/) } },
     ]);
-    expect(JSON.stringify(find('s3:GetObject*')[0].Resource)).toContain('/async/in/*');
-    expect(find('kms:GenerateDataKey*')).toHaveLength(1);
+    expect(find('s3:')).toEqual([
+      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: objects('/async/out/*') },
+      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: objects('/async/failed/*') },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('/async/in/*') },
+    ]);
+    expect(find('kms:')).toEqual([{
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
+    }]);
+    expect(statements.flatMap((s: any) => [].concat(s.Action)).filter((a: string) => a.endsWith('*'))).toEqual([]);
+  });
+
+  test('grants sns:Publish and only kms:GenerateDataKey and kms:Decrypt on the key of an encrypted topic', () => {
+    // GIVEN
+    const stack = newStack();
+    const topicKey = new kms.Key(stack, 'TopicKey');
+    const topic = new sns.Topic(stack, 'Success', { masterKey: topicKey });
+
+    // WHEN
+    new AsyncEndpoint(stack, 'Async', {
+      image: gpuImage(),
+      instanceType: InstanceType.ML_G5_XLARGE,
+      outputPath: S3Location.fromS3Uri('s3://bucket/out'),
+      notifications: { successTopic: topic },
+    });
+
+    // THEN
+    const statements = only(Template.fromStack(stack), 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
+    expect(statements).toEqual(expect.arrayContaining([
+      { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: expect.stringMatching(/^Success/) } },
+      {
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^TopicKey/), 'Arn'] },
+      },
+    ]));
+    expect(statements.flatMap((s: any) => [].concat(s.Action)).filter((a: string) => a.startsWith('kms:')).sort())
+      .toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
   test('does not scale unless asked', () => {

@@ -231,10 +231,42 @@ describe('Endpoint', () => {
     });
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({
-          Action: Match.arrayWith(['s3:PutObject']),
-          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Capture'), 'Arn'] }, '/capture/*']] },
-        })]),
+        Statement: Match.arrayWith([
+          {
+            Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Capture'), 'Arn'] }, '/capture/*']] },
+          },
+          { Action: ['kms:Encrypt', 'kms:GenerateDataKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] } },
+        ]),
+      },
+    });
+    // exact actions, no grantPut / grantEncrypt wildcard sets (s3:Abort*, kms:GenerateDataKey*, kms:ReEncrypt*)
+    const actions = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [].concat(st.Action));
+    expect(actions.filter((a: string) => a.endsWith('*'))).toEqual([]);
+  });
+
+  test('grants data capture to a URI location through its bucket on the URI\'s prefix only', () => {
+    // GIVEN
+    const stack = newStack();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Capture', 'capture-bucket');
+
+    // WHEN
+    new Endpoint(stack, 'Endpoint', {
+      image: cpuImage(),
+      instanceType: InstanceType.ML_M5_LARGE,
+      dataCapture: { destination: S3Location.fromS3Uri('s3://capture-bucket/endpoint/', { bucket }) },
+    });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Action: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::capture-bucket/endpoint/*']] },
+        }]),
       },
     });
   });
