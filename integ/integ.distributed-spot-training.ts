@@ -5,8 +5,7 @@
  * the 12 hours a WaitCondition allows). ml.g5.12xlarge brings local NVMe storage, so no EBS volume size is set.
  */
 import * as path from 'path';
-import { Annotations, Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import { IntegScenario } from './integ-app';
 import {
   BaseImage, EntryPoint, InstanceType, S3DataDistribution, SageMakerImage, TrainingDistribution, TrainingInput,
@@ -24,7 +23,7 @@ const image = SageMakerImage.fromDirectory(path.join(assets, 'code'), {
 
 const bucket = scenario.bucket('Training');
 
-const job = new TrainingJob(stack, 'Train', {
+new TrainingJob(stack, 'Train', {
   image,
   instanceType: InstanceType.ML_G5_12XLARGE,
   instanceCount: 2,
@@ -39,19 +38,8 @@ const job = new TrainingJob(stack, 'Train', {
   maxRuntime: Duration.hours(4),
   maxWait: Duration.hours(6),
   checkpointS3Uri: bucket.s3UrlForObject('checkpoints/'),
+  // the URI is a token (the bucket is created here): the job grants read and write on checkpoints/ through it
+  checkpointBucket: bucket,
 });
-// The checkpoint URI is a token (the bucket is created here), so the job cannot grant it: the app does, with
-// what SageMaker's checkpoint sync needs and no more.
-job.role.addToPrincipalPolicy(new iam.PolicyStatement({
-  actions: ['s3:GetObject', 's3:PutObject'],
-  resources: [bucket.arnForObjects('checkpoints/*')],
-}));
-job.role.addToPrincipalPolicy(new iam.PolicyStatement({
-  actions: ['s3:ListBucket'],
-  resources: [bucket.bucketArn],
-  conditions: { StringLike: { 's3:prefix': ['checkpoints/*'] } },
-}));
-Annotations.of(job).acknowledgeWarning('cdk-sagemaker-containers:checkpointUriToken',
-  'The app grants the job read and write on the checkpoints/ prefix itself.');
 
 scenario.synth();

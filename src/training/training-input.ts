@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CustomResource, Duration, Size, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Size, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IDependable } from 'constructs';
+import { grantObjects, grantReadPrefix } from './s3-grants';
 import { TrainingInputAssetFunction } from './training-input-asset-function';
 import { stackFunction } from '../private/training-functions';
 import {
@@ -304,7 +305,7 @@ class BucketInput extends TrainingInput {
   }
 
   public bind(_scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
-    this.bucket.grantRead(options.grantee, `${this.prefix}*`);
+    grantReadPrefix(options.grantee, this.bucket, this.prefix);
     return { s3Uri: this.bucket.s3UrlForObject(this.prefix), dataType: this.bucketOptions.dataType ?? S3DataType.S3_PREFIX };
   }
 }
@@ -321,7 +322,7 @@ class UriInput extends TrainingInput {
   public bind(_scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
     const location = parseS3Uri(this.s3Uri);
     if (this.uriOptions.bucket) {
-      this.uriOptions.bucket.grantRead(options.grantee, location ? `${location.prefix}*` : '*');
+      grantReadPrefix(options.grantee, this.uriOptions.bucket, location ? location.prefix : '');
     } else if (location) {
       grantS3Prefix(options.grantee, location, ['s3:GetObject']);
     }
@@ -365,8 +366,17 @@ class AssetInput extends TrainingInput {
     const prefix = `${basePrefix}${asset.assetHash}/`;
 
     const fn = inputAssetFunction(scope);
-    asset.grantRead(fn);
-    bucket.grantReadWrite(fn, `${prefix}*`);
+    // only what the handler calls: GetObject on the one asset archive; HeadObject/GetObject of the marker and
+    // PutObject under the destination prefix; ListBucket on the destination, without which HeadObject of a
+    // missing marker answers 403 instead of 404
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['s3:GetObject'],
+      resourceArns: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
+    });
+    grantObjects(fn, bucket, prefix, ['s3:GetObject', 's3:PutObject']);
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
+    bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
 
     const resource = new CustomResource(scope, id, {
       resourceType: TRAINING_INPUT_ASSET_RESOURCE_TYPE,
@@ -382,7 +392,7 @@ class AssetInput extends TrainingInput {
     resource.node.addDependency(fn.role?.node.tryFindChild('DefaultPolicy') ?? fn);
 
     const dataPrefix = `${prefix}${INPUT_ASSET_DATA_DIR}`;
-    bucket.grantRead(options.grantee, `${dataPrefix}*`);
+    grantReadPrefix(options.grantee, bucket, dataPrefix);
     return { s3Uri: bucket.s3UrlForObject(dataPrefix), dataType: S3DataType.S3_PREFIX, dependable: resource };
   }
 }

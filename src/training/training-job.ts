@@ -12,6 +12,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { TrainingDistribution } from './distribution';
+import { grantReadWritePrefix, grantWritePrefix } from './s3-grants';
 import { TrainingInput, TrainingInputMode } from './training-input';
 import { TrainingJobFunction } from './training-job-function';
 import { TrainingJobSignalFunction } from './training-job-signal-function';
@@ -174,11 +175,22 @@ export interface TrainingJobProps {
 
   /**
    * S3 URI (`s3://bucket/prefix`) the checkpoints in `checkpointLocalPath` are synced to, so an interrupted
-   * spot job resumes. The role is granted read and write on it.
+   * spot job resumes. The role is granted read and write on it: through `checkpointBucket` when given,
+   * otherwise from the URI itself (a token URI then gets no grant and a warning).
    *
    * @default - no checkpoints
    */
   readonly checkpointS3Uri?: string;
+
+  /**
+   * The bucket `checkpointS3Uri` points into. Give it when the URI is a token (a bucket of the same app):
+   * the role is then granted read and write on the checkpoint prefix (`s3:GetObject`, `s3:PutObject`,
+   * `s3:DeleteObject`, `s3:AbortMultipartUpload`, `s3:ListBucket` on that prefix, and the bucket key's
+   * `kms:GenerateDataKey` / `kms:Decrypt`).
+   *
+   * @default - the grant is derived from `checkpointS3Uri`; a token URI gets none
+   */
+  readonly checkpointBucket?: s3.IBucket;
 
   /**
    * Where the program writes checkpoints inside the container.
@@ -405,6 +417,16 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     if (props.checkpointS3Uri !== undefined && isInvalidS3Uri(props.checkpointS3Uri)) {
       problems.push(`checkpointS3Uri '${props.checkpointS3Uri}' is not an S3 URI; use s3://<bucket>/<prefix>`);
     }
+    if (props.checkpointBucket && props.checkpointS3Uri === undefined) {
+      problems.push('checkpointBucket is set but checkpointS3Uri is not; set checkpointS3Uri to a prefix of that bucket');
+    }
+    const checkpointLocation = props.checkpointS3Uri !== undefined ? parseS3Uri(props.checkpointS3Uri) : undefined;
+    const checkpointBucketName = props.checkpointBucket?.bucketName;
+    if (checkpointLocation && checkpointBucketName !== undefined && !Token.isUnresolved(checkpointBucketName)
+      && checkpointBucketName !== checkpointLocation.bucket) {
+      problems.push(`checkpointS3Uri '${props.checkpointS3Uri}' is not in checkpointBucket '${checkpointBucketName}'; `
+        + 'the URI must point into that bucket');
+    }
     if (props.checkpointLocalPath !== undefined && props.checkpointS3Uri === undefined) {
       problems.push('checkpointLocalPath is set but checkpointS3Uri is not; checkpoints are synced to checkpointS3Uri');
     }
@@ -456,7 +478,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       removalPolicy: RemovalPolicy.RETAIN,
       versioned: true,
     });
-    this.outputBucket.grantPut(this.role, outputPrefix ? `${outputPrefix}/*` : '*');
+    grantWritePrefix(this.role, this.outputBucket, outputPrefix ? `${outputPrefix}/` : '');
     this.grantLogsAndMetrics();
 
     // ---- image and inputs
@@ -519,7 +541,10 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     }
     if (props.checkpointS3Uri !== undefined) {
       const location = parseS3Uri(props.checkpointS3Uri);
-      if (location) {
+      if (props.checkpointBucket) {
+        // a token URI (`s3://${bucket}/checkpoints/`) still has a literal path: the grant is limited to it
+        grantReadWritePrefix(this.role, props.checkpointBucket, location?.prefix ?? checkpointPrefixOf(props.checkpointS3Uri));
+      } else if (location) {
         grantS3Prefix(this.role, location, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
       } else {
         Annotations.of(this).addWarningV2('cdk-sagemaker-containers:checkpointUriToken',
@@ -717,9 +742,11 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   }
 
   private grantKeys(props: TrainingJobProps): void {
+    // the actions EBS volume encryption uses, named one by one (no GenerateDataKey* / ReEncrypt* wildcards)
     props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
-      'kms:GenerateDataKey*', 'kms:ReEncrypt*');
-    props.outputEncryptionKey?.grantEncryptDecrypt(this.role);
+      'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo');
+    // SageMaker encrypts the output with this key (kms:Encrypt) and uploads it as SSE-KMS (data keys)
+    props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
   private createSecurityGroup(vpc: ec2.IVpc, instanceCount: number): ec2.ISecurityGroup {
@@ -734,6 +761,15 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     }
     return sg;
   }
+}
+
+/**
+ * The literal key prefix of an S3 URI whose bucket is a token (`s3://${Token}/checkpoints/` gives
+ * `checkpoints/`); the empty string (the whole bucket) when the path is not literal.
+ */
+function checkpointPrefixOf(uri: string): string {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  return match && Token.isUnresolved(match[1]) && !Token.isUnresolved(match[2]) ? match[2] : '';
 }
 
 /** A job's model archive: binding it makes the binder wait for the job to finish. */
@@ -751,7 +787,8 @@ class TrainingJobModelData extends ModelData {
     // The model must not be created before the archive exists.
     scope.node.addDependency(this.completion);
     // Read on this job's archive only, not on the whole output bucket.
-    this.bucket.grantRead(grantee, this.artifactsKey);
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(this.artifactsKey)] });
+    this.bucket.encryptionKey?.grant(grantee, 'kms:Decrypt');
     return this.inner.bind(scope, grantee);
   }
 }

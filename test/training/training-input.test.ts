@@ -14,6 +14,11 @@ function setup() {
   return { stack, role, staging, bindOptions: { grantee: role, stagingBucket: staging, stagingPrefix: 'jobs/inputs/' } };
 }
 
+function statements(stack: Stack): any[] {
+  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+    .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
 function policyText(stack: Stack): string {
   return JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
 }
@@ -30,14 +35,32 @@ describe('TrainingInput', () => {
     // THEN
     expect(stack.resolve(config.s3Uri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^Data/) }, '/train/']] });
     expect(config.dataType).toBe(S3DataType.S3_PREFIX);
-    expect(policyText(stack)).toContain('/train/*');
+    const arn = { 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] };
+    expect(statements(stack)).toEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn, '/train/*']] } },
+      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['train/*'] } }, Effect: 'Allow', Resource: arn },
+    ]);
+  });
+
+  test('fromBucket adds kms:Decrypt, and only that, for a KMS-encrypted bucket', () => {
+    // GIVEN
+    const { stack, bindOptions } = setup();
+    const data = new s3.Bucket(stack, 'Data', { encryption: s3.BucketEncryption.KMS });
+    // WHEN
+    TrainingInput.fromBucket('train', data, 'train/').bind(stack, bindOptions);
+    // THEN
+    expect(statements(stack).flatMap((st) => [].concat(st.Action)).sort()).toEqual(['kms:Decrypt', 's3:GetObject', 's3:ListBucket']);
   });
 
   test('fromS3Uri grants through a given bucket, and makes no grant for a token URI without one', () => {
     const { stack, bindOptions } = setup();
     const data = new s3.Bucket(stack, 'Data');
     TrainingInput.fromS3Uri('a', 's3://some-bucket/a/', { bucket: data, dataType: S3DataType.MANIFEST_FILE }).bind(stack, bindOptions);
-    expect(policyText(stack)).toContain('/a/*');
+    const arn = { 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] };
+    expect(statements(stack)).toEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [arn, '/a/*']] } },
+      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['a/*'] } }, Effect: 'Allow', Resource: arn },
+    ]);
 
     const other = setup();
     const config = TrainingInput.fromS3Uri('b', other.staging.s3UrlForObject('x/')).bind(other.stack, other.bindOptions);

@@ -399,15 +399,101 @@ describe('TrainingJob', () => {
     const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TrainRole') }] } });
     const statements: any[] = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
     const text = JSON.stringify(statements);
-    expect(text).toContain('training-jobs/*');
-    expect(text).toContain('/train/*');
     expect(text).toContain('/aws/sagemaker/TrainingJobs:*');
     expect(text).toContain('cloudwatch:PutMetricData');
-    expect(text).not.toContain('sagemaker:*');
-    expect(text).not.toMatch(/"Action":"s3:\*"/);
-    const writeStatements = statements.filter((s) => JSON.stringify(s.Action).includes('s3:PutObject'));
-    expect(writeStatements).toHaveLength(1);
-    expect(JSON.stringify(writeStatements[0].Resource)).toContain('/training-jobs/*');
+    // exact S3 actions: write on the output prefix, read and a prefix-limited list on the input prefix
+    const dataArn = { 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] };
+    const outputArn = { 'Fn::GetAtt': [expect.stringMatching(/^TrainOutputBucket/), 'Arn'] };
+    expect(statements.filter((st) => [].concat(st.Action).some((a: string) => a.startsWith('s3:')))).toEqual([
+      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [outputArn, '/training-jobs/*']] } },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [dataArn, '/train/*']] } },
+      { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['train/*'] } }, Effect: 'Allow', Resource: dataArn },
+    ]);
+    // no wildcard action (cdk-nag AwsSolutions-IAM5): none of the grant helpers' s3:GetObject* / s3:List* / s3:Abort* sets
+    expect(statements.flatMap((st) => [].concat(st.Action)).filter((a: string) => a.endsWith('*'))).toEqual([]);
+  });
+
+  test('grants named actions on the volume and output keys, and data-key actions on a KMS output bucket', () => {
+    // GIVEN
+    const stack = newStack();
+    const volumeKey = new kms.Key(stack, 'VolumeKey');
+    const outputKey = new kms.Key(stack, 'OutputKey');
+
+    // WHEN
+    new TrainingJob(stack, 'Train', {
+      image: gpuImage(), instanceType: InstanceType.ML_P3_2XLARGE, volumeEncryptionKey: volumeKey, outputEncryptionKey: outputKey,
+    });
+
+    // THEN
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TrainRole') }] } });
+    const statements: any[] = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const onKey = (id: RegExp) => statements
+      .filter((st) => JSON.stringify(st.Resource).match(id) && [].concat(st.Action).some((a: string) => a.startsWith('kms:')))
+      .flatMap((st) => [].concat(st.Action)).sort();
+    expect(onKey(/VolumeKey/)).toEqual([
+      'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey',
+      'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+    ]);
+    // the output key is also the new output bucket's key: the job's own grant and the bucket write grant
+    expect([...new Set(onKey(/OutputKey/))]).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']);
+    expect(statements.flatMap((st) => [].concat(st.Action)).filter((a: string) => a.endsWith('*'))).toEqual([]);
+  });
+
+  describe('checkpoints', () => {
+    test('grants read and write on the checkpoint prefix through checkpointBucket when the URI is a token', () => {
+      // GIVEN
+      const stack = newStack();
+      const bucket = new s3.Bucket(stack, 'Checkpoints');
+
+      // WHEN
+      const job = new TrainingJob(stack, 'Train', {
+        image: gpuImage(),
+        instanceType: InstanceType.ML_G5_2XLARGE,
+        useSpotInstances: true,
+        checkpointS3Uri: bucket.s3UrlForObject('checkpoints/'),
+        checkpointBucket: bucket,
+      });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TrainRole') }] } });
+      const statements: any[] = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      const arn = { 'Fn::GetAtt': [expect.stringMatching(/^Checkpoints/), 'Arn'] };
+      expect(statements.filter((st) => JSON.stringify(st.Resource).includes('Checkpoints'))).toEqual([
+        {
+          Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', [arn, '/checkpoints/*']] },
+        },
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['checkpoints/*'] } }, Effect: 'Allow', Resource: arn },
+      ]);
+      Annotations.fromStack(stack).hasNoWarning(`/${job.node.path}`, Match.stringLikeRegexp('checkpointS3Uri is a token'));
+    });
+
+    test('warns and grants nothing for a token checkpoint URI without checkpointBucket', () => {
+      // GIVEN
+      const stack = newStack();
+      const bucket = new s3.Bucket(stack, 'Checkpoints');
+
+      // WHEN
+      new TrainingJob(stack, 'Train', {
+        image: gpuImage(), instanceType: InstanceType.ML_G5_2XLARGE, checkpointS3Uri: bucket.s3UrlForObject('checkpoints/'),
+      });
+
+      // THEN
+      Annotations.fromStack(stack).hasWarning('/TestStack/Train', Match.stringLikeRegexp('checkpointS3Uri is a token: no S3 grant'));
+      expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'))).not.toContain('Checkpoints');
+    });
+
+    test('fails on a checkpointBucket without checkpointS3Uri, and on a URI outside the bucket', () => {
+      const stack = newStack();
+      const bucket = s3.Bucket.fromBucketName(stack, 'Checkpoints', 'my-checkpoints');
+      expect(() => new TrainingJob(stack, 'A', { image: gpuImage(), instanceType: InstanceType.ML_G5_2XLARGE, checkpointBucket: bucket }))
+        .toThrow(/checkpointBucket is set but checkpointS3Uri is not/);
+      expect(() => new TrainingJob(stack, 'B', {
+        image: gpuImage(), instanceType: InstanceType.ML_G5_2XLARGE, checkpointBucket: bucket, checkpointS3Uri: 's3://other-bucket/ckpt',
+      })).toThrow(/checkpointS3Uri 's3:\/\/other-bucket\/ckpt' is not in checkpointBucket 'my-checkpoints'/);
+    });
   });
 
   test('uses a given role and does not create one', () => {
@@ -472,7 +558,16 @@ describe('TrainingJob', () => {
     expect(Object.values(models)[0].DependsOn).toContain(conditionId);
     // the model role may read this job's archive only
     const policy = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ModelRole') }] } }))[0] as any;
-    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain(`/training-jobs/${job.jobNameAtSynth}/output/model.tar.gz`);
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': ['', [
+          { 'Fn::GetAtt': [expect.stringMatching(/^TrainOutputBucket/), 'Arn'] },
+          `/training-jobs/${job.jobNameAtSynth}/output/model.tar.gz`,
+        ]],
+      },
+    }]);
   });
 
   test('gives metrics in the training namespace', () => {
@@ -618,6 +713,35 @@ describe('TrainingJob', () => {
       expect(job.DependsOn).toContain(unpackId);
       // one unpacking function (plus the job handler and signal function)
       template.resourceCountIs('AWS::Lambda::Function', 3);
+      // the unpacking function may only do what it calls: read the one asset, read/write its destination
+      // prefix, list the destination bucket (HeadObject of a missing marker answers 404 only with it)
+      const fnPolicies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('SageMakerTrainingInputAssetHandlerRole') }] },
+      });
+      const fnStatements: any[] = Object.values(fnPolicies).flatMap((p: any) => p.Properties.PolicyDocument.Statement)
+        .filter((st: any) => [].concat(st.Action).some((act: string) => act.startsWith('s3:')));
+      const output = { 'Fn::GetAtt': [expect.stringMatching(/^TrainOutputBucket/), 'Arn'] };
+      expect(fnStatements).toEqual([
+        {
+          Action: 's3:GetObject',
+          Effect: 'Allow',
+          Resource: {
+            'Fn::Join': ['', [
+              'arn:', { Ref: 'AWS::Partition' }, ':s3:::', { 'Fn::Sub': 'cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}' },
+              `/${unpack.Properties.SourceKey}`,
+            ]],
+          },
+        },
+        { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [output, `/${prefix}*`]] } },
+        { Action: 's3:ListBucket', Effect: 'Allow', Resource: output },
+      ]);
+      // and the job reads the unpacked data only
+      const jobStatements: any[] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TrainRole') }] } }))
+        .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+      expect(jobStatements).toEqual(expect.arrayContaining([
+        { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [output, `/${prefix}data/*`]] } },
+        { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': [`${prefix}data/*`] } }, Effect: 'Allow', Resource: output },
+      ]));
     });
 
     test('keeps channels apart whose names differ only in punctuation', () => {
