@@ -28,7 +28,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 
 step "Node dependencies"
 if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  bash scripts/install-node-modules.sh
 else
   echo "node_modules up to date"
 fi

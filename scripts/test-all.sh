@@ -10,7 +10,7 @@ step() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 step "install node modules"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  bash scripts/install-node-modules.sh
 else
   echo "node_modules up to date"
 fi
