@@ -239,7 +239,23 @@ function machine(): Results['machine'] {
   };
 }
 
+/** Writes RESULTS.md (with the notes) and the chart from a run's results. */
+function writeReport(results: Results, target: string): void {
+  const { markdown, chart } = renderResults(results);
+  const notes = path.join(ROOT, 'bench', 'NOTES.md');
+  fs.writeFileSync(path.join(target, 'RESULTS.md'), markdown + (fs.existsSync(notes) ? `\n${fs.readFileSync(notes, 'utf8')}` : ''));
+  fs.mkdirSync(OUT, { recursive: true });
+  renderPng(renderSvg(chart.title, chart.subtitle, chart.panels, chart.yLabel), path.join(OUT, 'synth-time.svg'), path.join(target, 'synth-time.png'));
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--report-only') {
+    // Re-renders bench/RESULTS.md and the chart from bench/results.json (after editing NOTES.md or the report).
+    const target = path.join(ROOT, 'bench');
+    writeReport(JSON.parse(fs.readFileSync(path.join(target, 'results.json'), 'utf8')), target);
+    log('re-rendered bench/RESULTS.md and bench/synth-time.png from bench/results.json');
+    return;
+  }
   fs.mkdirSync(SCRATCH, { recursive: true });
   fs.rmSync(SWEEP_HOME, { recursive: true, force: true });
   const started = Date.now();
@@ -260,10 +276,7 @@ async function main(): Promise<void> {
   };
   const target = QUICK ? OUT : path.join(ROOT, 'bench');
   fs.writeFileSync(path.join(target, 'results.json'), JSON.stringify(results, null, 1) + '\n');
-  const { markdown, chart } = renderResults(results);
-  const notes = path.join(ROOT, 'bench', 'NOTES.md');
-  fs.writeFileSync(path.join(target, 'RESULTS.md'), markdown + (fs.existsSync(notes) ? `\n${fs.readFileSync(notes, 'utf8')}` : ''));
-  renderPng(renderSvg(chart.title, chart.subtitle, chart.panels, chart.yLabel), path.join(OUT, 'synth-time.svg'), path.join(target, 'synth-time.png'));
+  writeReport(results, target);
   fs.rmSync(SCRATCH, { recursive: true, force: true });
   fs.rmSync(SWEEP_HOME, { recursive: true, force: true });
   log(`done in ${results.durationS.toFixed(0)} s: ${path.relative(ROOT, path.join(target, 'RESULTS.md'))}`);

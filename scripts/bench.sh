@@ -4,6 +4,7 @@
 #   BENCH_QUICK=1 bash scripts/bench.sh   a short trial run (fewer repetitions, 64 MiB of data); writes bench/out/ only
 #   BENCH_SOURCE=HEAD bash scripts/bench.sh   measures the committed library (src/ of HEAD, handler bundles built
 #                                             from it) rather than the working tree, which may hold unfinished edits
+#   bash scripts/bench.sh --report-only       re-renders RESULTS.md and the chart from bench/results.json (no measuring)
 # The apps and the library are transpiled (not type-checked, not bundled) into bench/out/build first, so no
 # synth pays for TypeScript compilation; aws-cdk-lib and the alpha module load from node_modules as in a user's app.
 set -euo pipefail
