@@ -72,7 +72,7 @@ export function linearFit(points: Array<[number, number]>): { slope: number; int
 
 const s2 = (ms: number) => (ms / 1000).toFixed(2);
 const x2 = (r: number) => `${r.toFixed(2)}x`;
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const mib = (bytes: number) => `${(Math.abs(bytes) < 0.05 * 2 ** 20 ? 0 : bytes / 2 ** 20).toFixed(1)} MiB`;
 const signed = (text: string) => (text.startsWith('-') ? text : `+${text}`);
 const yes = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
