@@ -266,7 +266,7 @@ export function renderResults(r: Results): { markdown: string; chart: { title: s
 
   // ---- 3. handler
   out('## 3. The training handler', '');
-  out('**Bundles** (projen-bundled, as deployed)', '');
+  out(`**Bundles** as deployed (${r.machine.library.includes('BENCH_SOURCE=HEAD') ? 'built from the commit with the command line of projen\'s bundle tasks' : 'projen\'s `npx projen bundle`'})`, '');
   out('| bundle | bytes | gzip -9 |', '| --- | ---: | ---: |');
   for (const b of r.handler.bundles) out(`| ${b.name} | ${b.bytes.toLocaleString('en-US')} | ${b.gzipBytes.toLocaleString('en-US')} |`);
   out('');
