@@ -1,7 +1,7 @@
 import { IResource, Resource, ResourceProps } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
 import { VariantMetrics } from './variant-metrics';
 
 /**
@@ -162,15 +162,6 @@ export abstract class EndpointBase extends Resource implements IEndpoint {
   public abstract readonly endpointName: string;
 
   /**
-   * @param scope the construct that contains this one
-   * @param id the construct id, unique within the scope
-   * @param props physical name, account and region of the endpoint resource
-   */
-  protected constructor(scope: Construct, id: string, props: ResourceProps = {}) {
-    super(scope, id, props);
-  }
-
-  /**
    * The ARN of the endpoint.
    *
    * @attribute
@@ -186,6 +177,15 @@ export abstract class EndpointBase extends Resource implements IEndpoint {
    * The IAM actions `grantInvoke` allows.
    */
   protected abstract readonly invokeActions: string[];
+
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props physical name, account and region of the endpoint resource
+   */
+  protected constructor(scope: Construct, id: string, props: ResourceProps = {}) {
+    super(scope, id, props);
+  }
 
   /**
    * Lets a principal invoke the endpoint.
