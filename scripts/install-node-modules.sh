@@ -10,7 +10,7 @@ if npm ci --no-audit --no-fund 2>/tmp/npm-ci.$$.log; then
   rm -f /tmp/npm-ci.$$.log
   exit 0
 fi
-grep -m1 -E 'Missing: .* from lock file|npm error' /tmp/npm-ci.$$.log >&2 || true
+grep -m1 -E 'Missing: .* from lock file' /tmp/npm-ci.$$.log >&2 || grep -m1 'npm error' /tmp/npm-ci.$$.log >&2 || true
 rm -f /tmp/npm-ci.$$.log
 echo "npm ci refused the lock (see above); installing from the same lock with npm install" >&2
 before=$(sha256sum package-lock.json)
