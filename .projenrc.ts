@@ -115,7 +115,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   githubOptions: { mergify: false, pullRequestLint: false },
 });
 
-for (const p of ['/integ/', '/examples/', '/bench/', '/scripts/', '/.ci/', '/test/python/']) {
+for (const p of ['/integ/', '/examples/', '/bench/', '/scripts/', '/.ci/', '/test/python/', '/.test-env/', '/rosetta/']) {
   project.addPackageIgnore(p);
 }
 
