@@ -4,8 +4,16 @@
 # @aws-cdk/cloud-assembly-api asks for jsonschema ~1.4.1 while the bundle ships 1.5.0 ("Missing:
 # jsonschema@1.4.1 from lock file"); `npm install` then installs from the same lock, and the lock
 # must come out unchanged.
+#
+# Usage: install-node-modules.sh [--if-stale]   --if-stale returns at once when node_modules already
+#                                                matches package-lock.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = "--if-stale" ] && [ -f node_modules/.package-lock.json ] \
+  && [ ! package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "node_modules up to date"
+  exit 0
+fi
 if npm ci --no-audit --no-fund 2>/tmp/npm-ci.$$.log; then
   rm -f /tmp/npm-ci.$$.log
   exit 0

@@ -27,11 +27,7 @@ export NODE_NO_WARNINGS=1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 
 step "Node dependencies"
-if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  bash scripts/install-node-modules.sh
-else
-  echo "node_modules up to date"
-fi
+bash scripts/install-node-modules.sh --if-stale
 
 step "Test environment (Python venv with moto server)"
 bash scripts/setup-test-env.sh

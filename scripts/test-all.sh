@@ -9,11 +9,7 @@ started=$(date +%s)
 step() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 
 step "install node modules"
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  bash scripts/install-node-modules.sh
-else
-  echo "node_modules up to date"
-fi
+bash scripts/install-node-modules.sh --if-stale
 
 step "install the Python test environment (moto, cfn-lint, sagemaker-training)"
 bash scripts/setup-test-env.sh
