@@ -267,6 +267,21 @@ def make_run_venv(work_dir, toolkit_venv, console_scripts):
 
 
 
+def container_env(venv_dir, work_dir, find_links=None):
+    """What the image starts with (a plain Linux environment whose Python has the toolkit), and the
+    environment its `RUN pip install` lines get: no package index, only local wheels in find_links."""
+    env = {
+        "PATH": os.path.join(venv_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
+        "HOME": os.path.join(work_dir, "home"),
+        "LANG": "C.UTF-8",
+    }
+    os.makedirs(env["HOME"], exist_ok=True)
+    build_env = dict(env, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    if find_links:
+        build_env["PIP_FIND_LINKS"] = find_links
+    return env, build_env
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2)

@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import sys
 
-from container import BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -39,10 +39,7 @@ def main():
     venv_dir, python = make_run_venv(work_dir, spec["toolkitVenv"], {})
     if spec.get("modelDir"):
         shutil.copytree(spec["modelDir"], os.path.join(base_dir, "model"), dirs_exist_ok=True)
-    env = {"PATH": os.path.join(venv_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
-           "HOME": os.path.join(work_dir, "home"), "LANG": "C.UTF-8"}
-    os.makedirs(env["HOME"], exist_ok=True)
-    build_env = dict(env, PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env, build_env = container_env(venv_dir, work_dir)
     notes, runs = [], []
     result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs}
     image_env = {}

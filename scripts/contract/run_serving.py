@@ -34,7 +34,7 @@ import time
 import urllib.error
 import urllib.request
 
-from container import BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
 
 
 def request(port, spec, timeout=10):
@@ -71,16 +71,7 @@ def main():
     if spec.get("modelDir"):
         shutil.copytree(spec["modelDir"], os.path.join(base_dir, "model"), dirs_exist_ok=True)
 
-    env = {
-        "PATH": os.path.join(venv_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
-        "HOME": os.path.join(work_dir, "home"),
-        "LANG": "C.UTF-8",
-    }
-    os.makedirs(env["HOME"], exist_ok=True)
-    pip_env = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    if spec.get("findLinks"):
-        pip_env["PIP_FIND_LINKS"] = spec["findLinks"]
-    build_env = dict(env, **pip_env)
+    env, build_env = container_env(venv_dir, work_dir, spec.get("findLinks"))
     notes, runs = [], []
     result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs, "responses": []}
     image_env = {}
@@ -107,7 +98,7 @@ def main():
         "SAGEMAKER_MODEL_SERVER_WORKERS": "1",
         "PYTHONWARNINGS": "ignore",
     })
-    run_env.update(pip_env)
+    run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
     if "PATH" in image_env:
         run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
     result["environment"] = run_env

@@ -47,7 +47,7 @@ import shutil
 import subprocess
 import sys
 
-from container import OPT_ML, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+from container import OPT_ML, container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
 
 # --- layout -------------------------------------------------------------------------------------
 
@@ -101,17 +101,8 @@ def main():
     train = os.path.join(venv_dir, "bin", "train")
     lay_out(base_dir, spec)
 
-    # What the image starts with: a plain Linux environment with the Python that has the toolkit.
-    env = {
-        "PATH": os.path.join(venv_dir, "bin") + ":/usr/local/bin:/usr/bin:/bin",
-        "HOME": os.path.join(work_dir, "home"),
-        "LANG": "C.UTF-8",
-    }
-    os.makedirs(env["HOME"], exist_ok=True)
-    pip_env = {"PIP_NO_INDEX": "1", "PIP_NO_BUILD_ISOLATION": "0", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
-    if spec.get("findLinks"):
-        pip_env["PIP_FIND_LINKS"] = spec["findLinks"]
-    build_env = dict(env, **pip_env)
+    # What the image starts with, and what its RUN pip lines get (see container_env).
+    env, build_env = container_env(venv_dir, work_dir, spec.get("findLinks"))
 
     notes, runs = [], []
     result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs}
@@ -142,7 +133,7 @@ def main():
         "AWS_REGION": spec.get("region") or "us-east-1",
     })
     # hermetic pip: see DEVIATION 4 in the module docstring
-    run_env.update(pip_env)
+    run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
     if "PATH" in image_env:
         run_env["PATH"] = rebase(image_env["PATH"], base_dir)
     cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else work_dir
