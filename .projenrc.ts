@@ -73,6 +73,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/aws-sagemaker-alpha@2.159.1-alpha.0',
     'esbuild',
     'aws-cdk@^2.1034.0',
+    // the input-asset handler's zip reader (bundled by esbuild; users gain no dependency) and the tests' zip writer
+    'yauzl@^3.2.0',
+    '@types/yauzl',
+    'yazl@^3.3.1',
+    '@types/yazl',
   ],
 
   gitignore: [
