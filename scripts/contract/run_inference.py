@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
 from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
 
 HERE = os.path.dirname(os.path.abspath(__file__))

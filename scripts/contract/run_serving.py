@@ -34,6 +34,7 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
 from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
 
 

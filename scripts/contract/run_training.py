@@ -47,47 +47,11 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
 from container import OPT_ML, container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
 
-# --- layout -------------------------------------------------------------------------------------
-
-def lay_out(base_dir, spec):
-    for sub in ("code", "model", "input/config", "input/data", "output/data"):
-        os.makedirs(os.path.join(base_dir, sub), exist_ok=True)
-
-    hyperparameters = spec.get("hyperparameters") or {}
-    for key, value in hyperparameters.items():
-        if not isinstance(value, str):
-            raise SystemExit("hyperparameter %s is not a string: SageMaker passes strings only" % key)
-    write_json(os.path.join(base_dir, "input/config/hyperparameters.json"), hyperparameters)
-
-    input_config = {}
-    for channel in spec.get("channels") or []:
-        name = channel["name"]
-        input_config[name] = channel.get("config") or {
-            "TrainingInputMode": "File", "S3DistributionType": "FullyReplicated", "RecordWrapperType": "None"}
-        target = os.path.join(base_dir, "input/data", name)
-        if channel.get("dataDir"):
-            shutil.copytree(channel["dataDir"], target)
-        else:
-            os.makedirs(target)
-    write_json(os.path.join(base_dir, "input/config/inputdataconfig.json"), input_config)
-
-    instance_type = spec.get("instanceType") or "local"
-    write_json(os.path.join(base_dir, "input/config/resourceconfig.json"), {
-        "current_host": "localhost",
-        "current_instance_type": instance_type,
-        "current_group_name": "homogeneousCluster",
-        "hosts": ["localhost"],
-        "instance_groups": [{
-            "instance_group_name": "homogeneousCluster",
-            "instance_type": instance_type,
-            "hosts": ["localhost"],
-        }],
-        "network_interface_name": "eth0",
-    })
-
-
+# The directory SageMaker lays out under /opt/ml: the local runner's, so both agree (DESIGN decision 9).
+from training import lay_out  # noqa: E402
 
 
 def main():
