@@ -5,7 +5,7 @@
 #   .test-env/venv          moto server, cfn-lint and the SageMaker training toolkit
 #                           (scripts/requirements-test.txt)
 #   .test-env/serving-venv  the legacy serving stack, sagemaker-containers (its Flask 1.1.1 pin clashes
-#                           with moto's Flask 3, so it lives apart; scripts/contract/requirements-serving.txt)
+#                           with moto's Flask 3, so it lives apart; local/requirements-serving.txt)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 env_dir="$root/.test-env"
@@ -54,10 +54,10 @@ if [ "$fresh" = 1 ]; then
   "$env_dir/venv/bin/pip" freeze | grep -iE '^(moto|cfn-lint|sagemaker.training)=' || true
 fi
 
-make_venv serving-venv "$root/scripts/contract/requirements-serving.txt" "$root/scripts/contract/sitecustomize.py"
+make_venv serving-venv "$root/local/requirements-serving.txt" "$root/local/sitecustomize.py"
 if [ "$fresh" = 1 ]; then
   site=$("$env_dir/serving-venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
-  cp "$root/scripts/contract/sitecustomize.py" "$site/sitecustomize.py"
+  cp "$root/local/sitecustomize.py" "$site/sitecustomize.py"
   # fails the script (set -e) if the serving stack does not import
   "$env_dir/serving-venv/bin/python" -W ignore -c 'import sagemaker_containers.cli.serve'
   echo "$want" > "$env_dir/serving-venv.sha256"
