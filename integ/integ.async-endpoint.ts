@@ -1,6 +1,6 @@
 /**
  * Scenario: an asynchronous endpoint on a GPU instance that scales to zero on its backlog. Results go to an
- * S3 prefix, failures to another, and success/error notifications to encrypted SNS topics.
+ * S3 prefix, failures to another (requests are read from a third), and success/error notifications to encrypted SNS topics.
  */
 import * as path from 'path';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -29,6 +29,7 @@ new AsyncEndpoint(stack, 'Endpoint', {
   instanceType: InstanceType.ML_G4DN_XLARGE,
   outputPath: S3Location.fromBucket(results, 'async/output/'),
   failurePath: S3Location.fromBucket(results, 'async/failure/'),
+  inputLocation: S3Location.fromBucket(results, 'async/input/'),
   notifications: { successTopic: topic('Succeeded'), errorTopic: topic('Failed') },
   minCapacity: 0,
   maxCapacity: 2,

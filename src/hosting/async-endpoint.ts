@@ -6,10 +6,12 @@ import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { Endpoint, EndpointProps } from './endpoint';
+import { OUTPUT_KEY_ACTIONS } from './execution-role';
 import { checkInteger, throwProblems } from './hosting-facts';
 import { S3Location } from './s3-location';
 import { ScalableInstanceCount } from './scalable-instance-count';
 import { INVOCATION_NAMESPACE } from './variant-metrics';
+import { warn } from '../private/validation';
 
 /**
  * Which notification carries the inference response itself.
@@ -64,16 +66,19 @@ export interface AsyncEndpointProps extends EndpointProps {
   readonly failurePath?: S3Location;
 
   /**
-   * Key that encrypts the outputs; the model's role may encrypt with it.
+   * Key that encrypts the outputs; the model's role may use it (`kms:Encrypt`, `kms:GenerateDataKey`, and
+   * `kms:Decrypt` for multipart uploads).
    *
    * @default - the bucket's default encryption
    */
   readonly outputEncryptionKey?: kms.IKey;
 
   /**
-   * Where callers put request payloads; the model's role may read them.
+   * Where callers put request payloads; the model's role may read them (`s3:GetObject`, and `kms:Decrypt` on the
+   * bucket's key).
    *
-   * @default - no grant: the role must already be able to read the `InputLocation` of requests
+   * @default - no grant, and a synth warning when the library creates the role: SageMaker reads every request's
+   * `InputLocation` with the model's role, so the role must already be able to read it
    */
   readonly inputLocation?: S3Location;
 
@@ -149,9 +154,16 @@ export class AsyncEndpoint extends Endpoint {
 
     const output = props.outputPath.bindForWrite(this, this.role);
     const failure = props.failurePath?.bindForWrite(this, this.role);
-    props.inputLocation?.bindForRead(this, this.role);
+    if (props.inputLocation) {
+      props.inputLocation.bindForRead(this, this.role);
+    } else if (props.role === undefined) {
+      // SageMaker reads each request's InputLocation with the model's role: without a grant every invocation fails
+      warn(this, 'hosting', 'asyncInputNotGranted', 'inputLocation is not set, so the model\'s role may not read the '
+        + 'request payloads that InvokeEndpointAsync points to (InputLocation) and every invocation fails; set inputLocation '
+        + 'to where callers put them (S3Location.fromBucket(bucket, \'async/input\')), or grant s3:GetObject on them to endpoint.role');
+    }
     // SageMaker encrypts the results with this key: named actions, not grantEncrypt's GenerateDataKey* / ReEncrypt*
-    props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey');
+    props.outputEncryptionKey?.grant(this.role, ...OUTPUT_KEY_ACTIONS);
     const notes = props.notifications;
     for (const topic of [notes?.successTopic, notes?.errorTopic]) {
       if (topic) {
@@ -159,6 +171,14 @@ export class AsyncEndpoint extends Endpoint {
         // (topic.grantPublish would add kms:GenerateDataKey*)
         iam.Grant.addToPrincipal({ grantee: this.role, actions: ['sns:Publish'], resourceArns: [topic.topicArn] });
         topic.masterKey?.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
+      }
+    }
+    for (const where of notes?.includeInferenceResponseIn ?? []) {
+      const topic = where === IncludeInferenceResponseIn.SUCCESS_NOTIFICATION_TOPIC ? notes?.successTopic : notes?.errorTopic;
+      if (topic && !topic.masterKey) {
+        warn(this, 'hosting', 'responseInUnencryptedTopic', `notifications.includeInferenceResponseIn ${where} sends inference `
+          + `responses through the topic ${topic.node.path}, which has no masterKey: the payloads are kept unencrypted by SNS; `
+          + 'create the topic with a KMS masterKey (the model\'s role is granted its use)');
       }
     }
     const notification = notes && (notes.successTopic || notes.errorTopic || notes.includeInferenceResponseIn)

@@ -32,7 +32,8 @@ export interface DataCaptureOptions {
   readonly captureResponse?: boolean;
 
   /**
-   * Key that encrypts the captured data; the model's role is granted its use.
+   * Key that encrypts the captured data; the model's role is granted its use (`kms:Encrypt`,
+   * `kms:GenerateDataKey`, and `kms:Decrypt` for multipart uploads).
    *
    * @default - the bucket's default encryption
    */

@@ -7,7 +7,7 @@ import {
   checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, sageMakerScalingRole, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, VpcModelOptions } from './model';
-import { InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
+import { capacityAgainstInitialCount, InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
 import { VariantMetrics } from './variant-metrics';
 import { Workload } from '../compute/accelerator';
 import { checkAutoscalable, checkInstanceType } from '../compute/compatibility';
@@ -177,6 +177,7 @@ export class EndpointVariant extends Construct {
       checkInteger(problems, 'minCapacity', min, this.asynchronous ? 0 : 1);
     }
     checkInteger(problems, 'maxCapacity', props.maxCapacity, Math.max(1, Token.isUnresolved(min) ? 1 : min));
+    problems.push(...capacityAgainstInitialCount(min, props.maxCapacity, this.initialInstanceCount, this.propPrefix));
     throwProblems('autoScaleInstanceCount', problems);
 
     this.scalable = new ScalableInstanceCount(this, 'InstanceCount', {

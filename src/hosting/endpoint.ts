@@ -8,7 +8,7 @@ import { DataCaptureOptions } from './data-capture';
 import { CapacityUnit, DeploymentGuardrails, TrafficRoutingType } from './deployment';
 import { EndpointAttributes, EndpointBase, IEndpoint } from './endpoint-base';
 import { EndpointVariant, InstanceVariantProps } from './endpoint-variant';
-import { createExecutionRole } from './execution-role';
+import { createExecutionRole, OUTPUT_KEY_ACTIONS } from './execution-role';
 import {
   checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, MAX_VARIANTS, throwProblems,
 } from './hosting-facts';
@@ -159,7 +159,7 @@ export class Endpoint extends EndpointBase {
     this.checkDataCapture(problems, props.dataCapture);
     throwProblems(`Endpoint ${id}`, problems);
 
-    this.role = props.role ?? createExecutionRole(this, 'Role');
+    this.role = props.role ?? createExecutionRole(this, 'Role', { endpointName: props.endpointName });
     if (props.vpc) {
       this.securityGroups = props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
         vpc: props.vpc,
@@ -267,6 +267,10 @@ export class Endpoint extends EndpointBase {
       endpointName: this.endpointName,
       asynchronous: this._isAsynchronous(),
     });
+    if (this._connections) {
+      // one set of connections for the endpoint and its models: a group added later reaches every VpcConfig
+      variant.model._useConnections(this._connections);
+    }
     this.variantList.push(variant);
     return variant;
   }
@@ -326,8 +330,9 @@ export class Endpoint extends EndpointBase {
       return undefined;
     }
     const destination = capture.destination.bindForWrite(this, this.role);
-    // SageMaker encrypts the captured data with this key: named actions, not grantEncrypt's wildcard set
-    capture.encryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey');
+    // SageMaker encrypts the captured data with this key (kms:Encrypt, its API reference) as SSE-KMS uploads
+    // (kms:GenerateDataKey), multipart ones also need kms:Decrypt: named actions, not grantEncrypt's wildcard set
+    capture.encryptionKey?.grant(this.role, ...OUTPUT_KEY_ACTIONS);
     const modes = [
       ...(capture.captureRequest ?? true ? [{ captureMode: 'Input' }] : []),
       ...(capture.captureResponse ?? true ? [{ captureMode: 'Output' }] : []),

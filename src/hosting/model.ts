@@ -3,12 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
-import { createExecutionRole, vpcStatement } from './execution-role';
+import { createExecutionRole, vpcStatements } from './execution-role';
 import { throwProblems } from './hosting-facts';
 import { ModelData } from '../artifacts/model-data';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { SageMakerImage } from '../image/sagemaker-image';
 
+import { warn } from '../private/validation';
 /**
  * The log level of the SageMaker serving stack in the container (`SAGEMAKER_CONTAINER_LOG_LEVEL`,
  * a Python `logging` level).
@@ -274,7 +275,7 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
   /** The container environment, as rendered. */
   public readonly environment: { [key: string]: string };
 
-  private readonly _connections?: ec2.Connections;
+  private _connections?: ec2.Connections;
 
   /**
    * @param scope the construct that contains this one
@@ -343,9 +344,16 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
       const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
       vpcConfig = {
         securityGroupIds: Lazy.list({ produce: () => this._connections!.securityGroups.map(sg => sg.securityGroupId) }),
+      if (subnets.hasPublic) {
+        warn(this, 'hosting', 'publicSubnets', 'vpcSubnets selects public subnets for the model\'s containers: they are '
+          + 'reachable only through their security groups, and SageMaker gives them no public address; select private '
+          + 'subnets (SubnetType.PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED, with VPC endpoints) unless the routing needs them');
+      }
         subnets: subnets.subnetIds,
       };
-      role.addToPrincipalPolicy(vpcStatement());
+      for (const statement of vpcStatements(this, subnets.subnetIds)) {
+        role.addToPrincipalPolicy(statement);
+      }
     }
 
     const resource = new CfnModel(this, 'Resource', {
@@ -372,6 +380,18 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
   /**
    * The network connections of the model's containers.
    * Throws when the model is not in a VPC.
+  /**
+   * Makes the model's containers use the given connections (an endpoint's), so that a security group added
+   * to them later reaches the model's `VpcConfig`. Only for a model in a VPC.
+   *
+   * @internal
+   */
+  public _useConnections(connections: ec2.Connections): void {
+    if (this._connections) {
+      this._connections = connections;
+    }
+  }
+
    */
   public get connections(): ec2.Connections {
     if (!this._connections) {

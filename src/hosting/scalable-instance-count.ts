@@ -93,6 +93,29 @@ export interface BacklogScalingProps extends appscaling.BaseTargetTrackingProps 
 }
 
 /**
+ * The bounds a scalable target may have given the variant's initial instance count (as the alpha module
+ * refuses): a minimum above it, or a maximum below it, contradicts the count the endpoint is deployed with,
+ * and Application Auto Scaling would move the count right after every deploy. Tokens are not judged.
+ *
+ * @internal
+ */
+export function capacityAgainstInitialCount(min: number, max: number, initial: number, prefix = ''): string[] {
+  const problems: string[] = [];
+  if ([min, max, initial].some(v => Token.isUnresolved(v))) {
+    return problems;
+  }
+  if (min > initial) {
+    problems.push(`minCapacity ${min} is more than ${prefix}initialInstanceCount ${initial}; use a minCapacity of at most ${initial}, `
+      + `or set ${prefix}initialInstanceCount to at least ${min}`);
+  }
+  if (max < initial) {
+    problems.push(`maxCapacity ${max} is less than ${prefix}initialInstanceCount ${initial}; use a maxCapacity of at least ${initial}, `
+      + `or set ${prefix}initialInstanceCount to at most ${max}`);
+  }
+  return problems;
+}
+
+/**
  * Properties of a `ScalableInstanceCount`. Created by `autoScaleInstanceCount`.
  */
 export interface ScalableInstanceCountProps extends appscaling.BaseScalableAttributeProps {

@@ -127,7 +127,7 @@ export class ServerlessEndpoint extends EndpointBase {
 
     this.maxConcurrency = maxConcurrency;
     this.provisionedConcurrency = props.provisionedConcurrency;
-    this.role = props.role ?? createExecutionRole(this, 'Role');
+    this.role = props.role ?? createExecutionRole(this, 'Role', { endpointName: props.endpointName });
     this.model = new Model(this, 'Model', { ...props, role: this.role });
     const accel = this.model.imageAccelerator;
     if (accel === ImageAccelerator.NVIDIA_GPU || accel === ImageAccelerator.NEURON) {

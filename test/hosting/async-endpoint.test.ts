@@ -64,7 +64,7 @@ describe('AsyncEndpoint', () => {
       { Action: 's3:GetObject', Effect: 'Allow', Resource: objects('/async/in/*') },
     ]);
     expect(find('kms:')).toEqual([{
-      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt'],
       Effect: 'Allow',
       Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] },
     }]);

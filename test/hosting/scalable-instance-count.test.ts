@@ -15,7 +15,7 @@ describe('autoscaling', () => {
   test('registers the variant with the service-linked role, reading the endpoint name so it is deleted first', () => {
     // GIVEN
     const stack = newStack();
-    const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
+    const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE, initialInstanceCount: 2 });
 
     // WHEN
     endpoint.autoScaleInstanceCount({ minCapacity: 2, maxCapacity: 6 }).scaleOnInvocations('Rps', { maxRequestsPerSecond: 20 });
