@@ -8,6 +8,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Aws, FileSystem, Stack, SymlinkFollowMode, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { listTarEntries, tarGzDirectory } from '../private/tar';
+import { throwProblems } from '../private/validation';
 
 /**
  * Options for `ModelData.fromS3Uri`.
@@ -22,13 +23,56 @@ export interface ModelDataFromS3UriOptions {
 }
 
 /**
+ * Options for `ModelData.fromS3Prefix` and `ModelData.fromS3PrefixUri`.
+ */
+export interface ModelDataFromS3PrefixOptions {
+  /**
+   * Accepts the end-user licence agreement of the model (`ModelAccessConfig.AcceptEula`). Models whose weights
+   * are gated behind a licence (Llama, for instance) fail to deploy without it. Setting it states that you have
+   * read the licence and that it is acceptable for your use.
+   *
+   * @default false - no licence accepted
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ModelAccessConfig.html
+   */
+  readonly acceptEula?: boolean;
+}
+
+/**
+ * Options for `ModelData.fromS3PrefixUri`.
+ */
+export interface ModelDataFromS3PrefixUriOptions extends ModelDataFromS3PrefixOptions {
+  /**
+   * The bucket that holds the files; the model's role is granted read on the prefix.
+   *
+   * @default - no grant is made; the execution role must already be able to read and list the prefix
+   */
+  readonly bucket?: s3.IBucket;
+}
+
+/**
  * What a model data source resolves to once bound.
  */
 export interface ModelDataConfig {
   /**
-   * S3 URI of the model archive (`s3://bucket/key/model.tar.gz`).
+   * S3 URI of the model archive (`s3://bucket/key/model.tar.gz`), or of the key prefix (ending in `/`) whose
+   * files SageMaker copies as they are when `uncompressed` is true.
    */
   readonly s3Uri: string;
+
+  /**
+   * Whether `s3Uri` is a key prefix of uncompressed files (`ModelDataSource` with `S3DataType: S3Prefix` and
+   * `CompressionType: None`) rather than one `model.tar.gz` (`ModelDataUrl`).
+   *
+   * @default false
+   */
+  readonly uncompressed?: boolean;
+
+  /**
+   * Whether the model's end-user licence agreement is accepted (`ModelAccessConfig.AcceptEula`).
+   *
+   * @default false
+   */
+  readonly acceptEula?: boolean;
 }
 
 /**
@@ -58,6 +102,48 @@ export abstract class ModelData {
       throw new Error(`modelData s3Uri '${s3Uri}' is not an S3 object URI; use s3://<bucket>/<key>`);
     }
     return new UriModelData(s3Uri, options.bucket);
+  }
+
+  /**
+   * Uncompressed model files under a key prefix of a bucket (`ModelDataSource` with `S3DataType: S3Prefix` and
+   * `CompressionType: None`): SageMaker copies every object under the prefix into `/opt/ml/model` as it is, with
+   * no `model.tar.gz` to build or unpack. This is how large-model weights (safetensors shards) are served.
+   * The model's role may read and list that prefix only.
+   *
+   * @param bucket the bucket holding the files
+   * @param prefix the key prefix, ending with `/` (for example `llama-3-8b/`)
+   * @param options licence acceptance
+   */
+  public static fromS3Prefix(bucket: s3.IBucket, prefix: string, options: ModelDataFromS3PrefixOptions = {}): ModelData {
+    const problems: string[] = [];
+    checkPrefix(problems, 'prefix', prefix);
+    checkAcceptEula(problems, options.acceptEula);
+    throwProblems('ModelData.fromS3Prefix', problems);
+    return new PrefixModelData(bucket.s3UrlForObject(prefix), options.acceptEula, bucket, prefix);
+  }
+
+  /**
+   * Uncompressed model files under an S3 key prefix given as a URI (`s3://bucket/prefix/`), which may be a token
+   * (for example the uncompressed output of a training job). See `fromS3Prefix`.
+   *
+   * @param s3Uri `s3://<bucket>/<prefix>/`
+   * @param options the bucket to grant read on, and licence acceptance
+   */
+  public static fromS3PrefixUri(s3Uri: string, options: ModelDataFromS3PrefixUriOptions = {}): ModelData {
+    const problems: string[] = [];
+    let prefix: string | undefined;
+    if (!Token.isUnresolved(s3Uri)) {
+      const match = /^s3:\/\/[^/]+\/(.*)$/.exec(s3Uri);
+      if (!match) {
+        problems.push(`s3Uri '${s3Uri}' is not an S3 prefix URI; use s3://<bucket>/<prefix>/`);
+      } else {
+        prefix = match[1];
+        checkPrefix(problems, 's3Uri', prefix, s3Uri);
+      }
+    }
+    checkAcceptEula(problems, options.acceptEula);
+    throwProblems('ModelData.fromS3PrefixUri', problems);
+    return new PrefixModelData(s3Uri, options.acceptEula, options.bucket, prefix);
   }
 
   /**
@@ -112,6 +198,25 @@ class UriModelData extends ModelData {
   }
 }
 
+class PrefixModelData extends ModelData {
+  constructor(
+    private readonly s3Uri: string,
+    private readonly acceptEula: boolean | undefined,
+    private readonly bucket: s3.IBucket | undefined,
+    /** The literal prefix, when known: a token URI grants on the whole bucket it names. */
+    private readonly prefix: string | undefined,
+  ) {
+    super();
+  }
+
+  public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    if (this.bucket) {
+      grantReadPrefix(grantee, this.bucket, this.prefix ?? '');
+    }
+    return { s3Uri: this.s3Uri, uncompressed: true, acceptEula: this.acceptEula };
+  }
+}
+
 class AssetModelData extends ModelData {
   private readonly directory: boolean;
   private readonly assetPath: string;
@@ -162,6 +267,36 @@ class AssetModelData extends ModelData {
 function grantGetObject(grantee: iam.IGrantable, bucket: s3.IBucket, key: string): void {
   iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(key)] });
   bucket.encryptionKey?.grantDecrypt(grantee);
+}
+
+/**
+ * Grants what SageMaker needs to copy a prefix: `s3:GetObject` on `prefix*`, `s3:ListBucket` limited to the prefix
+ * (an `s3:prefix` condition), and `kms:Decrypt` on the bucket's key.
+ */
+function grantReadPrefix(grantee: iam.IGrantable, bucket: s3.IBucket, prefix: string): void {
+  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(`${prefix}*`)] });
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['s3:ListBucket'],
+    resources: [bucket.bucketArn],
+    ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
+  }));
+  bucket.encryptionKey?.grantDecrypt(grantee);
+}
+
+/** SageMaker's rule for an S3Prefix model source: a key prefix that ends with `/` (tokens skipped). */
+function checkPrefix(problems: string[], prop: string, prefix: string, shown: string = prefix): void {
+  if (Token.isUnresolved(prefix)) return;
+  if (prefix.startsWith('/') || !prefix.endsWith('/')) {
+    problems.push(`${prop} '${shown}' is not allowed; use a key prefix that ends with '/' and has no leading '/' (for example 'llama-3-8b/'), `
+      + 'which SageMaker requires of an uncompressed S3Prefix model source');
+  }
+}
+
+/** acceptEula must be a boolean (callers in other languages can pass anything). */
+function checkAcceptEula(problems: string[], value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean' && !Token.isUnresolved(value)) {
+    problems.push(`acceptEula ${JSON.stringify(value)} is not allowed; use true or false`);
+  }
 }
 
 /**

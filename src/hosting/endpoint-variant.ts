@@ -7,8 +7,10 @@ import {
   checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, sageMakerScalingRole, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, VpcModelOptions } from './model';
+import { checkVariantOptions } from './private/variant-options-check';
 import { capacityAgainstInitialCount, InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
 import { VariantMetrics } from './variant-metrics';
+import { InferenceAmiVersion, RoutingStrategy } from './variant-options';
 import { Workload } from '../compute/accelerator';
 import { checkAutoscalable, checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
@@ -57,6 +59,23 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * @default - SageMaker's default for the instance type
    */
   readonly volumeSize?: Size;
+
+  /**
+   * The machine image (NVIDIA or Neuron drivers) of the variant's accelerated instances. Refused on CPU instances,
+   * and when its drivers do not match the instance's accelerator.
+   *
+   * @default - SageMaker's default image for the instance type
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InferenceAmiVersion
+   */
+  readonly inferenceAmiVersion?: InferenceAmiVersion;
+
+  /**
+   * How requests are spread over the variant's instances.
+   *
+   * @default RoutingStrategy.RANDOM - SageMaker's default
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html
+   */
+  readonly routingStrategy?: RoutingStrategy;
 }
 
 /**
@@ -106,6 +125,8 @@ export class EndpointVariant extends Construct {
   private readonly containerStartupHealthCheckTimeout: Duration;
   private readonly modelDataDownloadTimeout: Duration;
   private readonly volumeSize?: Size;
+  private readonly inferenceAmiVersion?: InferenceAmiVersion;
+  private readonly routingStrategy?: RoutingStrategy;
   private scalable?: ScalableInstanceCount;
   private readonly propPrefix: string;
 
@@ -130,6 +151,7 @@ export class EndpointVariant extends Construct {
     checkTimeout(problems, `${prefix}containerStartupHealthCheckTimeout`, props.containerStartupHealthCheckTimeout);
     checkTimeout(problems, `${prefix}modelDataDownloadTimeout`, props.modelDataDownloadTimeout);
     checkGibibytes(problems, `${prefix}volumeSize`, props.volumeSize, 1, 512);
+    problems.push(...checkVariantOptions(prefix, props));
     throwProblems(`variant ${props.variantName}`, problems);
 
     this.variantName = props.variantName;
@@ -139,6 +161,8 @@ export class EndpointVariant extends Construct {
     this.endpointName = props.endpointName;
     this.asynchronous = props.asynchronous ?? false;
     this.volumeSize = props.volumeSize;
+    this.inferenceAmiVersion = props.inferenceAmiVersion;
+    this.routingStrategy = props.routingStrategy;
 
     this.model = new Model(this, 'Model', props);
     checkInstanceType(this, {
@@ -332,6 +356,8 @@ export class EndpointVariant extends Construct {
       containerStartupHealthCheckTimeoutInSeconds: this.containerStartupHealthCheckTimeout.toSeconds(),
       modelDataDownloadTimeoutInSeconds: this.modelDataDownloadTimeout.toSeconds(),
       volumeSizeInGb: this.volumeSize?.toGibibytes(),
+      inferenceAmiVersion: this.inferenceAmiVersion?.version,
+      routingConfig: this.routingStrategy ? { routingStrategy: this.routingStrategy } : undefined,
     };
   }
 

@@ -10,3 +10,4 @@ export * from './s3-location';
 export * from './scalable-instance-count';
 export * from './scalable-provisioned-concurrency';
 export * from './serverless-endpoint';
+export * from './variant-options';

@@ -5,6 +5,7 @@ import { CfnModel } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { createExecutionRole, vpcStatements } from './execution-role';
 import { throwProblems } from './hosting-facts';
+import { renderModelData } from './private/model-data-source';
 import { ModelData } from '../artifacts/model-data';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { SageMakerImage } from '../image/sagemaker-image';
@@ -42,7 +43,6 @@ export interface ModelContainerProps {
   readonly image: SageMakerImage;
 
   /**
-   * The model archive (`model.tar.gz`) SageMaker downloads into `/opt/ml/model`.
    *
    * @default - no model data: the image carries the model
    */
@@ -360,7 +360,8 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
       executionRoleArn: role.roleArn,
       primaryContainer: {
         image: image.imageUri,
-        modelDataUrl: modelData?.s3Uri,
+        // an uncompressed prefix (or an accepted licence) needs ModelDataSource; an archive keeps ModelDataUrl
+        ...renderModelData(modelData),
         environment: this.environment,
         mode: 'SingleModel',
       },
