@@ -1,13 +1,18 @@
-import { IResource, Resource, ResourceProps } from 'aws-cdk-lib';
+import { Resource, ResourceProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
+import { aws_sagemaker as sagemakerRefs } from 'aws-cdk-lib/interfaces';
 import { Construct } from 'constructs';
 import { VariantMetrics } from './variant-metrics';
 
 /**
  * A SageMaker endpoint, defined here or imported.
+ *
+ * It extends aws-cdk-lib's `aws_sagemaker.IEndpoint`, the interface other modules accept (for example
+ * `aws_apigateway.SagemakerIntegration`), so every endpoint of this library can be handed to them.
  */
-export interface IEndpoint extends IResource {
+export interface IEndpoint extends sagemaker.IEndpoint {
   /**
    * The name of the endpoint.
    *
@@ -151,53 +156,32 @@ export interface EndpointAttributes {
 }
 
 /**
- * What every endpoint offers: invoke grants and the metrics of its default variant.
+ * The CloudWatch metrics of one production variant, defined once: an endpoint's `metricXxx` methods describe
+ * its default variant, an `EndpointVariant`'s describe that variant. Counts are sums, latencies and
+ * utilisation averages, over 5 minutes.
  */
-export abstract class EndpointBase extends Resource implements IEndpoint {
+export abstract class VariantMetricsBase extends Resource {
   /**
-   * The name of the endpoint.
-   *
-   * @attribute
+   * The `EndpointName` dimension of the metrics.
    */
-  public abstract readonly endpointName: string;
+  protected abstract readonly metricsEndpointName: string;
 
   /**
-   * The ARN of the endpoint.
-   *
-   * @attribute
+   * The `VariantName` dimension of the metrics.
    */
-  public abstract readonly endpointArn: string;
-
-  /**
-   * The variant that the endpoint-level `metricXxx` methods describe.
-   */
-  public abstract readonly defaultVariantName: string;
-
-  /**
-   * The IAM actions `grantInvoke` allows.
-   */
-  protected abstract readonly invokeActions: string[];
+  protected abstract readonly metricsVariantName: string;
 
   /**
    * @param scope the construct that contains this one
    * @param id the construct id, unique within the scope
-   * @param props physical name, account and region of the endpoint resource
+   * @param props physical name, account and region of the resource
    */
   protected constructor(scope: Construct, id: string, props: ResourceProps = {}) {
     super(scope, id, props);
   }
 
   /**
-   * Lets a principal invoke the endpoint.
-   *
-   * @param grantee who invokes
-   */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: this.invokeActions, resourceArns: [this.endpointArn] });
-  }
-
-  /**
-   * Any metric of the default variant, with `EndpointName` and `VariantName` dimensions.
+   * Any metric of the variant, with `EndpointName` and `VariantName` dimensions.
    *
    * @param namespace `AWS/SageMaker` (invocations, latency) or `/aws/sagemaker/Endpoints` (instances)
    * @param metricName the metric name
@@ -317,6 +301,74 @@ export abstract class EndpointBase extends Resource implements IEndpoint {
   }
 
   private metrics(): VariantMetrics {
-    return new VariantMetrics(this.endpointName, this.defaultVariantName);
+    return new VariantMetrics(this.metricsEndpointName, this.metricsVariantName);
+  }
+}
+
+/**
+ * What every endpoint offers: invoke grants and the metrics of its default variant.
+ */
+export abstract class EndpointBase extends VariantMetricsBase implements IEndpoint {
+  /**
+   * The name of the endpoint.
+   *
+   * @attribute
+   */
+  public abstract readonly endpointName: string;
+
+  /**
+   * The ARN of the endpoint.
+   *
+   * @attribute
+   */
+  public abstract readonly endpointArn: string;
+
+  /**
+   * The variant that the endpoint-level `metricXxx` methods describe.
+   */
+  public abstract readonly defaultVariantName: string;
+
+  /**
+   * The IAM actions `grantInvoke` allows.
+   */
+  protected abstract readonly invokeActions: string[];
+
+  /**
+   * @param scope the construct that contains this one
+   * @param id the construct id, unique within the scope
+   * @param props physical name, account and region of the endpoint resource
+   */
+  protected constructor(scope: Construct, id: string, props: ResourceProps = {}) {
+    super(scope, id, props);
+  }
+
+  /**
+   * A reference to this endpoint for aws-cdk-lib's modules (`aws_sagemaker.IEndpointRef`).
+   */
+  public get endpointRef(): sagemakerRefs.EndpointReference {
+    return { endpointArn: this.endpointArn };
+  }
+
+  /**
+   * Lets a principal invoke the endpoint.
+   *
+   * @param grantee who invokes
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: this.invokeActions, resourceArns: [this.endpointArn] });
+  }
+
+  /**
+   * The `EndpointName` dimension of the metrics: this endpoint's name.
+   */
+  protected get metricsEndpointName(): string {
+    return this.endpointName;
+  }
+
+  /**
+   * The `VariantName` dimension of the metrics: the default variant.
+   */
+  protected get metricsVariantName(): string {
+    return this.defaultVariantName;
   }
 }

@@ -10,7 +10,7 @@ import { EndpointAttributes, EndpointBase, IEndpoint } from './endpoint-base';
 import { EndpointVariant, InstanceVariantProps } from './endpoint-variant';
 import { createExecutionRole, OUTPUT_KEY_ACTIONS } from './execution-role';
 import {
-  checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, MAX_VARIANTS, throwProblems,
+  checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, endpointArnComponents, MAX_VARIANTS, throwProblems,
 } from './hosting-facts';
 import { VpcModelOptions } from './model';
 import { InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
@@ -182,8 +182,9 @@ export class Endpoint extends EndpointBase {
       endpointConfigName: config.attrEndpointConfigName,
       deploymentConfig: this.renderDeploymentConfig(props),
     });
-    this.endpointName = this.resource.attrEndpointName;
-    this.endpointArn = this.resource.attrEndpointArn;
+    // through the Resource helpers, so a stack in another environment reads the name and ARN of a named endpoint
+    this.endpointName = this.getResourceNameAttribute(this.resource.attrEndpointName);
+    this.endpointArn = this.getResourceArnAttribute(this.resource.attrEndpointArn, endpointArnComponents(this.physicalName));
 
     this.defaultVariantName = props.variantName ?? DEFAULT_VARIANT_NAME;
     this.defaultVariant = this.addVariant(this.defaultVariantName, props);

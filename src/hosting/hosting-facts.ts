@@ -1,5 +1,5 @@
 // Internal: facts and checks shared by the hosting constructs. Not re-exported from src/hosting/index.ts.
-import { Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
+import { ArnComponents, Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { AcceleratorKind } from '../compute/accelerator';
@@ -26,6 +26,15 @@ const TIMEOUT_MAX_SECONDS = 3600;
 
 /** `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`: SageMaker's pattern for variant and endpoint names. */
 const NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+/**
+ * The parts of an endpoint's ARN, for `Resource.getResourceArnAttribute`: SageMaker writes the name in lower
+ * case in the ARN.
+ */
+export function endpointArnComponents(physicalName: string): ArnComponents {
+  const resourceName = Token.isUnresolved(physicalName) ? physicalName : physicalName.toLowerCase();
+  return { service: 'sagemaker', resource: 'endpoint', resourceName };
+}
 
 /** Whether an instance type carries an accelerator (GPU, Inferentia, Trainium ...). */
 export function isAccelerated(instanceType: InstanceType): boolean {

@@ -6,7 +6,9 @@ import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { EndpointBase } from './endpoint-base';
 import { createExecutionRole } from './execution-role';
-import { checkInteger, checkName, DEFAULT_VARIANT_NAME, sageMakerScalingRole, throwProblems } from './hosting-facts';
+import {
+  checkInteger, checkName, DEFAULT_VARIANT_NAME, endpointArnComponents, sageMakerScalingRole, throwProblems,
+} from './hosting-facts';
 import { Model, ModelContainerProps, ModelOptions } from './model';
 import { ProvisionedConcurrencyScalingProps, ScalableProvisionedConcurrency } from './scalable-provisioned-concurrency';
 import { ImageAccelerator } from '../compute/accelerator';
@@ -153,8 +155,9 @@ export class ServerlessEndpoint extends EndpointBase {
       endpointName: props.endpointName,
       endpointConfigName: config.attrEndpointConfigName,
     });
-    this.endpointName = resource.attrEndpointName;
-    this.endpointArn = resource.attrEndpointArn;
+    // through the Resource helpers, so a stack in another environment reads the name and ARN of a named endpoint
+    this.endpointName = this.getResourceNameAttribute(resource.attrEndpointName);
+    this.endpointArn = this.getResourceArnAttribute(resource.attrEndpointArn, endpointArnComponents(this.physicalName));
   }
 
   /**
