@@ -2,21 +2,29 @@
  * Deploys the stacks of a synthesized cloud assembly into a local moto cloud, prints what
  * SageMaker reports, and deletes them again.
  *
- *   npx ts-node integ/local-cloud/cli.ts <cdk.out> [--stack NAME]... [--keep-running]
+ *   npx ts-node integ/local-cloud/cli.ts <cdk.out> [--stack NAME]... [--local-mode [--sample BODY [--content-type T]]]
+ *
+ * --local-mode runs the training jobs for real and serves the endpoints locally (local-mode.ts);
+ * --sample sends BODY to every served endpoint with InvokeEndpoint through the local API.
  */
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { LocalCloud } from './local-cloud';
 import { describeReadBack } from './readback';
 
 async function main(argv: string[]): Promise<number> {
-  const dir = argv.find((a) => !a.startsWith('--'));
+  const dir = argv.find((a, i) => !a.startsWith('--') && !['--stack', '--sample', '--content-type'].includes(argv[i - 1]));
   if (!dir) {
     process.stderr.write('usage: cli.ts <cloud assembly dir> [--stack NAME]...\n');
     return 2;
   }
   const only = argv.flatMap((a, i) => (a === '--stack' ? [argv[i + 1]] : []));
+  const valueOf = (flag: string) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : [])).pop();
+  const localMode = argv.includes('--local-mode');
+  const sample = valueOf('--sample');
+  const contentType = valueOf('--content-type') ?? 'text/csv';
   const t0 = Date.now();
   const say = (line: string) => process.stdout.write(`${line}\n`);
-  const cloud = await LocalCloud.start({ log: (l) => say(`  [${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`) });
+  const cloud = await LocalCloud.start({ log: (l) => say(`  [${((Date.now() - t0) / 1000).toFixed(1)}s] ${l}`), localMode });
   let failures = 0;
   try {
     say(`local AWS API: moto server at ${cloud.endpoint} (account ${cloud.account}, ${cloud.region}), started in ${cloud.startMs} ms`);
@@ -44,6 +52,25 @@ async function main(argv: string[]): Promise<number> {
         for (const line of describeReadBack(result.readBack)) say(`  ${line}`);
         for (const [k, v] of Object.entries(result.outputs)) say(`output ${k} = ${v}`);
         say('');
+        for (const run of result.localTraining) {
+          // the artifact as the local S3 holds it
+          const uri = new URL(run.artifactS3Uri);
+          const head = await cloud.s3.send(new HeadObjectCommand({ Bucket: uri.host, Key: uri.pathname.slice(1) }));
+          say(`trained: ${run.jobName} in ${run.seconds} s, model.tar.gz ${head.ContentLength} bytes at ${run.artifactS3Uri}`);
+        }
+        for (const ep of result.localEndpoints) {
+          say(`endpoint ${ep.endpointName}: served locally by ${ep.toolkit}`);
+          if (sample === undefined) continue;
+          // InvokeEndpoint's wire request (POST /endpoints/<name>/invocations) to the local API
+          const res = await fetch(`${cloud.proxy.url}/endpoints/${encodeURIComponent(ep.endpointName)}/invocations`, {
+            method: 'POST', body: sample, headers: { 'content-type': contentType, 'accept': 'application/json' },
+          });
+          const answer = await res.text();
+          say(`sample: ${JSON.stringify(sample)} (${contentType}) -> InvokeEndpoint ${ep.endpointName}: HTTP ${res.status}`);
+          say(`prediction: ${answer}`);
+          if (!res.ok) failures++;
+        }
+        if (result.localTraining.length || result.localEndpoints.length) say('');
         const destroyed = await cloud.destroy(result);
         say(`deleted ${result.stackName}: stack ${destroyed.stackGone ? 'gone' : 'STILL PRESENT'}, ${destroyed.remaining.length ? `left: ${destroyed.remaining.join(', ')}` : 'no SageMaker resources left'} (${destroyed.durationMs} ms)`);
         say(`timings: assets ${result.timings.assetsMs} ms, create ${result.timings.createMs} ms, read-back ${result.timings.readBackMs} ms, total ${result.timings.totalMs} ms`);

@@ -15,6 +15,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssemblyStack, readCloudAssembly } from './cloud-assembly';
 import { describeRule, matchEvent, trainingJobStateChangeEvent } from './eventbridge';
 import { invokeLocally, LocalFunction } from './lambda-runner';
+import { LocalEndpoint, LocalMode, LocalModeOptions } from './local-mode';
 import { defaultVenvDir, LOCAL_ACCOUNT, LOCAL_REGION, MotoServer } from './moto-server';
 import { readBack, SageMakerReadBack, verifyGone } from './readback';
 import { RecordingProxy } from './recording-proxy';
@@ -25,6 +26,7 @@ import {
 } from './template-plan';
 import { zipDirectory } from './zip';
 import { InstanceType } from '../../src/compute';
+import { LocalTrainingResult } from '../../src/local/runner';
 
 /** The bootstrap version the harness pretends `cdk bootstrap` wrote. */
 const BOOTSTRAP_VERSION = '30';
@@ -95,6 +97,9 @@ export interface DeployResult {
   readonly resolvedProperties: Record<string, any>;
   /** Instance types moto refused, and what the harness deployed instead. */
   readonly substitutedInstanceTypes: Record<string, string>;
+  /** Local mode: the training jobs of this deploy that ran for real, and the endpoints served locally. */
+  readonly localTraining: LocalTrainingResult[];
+  readonly localEndpoints: LocalEndpoint[];
 }
 
 /** Options for one deploy. */
@@ -122,6 +127,13 @@ export interface LocalCloudOptions {
   readonly venvDir?: string;
   /** Receives progress lines. @default - silent */
   readonly log?: (line: string) => void;
+  /**
+   * Local mode: run the training jobs the handlers create with the real training toolkit (their
+   * completion event is delivered when the run ends, with its status) and serve the endpoints'
+   * models locally, reachable by InvokeEndpoint through `proxy.url` (see local-mode.ts).
+   * @default - off: moto's training jobs are Completed at once and nothing is served
+   */
+  readonly localMode?: LocalModeOptions | boolean;
 }
 
 /**
@@ -145,6 +157,16 @@ export class LocalCloud {
       throw e;
     }
     const cloud = new LocalCloud(moto, signals, proxy, options);
+    if (options.localMode) {
+      const mode = new LocalMode(moto.endpoint, cloud.account, cloud.region, options.localMode === true ? {} : options.localMode, cloud.log);
+      cloud.localMode = mode;
+      proxy.onCall = (call) => {
+        if (call.target === 'SageMaker.CreateTrainingJob' && call.status === 200) {
+          mode.startTraining(call.request, [...cloud.deployed.values(), ...(cloud.deploying ? [cloud.deploying] : [])]);
+        }
+      };
+      proxy.invocationTarget = (name) => mode.endpointUrl(name);
+    }
     cloud.startMs = Date.now() - started;
     return cloud;
   }
@@ -155,6 +177,10 @@ export class LocalCloud {
   public startMs = 0;
   /** How many stacks reached CREATE_COMPLETE in this cloud. */
   public deployCount = 0;
+  /** Local mode's runs, when on. */
+  public localMode?: LocalMode;
+  /** The stack being deployed now. */
+  private deploying?: AssemblyStack;
 
   public readonly cfn: CloudFormationClient;
   public readonly s3: S3Client;
@@ -197,6 +223,7 @@ export class LocalCloud {
   /** Stops the signal server and kills moto. */
   public async stop(): Promise<void> {
     try {
+      await this.localMode?.stop();
       await this.signals.stop();
       await this.proxy.stop();
     } finally {
@@ -233,6 +260,7 @@ export class LocalCloud {
   private async deployOnce(stack: AssemblyStack, substituted: Record<string, string>): Promise<DeployResult> {
     const timings: Record<string, number> = {};
     const t0 = Date.now();
+    this.deploying = stack;
     await this.bootstrap(stack);
     const imagesNotPushed = await this.publishAssets(stack);
     timings.assetsMs = Date.now() - t0;
@@ -247,6 +275,7 @@ export class LocalCloud {
     const answered = new Set<string>();
     const customRuns: CustomResourceRun[] = [];
     const waitRuns: WaitConditionRun[] = [];
+    const localEndpoints: LocalEndpoint[] = [];
     const resolvedProperties: Record<string, any> = {};
     const all = Object.keys(plan.resources);
     let stackId: string | undefined;
@@ -295,7 +324,15 @@ export class LocalCloud {
           throw new Error(`cannot create ${missing.join(', ')}: they wait on resources that never answer`);
         }
       }
+      if (this.localMode) {
+        // An endpoint is InService once its container answers /ping; one that does not fails the deploy.
+        const tServe = Date.now();
+        const rb = await readBack(this.sagemaker, stack.template, await this.listResources(stackId!), customRuns, []);
+        localEndpoints.push(...await this.localMode.serve(rb.endpoints, rb.models, [stack]));
+        timings.localServeMs = Date.now() - tServe;
+      }
     } catch (e) {
+      await this.localMode?.stopEndpoints(localEndpoints.map((l) => l.endpointName));
       if (stackId) {
         this.log(`rolling back ${stack.stackName}`);
         await this.deleteStack(stackId, customRuns, resolvedProperties).catch((err) => this.log(`rollback failed: ${err}`));
@@ -335,12 +372,15 @@ export class LocalCloud {
       readBack: back,
       resolvedProperties,
       substitutedInstanceTypes: { ...substituted },
+      localTraining: (await Promise.all(back.trainingJobs.map((j) => this.localMode?.result(j.name)))).filter((r): r is LocalTrainingResult => !!r),
+      localEndpoints,
     };
   }
 
   /** Deletes a deployed stack the way CloudFormation does and checks what is left. */
   public async destroy(result: DeployResult): Promise<DestroyResult> {
     const t0 = Date.now();
+    await this.localMode?.stopEndpoints((result.localEndpoints ?? []).map((l) => l.endpointName));
     const runs = await this.deleteStack(result.stackId, result.customResources, result.resolvedProperties);
     const gone = await this.stackGone(result.stackId);
     const remaining = await verifyGone(this.sagemaker, result.readBack);
@@ -650,7 +690,10 @@ export class LocalCloud {
       const jobNames: string[] = [pattern.detail?.TrainingJobName ?? []].flat().filter((n: any) => typeof n === 'string');
       if (jobNames.length === 0) throw new Error(`WaitCondition ${id}: rule ${desc.name} does not name a training job: ${desc.eventPattern}`);
       for (const jobName of jobNames) {
-        const job = await this.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
+        const described = await this.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
+        // Local mode: the event comes when the real run ends, with its status (moto's is Completed at once).
+        const local = await this.localMode?.result(jobName);
+        const job = local ? withLocalRun(described, local) : described;
         const event = trainingJobStateChangeEvent(job, this.account, this.region);
         const match = await matchEvent(this.python, desc.eventPattern, event, target);
         if (!match.matches) {
@@ -719,6 +762,23 @@ export class LocalCloud {
     }
     return false;
   }
+}
+
+/** A job's description as SageMaker reports it after the local run ended. */
+function withLocalRun(job: any, run: LocalTrainingResult): any {
+  const end = new Date();
+  const out: any = { ...job, TrainingJobStatus: run.status, TrainingEndTime: end, LastModifiedTime: end };
+  if (run.status === 'Completed') {
+    out.SecondaryStatus = 'Completed';
+    out.ModelArtifacts = { S3ModelArtifacts: run.artifactS3Uri };
+    out.TrainingTimeInSeconds = Math.round(run.seconds);
+    out.BillableTimeInSeconds = Math.round(run.seconds);
+  } else {
+    out.SecondaryStatus = 'Failed';
+    out.FailureReason = run.failureReason;
+    delete out.ModelArtifacts;
+  }
+  return out;
 }
 
 /** Reads moto's "instance type not in the enum" refusal: the type and the list it accepts. */

@@ -29,6 +29,14 @@ export class RecordingProxy {
 
   /** Every recorded call, oldest first. */
   public readonly calls: RecordedCall[] = [];
+  /** Told of every recorded call as it completes (local mode starts training jobs from here). */
+  public onCall?: (call: RecordedCall) => void;
+  /**
+   * The local server that answers InvokeEndpoint for an endpoint (local mode), if any. moto's
+   * sagemaker-runtime answers every InvokeEndpoint with a canned body; a served endpoint's requests
+   * (POST /endpoints/<name>/invocations) go to its model server instead.
+   */
+  public invocationTarget?: (endpointName: string) => string | undefined;
   private readonly server: http.Server;
 
   private constructor(private readonly upstream: string) {
@@ -69,6 +77,9 @@ export class RecordingProxy {
       if (v !== undefined && !HOP_BY_HOP.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     }
     const method = req.method ?? 'GET';
+    const invoke = /^\/endpoints\/([^/?]+)\/invocations(?:\?|$)/.exec(req.url ?? '');
+    const local = invoke && method === 'POST' ? this.invocationTarget?.(decodeURIComponent(invoke[1])) : undefined;
+    if (local) return this.invokeLocal(local, req, body, decodeURIComponent(invoke![1]));
     const res = await fetch(`${this.upstream}${req.url ?? '/'}`, {
       method,
       headers,
@@ -83,12 +94,29 @@ export class RecordingProxy {
       } catch {
         // not JSON: keep the text
       }
-      this.calls.push({ target, request, status: res.status });
+      const call = { target, request, status: res.status };
+      this.calls.push(call);
+      this.onCall?.(call);
     }
     const resHeaders: Record<string, string> = {};
     res.headers.forEach((v, k) => {
       if (!HOP_BY_HOP.has(k)) resHeaders[k] = v;
     });
     return [res.status, resHeaders, out];
+  }
+
+  /** InvokeEndpoint answered by the endpoint's local model server, as SageMaker answers it. */
+  private async invokeLocal(url: string, req: http.IncomingMessage, body: Buffer, endpointName: string): Promise<[number, Record<string, string>, Buffer]> {
+    const headers: Record<string, string> = { 'content-type': String(req.headers['content-type'] ?? 'application/octet-stream') };
+    if (req.headers.accept) headers.accept = String(req.headers.accept);
+    const res = await fetch(`${url}/invocations`, { method: 'POST', headers, body });
+    const out = Buffer.from(await res.arrayBuffer());
+    this.calls.push({ target: 'SageMakerRuntime.InvokeEndpoint', request: { EndpointName: endpointName, ContentType: headers['content-type'], Body: body.toString('utf8') }, status: res.status });
+    if (res.ok) {
+      return [200, { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream', 'x-amzn-invoked-production-variant': 'AllTraffic' }, out];
+    }
+    // SageMaker answers a container error with ModelError (424), carrying the container's status and body.
+    const error = { ErrorCode: 'CLIENT_ERROR_FROM_MODEL', Message: `Received client error (${res.status}) from primary with message "${out.toString('utf8')}".`, OriginalStatusCode: res.status };
+    return [424, { 'content-type': 'application/json', 'x-amzn-errortype': 'ModelError' }, Buffer.from(JSON.stringify(error))];
   }
 }
