@@ -3,7 +3,10 @@
 # handlers, synthesizes examples/train-and-deploy, shows where the templates and image build
 # contexts are, then deploys it:
 #   - without AWS credentials: into a local AWS API (moto server) through the local-cloud
-#     harness, prints what SageMaker reports, and deletes it again;
+#     harness in local mode: the training job really trains (the SageMaker training toolkit runs
+#     train.py, model.tar.gz lands in the local S3), the endpoint's model is served locally, a
+#     sample from the example's data is sent to it with InvokeEndpoint; it prints what SageMaker
+#     reports, the `trained:` and `prediction:` lines, and deletes the stack again;
 #   - with AWS credentials: to the real account with `cdk deploy` (it says so first).
 #
 # Usage: bash scripts/main-job.sh [--local]     --local deploys locally even with credentials
@@ -72,5 +75,9 @@ if [ "$force_local" = false ] && has_credentials; then
   exit 0
 fi
 
-step "No AWS credentials: deploying into a local AWS API (moto server)"
-npx ts-node --transpile-only integ/local-cloud/cli.ts "$outdir"
+step "No AWS credentials: deploying into a local AWS API (moto server), training and serving locally"
+# The sample: the features of the first data row (x1,x2; its last column is the target y).
+row=$(grep -v '^#' "$example/data/train.csv" | head -1)
+sample=${row%,*}
+echo "sample: x1,x2 = $sample (the data says y = ${row##*,})"
+npx ts-node --transpile-only integ/local-cloud/cli.ts "$outdir" --local-mode --sample "$sample"
