@@ -293,3 +293,13 @@ def listing(root):
         for name in names:
             found.append(os.path.relpath(os.path.join(directory, name), root))
     return sorted(found)
+
+
+def s3_client():
+    """boto3's S3 client for channel downloads and artifact uploads. AWS_ENDPOINT_URL (the local
+    deploy's local S3) is honoured by boto3 itself; a local endpoint gets path-style addressing."""
+    import boto3  # in every toolkit environment (toolkit.py installs it)
+    from botocore.config import Config
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    config = Config(s3={"addressing_style": "path"}) if os.environ.get("AWS_ENDPOINT_URL") else None
+    return boto3.client("s3", region_name=region, config=config)

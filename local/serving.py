@@ -38,7 +38,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from container import OPT_ML, BuildError, apply_dockerfile, container_env, make_run_venv, rebase  # noqa: E402
+from container import OPT_ML, BuildError, apply_dockerfile, container_env, make_run_venv, rebase, s3_client  # noqa: E402
 
 
 def event(obj):
@@ -49,10 +49,9 @@ def event(obj):
 def unpack_model(spec, model_dir):
     archive = spec.get("modelArchive")
     if not archive and spec.get("modelS3Uri"):
-        import boto3
         bucket, _, key = spec["modelS3Uri"][5:].partition("/")
         archive = os.path.join(spec["workDir"], "model.tar.gz")
-        boto3.client("s3", region_name=os.environ.get("AWS_REGION") or "us-east-1").download_file(bucket, key, archive)
+        s3_client().download_file(bucket, key, archive)
     if archive:
         with tarfile.open(archive, "r:gz") as tar:
             tar.extractall(model_dir, filter="data") if hasattr(tarfile, "data_filter") else tar.extractall(model_dir)

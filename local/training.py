@@ -39,7 +39,7 @@ import tarfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from container import OPT_ML, BuildError, apply_dockerfile, container_env, listing, make_run_venv, rebase, write_json  # noqa: E402
+from container import OPT_ML, BuildError, apply_dockerfile, container_env, listing, make_run_venv, rebase, s3_client, write_json  # noqa: E402
 
 # SageMaker keeps at most this much of a failure reason.
 MAX_FAILURE_REASON = 1024
@@ -94,11 +94,6 @@ def split_s3(uri):
         raise ValueError("not an s3:// URI: %s" % uri)
     bucket, _, key = uri[5:].partition("/")
     return bucket, key
-
-
-def s3_client():
-    import boto3  # in the toolkit environment (toolkit.py installs it)
-    return boto3.client("s3", region_name=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1")
 
 
 def download_channel(channel, target):
