@@ -100,7 +100,9 @@ async function train(assemblyDir: string, selector: string, channelFlags: string
   const found = findResource(stacks, selector, ['Custom::SageMakerTrainingJob'], 'training job');
   const pseudo = pseudoParameters(c.account, c.region);
   const props = found.resource.Properties ?? {};
-  const request = JSON.parse(resolveTemplateValue(props.Request, found.stack.template, pseudo));
+  // the request is a JSON string (Stack.toJsonString) or an object, depending on the library's version
+  const resolvedRequest = resolveTemplateValue(props.Request, found.stack.template, pseudo);
+  const request = typeof resolvedRequest === 'string' ? JSON.parse(resolvedRequest) : resolvedRequest;
   request.TrainingJobName = resolveTemplateValue(props.TrainingJobName, found.stack.template, pseudo);
   const problems: string[] = [];
   const image = imageOf(found.stack, request.AlgorithmSpecification?.TrainingImage ?? '');
