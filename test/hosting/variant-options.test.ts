@@ -71,7 +71,9 @@ describe('variant options', () => {
   test('a Neuron AMI fits an Inferentia instance', () => {
     const stack = newStack();
     new Endpoint(stack, 'Endpoint', {
-      image: SageMakerImage.fromImageUri(NEURON_URI), instanceType: InstanceType.ML_INF2_XLARGE, inferenceAmiVersion: InferenceAmiVersion.AL2_NEURON_2,
+      image: SageMakerImage.fromImageUri(NEURON_URI),
+      instanceType: InstanceType.ML_INF2_XLARGE,
+      inferenceAmiVersion: InferenceAmiVersion.AL2_NEURON_2,
     });
     expect(variants(stack)[0].InferenceAmiVersion).toBe('al2-ami-sagemaker-inference-neuron-2');
   });
