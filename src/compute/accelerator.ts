@@ -50,4 +50,10 @@ export enum Workload {
   PROCESSING = 'PROCESSING',
   /** Batch transform jobs. */
   TRANSFORM = 'TRANSFORM',
+  /**
+   * Inference of either kind (hosting or batch transform), for choosing the inference image of a Deep Learning
+   * Container (`SageMakerImage.fromDeepLearningContainer`). Endpoints bind images for HOSTING and batch transform
+   * for TRANSFORM; an instance type lists its validity per use (`supportsHosting`, `supportsTransform`).
+   */
+  INFERENCE = 'INFERENCE',
 }

@@ -30,6 +30,7 @@ const WORKLOAD_WORDS: { [w: string]: string } = {
   [Workload.HOSTING]: 'endpoints (hosting)',
   [Workload.PROCESSING]: 'processing jobs',
   [Workload.TRANSFORM]: 'batch transform jobs',
+  [Workload.INFERENCE]: 'inference (endpoints or batch transform)',
 };
 
 const KIND_WORDS: { [k: string]: string } = {
@@ -41,6 +42,11 @@ const KIND_WORDS: { [k: string]: string } = {
 };
 
 const NEURON_KINDS = [AcceleratorKind.AWS_INFERENTIA, AcceleratorKind.AWS_TRAINIUM];
+
+/** Whether a type is valid for a workload; INFERENCE means hosting or batch transform. */
+function supportsUse(t: InstanceType, workload: Workload): boolean {
+  return workload === Workload.INFERENCE ? t.supports(Workload.HOSTING) || t.supports(Workload.TRANSFORM) : t.supports(workload);
+}
 
 /** How many alternatives an error lists. */
 const SUGGESTIONS = 5;
@@ -54,7 +60,7 @@ function suggest(workload: Workload, near: InstanceType, accept: (t: InstanceTyp
   const vcpus = near.vcpus ?? 4;
   const distance = (t: InstanceType) => Math.abs(Math.log2(t.vcpus ?? 1) - Math.log2(vcpus));
   const candidates = InstanceType.catalog()
-    .filter((t) => t.name !== near.name && t.supports(workload) && !t.burstable && accept(t))
+    .filter((t) => t.name !== near.name && supportsUse(t, workload) && !t.burstable && accept(t))
     .sort((a, b) =>
       Number(b.family === family) - Number(a.family === family)
       || distance(a) - distance(b)
@@ -99,7 +105,7 @@ export function checkInstanceType(scope: Construct, options: InstanceCheckOption
       `${prop} ${name} is not in this library's instance catalog (generated from the SageMaker API model); `
       + `it is used as is, without checking that it can run ${WORKLOAD_WORDS[workload]}. `
       + `Its accelerator (${KIND_WORDS[kind]}) and architecture (${instanceType.architecture}) are inferred from the family name.`);
-  } else if (!instanceType.supports(workload)) {
+  } else if (!supportsUse(instanceType, workload)) {
     problems.push(`${prop} ${name} cannot run ${WORKLOAD_WORDS[workload]}; use one of ${sameKindAlternatives(workload, instanceType)}`);
   }
 

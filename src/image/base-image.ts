@@ -1,8 +1,10 @@
 import * as ecr from 'aws-cdk-lib/aws-ecr';
-import { Token } from 'aws-cdk-lib/core';
+import { Stack, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-import { DeepLearningContainerProps, deepLearningContainerBaseImage } from './deep-learning-container';
-import { ImageAccelerator } from '../compute/accelerator';
+import {
+  ChosenDeepLearningContainer, DeepLearningContainerProps, chooseDeepLearningContainer, deepLearningContainerUri,
+} from './deep-learning-container';
+import { CpuArchitecture, ImageAccelerator } from '../compute/accelerator';
 import { inferAccelerator, isImageReference } from '../private/image-uri';
 
 /**
@@ -70,18 +72,20 @@ export abstract class BaseImage {
   }
 
   /**
-   * An AWS Deep Learning Container (PyTorch, TensorFlow, Hugging Face, Hugging Face TGI) for the stack's region:
-   * the registry account per region (commercial, China, GovCloud) and the tag (`<version>-<cpu|gpu>-<py>...`,
-   * `neuron`/`neuronx` for Inferentia and Trainium) as the SageMaker Python SDK composes them, from the catalog
-   * generated out of its `image_uri_config` data. The stack needs a concrete region. The image carries its
-   * accelerator (CPU, NVIDIA_GPU or NEURON), which jobs and endpoints check against their instance type.
+   * An AWS Deep Learning Container (PyTorch, TensorFlow, MXNet, scikit-learn, XGBoost, Hugging Face, TGI, TEI, DJL
+   * LMI) for the stack's region: the registry account per region (commercial, China, GovCloud, isolated) and the
+   * tag (`<version>-<cpu|gpu>-<py>...`, the Graviton, Inferentia and Trainium variants) as the SageMaker Python SDK
+   * composes them, from the catalog generated out of its `image_uri_config` data. The stack needs a concrete
+   * region. The image carries its accelerator (CPU, NVIDIA_GPU or NEURON), its CPU architecture and the framework's
+   * training or serving module, which an image built on it bakes in.
    *
    * Building FROM these images needs a login to their registry when `cdk deploy` builds the image (see README).
+   * To run the container as it is, without a build, use `SageMakerImage.fromDeepLearningContainer`.
    *
    * @param props framework, version, workload, and accelerator or instance type
    */
   public static fromDeepLearningContainer(props: DeepLearningContainerProps): BaseImage {
-    return deepLearningContainerBaseImage(props);
+    return new DeepLearningContainerBaseImage(chooseDeepLearningContainer(props, 'BaseImage.fromDeepLearningContainer'));
   }
 
   /**
@@ -89,6 +93,30 @@ export abstract class BaseImage {
    * say what it runs on.
    */
   public abstract readonly accelerator: ImageAccelerator;
+
+  /**
+   * The CPU architecture the base image is built for, when known (a Deep Learning Container); an image built on it
+   * must be built for the same platform.
+   *
+   * @default - unknown: the build platform decides
+   */
+  public readonly architecture?: CpuArchitecture;
+
+  /**
+   * The framework training module the base image runs (`SAGEMAKER_TRAINING_MODULE`), when known (a Deep Learning
+   * Container training image, e.g. `sagemaker_pytorch_container.training:main`).
+   *
+   * @default - unknown
+   */
+  public readonly trainingModule?: string;
+
+  /**
+   * The framework serving module the base image serves with (`SAGEMAKER_SERVING_MODULE`), when known (a Deep
+   * Learning Container inference image served by a Python toolkit, e.g. `sagemaker_mxnet_serving_container.serving:main`).
+   *
+   * @default - unknown
+   */
+  public readonly servingModule?: string;
 
   /**
    * Resolves the base image for the construct that renders a Dockerfile from it.
@@ -131,4 +159,30 @@ class EcrBaseImage extends BaseImage {
 /** A token-free stand-in, so that the literal half of a name can still say what the image is. */
 function literalOr(value: string, fallback: string): string {
   return Token.isUnresolved(value) ? fallback : value;
+}
+
+/** An AWS Deep Learning Container: repository, tag and accelerator chosen at creation, the registry at bind. */
+class DeepLearningContainerBaseImage extends BaseImage {
+  public readonly accelerator: ImageAccelerator;
+  public readonly architecture: CpuArchitecture;
+  public readonly trainingModule?: string;
+  public readonly servingModule?: string;
+
+  constructor(private readonly chosen: ChosenDeepLearningContainer) {
+    super();
+    this.accelerator = chosen.accelerator;
+    this.architecture = chosen.architecture;
+    this.trainingModule = chosen.trainingModule;
+    this.servingModule = chosen.servingModule;
+  }
+
+  public bind(scope: Construct): BaseImageConfig {
+    const where = 'BaseImage.fromDeepLearningContainer';
+    const stack = Stack.of(scope);
+    if (Token.isUnresolved(stack.region)) {
+      throw new Error(`${where}: the Deep Learning Container registry depends on the region, and stack ${stack.stackName} `
+        + 'has no concrete region; give the stack one (env: { region: \'us-east-1\' })');
+    }
+    return { imageUri: deepLearningContainerUri(this.chosen, stack.region, where), accelerator: this.accelerator };
+  }
 }

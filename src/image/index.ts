@@ -3,4 +3,4 @@ export * from './entry-point';
 export * from './base-image';
 export * from './sagemaker-image';
 export { DeepLearningFramework } from './deep-learning-container';
-export type { DeepLearningContainerProps } from './deep-learning-container';
+export type { DeepLearningContainerProps, DeepLearningContainerImageProps } from './deep-learning-container';

@@ -6,9 +6,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Annotations, IgnoreMode, Stack, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { BaseImage } from './base-image';
+import {
+  ChosenDeepLearningContainer, DeepLearningContainerImageProps, chooseDeepLearningContainer, deepLearningContainerRepositoryArn,
+  deepLearningContainerUri,
+} from './deep-learning-container';
 import { EntryPoint, ProgramRunner } from './entry-point';
 import { SageMakerImageBindOptions, SageMakerImageConfig } from './image-config';
-import { CpuArchitecture, ImageAccelerator } from '../compute/accelerator';
+import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { finalBaseImage, renderDockerfile } from '../private/dockerfile';
 import { CODE_DIRECTORY, ENTRY_POINT_VARIABLES, SAGEMAKER_PROGRAM } from '../private/entry-point-env';
 import {
@@ -228,6 +232,19 @@ export abstract class SageMakerImage {
   }
 
   /**
+   * An AWS Deep Learning Container run as it is, without a build: a model server (Hugging Face TGI / TEI, DJL LMI)
+   * or a framework container (PyTorch, TensorFlow, MXNet, scikit-learn, XGBoost, Hugging Face) whose own module
+   * runs the entry point. The URI is the one the SageMaker Python SDK composes for the stack's region (which must be
+   * concrete); the accelerator and CPU architecture are recorded from the instance type (or `accelerator`), so jobs
+   * and endpoints check theirs against it. The execution role is granted pull on the one repository.
+   *
+   * @param props framework, version, workload, instance type (or accelerator), and what the container runs
+   */
+  public static fromDeepLearningContainer(props: DeepLearningContainerImageProps): SageMakerImage {
+    return new DeepLearningContainerImage(props);
+  }
+
+  /**
    * The accelerators the image runs on.
    */
   public abstract readonly accelerator: ImageAccelerator;
@@ -311,6 +328,52 @@ class PrebuiltImage extends SageMakerImage {
       accelerator: this.accelerator,
       architecture: this.architecture,
       fingerprint: this.fingerprint ?? stableString(scope, this.imageUri),
+    };
+  }
+}
+
+/** A Deep Learning Container used as it is: chosen at creation, its registry (the stack's region) at bind. */
+class DeepLearningContainerImage extends SageMakerImage {
+  public readonly accelerator: ImageAccelerator;
+  public readonly architecture: CpuArchitecture;
+  public readonly entryPoint?: EntryPoint;
+  private readonly chosen: ChosenDeepLearningContainer;
+
+  constructor(private readonly props: DeepLearningContainerImageProps) {
+    super();
+    const where = 'SageMakerImage.fromDeepLearningContainer';
+    this.chosen = chooseDeepLearningContainer(props, where);
+    throwAll(where, checkEnvironment(props.environment));
+    this.accelerator = this.chosen.accelerator;
+    this.architecture = this.chosen.architecture;
+    this.entryPoint = props.entryPoint;
+  }
+
+  public bind(scope: Construct, options: SageMakerImageBindOptions): SageMakerImageConfig {
+    const where = `${scope.node.path}: SageMakerImage.fromDeepLearningContainer`;
+    const stack = Stack.of(scope);
+    if (Token.isUnresolved(stack.region)) {
+      throw new Error(`${where}: the Deep Learning Container registry depends on the region, and stack ${stack.stackName} `
+        + 'has no concrete region; give the stack one (env: { region: \'us-east-1\' })');
+    }
+    const training = options.workload === Workload.TRAINING || options.workload === Workload.PROCESSING;
+    if ((this.chosen.scope === 'training') !== training) {
+      throw new Error(`${where}: ${this.chosen.name} is a ${this.chosen.scope} image (workload ${this.props.workload}) but `
+        + `is bound to ${options.workload}; choose it with workload ${training ? Workload.TRAINING : Workload.INFERENCE}`);
+    }
+    const imageUri = deepLearningContainerUri(this.chosen, stack.region, where);
+    iam.Grant.addToPrincipal({
+      grantee: options.grantee,
+      actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+      resourceArns: [deepLearningContainerRepositoryArn(this.chosen, stack.region)],
+    });
+    iam.Grant.addToPrincipal({ grantee: options.grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
+    return {
+      imageUri,
+      environment: environmentFor(this.entryPoint, this.props.environment, options),
+      accelerator: this.accelerator,
+      architecture: this.architecture,
+      fingerprint: imageUri,
     };
   }
 }

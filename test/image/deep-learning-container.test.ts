@@ -1,6 +1,11 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
-import { ImageAccelerator, InstanceType, Workload } from '../../src/compute';
-import { BaseImage, DeepLearningContainerProps, DeepLearningFramework } from '../../src/image';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CpuArchitecture, ImageAccelerator, InstanceType, Workload } from '../../src/compute';
+import { Model } from '../../src/hosting';
+import {
+  BaseImage, DeepLearningContainerImageProps, DeepLearningContainerProps, DeepLearningFramework, EntryPoint, SageMakerImage,
+} from '../../src/image';
 import { DLC_CATALOG, DLC_CATALOG_SDK_VERSION, DLC_REGISTRIES } from '../../src/image/dlc-catalog.generated';
 
 function uriIn(region: string, props: DeepLearningContainerProps): string {
@@ -58,13 +63,51 @@ describe('BaseImage.fromDeepLearningContainer', () => {
     ['TGI on Inferentia2',
       { framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '0.3.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_INF2_24XLARGE },
       'huggingface-pytorch-tgi-inference:2.7.0-optimum3.3.6-neuronx-py310-ubuntu22.04', ImageAccelerator.NEURON],
+    ['PyTorch inference on Graviton (the arm64 image, -sagemaker suffix)',
+      { framework: DeepLearningFramework.PYTORCH, version: '2.0.1', workload: Workload.HOSTING, instanceType: InstanceType.ML_C7G_XLARGE },
+      'pytorch-inference-graviton:2.0.1-cpu-py310-ubuntu20.04-sagemaker', ImageAccelerator.CPU],
+    ['Hugging Face inference on Inferentia 1 (the -neuron image, not -neuronx)',
+      { framework: DeepLearningFramework.HUGGINGFACE, version: '4.12.3', workload: Workload.HOSTING, instanceType: InstanceType.ML_INF1_XLARGE },
+      'huggingface-pytorch-inference-neuron:1.9.1-transformers4.12.3-neuron-py37-sdk1.17.1-ubuntu18.04', ImageAccelerator.NEURON],
+    ['PyTorch 1.6 training on a P4d (the CUDA 11 suffix)',
+      { framework: DeepLearningFramework.PYTORCH, version: '1.6.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_P4D_24XLARGE, pythonVersion: 'py3' },
+      'pytorch-training:1.6.0-gpu-py3-cu110-ubuntu18.04', ImageAccelerator.NVIDIA_GPU],
+    ['MXNet inference on a GPU type',
+      { framework: DeepLearningFramework.MXNET, version: '1.9.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G4DN_XLARGE },
+      'mxnet-inference:1.9.0-gpu-py38', ImageAccelerator.NVIDIA_GPU],
+    ['scikit-learn training',
+      { framework: DeepLearningFramework.SKLEARN, version: '1.2-1', workload: Workload.TRAINING, instanceType: InstanceType.ML_M5_XLARGE },
+      'sagemaker-scikit-learn:1.2-1-cpu-py3', ImageAccelerator.CPU],
+    ['XGBoost inference (one image for CPU and GPU)',
+      { framework: DeepLearningFramework.XGBOOST, version: '1.7-1', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G5_XLARGE },
+      'sagemaker-xgboost:1.7-1', ImageAccelerator.ANY],
+    ['XGBoost inference on Graviton (the SDK\'s arm64 tag)',
+      { framework: DeepLearningFramework.XGBOOST, version: '1.5-1', workload: Workload.INFERENCE, instanceType: InstanceType.ML_M6G_XLARGE },
+      'sagemaker-xgboost:1.5-1-arm64', ImageAccelerator.ANY],
+    ['TEI on a GPU',
+      { framework: DeepLearningFramework.HUGGINGFACE_TEI, version: '1.8.2', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G5_XLARGE },
+      'tei:2.0.1-tei1.8.2-gpu-py310-cu122-ubuntu22.04', ImageAccelerator.NVIDIA_GPU],
+    ['TEI on CPU',
+      { framework: DeepLearningFramework.HUGGINGFACE_TEI, version: '1.8.2', workload: Workload.INFERENCE, instanceType: InstanceType.ML_C5_2XLARGE },
+      'tei-cpu:2.0.1-tei1.8.2-cpu-py310-ubuntu22.04', ImageAccelerator.CPU],
+    ['DJL LMI (vLLM) on a GPU',
+      { framework: DeepLearningFramework.DJL_LMI, version: '0.33.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G6E_XLARGE },
+      'djl-inference:0.33.0-lmi15.0.0-cu128', ImageAccelerator.NVIDIA_GPU],
+    ['DJL TensorRT-LLM on a GPU',
+      { framework: DeepLearningFramework.DJL_TENSORRTLLM, version: '0.33.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_P4D_24XLARGE },
+      'djl-inference:0.33.0-tensorrtllm0.21.0-cu128', ImageAccelerator.NVIDIA_GPU],
+    ['DJL on Neuron',
+      { framework: DeepLearningFramework.DJL_NEURONX, version: '0.29.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_INF2_XLARGE },
+      'djl-inference:0.29.0-neuronx-sdk2.19.1', ImageAccelerator.NEURON],
   ])('composes the tag for %s', (_, props, repositoryAndTag, accelerator) => {
     // WHEN
     const image = BaseImage.fromDeepLearningContainer(props);
     // THEN
     expect(image.accelerator).toBe(accelerator);
     const config = image.bind(new Stack(new App(), 'Stack', { env: { region: 'us-west-2' } }));
-    expect(config.imageUri).toBe(`763104351884.dkr.ecr.us-west-2.amazonaws.com/${repositoryAndTag}`);
+    // (each repository has its own registry account per region; the SDK oracle test checks them all)
+    expect(config.imageUri).toMatch(/^\d{12}\.dkr\.ecr\.us-west-2\.amazonaws\.com\//);
+    expect(config.imageUri.replace(/^[^/]+\//, '')).toBe(repositoryAndTag);
     expect(config.accelerator).toBe(accelerator);
   });
 
@@ -88,13 +131,13 @@ describe('BaseImage.fromDeepLearningContainer', () => {
 
   test('fails on an unknown version, listing the published ones', () => {
     expect(() => BaseImage.fromDeepLearningContainer({ ...PYTORCH_GPU_TRAINING, version: '9.9' }))
-      .toThrow(/version 9.9 is not a published PYTORCH training image; use one of 0.4.0, .*, 2.8.0 \(or a short form: .*2.8\)/);
+      .toThrow(/version 9.9 is not a published PYTORCH training image for CPU or GPU instances; use one of 0.4.0, .*, 2.8.0 \(or a short form: .*2.8\)/);
   });
 
   test('fails on a framework without images for the accelerator', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
       framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_INF2_XLARGE,
-    })).toThrow(/framework TENSORFLOW has no inference image for AWS Neuron \(Inferentia\/Trainium\) instances; it has training on CPU\/GPU, inference on CPU\/GPU/);
+    })).toThrow(/framework TENSORFLOW has no inference image for instanceType ml.inf2.xlarge \(AWS Neuron \(Inferentia2 \/ Trainium\)\); it has training on CPU or GPU, inference on CPU or GPU, inference on Graviton \(arm64\)/);
   });
 
   test('fails on TGI for training', () => {
@@ -106,20 +149,20 @@ describe('BaseImage.fromDeepLearningContainer', () => {
   test('fails on a processor the family is not published for, with every problem at once', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
       framework: DeepLearningFramework.HUGGINGFACE, version: '4.56.2', workload: Workload.TRAINING, instanceType: InstanceType.ML_M5_XLARGE, pythonVersion: '3.9',
-    })).toThrow(/instanceType ml.m5.xlarge needs a 'cpu' image, but HUGGINGFACE training images are published for gpu only\npythonVersion 3.9 is not published for HUGGINGFACE 4.56.2; use one of py312/);
+    })).toThrow(/2 problems:\n- instanceType ml.m5.xlarge needs a 'cpu' image, but HUGGINGFACE 4.56.2 training images are published for gpu only\n- pythonVersion 3.9 is not published for HUGGINGFACE 4.56.2; use one of py312/);
   });
 
   test('fails on Hugging Face inference on Trainium, as the SDK does', () => {
     expect(() => BaseImage.fromDeepLearningContainer({
       framework: DeepLearningFramework.HUGGINGFACE, version: '4.55.4', workload: Workload.HOSTING, instanceType: InstanceType.ML_TRN1_2XLARGE,
-    })).toThrow(/instanceType ml.trn1.2xlarge needs a 'trn' image, but HUGGINGFACE inference images are published for inf only/);
+    })).toThrow(/instanceType ml.trn1.2xlarge needs a 'trn' image, but HUGGINGFACE 4.55.4 inference images are published for inf only/);
   });
 
   test.each<[string, Partial<DeepLearningContainerProps>, RegExp]>([
     ['neither accelerator nor instance type', {}, /give accelerator \(CPU, NVIDIA_GPU or NEURON\) or instanceType/],
     ['both accelerator and instance type', { accelerator: ImageAccelerator.CPU, instanceType: InstanceType.ML_M5_LARGE }, /give accelerator or instanceType, not both/],
     ['accelerator ANY', { accelerator: ImageAccelerator.ANY }, /accelerator ANY does not choose an image/],
-    ['an instance type token', { instanceType: InstanceType.of(Token.asString({ Ref: 'T' })) }, /is a token, so the image's processor cannot be chosen from it/],
+    ['an instance type token', { instanceType: InstanceType.of(Token.asString({ Ref: 'T' })) }, /is a token, so the image cannot be chosen from it; give accelerator instead/],
   ])('fails on %s', (_, choice, message) => {
     expect(() => BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.PYTORCH, version: '2.8.0', workload: Workload.TRAINING, ...choice }))
       .toThrow(message);
@@ -131,12 +174,17 @@ describe('the generated DLC catalog', () => {
     expect(DLC_CATALOG_SDK_VERSION).toMatch(/^2\.\d+\.\d+$/);
   });
 
-  test('covers PyTorch, TensorFlow, Hugging Face and TGI, training and inference', () => {
+  test('covers the framework containers and the LLM servers, training and inference, CPU, Graviton, GPU and Neuron', () => {
     expect(Object.keys(DLC_CATALOG).sort()).toEqual([
+      'djl-lmi/inference', 'djl-neuronx/inference', 'djl-tensorrtllm/inference',
+      'huggingface-tei/inference', 'huggingface-tei/inference/cpu',
       'huggingface-tgi/inference', 'huggingface-tgi/inference/neuron',
-      'huggingface/inference', 'huggingface/inference/neuron', 'huggingface/training', 'huggingface/training/neuron',
-      'pytorch/inference', 'pytorch/training', 'pytorch/training/neuron',
-      'tensorflow/inference', 'tensorflow/training',
+      'huggingface/inference', 'huggingface/inference/inf1', 'huggingface/inference/neuron', 'huggingface/training', 'huggingface/training/neuron',
+      'mxnet/inference', 'mxnet/training',
+      'pytorch/inference', 'pytorch/inference/graviton', 'pytorch/training', 'pytorch/training/neuron',
+      'sklearn/inference', 'sklearn/inference/graviton', 'sklearn/training',
+      'tensorflow/inference', 'tensorflow/inference/graviton', 'tensorflow/training',
+      'xgboost/inference', 'xgboost/inference/graviton', 'xgboost/training',
     ]);
     for (const family of Object.values(DLC_CATALOG)) {
       expect(Object.keys(family.versions).length).toBeGreaterThan(0);
@@ -149,11 +197,176 @@ describe('the generated DLC catalog', () => {
     }
   });
 
-  test('holds commercial, China and GovCloud registries, and no isolated regions', () => {
+  test('holds commercial, China, GovCloud and isolated registries', () => {
     const regions = new Set(Object.values(DLC_REGISTRIES).flatMap((r) => Object.keys(r)));
-    for (const region of ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1']) {
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-northeast-1', 'cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1',
+      'us-iso-east-1', 'us-isob-east-1', 'us-isof-south-1']) {
       expect(regions).toContain(region);
     }
-    expect([...regions].filter((r) => r.startsWith('us-iso'))).toEqual([]);
+  });
+});
+
+describe('Deep Learning Container choices the SDK makes (issue 14)', () => {
+  const inUsEast1 = (props: DeepLearningContainerProps) => uriIn('us-east-1', props);
+
+  test('picks the Graviton image on every Graviton family, and refuses where none exists', () => {
+    for (const instanceType of [InstanceType.ML_C7G_XLARGE, InstanceType.ML_M6G_XLARGE, InstanceType.ML_R6G_XLARGE]) {
+      // WHEN PyTorch 2.4.0 is hosted on Graviton
+      const image = BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.PYTORCH, version: '2.4.0', workload: Workload.HOSTING, instanceType });
+      // THEN the image is the arm64 one, and says so
+      expect(image.architecture).toBe(CpuArchitecture.ARM64);
+      expect(image.bind(new Stack(new App(), 'S', { env: { region: 'us-east-1' } })).imageUri)
+        .toMatch(/\/pytorch-inference-graviton:2.4.0-cpu-py311-ubuntu22.04-sagemaker$/);
+    }
+    // versions after the last Graviton image, and training, are refused rather than handed an x86 image
+    expect(() => inUsEast1({ framework: DeepLearningFramework.PYTORCH, version: '2.6.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_C7G_XLARGE }))
+      .toThrow(/version 2.6.0 is not a published PYTORCH inference image for Graviton \(arm64\) instances; use one of 1.12.1, .*2.4.0/);
+    expect(() => inUsEast1({ framework: DeepLearningFramework.TENSORFLOW, version: '2.19.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_C7G_XLARGE }))
+      .toThrow(/version 2.19.0 is not a published TENSORFLOW inference image for Graviton/);
+    expect(() => inUsEast1({ framework: DeepLearningFramework.PYTORCH, version: '2.4.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_C7G_XLARGE }))
+      .toThrow(/no Graviton \(arm64\) training image/);
+    expect(() => inUsEast1({ framework: DeepLearningFramework.HUGGINGFACE, version: '4.51.3', workload: Workload.HOSTING, instanceType: InstanceType.ML_C7G_XLARGE }))
+      .toThrow(/framework HUGGINGFACE has no Graviton \(arm64\) image .*Graviton images are published for PYTORCH, TENSORFLOW, SKLEARN, XGBOOST/);
+  });
+
+  test('tells Inferentia 1 from Inferentia 2', () => {
+    const hf = { framework: DeepLearningFramework.HUGGINGFACE, workload: Workload.HOSTING };
+    expect(inUsEast1({ ...hf, version: '4.12.3', instanceType: InstanceType.ML_INF1_XLARGE })).toMatch(/huggingface-pytorch-inference-neuron:/);
+    expect(inUsEast1({ ...hf, version: '4.55.4', instanceType: InstanceType.ML_INF2_XLARGE })).toMatch(/huggingface-pytorch-inference-neuronx:/);
+    expect(() => inUsEast1({ ...hf, version: '4.55.4', instanceType: InstanceType.ML_INF1_XLARGE }))
+      .toThrow(/version 4.55.4 is not a published HUGGINGFACE inference image for Inferentia 1 instances; use one of 4.12.3/);
+  });
+
+  test('fails on p2 for PyTorch 1.13 and TensorFlow 2.12 and later, as deprecated', () => {
+    expect(() => inUsEast1({ framework: DeepLearningFramework.PYTORCH, version: '2.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_P2_XLARGE }))
+      .toThrow(/instanceType ml.p2.xlarge is deprecated for PYTORCH 1.13 and later \(got 2.0\)/);
+    expect(() => inUsEast1({ framework: DeepLearningFramework.TENSORFLOW, version: '2.12.0', workload: Workload.TRAINING, instanceType: InstanceType.ML_P2_XLARGE }))
+      .toThrow(/deprecated for TENSORFLOW 2.12 and later/);
+    expect(inUsEast1({ framework: DeepLearningFramework.PYTORCH, version: '1.12.1', workload: Workload.TRAINING, instanceType: InstanceType.ML_P2_XLARGE }))
+      .toMatch(/pytorch-training:1.12.1-gpu-py38$/);
+  });
+
+  test('publishes in the isolated partitions with their registry domains', () => {
+    const xgboost = { framework: DeepLearningFramework.XGBOOST, version: '1.7-1', workload: Workload.TRAINING, instanceType: InstanceType.ML_M5_XLARGE };
+    expect(uriIn('us-iso-east-1', xgboost)).toBe('833128469047.dkr.ecr.us-iso-east-1.c2s.ic.gov/sagemaker-xgboost:1.7-1');
+    expect(uriIn('us-isob-east-1', xgboost)).toBe('281123927165.dkr.ecr.us-isob-east-1.sc2s.sgov.gov/sagemaker-xgboost:1.7-1');
+    expect(uriIn('us-isof-south-1', xgboost)).toBe('124985052026.dkr.ecr.us-isof-south-1.csp.hci.ic.gov/sagemaker-xgboost:1.7-1');
+  });
+
+  test('knows the framework modules an image built on it runs', () => {
+    const mxnet = (workload: Workload, version = '1.9.0') => BaseImage.fromDeepLearningContainer({
+      framework: DeepLearningFramework.MXNET, version, workload, accelerator: ImageAccelerator.CPU,
+    });
+    expect(mxnet(Workload.TRAINING).trainingModule).toBe('sagemaker_mxnet_container.training:main');
+    expect(mxnet(Workload.TRAINING).servingModule).toBeUndefined();
+    expect(mxnet(Workload.HOSTING).servingModule).toBe('sagemaker_mxnet_serving_container.serving:main');
+    expect(mxnet(Workload.HOSTING, '1.3.0').servingModule).toBe('sagemaker_mxnet_container.serving:main');
+    const sklearn = BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.SKLEARN, version: '1.2-1', workload: Workload.INFERENCE, accelerator: ImageAccelerator.CPU });
+    expect(sklearn.servingModule).toBe('sagemaker_sklearn_container.serving:main');
+    const tgi = BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.3.6', workload: Workload.INFERENCE, accelerator: ImageAccelerator.NVIDIA_GPU });
+    expect(tgi.servingModule).toBeUndefined();
+  });
+
+  test('fails on a DJL server on an instance without its accelerator', () => {
+    expect(() => inUsEast1({ framework: DeepLearningFramework.DJL_LMI, version: '0.33.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_M5_XLARGE }))
+      .toThrow(/instanceType ml.m5.xlarge has no NVIDIA GPU, but DJL_LMI images need one/);
+    expect(() => inUsEast1({ framework: DeepLearningFramework.DJL_NEURONX, version: '0.29.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G5_XLARGE }))
+      .toThrow(/framework DJL_NEURONX needs AWS Neuron devices/);
+  });
+});
+
+describe('Deep Learning Container inputs from other languages', () => {
+  const valid = { framework: DeepLearningFramework.PYTORCH, version: '2.8.0', workload: Workload.TRAINING, accelerator: ImageAccelerator.NVIDIA_GPU };
+  const fromJs = (props: object) => () => BaseImage.fromDeepLearningContainer(props as DeepLearningContainerProps);
+
+  test.each<[string, object, RegExp]>([
+    ['a framework that is not a member', { framework: 'pytorch' },
+      /framework "pytorch" is not allowed; use one of PYTORCH, TENSORFLOW, MXNET, SKLEARN, XGBOOST, HUGGINGFACE, HUGGINGFACE_TGI, HUGGINGFACE_TEI, DJL_LMI, DJL_TENSORRTLLM, DJL_NEURONX/],
+    ['a workload that is not a member', { workload: 'training' }, /workload "training" is not allowed; use one of TRAINING, HOSTING, PROCESSING, TRANSFORM, INFERENCE/],
+    ['a missing workload', { workload: undefined }, /workload is required; use one of TRAINING, HOSTING/],
+    ['an accelerator that is not a member', { accelerator: 'gpu' }, /accelerator "gpu" is not allowed; use one of ANY, CPU, NVIDIA_GPU, NEURON/],
+    ['an instance type given as a string', { accelerator: undefined, instanceType: 'ml.g5.xlarge' },
+      /instanceType 'ml.g5.xlarge' is a string; use InstanceType.of\('ml.g5.xlarge'\)/],
+    ['a version that is not a string', { version: 2.8 }, /version 2.8 is not allowed; use the framework version as a string/],
+  ])('fails on %s, naming the value and what is allowed', (_, change, message) => {
+    expect(fromJs({ ...valid, ...change })).toThrow(message);
+  });
+
+  test('fails on every wrong input at once', () => {
+    expect(fromJs({ ...valid, framework: 'pytorch', workload: 'training', accelerator: 'gpu' }))
+      .toThrow(/BaseImage.fromDeepLearningContainer: 3 problems:\n- framework "pytorch" .*\n- workload "training" .*\n- accelerator "gpu"/);
+  });
+});
+
+describe('SageMakerImage.fromDeepLearningContainer', () => {
+  const tgiProps: DeepLearningContainerImageProps = {
+    framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G5_12XLARGE,
+  };
+
+  test('serves a container as it is: the URI for the stack\'s region, the accelerator from the instance type, pull on the one repository', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'eu-west-1' } });
+    const tgi = SageMakerImage.fromDeepLearningContainer({ ...tgiProps, environment: { HF_MODEL_ID: 'meta-llama/Llama-3.1-8B' } });
+
+    // WHEN
+    new Model(stack, 'Model', { image: tgi });
+
+    // THEN
+    expect(tgi.accelerator).toBe(ImageAccelerator.NVIDIA_GPU);
+    expect(tgi.architecture).toBe(CpuArchitecture.X86_64);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SageMaker::Model', {
+      PrimaryContainer: {
+        Image: '763104351884.dkr.ecr.eu-west-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi3.0.1-gpu-py311-cu124-ubuntu22.04-v2.1',
+        Environment: Match.objectLike({ HF_MODEL_ID: 'meta-llama/Llama-3.1-8B' }),
+      },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          Resource: 'arn:aws:ecr:eu-west-1:763104351884:repository/huggingface-pytorch-tgi-inference',
+        })]),
+      },
+    });
+    // no image is built
+    expect(Object.keys(template.findResources('AWS::ECR::Repository'))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toContain('cdk-hnb659fds-container-assets');
+  });
+
+  test('runs a framework container with the user\'s entry point', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
+    const image = SageMakerImage.fromDeepLearningContainer({
+      framework: DeepLearningFramework.PYTORCH,
+      version: '2.8.0',
+      workload: Workload.TRAINING,
+      instanceType: InstanceType.ML_G5_2XLARGE,
+      entryPoint: EntryPoint.program('train.py'),
+    });
+    const config = image.bind(stack, { workload: Workload.TRAINING, grantee: new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') }) });
+    expect(config.imageUri).toBe('763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-training:2.8.0-gpu-py312');
+    expect(config.environment).toEqual(expect.objectContaining({ SAGEMAKER_PROGRAM: 'train.py' }));
+  });
+
+  test('fails when an inference image is bound to a training job', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
+    const image = SageMakerImage.fromDeepLearningContainer(tgiProps);
+    const grantee = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    expect(() => image.bind(stack, { workload: Workload.TRAINING, grantee }))
+      .toThrow(/huggingface-pytorch-tgi-inference:.* is a inference image \(workload INFERENCE\) but is bound to TRAINING; choose it with workload TRAINING/);
+  });
+
+  test('fails on an entry-point variable in the environment, and on a stack without a region', () => {
+    expect(() => SageMakerImage.fromDeepLearningContainer({ ...tgiProps, environment: { SAGEMAKER_PROGRAM: 'x.py' } }))
+      .toThrow(/SageMakerImage.fromDeepLearningContainer: environment sets SAGEMAKER_PROGRAM/);
+    const image = SageMakerImage.fromDeepLearningContainer(tgiProps);
+    const stack = new Stack(new App(), 'Agnostic');
+    const grantee = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    expect(() => image.bind(stack, { workload: Workload.HOSTING, grantee })).toThrow(/stack Agnostic has no concrete region/);
+  });
+
+  test('fails on wrong inputs with the factory\'s name', () => {
+    expect(() => SageMakerImage.fromDeepLearningContainer({ ...tgiProps, framework: 'tgi' as DeepLearningFramework }))
+      .toThrow(/SageMakerImage.fromDeepLearningContainer: framework "tgi" is not allowed; use one of PYTORCH/);
   });
 });
