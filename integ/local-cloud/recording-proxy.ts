@@ -102,6 +102,9 @@ export class RecordingProxy {
     res.headers.forEach((v, k) => {
       if (!HOP_BY_HOP.has(k)) resHeaders[k] = v;
     });
+    // A HEAD answer has no body to measure: its Content-Length is the object's size (S3 HeadObject).
+    const length = res.headers.get('content-length');
+    if (method === 'HEAD' && length !== null) resHeaders['content-length'] = length;
     return [res.status, resHeaders, out];
   }
 
