@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as cr from 'aws-cdk-lib/custom-resources';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { localCloudAvailable, printDeploySummary, recordDeploy } from './local-cloud-support';
 import { LocalCloud, refusedInstanceType, sameAcceleratorType } from '../../integ/local-cloud/local-cloud';
 import { DeployPlan, referencedIds, stringifyScalars, Substitutions } from '../../integ/local-cloud/template-plan';
@@ -259,5 +260,21 @@ const available = localCloudAvailable();
 
     // WHEN / THEN
     await expect(cloud.deploy(assemblyStack)).rejects.toThrow(/Big \(Custom::Big\) CREATE_FAILED: the response is \d+ bytes; CloudFormation refuses more than 4096/);
+  });
+
+  test('passes S3 answers through the handlers\' proxy as moto gives them: HeadObject\'s size and a ranged GET', async () => {
+    // GIVEN an object in moto's S3, and a client that talks to the proxy as the handlers do
+    await cloud.s3.send(new CreateBucketCommand({ Bucket: 'local-cloud-proxy-test' }));
+    await cloud.s3.send(new PutObjectCommand({ Bucket: 'local-cloud-proxy-test', Key: 'k', Body: '0123456789abcdefghij' }));
+    const viaProxy = new S3Client({ endpoint: cloud.proxy.url, region: cloud.region, forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+
+    // WHEN
+    const head = await viaProxy.send(new HeadObjectCommand({ Bucket: 'local-cloud-proxy-test', Key: 'k' }));
+    const range = await viaProxy.send(new GetObjectCommand({ Bucket: 'local-cloud-proxy-test', Key: 'k', Range: 'bytes=15-19' }));
+
+    // THEN (a streaming zip reader needs both: the size to find the central directory, then ranges)
+    expect(head.ContentLength).toBe(20);
+    expect(range.ContentRange).toBe('bytes 15-19/20');
+    expect(await range.Body!.transformToString()).toBe('fghij');
   });
 });
