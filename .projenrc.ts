@@ -142,6 +142,8 @@ packageGo?.exec('bash scripts/test-languages.sh go-deps-clean');
 // The README's two commands work on a fresh clone, before node_modules exists, so they are plain
 // package.json scripts rather than projen tasks (which need projen installed).
 project.package.setScript('main', 'bash scripts/main-job.sh');
+// The local-mode command (src/local/cli.ts -> lib/local/cli.js, README "Local mode"): npx cdk-sagemaker-containers local train|serve.
+project.addBins({ 'cdk-sagemaker-containers': 'bin/cdk-sagemaker-containers' });
 project.package.setScript('test:all', 'bash scripts/test-all.sh');
 
 // Benchmarks are never part of the tests: one command reproduces bench/RESULTS.md and the chart.
