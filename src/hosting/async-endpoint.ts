@@ -150,7 +150,7 @@ export class AsyncEndpoint extends Endpoint {
     if (props.targetBacklogPerInstance !== undefined && props.minCapacity === undefined && props.maxCapacity === undefined) {
       problems.push('targetBacklogPerInstance needs minCapacity or maxCapacity to turn on backlog scaling');
     }
-    throwProblems(`AsyncEndpoint ${id}`, problems);
+    throwProblems(this, problems);
 
     const output = props.outputPath.bindForWrite(this, this.role);
     const failure = props.failurePath?.bindForWrite(this, this.role);

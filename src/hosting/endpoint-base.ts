@@ -9,30 +9,12 @@ import { VariantMetrics } from './variant-metrics';
 /**
  * A SageMaker endpoint, defined here or imported.
  *
- * It extends aws-cdk-lib's `aws_sagemaker.IEndpoint`, the interface other modules accept (for example
- * `aws_apigateway.SagemakerIntegration`), so every endpoint of this library can be handed to them.
+ * It extends aws-cdk-lib's `aws_sagemaker.IEndpoint` (`endpointName`, `endpointArn`, `grantInvoke`, `endpointRef`),
+ * the interface other modules accept (for example `aws_apigateway.SagemakerIntegration`), so every endpoint of this
+ * library can be handed to them.
  */
 export interface IEndpoint extends sagemaker.IEndpoint {
-  /**
-   * The name of the endpoint.
-   *
-   * @attribute
-   */
-  readonly endpointName: string;
-
-  /**
-   * The ARN of the endpoint.
-   *
-   * @attribute
-   */
-  readonly endpointArn: string;
-
-  /**
-   * Lets a principal invoke the endpoint.
-   *
-   * @param grantee who invokes
-   */
-  grantInvoke(grantee: iam.IGrantable): iam.Grant;
+  // endpointName, endpointArn and grantInvoke come from aws_sagemaker.IEndpoint (jsii refuses re-declaring them).
 
   /**
    * Any metric of the endpoint's default variant, with `EndpointName` and `VariantName` dimensions.

@@ -1,15 +1,14 @@
 import { Duration, Size, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { VariantMetricsBase } from './endpoint-base';
 import {
   checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, sageMakerScalingRole, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, VpcModelOptions } from './model';
 import { checkVariantOptions } from './private/variant-options-check';
 import { capacityAgainstInitialCount, InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
-import { VariantMetrics } from './variant-metrics';
 import { InferenceAmiVersion, RoutingStrategy } from './variant-options';
 import { Workload } from '../compute/accelerator';
 import { checkAutoscalable, checkInstanceType } from '../compute/compatibility';
@@ -102,9 +101,10 @@ export interface EndpointVariantProps extends InstanceVariantProps, VpcModelOpti
 }
 
 /**
- * One production variant of an endpoint: a model on a fleet of one instance type.
+ * One production variant of an endpoint: a model on a fleet of one instance type. Its `metricXxx` methods
+ * (from `VariantMetricsBase`) describe this variant.
  */
-export class EndpointVariant extends Construct {
+export class EndpointVariant extends VariantMetricsBase {
   /** The variant's name. */
   public readonly variantName: string;
 
@@ -152,7 +152,7 @@ export class EndpointVariant extends Construct {
     checkTimeout(problems, `${prefix}modelDataDownloadTimeout`, props.modelDataDownloadTimeout);
     checkGibibytes(problems, `${prefix}volumeSize`, props.volumeSize, 1, 512);
     problems.push(...checkVariantOptions(prefix, props));
-    throwProblems(`variant ${props.variantName}`, problems);
+    throwProblems(this, problems);
 
     this.variantName = props.variantName;
     this.instanceType = props.instanceType;
@@ -222,126 +222,6 @@ export class EndpointVariant extends Construct {
   }
 
   /**
-   * Any metric of this variant, with `EndpointName` and `VariantName` dimensions.
-   *
-   * @param namespace `AWS/SageMaker` (invocations, latency) or `/aws/sagemaker/Endpoints` (instances)
-   * @param metricName the metric name
-   * @param props overrides
-   * @default - average over 5 minutes
-   */
-  public metric(namespace: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().metric(namespace, metricName, 'Average', props);
-  }
-
-  /**
-   * Number of requests sent to the model (`Invocations`).
-   *
-   * @default - sum over 5 minutes
-   */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().invocations('Invocations', props);
-  }
-
-  /**
-   * Requests per instance (`InvocationsPerInstance`).
-   *
-   * @default - sum over 5 minutes
-   */
-  public metricInvocationsPerInstance(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().invocations('InvocationsPerInstance', props);
-  }
-
-  /**
-   * Requests for which the model returned an error (`InvocationModelErrors`).
-   *
-   * @default - sum over 5 minutes
-   */
-  public metricInvocationErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().invocations('InvocationModelErrors', props);
-  }
-
-  /**
-   * Requests answered with a 4xx status (`Invocation4XXErrors`).
-   *
-   * @default - sum over 5 minutes
-   */
-  public metricInvocation4xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().invocations('Invocation4XXErrors', props);
-  }
-
-  /**
-   * Requests answered with a 5xx status (`Invocation5XXErrors`).
-   *
-   * @default - sum over 5 minutes
-   */
-  public metricInvocation5xxErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().invocations('Invocation5XXErrors', props);
-  }
-
-  /**
-   * Time the model took to answer, in microseconds (`ModelLatency`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().latency('ModelLatency', props);
-  }
-
-  /**
-   * Time SageMaker added on top of the model, in microseconds (`OverheadLatency`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().latency('OverheadLatency', props);
-  }
-
-  /**
-   * CPU utilisation, summed over the cores (`CPUUtilization`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().instance('CPUUtilization', props);
-  }
-
-  /**
-   * Memory utilisation in percent (`MemoryUtilization`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().instance('MemoryUtilization', props);
-  }
-
-  /**
-   * Disk utilisation in percent (`DiskUtilization`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricDiskUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().instance('DiskUtilization', props);
-  }
-
-  /**
-   * GPU utilisation, summed over the GPUs (`GPUUtilization`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricGpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().instance('GPUUtilization', props);
-  }
-
-  /**
-   * GPU memory utilisation, summed over the GPUs (`GPUMemoryUtilization`).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricGpuMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metrics().instance('GPUMemoryUtilization', props);
-  }
-
-  /**
    * The variant as CloudFormation renders it.
    *
    * @internal
@@ -361,7 +241,18 @@ export class EndpointVariant extends Construct {
     };
   }
 
-  private metrics(): VariantMetrics {
-    return new VariantMetrics(this.endpointName, this.variantName);
+  /**
+   * The `EndpointName` dimension of the metrics: the endpoint's name.
+   */
+  protected get metricsEndpointName(): string {
+    return this.endpointName;
+  }
+
+  /**
+   * The `VariantName` dimension of the metrics: this variant.
+   */
+  protected get metricsVariantName(): string {
+    return this.variantName;
   }
 }
+

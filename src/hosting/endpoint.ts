@@ -157,7 +157,7 @@ export class Endpoint extends EndpointBase {
       problems.push('vpcSubnets and securityGroups need vpc; set vpc or remove them');
     }
     this.checkDataCapture(problems, props.dataCapture);
-    throwProblems(`Endpoint ${id}`, problems);
+    throwProblems(this, problems);
 
     this.role = props.role ?? createExecutionRole(this, 'Role', { endpointName: props.endpointName });
     if (props.vpc) {

@@ -95,15 +95,11 @@ export function checkGibibytes(problems: string[], prop: string, value: Size | u
   }
 }
 
-/** Throws all problems together, if any. */
-export function throwProblems(what: string, problems: string[]): void {
-  if (problems.length === 1) {
-    throw new Error(problems[0]);
-  }
-  if (problems.length > 1) {
-    throw new Error(`${what} has ${problems.length} problems:\n- ${problems.join('\n- ')}`);
-  }
-}
+/**
+ * Throws all problems together, if any, prefixed by the construct path (or a label): the library's one way, from
+ * src/private/validation.ts.
+ */
+export { throwProblems } from '../private/validation';
 
 /**
  * The service-linked role Application Auto Scaling uses for SageMaker variants (it creates it

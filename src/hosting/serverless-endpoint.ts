@@ -125,7 +125,7 @@ export class ServerlessEndpoint extends EndpointBase {
     if ((props as any).instanceType !== undefined) {
       problems.push('instanceType cannot be set on a ServerlessEndpoint: SageMaker picks the compute; use memory and maxConcurrency, or an Endpoint');
     }
-    throwProblems(`ServerlessEndpoint ${id}`, problems);
+    throwProblems(this, problems);
 
     this.maxConcurrency = maxConcurrency;
     this.provisionedConcurrency = props.provisionedConcurrency;
