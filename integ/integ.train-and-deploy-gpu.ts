@@ -8,7 +8,7 @@
  */
 import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
-import { IntegScenario, Justification } from './integ-app';
+import { IntegScenario } from './integ-app';
 import {
   BaseImage, Endpoint, EntryPoint, InstanceType, SageMakerImage, TrainingInput, TrainingJob,
 } from '../src';
@@ -33,7 +33,6 @@ const job = new TrainingJob(stack, 'Train', {
   inputs: [TrainingInput.fromAsset('train', path.join(assets, 'training', 'data', 'train'))],
   maxRuntime: Duration.hours(2),
 });
-scenario.justify(job.outputBucket, [Justification.DEFAULT_OUTPUT_BUCKET_ACCESS_LOGS]);
 
 const endpoint = new Endpoint(stack, 'Endpoint', {
   image: serveImage,

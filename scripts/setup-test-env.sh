@@ -4,6 +4,8 @@
 #
 #   .test-env/venv          moto server, cfn-lint and the SageMaker training toolkit
 #                           (scripts/requirements-test.txt)
+#   .test-env/checkov-venv  checkov, the template scanner of test/integ/scanners.test.ts (its pins clash with
+#                           moto's and cfn-lint's, so it lives apart; scripts/requirements-checkov.txt)
 #   .test-env/serving-venv  the legacy serving stack, sagemaker-containers (its Flask 1.1.1 pin clashes
 #                           with moto's Flask 3, so it lives apart; local/requirements-serving.txt)
 set -euo pipefail
@@ -63,4 +65,11 @@ if [ "$fresh" = 1 ]; then
   echo "$want" > "$env_dir/serving-venv.sha256"
   echo "test environment ready: $env_dir/serving-venv"
   "$env_dir/serving-venv/bin/pip" freeze | grep -iE '^(sagemaker.containers|gunicorn|flask)=' || true
+fi
+
+make_venv checkov-venv "$root/scripts/requirements-checkov.txt"
+if [ "$fresh" = 1 ]; then
+  "$env_dir/checkov-venv/bin/checkov" --version >/dev/null # fails the script (set -e) if checkov does not run
+  echo "$want" > "$env_dir/checkov-venv.sha256"
+  echo "test environment ready: $env_dir/checkov-venv (checkov $("$env_dir/checkov-venv/bin/checkov" --version))"
 fi

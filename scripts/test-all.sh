@@ -11,10 +11,10 @@ step() { printf '\n=== %s (%ss)\n' "$*" "$(( $(date +%s) - started ))"; }
 step "install node modules"
 bash scripts/install-node-modules.sh --if-stale
 
-step "install the Python test environment (moto, cfn-lint, sagemaker-training)"
+step "install the Python test environment (moto, cfn-lint, sagemaker-training, checkov)"
 bash scripts/setup-test-env.sh
 
-step "build and test: compile, bundle, API.md, jest (unit, local cloud, contract, integ + cfn-lint + cdk-nag), eslint, package"
+step "build and test: compile, bundle, API.md, jest (unit, local cloud, contract, integ + cfn-lint + cdk-nag + checkov), eslint, package"
 bash scripts/local-cloud-summary.sh --reset
 npx projen build
 bash scripts/local-cloud-summary.sh

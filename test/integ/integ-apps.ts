@@ -44,6 +44,10 @@ export interface SynthesizedIntegApp {
   readonly templates: string[];
   /** The stacks under test that carry the cdk-nag AwsSolutionsChecks aspect. */
   readonly nagCheckedStacks: string[];
+  /**
+   * What the cdk-nag packs reported (integ/security-findings.ts), accepted or not, and the stacks they checked.
+   */
+  readonly scan: { readonly findings: any[]; readonly checkedStacks: string[] };
 }
 
 /**
@@ -65,6 +69,7 @@ export function synthIntegApp(file: string): SynthesizedIntegApp {
   process.env[cxapi.OUTDIR_ENV] = outdir;
   process.env[cxapi.CONTEXT_ENV] = JSON.stringify(integRunnerContext());
   let nagCheckedStacks: string[] = [];
+  let scan = { findings: [] as any[], checkedStacks: [] as string[] };
   try {
     jest.isolateModules(() => {
       // The apps are scripts that synthesize when loaded; a fresh module registry gives each a fresh App.
@@ -76,6 +81,9 @@ export function synthIntegApp(file: string): SynthesizedIntegApp {
       nagCheckedStacks = (IntegScenario.created as any[])
         .filter(s => Aspects.of(s.stack).all.some(a => a.constructor.name === 'AwsSolutionsChecks'))
         .map(s => s.stack.stackName);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const security = require(path.join(INTEG_DIR, 'security-findings'));
+      scan = { findings: [...security.NAG_FINDINGS], checkedStacks: [...security.NAG_CHECKED_STACKS] };
     });
   } finally {
     restoreEnv(cxapi.OUTDIR_ENV, saved.outdir);
@@ -87,7 +95,7 @@ export function synthIntegApp(file: string): SynthesizedIntegApp {
     .filter(f => f.endsWith('.template.json') && !assertionTemplates.has(f))
     .sort()
     .map(f => path.join(outdir, f));
-  return { name: scenarioName(file), outdir, assembly, templates, nagCheckedStacks };
+  return { name: scenarioName(file), outdir, assembly, templates, nagCheckedStacks, scan };
 }
 
 /** The assertion stacks named by the integ manifest (integ.json) that IntegTest writes. */
