@@ -8,6 +8,7 @@ export * from './endpoint-variant';
 export * from './inference-component';
 export * from './inference-component-endpoint';
 export * from './inference-component-scaling';
+export * from './llm-server';
 export * from './model';
 export * from './s3-location';
 export * from './scalable-instance-count';
