@@ -138,6 +138,19 @@ export function flatten(value: any): string {
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 }
 
+/** Flattens the intrinsics inside a JSON value (objects and arrays kept, tokens become placeholders). */
+export function flattenValues(value: any): any {
+  if (Array.isArray(value)) return value.map(flattenValues);
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return flatten(value);
+    const out: any = {};
+    for (const [k, v] of Object.entries(value)) out[k] = flattenValues(v);
+    return out;
+  }
+  return value;
+}
+
 /** One channel as the container sees it. */
 export interface ContractChannel {
   readonly name: string;
@@ -173,7 +186,9 @@ export function trainingJobOf(synth: Synthesized, logicalIdPrefix?: string): Syn
   }
   const [logicalId, resource] = resources[0];
   const props = resource.Properties;
-  const request = JSON.parse(flatten(props.Request));
+  // The request is a JSON string (Fn::Join of literal pieces and tokens) or an object whose values may be tokens.
+  const request = props.Request && typeof props.Request === 'object' && !('Fn::Join' in props.Request)
+    ? flattenValues(props.Request) : JSON.parse(flatten(props.Request));
   const trainingImage: string = request.AlgorithmSpecification.TrainingImage;
   const imageHash = Object.keys(synth.dockerImages).find((hash) => trainingImage.endsWith(`:${hash}`));
   if (!imageHash) {
