@@ -139,6 +139,28 @@ packageGo?.env('GOSUMDB', 'off');
 packageGo?.prependExec('bash scripts/test-languages.sh go-deps');
 packageGo?.exec('bash scripts/test-languages.sh go-deps-clean');
 
+// The package is useless without the handler bundles (assets/): every packaging task bundles them first
+// (skipped when they are newer than the sources), so `npx projen compile && npx projen package:js` on a
+// fresh clone, not only `build`, packs them. jsii-pacmak packs the npm tarball into every language's package.
+for (const name of ['package:js', 'package:python', 'package:java', 'package:dotnet', 'package:go']) {
+  project.tasks.tryFind(name)?.prependExec('bash scripts/bundle-handlers.sh');
+}
+// What the tarball holds is an allow-list, so nothing else in the working tree (scratch folders, venvs,
+// test output) is ever published. bin/ and local/ hold the local-mode command and its Python runner.
+project.package.addField('files', [
+  'lib/**/*.js',
+  'lib/**/*.d.ts',
+  'assets/',
+  '.jsii',
+  'API.md',
+  'README.md',
+  'LICENSE',
+  'bin/',
+  'local/',
+  '!**/__pycache__/',
+  '!**/*.pyc',
+]);
+
 // The README's two commands work on a fresh clone, before node_modules exists, so they are plain
 // package.json scripts rather than projen tasks (which need projen installed).
 project.package.setScript('main', 'bash scripts/main-job.sh');
