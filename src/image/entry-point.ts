@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Token } from 'aws-cdk-lib/core';
 import { Workload } from '../compute/accelerator';
 import { SAGEMAKER_PROGRAM, SAGEMAKER_SERVING_MODULE, SAGEMAKER_TRAINING_MODULE } from '../private/entry-point-env';
+import { throwProblems } from '../private/validation';
 
 /**
  * What an entry point names.
@@ -129,7 +130,7 @@ export abstract class EntryPoint {
     if (options.trainingModule !== undefined) {
       errors.push(...checkModule(options.trainingModule, 'trainingModule'));
     }
-    throwAll('EntryPoint.program', errors);
+    throwProblems('EntryPoint.program', errors);
     return new ConcreteEntryPoint(EntryPointKind.PROGRAM, program, options.trainingModule);
   }
 
@@ -144,7 +145,7 @@ export abstract class EntryPoint {
     if (options.program !== undefined) {
       errors.push(...checkProgramPath(options.program, 'program'));
     }
-    throwAll('EntryPoint.trainingModule', errors);
+    throwProblems('EntryPoint.trainingModule', errors);
     return new ConcreteEntryPoint(EntryPointKind.TRAINING_MODULE, options.program, module);
   }
 
@@ -155,7 +156,7 @@ export abstract class EntryPoint {
    * @param module `dotted.module.path:app`
    */
   public static servingModule(module: string): EntryPoint {
-    throwAll('EntryPoint.servingModule', checkModule(module, 'servingModule'));
+    throwProblems('EntryPoint.servingModule', checkModule(module, 'servingModule'));
     return new ConcreteEntryPoint(EntryPointKind.SERVING_MODULE, undefined, module);
   }
 
@@ -353,13 +354,4 @@ function checkModule(module: string, prop: string): string[] {
     return [`${prop} '${module}' has invalid Python identifiers ${bad.map(b => `'${b}'`).join(', ')}; ${allowed}`];
   }
   return [];
-}
-
-function throwAll(where: string, errors: string[]): void {
-  if (errors.length === 1) {
-    throw new Error(`${where}: ${errors[0]}`);
-  }
-  if (errors.length > 1) {
-    throw new Error(`${where}: ${errors.length} problems:\n- ${errors.join('\n- ')}`);
-  }
 }
