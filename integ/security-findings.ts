@@ -68,7 +68,7 @@ export const ACCEPTED_FINDINGS: AcceptedFinding[] = [
     scanner: 'cdk-nag',
     rules: ['AwsSolutions-IAM5'],
     path: /\/Role\/DefaultPolicy\/Resource$/,
-    findings: /^Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:\/aws\/sagemaker\/(TrainingJobs:log-stream:[a-z0-9-]+\/\*|TrainingJobs:\*|Endpoints\/\*|Endpoints\/[^*]+:\*)$/,
+    findings: /^Resource::arn:(<AWS::Partition>|aws[a-z-]*):logs:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-\d):<AWS::AccountId>:log-group:\/aws\/sagemaker\/(TrainingJobs:log-stream:[a-z0-9-]+\/\*|TrainingJobs:\*|Endpoints\/\*|Endpoints\/[^*]+:\*)$/,
     reason: 'SageMaker writes into its own log groups with streams it names at run time (<job name>/algo-<n>-<time> in '
       + '/aws/sagemaker/TrainingJobs; one group per endpoint, /aws/sagemaker/Endpoints/<name>). An endpoint whose name '
       + 'CloudFormation generates cannot be named in its own role (the endpoint depends on the role): set endpointName '
