@@ -3,3 +3,4 @@ export * from './artifacts';
 export * from './image';
 export * from './training';
 export * from './hosting';
+export * from './security';
