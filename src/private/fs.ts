@@ -100,6 +100,61 @@ export function measureContext(directory: string, ignore: IgnoreStrategy): Conte
   return { bytes: top.reduce((sum, n) => sum + n.bytes, 0), files, entries };
 }
 
+/** What a directory asset holds once the CDK CLI has zipped it. */
+export interface AssetDirectorySize {
+  /** Bytes of the files, uncompressed. */
+  readonly bytes: number;
+  /** Files (directories not counted). */
+  readonly files: number;
+}
+
+/**
+ * Measures what the CDK CLI will zip of a directory asset, from `stat` alone: the files `exclude` leaves in,
+ * with the asset staging's glob semantics (a directory is skipped only when no pattern can re-include
+ * anything in it), and symbolic links followed, as the CLI's zip follows them. Like the staging copy, a link
+ * that points outside the directory is copied through (its content filtered by `exclude`), and one that
+ * points inside stays a link, which the zip then follows without filtering. A directory reached again
+ * through a link to one of its ancestors is counted once (the zip would loop).
+ *
+ * @param directory the asset's directory
+ * @param exclude glob patterns, as `Asset`'s `exclude`
+ */
+export function measureAssetDirectory(directory: string, exclude: string[] = []): AssetDirectorySize {
+  const root = path.resolve(directory);
+  const ignore = IgnoreStrategy.fromCopyOptions({ exclude, ignoreMode: IgnoreMode.GLOB }, root);
+  const inside = (target: string) => target === root || target.startsWith(`${root}${path.sep}`);
+  let bytes = 0;
+  let files = 0;
+  const walk = (dir: string, filtered: boolean, ancestors: ReadonlySet<string>) => {
+    for (const name of fs.readdirSync(dir)) {
+      const full = path.join(dir, name);
+      if (filtered && ignore.completelyIgnores(full)) continue;
+      const link = fs.lstatSync(full).isSymbolicLink();
+      const stat = statOrUndefined(full);
+      if (!stat) continue; // a broken link: the zip cannot read it either
+      let keepFiltering = filtered;
+      if (link && filtered) {
+        const target = path.resolve(path.dirname(full), fs.readlinkSync(full));
+        if (inside(target)) {
+          // kept as a link unless excluded itself; its content is zipped as it is
+          if (ignore.ignores(full)) continue;
+          keepFiltering = false;
+        }
+      }
+      if (stat.isDirectory()) {
+        const real = fs.realpathSync(full);
+        if (ancestors.has(real)) continue;
+        walk(full, keepFiltering, new Set([...ancestors, real]));
+      } else if (stat.isFile() && !(keepFiltering && ignore.ignores(full))) {
+        bytes += stat.size;
+        files++;
+      }
+    }
+  };
+  walk(root, true, new Set([fs.realpathSync(root)]));
+  return { bytes, files };
+}
+
 function statOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.statSync(file);

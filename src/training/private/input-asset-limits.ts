@@ -1,0 +1,24 @@
+/**
+ * What the input-asset unpacker can do, shared by the synth-time check (`TrainingInput.fromAsset`) and the
+ * handler (which refuses an archive over them before it inflates anything).
+ *
+ * The unpacker streams: its memory does not grow with the data (a byte budget bounds what is in flight), so
+ * the limits are about time. One invocation works until about a minute before Lambda's 15 minutes, then hands
+ * over to a fresh invocation of itself that resumes; CloudFormation waits at most an hour for the answer, so
+ * `INPUT_ASSET_MAX_INVOCATIONS` invocations (about 40 minutes of work) must finish it. The limits come from the
+ * benchmark (bench/RESULTS.md, "Input-asset unpacker"): against moto's S3 on a loaded 2-core machine the unpacker
+ * moved about 6 MiB/s of incompressible data and 50 small files/s, which is 15 GiB and 120,000 files in 40
+ * minutes; the limits keep a margin below that. S3 from Lambda is faster on both counts.
+ */
+
+/** The most bytes (uncompressed, as the CDK CLI zips them) a `fromAsset` directory may hold. */
+export const INPUT_ASSET_MAX_BYTES = 10 * 2 ** 30;
+
+/** The most files a `fromAsset` directory may hold. */
+export const INPUT_ASSET_MAX_FILES = 100_000;
+
+/** Invocations of the unpacker for one event, the first included (each ends before Lambda's timeout). */
+export const INPUT_ASSET_MAX_INVOCATIONS = 3;
+
+/** The event key that counts the unpacker's continuations (absent on CloudFormation's own event). */
+export const INPUT_ASSET_CONTINUATION_KEY = 'CdkSageMakerUnpackContinuation';
