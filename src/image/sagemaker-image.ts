@@ -10,8 +10,9 @@ import {
   ChosenDeepLearningContainer, DeepLearningContainerImageProps, chooseDeepLearningContainer, deepLearningContainerRepositoryArn,
   deepLearningContainerUri,
 } from './deep-learning-container';
-import { EntryPoint, ProgramRunner } from './entry-point';
+import { EntryPoint, EntryPointKind, ProgramRunner } from './entry-point';
 import { SageMakerImageBindOptions, SageMakerImageConfig } from './image-config';
+import { missingServingStack, requirementNames } from './private/serving-stack';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { finalBaseImage, renderDockerfile } from '../private/dockerfile';
 import { CODE_DIRECTORY, ENTRY_POINT_VARIABLES, SAGEMAKER_PROGRAM } from '../private/entry-point-env';
@@ -19,12 +20,12 @@ import {
   DEFAULT_EXCLUDES, dockerIgnore, formatBytes, isExcluded, measureContext, readDockerignore, stageBuildContext,
 } from '../private/fs';
 import { inferAccelerator, isImageReference, parseEcrUri } from '../private/image-uri';
+import { throwProblems, warningId } from '../private/validation';
 
 /** A build context larger than this gets a warning. */
 const LARGE_CONTEXT_BYTES = 100 * 1024 * 1024;
 /** How many of the largest paths the warning names. */
 const LARGEST_PATHS = 5;
-const WARNING_PREFIX = 'cdk-sagemaker-containers';
 
 /**
  * Options every `SageMakerImage` accepts.
@@ -215,7 +216,7 @@ export abstract class SageMakerImage {
       const ref = parseEcrUri(imageUri);
       if (!ref) {
         if (!Token.isUnresolved(imageUri)) {
-          Annotations.of(scope).addWarningV2(`${WARNING_PREFIX}:imageNotInEcr`,
+          Annotations.of(scope).addWarningV2(warningId('image', 'imageNotInEcr'),
             `imageUri '${imageUri}' is not an Amazon ECR image; SageMaker pulls only from ECR unless the job or model `
             + 'is configured for a private Docker registry in a VPC. No pull permission was granted.');
         }
@@ -286,15 +287,6 @@ function checkEnvironment(environment: { [key: string]: string } | undefined): s
   return errors;
 }
 
-function throwAll(where: string, errors: string[]): void {
-  if (errors.length === 1) {
-    throw new Error(`${where}: ${errors[0]}`);
-  }
-  if (errors.length > 1) {
-    throw new Error(`${where}: ${errors.length} problems:\n- ${errors.join('\n- ')}`);
-  }
-}
-
 function environmentFor(entryPoint: EntryPoint | undefined, extra: { [key: string]: string } | undefined,
   options: SageMakerImageBindOptions): { [key: string]: string } {
   const entryEnv = entryPoint?.bind({ workload: options.workload }).environment ?? {};
@@ -314,7 +306,7 @@ class PrebuiltImage extends SageMakerImage {
     private readonly fingerprint?: string,
   ) {
     super();
-    throwAll(where, checkEnvironment(options.environment));
+    throwProblems(where, checkEnvironment(options.environment));
     this.architecture = options.architecture ?? CpuArchitecture.X86_64;
     this.entryPoint = options.entryPoint;
   }
@@ -343,7 +335,7 @@ class DeepLearningContainerImage extends SageMakerImage {
     super();
     const where = 'SageMakerImage.fromDeepLearningContainer';
     this.chosen = chooseDeepLearningContainer(props, where);
-    throwAll(where, checkEnvironment(props.environment));
+    throwProblems(where, checkEnvironment(props.environment));
     this.accelerator = this.chosen.accelerator;
     this.architecture = this.chosen.architecture;
     this.entryPoint = props.entryPoint;
@@ -461,7 +453,7 @@ class DirectoryImage extends SageMakerImage {
       errors.push(...inspection.errors);
       for (const message of inspection.warnings) {
         const id = inspection.runner === ProgramRunner.PYTHON_PACKAGE ? 'programRunsAsPackage' : 'programRunsAsShellScript';
-        this.warnings.push({ id: `${WARNING_PREFIX}:${id}`, message });
+        this.warnings.push({ id: warningId('image', id), message });
       }
       const program = this.entryPoint.programPath;
       if (inspection.errors.length === 0 && program !== undefined && !Token.isUnresolved(program)
@@ -471,13 +463,13 @@ class DirectoryImage extends SageMakerImage {
       }
     } else if (!this.dockerfile && props.baseImage) {
       this.warnings.push({
-        id: `${WARNING_PREFIX}:noEntryPoint`,
+        id: warningId('image', 'noEntryPoint'),
         message: `image from directory '${this.directory}' renders its Dockerfile but has no entryPoint; the code is copied `
           + 'to /opt/ml/code but only the base image\'s own ENTRYPOINT decides what runs. Set entryPoint (e.g. EntryPoint.program(\'train.py\'))',
       });
     }
 
-    throwAll(where, errors);
+    throwProblems(where, errors);
 
     this.accelerator = props.accelerator ?? this.inferAccelerator();
   }
@@ -488,6 +480,9 @@ class DirectoryImage extends SageMakerImage {
     asset.repository.grantPull(options.grantee);
     for (const warning of this.warnings) {
       this.warnOnce(scope, warning);
+    }
+    if (options.workload === Workload.HOSTING || options.workload === Workload.TRANSFORM) {
+      this.warnIfNothingServes(scope);
     }
     return {
       imageUri: asset.imageUri,
@@ -537,7 +532,7 @@ class DirectoryImage extends SageMakerImage {
       errors.push(`excludePaths ${JSON.stringify(excludePaths)} leave out the entry point program '${program}'; `
         + 'keep data directories apart from the code');
     }
-    throwAll('SageMakerImage.bind', errors);
+    throwProblems('SageMakerImage.bind', errors);
     return [...relative].sort();
   }
 
@@ -608,12 +603,31 @@ class DirectoryImage extends SageMakerImage {
     return literal;
   }
 
+  /** A rendered image on an endpoint: warns when neither the base image nor requirements.txt starts a server. */
+  private warnIfNothingServes(scope: Construct): void {
+    const entryPoint = this.entryPoint;
+    if (this.dockerfile || !entryPoint) return;
+    const entry = entryPoint.kind === EntryPointKind.SERVING_MODULE ? entryPoint.module : entryPoint.programPath;
+    if (entry === undefined || Token.isUnresolved(entry)) return;
+    const message = missingServingStack({
+      kind: entryPoint.kind,
+      entry,
+      baseImageUri: this.literalBaseImage(scope),
+      baseImageServes: this.props.baseImage?.servingModule !== undefined,
+      // a requirements.txt the build context leaves out is not installed
+      requirements: isExcluded(this.ignore([]), this.directory, 'requirements.txt') ? new Set() : requirementNames(this.directory),
+    });
+    if (message) {
+      this.warnOnce(scope, { id: warningId('image', 'nothingServes'), message });
+    }
+  }
+
   private warnIfLarge(scope: Construct, extra: string[]): void {
     const size = measureContext(this.directory, this.ignore(extra));
     if (size.bytes <= LARGE_CONTEXT_BYTES) return;
     const largest = size.entries.slice(0, LARGEST_PATHS).map(e => `${e.path} (${formatBytes(e.bytes)})`).join(', ');
     this.warnOnce(scope, {
-      id: `${WARNING_PREFIX}:largeBuildContext`,
+      id: warningId('image', 'largeBuildContext'),
       message: `the build context of directory '${this.directory}' holds ${formatBytes(size.bytes)} in ${size.files} files after `
         + `exclusions (over ${formatBytes(LARGE_CONTEXT_BYTES)}); every synth copies it and every build uploads it. Largest: `
         + `${largest}. Keep data out with exclude, .dockerignore, or training input channels`,

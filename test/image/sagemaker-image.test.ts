@@ -440,7 +440,7 @@ describe('SageMakerImage.fromDirectory entry-point warnings', () => {
     image.bind(binding.job, { workload: Workload.TRAINING, grantee: binding.role });
     const warnings = Annotations.fromStack(binding.stack).findWarning('/S/Job', Match.stringLikeRegexp('sits in a directory with setup.py'));
     expect(warnings).toHaveLength(1);
-    expect(JSON.stringify(warnings[0].entry.data)).toContain('cdk-sagemaker-containers:programRunsAsPackage');
+    expect(JSON.stringify(warnings[0].entry.data)).toContain('@cdk-sagemaker-containers/image:programRunsAsPackage');
   });
 
   test('warns that a program without shebang runs as a shell script', () => {
@@ -448,7 +448,104 @@ describe('SageMakerImage.fromDirectory entry-point warnings', () => {
       entryPoint: EntryPoint.program('train'),
     });
     const warnings = Annotations.fromStack(bindImage(image).stack).findWarning('/S/Job', Match.stringLikeRegexp('as a shell script'));
-    expect(JSON.stringify(warnings[0].entry.data)).toContain('cdk-sagemaker-containers:programRunsAsShellScript');
+    expect(JSON.stringify(warnings[0].entry.data)).toContain('@cdk-sagemaker-containers/image:programRunsAsShellScript');
+  });
+});
+
+describe('SageMakerImage.fromDirectory serving that starts', () => {
+  const NOTHING_SERVES = '@cdk-sagemaker-containers/image:nothingServes';
+
+  function servingWarnings(image: SageMakerImage, workload: Workload = Workload.HOSTING) {
+    return Annotations.fromStack(bindImage(image, workload).stack).findWarning('/S/Job', Match.stringLikeRegexp('docker run <image> serve'));
+  }
+
+  test('warns that a serving module on a plain Python image has nothing to run it, naming what to add', () => {
+    // GIVEN
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'serve.py': 'app = None\n', 'requirements.txt': 'flask\n' }), {
+      baseImage: BaseImage.fromRegistry('python:3.11-slim'),
+      entryPoint: EntryPoint.servingModule('serve:app'),
+    });
+
+    // WHEN
+    const warnings = servingWarnings(image);
+
+    // THEN
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0].entry.data)).toContain(NOTHING_SERVES);
+    expect(warnings[0].entry.data).toMatch(/servingModule 'serve:app' .*base image 'python:3.11-slim'.*Add sagemaker-containers .*to requirements.txt.*SAGEMAKER_USE_NGINX/);
+  });
+
+  test.each([
+    ['sagemaker-containers==2.8.6.post2\ngunicorn\n', 'python:3.11-slim'],
+    ['# the legacy stack\nSageMaker_Containers >= 2.8  # serve\n', 'python:3.11'],
+    ['-r base.txt\n', 'python:3.11'],
+    ['', '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-scikit-learn:1.2-1-cpu-py3'],
+  ])('does not warn for a serving module when requirements %j or base image %s bring the legacy stack', (requirements, base) => {
+    // GIVEN
+    const image = SageMakerImage.fromDirectory(codeDirectory({
+      'serve.py': 'app = None\n',
+      'requirements.txt': requirements,
+      'base.txt': 'sagemaker-containers\n',
+    }), {
+      baseImage: BaseImage.fromRegistry(base),
+      entryPoint: EntryPoint.servingModule('serve:app'),
+    });
+
+    // THEN
+    expect(servingWarnings(image)).toHaveLength(0);
+  });
+
+  test('warns when the requirements that would serve are left out of the build context', () => {
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'serve.py': 'app = None\n', 'requirements.txt': 'sagemaker-containers\n' }), {
+      baseImage: BaseImage.fromRegistry('python:3.11-slim'),
+      entryPoint: EntryPoint.servingModule('serve:app'),
+      exclude: ['requirements.txt'],
+    });
+    expect(servingWarnings(image)).toHaveLength(1);
+  });
+
+  test('warns that an inference program on a plain image needs a framework inference image', () => {
+    // GIVEN
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'def model_fn(d):\n  return d\n' }), {
+      baseImage: BaseImage.fromRegistry('python:3.11-slim'),
+      entryPoint: EntryPoint.program('inference.py'),
+    });
+
+    // WHEN
+    const warnings = servingWarnings(image);
+
+    // THEN
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].entry.data).toMatch(/program 'inference.py' on an endpoint .*inference toolkit.*Build FROM a Deep Learning Container inference image/);
+  });
+
+  test.each([
+    '763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3.0-gpu-py311-cu121-ubuntu20.04-sagemaker',
+    '763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.3.0-tgi2.2.0-gpu-py310-cu121-ubuntu22.04',
+    '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1',
+  ])('does not warn for an inference program on the serving image %s', base => {
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'x = 1\n' }), {
+      baseImage: BaseImage.fromRegistry(base),
+      entryPoint: EntryPoint.program('inference.py'),
+    });
+    expect(servingWarnings(image)).toHaveLength(0);
+  });
+
+  test('does not warn for training, for a user Dockerfile, or for a token module', () => {
+    const training = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'x = 1\n' }), {
+      baseImage: BaseImage.fromRegistry('python:3.11-slim'),
+      entryPoint: EntryPoint.program('train.py'),
+    });
+    const own = SageMakerImage.fromDirectory(codeDirectory({ 'Dockerfile': 'FROM python:3.11-slim\n', 'serve.py': 'app = None\n' }), {
+      entryPoint: EntryPoint.servingModule('serve:app'),
+    });
+    const token = SageMakerImage.fromDirectory(codeDirectory({ 'serve.py': 'app = None\n' }), {
+      baseImage: BaseImage.fromRegistry('python:3.11-slim'),
+      entryPoint: EntryPoint.servingModule(Lazy.string({ produce: () => 'serve:app' })),
+    });
+    expect(servingWarnings(training, Workload.TRAINING)).toHaveLength(0);
+    expect(servingWarnings(own)).toHaveLength(0);
+    expect(servingWarnings(token)).toHaveLength(0);
   });
 });
 
