@@ -32,6 +32,7 @@ Progress lines start with "local-train: "; the toolkit's and the script's output
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -179,15 +180,33 @@ def pack_model(model_dir, archive):
     return os.path.getsize(archive)
 
 
+def script_error(tail):
+    """The last exception line of a Python traceback in the log ("ValueError: ..."), if any."""
+    lines = [line.rstrip() for line in tail.splitlines() if line.strip()]
+    for i in range(len(lines) - 1, -1, -1):
+        if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)(: .+)?$", lines[i]) and any(
+                line.startswith("Traceback") for line in lines[:i]):
+            return lines[i]
+    return None
+
+
 def failure_reason(base_dir, exit_code, tail):
+    """The toolkit's failure file, as SageMaker reports it (AlgorithmError: ...). Without an error
+    capture the toolkit leaves its ErrorMessage empty; then (DEVIATION, for a useful local message)
+    the script's last exception line from the log is added."""
     path = os.path.join(base_dir, "output", "failure")
+    text = ""
     if os.path.exists(path):
         with open(path, errors="replace") as f:
             text = f.read().strip()
-        if text:
-            return ("AlgorithmError: " + text)[:MAX_FAILURE_REASON]
+    error = script_error(tail)
+    if text:
+        reason = "AlgorithmError: " + text
+        if error and error not in text:
+            reason += "\n" + error
+        return reason[:MAX_FAILURE_REASON]
     last = [line for line in tail.splitlines() if line.strip()][-5:]
-    return ("AlgorithmError: train exited with code %s: %s" % (exit_code, " | ".join(last)))[:MAX_FAILURE_REASON]
+    return ("AlgorithmError: train exited with code %s: %s" % (exit_code, error or " | ".join(last)))[:MAX_FAILURE_REASON]
 
 
 def main():
