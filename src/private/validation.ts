@@ -110,3 +110,58 @@ export function checkString(problems: Problems, prop: string, value: string | un
     problems.add(`${prop} '${value}' is not allowed; use ${rule.allowed}`);
   }
 }
+
+/** SageMaker's environment-variable name rule (botocore `EnvironmentKey` / `TrainingEnvironmentKey`). */
+const ENVIRONMENT_KEY = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * Checks a container environment against the API's limits: names `[a-zA-Z_][a-zA-Z0-9_]*` up to
+ * `maxKeyLength`, values up to `maxValueLength` (CreateTrainingJob: 512 and 512; CreateModel: 1,024 and 1,024),
+ * at most `maxEntries` variables when given. Token values are skipped.
+ */
+export function checkEnvironmentVariables(problems: Problems, prop: string, environment: { [key: string]: string }, limits: {
+  readonly maxKeyLength: number;
+  readonly maxValueLength: number;
+  readonly maxEntries?: number;
+}): void {
+  const entries = Object.entries(environment);
+  if (limits.maxEntries !== undefined && entries.length > limits.maxEntries) {
+    problems.add(`${prop} has ${entries.length} variables; SageMaker allows at most ${limits.maxEntries}`);
+  }
+  for (const [key, value] of entries) {
+    if (Token.isUnresolved(key)) continue;
+    if (!ENVIRONMENT_KEY.test(key) || key.length > limits.maxKeyLength) {
+      problems.add(`${prop} name '${key}' is not allowed; use letters, digits and '_' (not first a digit), `
+        + `at most ${limits.maxKeyLength} characters`);
+    }
+    if (typeof value === 'string' && !Token.isUnresolved(value) && value.length > limits.maxValueLength) {
+      problems.add(`${prop} value of '${key}' has ${value.length} characters; at most ${limits.maxValueLength} are allowed`);
+    }
+  }
+}
+
+/** botocore `TagKey` / `TagValue`: letters, spaces, digits and `_ . : / = + - @` (Unicode classes). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/**
+ * Checks resource tags against the SageMaker API: at most 50, keys 1-128 and values 0-256 characters of
+ * letters, spaces, digits and `_ . : / = + - @`, no key starting with `aws:` (reserved). Tokens are skipped.
+ */
+export function checkTags(problems: Problems, prop: string, tags: { [key: string]: string }): void {
+  const entries = Object.entries(tags);
+  if (entries.length > 50) {
+    problems.add(`${prop} has ${entries.length} tags; SageMaker allows at most 50`);
+  }
+  for (const [key, value] of entries) {
+    if (!Token.isUnresolved(key)) {
+      if (key.length < 1 || key.length > 128 || !TAG_TEXT.test(key)) {
+        problems.add(`${prop} key '${key}' is not allowed; use 1 to 128 letters, spaces, digits and _ . : / = + - @`);
+      } else if (key.toLowerCase().startsWith('aws:')) {
+        problems.add(`${prop} key '${key}' is not allowed; the prefix 'aws:' is reserved for AWS`);
+      }
+    }
+    if (typeof value === 'string' && !Token.isUnresolved(value) && (value.length > 256 || !TAG_TEXT.test(value))) {
+      problems.add(`${prop} value of '${key}' is not allowed; use up to 256 letters, spaces, digits and _ . : / = + - @`);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { AcceleratorKind } from '../compute/accelerator';
 import { InstanceType } from '../compute/instance-type';
-import { DISTRIBUTION_HYPERPARAMETERS as HP } from '../private/training-hyperparameters';
+import { DISTRIBUTION_HYPERPARAMETERS as HP } from './private/hyperparameters';
 
 /**
  * Options for `TrainingDistribution.mpi`.

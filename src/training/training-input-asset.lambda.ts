@@ -4,10 +4,10 @@ import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
 } from 'aws-lambda';
-import { buildResponse, putJson, redactUrl, ResourceResult, RetryOptions, withRetry } from '../private/training-cfn-response';
+import { buildResponse, putJson, redactUrl, ResourceResult, RetryOptions, withRetry } from './private/cfn-response';
 import {
   INPUT_ASSET_DATA_DIR, INPUT_ASSET_MARKER, TrainingInputAssetAttribute, TrainingInputAssetProperty,
-} from '../private/training-protocol';
+} from './private/protocol';
 import { readZipEntries } from '../private/training-zip';
 
 /**

@@ -7,11 +7,11 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IDependable } from 'constructs';
 import { grantObjects, grantReadPrefix } from './s3-grants';
 import { TrainingInputAssetFunction } from './training-input-asset-function';
-import { stackFunction } from '../private/training-functions';
+import { stackFunction } from './private/functions';
 import {
   INPUT_ASSET_DATA_DIR, TRAINING_INPUT_ASSET_RESOURCE_TYPE, TrainingInputAssetProperty,
-} from '../private/training-protocol';
-import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from '../private/training-s3';
+} from './private/protocol';
+import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from './private/s3';
 
 /**
  * How a channel's data reaches the training container.

@@ -1,11 +1,16 @@
-import { putJson, redactUrl } from '../private/training-cfn-response';
-import { FINAL_TRAINING_JOB_STATUSES, SignalInputKey } from '../private/training-protocol';
-import { FinishedJob, signalForJob, WaitConditionSignal } from '../private/training-signal';
+import { putJson, PutError, redactUrl } from './private/cfn-response';
+import { FINAL_TRAINING_JOB_STATUSES, SignalInputKey } from './private/protocol';
+import { FinishedJob, signalForJob, WaitConditionSignal } from './private/signal';
 
 /**
  * Signal function of a waiting `TrainingJob`: an EventBridge rule, filtered on the job's name and its final
  * statuses, invokes it once per job with the job's WaitConditionHandle URL and the event's `detail` (the job's
  * description, FailureReason included). It makes no AWS API call: the handle URL is pre-signed.
+ *
+ * A handle that answers 403 or 404 (its presigned URL expired, or its WaitCondition timed out or was deleted:
+ * a late event) cannot be signalled by retrying: that is logged and the invocation ends. Any other failure
+ * throws, so Lambda retries the asynchronous invocation and, after its retries, puts it in the stack's
+ * dead-letter queue (the rule's target has one too): a signal is never lost silently.
  */
 
 /** The rule's target input. */
@@ -37,11 +42,20 @@ export async function processSignal(
   }
   const signal = signalFor(event);
   if (!signal) {
-    console.log(`Status ${event[SignalInputKey.DETAIL]?.TrainingJobStatus} is not final: no signal`);
+    console.log({ notice: 'status is not final: no signal', status: event[SignalInputKey.DETAIL]?.TrainingJobStatus });
     return undefined;
   }
-  await send(url, signal);
-  console.log(`Signalled ${redactUrl(url)}: ${signal.Status} ${signal.Reason}`);
+  try {
+    await send(url, signal);
+  } catch (error) {
+    if (error instanceof PutError && (error.statusCode === 403 || error.statusCode === 404)) {
+      console.log({ notice: 'handle refused the signal (expired, timed out or deleted): nothing to retry',
+        jobName: signal.UniqueId, handle: redactUrl(url), statusCode: error.statusCode });
+      return undefined;
+    }
+    throw error;
+  }
+  console.log({ notice: 'signalled', jobName: signal.UniqueId, handle: redactUrl(url), status: signal.Status, reason: signal.Reason });
   return signal;
 }
 

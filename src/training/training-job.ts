@@ -1,33 +1,36 @@
 import * as crypto from 'crypto';
+// types only (erased at compile): the request is checked against the API's own shape
+import type { CreateTrainingJobRequest as ApiRequest, TrainingInstanceType } from '@aws-sdk/client-sagemaker';
 import {
-  Annotations, ArnFormat, CfnWaitCondition, CfnWaitConditionHandle, CustomResource, Duration, RemovalPolicy,
-  Size, SizeRoundingBehavior, Stack, Token,
+  ArnFormat, CustomResource, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token,
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { TrainingDistribution } from './distribution';
+import { TrainingJobCompletion } from './private/completion';
+import { stackFunction } from './private/functions';
+import { RESERVED_HYPERPARAMETERS } from './private/hyperparameters';
+import {
+  INPUT_STAGING_DIR, modelArtifactsKeySuffix, TRAINING_JOB_RESOURCE_TYPE, TrainingJobAttribute, TrainingJobProperty,
+} from './private/protocol';
+import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from './private/s3';
 import { grantReadWritePrefix, grantWritePrefix } from './s3-grants';
-import { TrainingInput, TrainingInputMode } from './training-input';
+import {
+  InputCompression, RecordWrapper, S3DataDistribution, S3DataType, TrainingInput, TrainingInputMode,
+} from './training-input';
 import { TrainingJobFunction } from './training-job-function';
-import { TrainingJobSignalFunction } from './training-job-signal-function';
 import { ModelData, ModelDataConfig } from '../artifacts/model-data';
 import { Workload } from '../compute/accelerator';
 import { checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
 import { SageMakerImage } from '../image/sagemaker-image';
-import { stackFunction } from '../private/training-functions';
-import { RESERVED_HYPERPARAMETERS } from '../private/training-hyperparameters';
 import {
-  FINAL_TRAINING_JOB_STATUSES, modelArtifactsKeySuffix, SignalInputKey, TRAINING_JOB_RESOURCE_TYPE,
-  TrainingJobAttribute, TrainingJobProperty,
-} from '../private/training-protocol';
-import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from '../private/training-s3';
+  checkEnvironmentVariables, checkInteger, checkMember, checkString, checkTags, Problems, warn,
+} from '../private/validation';
 
 /**
  * A regular expression SageMaker applies to the job's logs to publish a metric.
@@ -201,8 +204,9 @@ export interface TrainingJobProps {
 
   /**
    * The longest the job may run (at most 28 days). A waiting deployment must finish within 12 hours in all.
+   * The default does not depend on `waitForCompletion`, so toggling that never trains again.
    *
-   * @default - 11 hours when the deployment waits, 1 day (SageMaker's default) when it does not
+   * @default Duration.hours(11)
    */
   readonly maxRuntime?: Duration;
 
@@ -225,7 +229,8 @@ export interface TrainingJobProps {
 
   /**
    * Environment variables of the container, added to the image's entry-point variables (a clash with those
-   * is an error).
+   * is an error). At most 100 in all; names `[a-zA-Z_][a-zA-Z0-9_]*` and values of at most 512 characters
+   * (CreateTrainingJob's limits).
    *
    * @default - only the entry-point variables
    */
@@ -240,7 +245,8 @@ export interface TrainingJobProps {
 
   /**
    * Tags of the training job. They do not define the job: changing them starts no new job (they apply to the
-   * next one).
+   * next one). At most 50; keys of 1-128 and values of at most 256 letters, spaces, digits and `_ . : / = + - @`,
+   * no key starting with `aws:`.
    *
    * @default - none
    */
@@ -265,7 +271,7 @@ export interface TrainingJobProps {
   /**
    * A value hashed into the job name. The name follows from everything that defines the job, so an unchanged
    * job is never trained twice; change this to train again anyway (for example after a failed job, whose name
-   * SageMaker will not reuse).
+   * SageMaker will not reuse, or after `cdk destroy`, when the old job's artifacts are in the retained old bucket).
    *
    * @default - none
    */
@@ -286,7 +292,10 @@ export interface TrainingJobProps {
  * The job name is a hash of everything that defines the job, so an unchanged redeploy starts nothing and a
  * change starts exactly one new job; the old job's artifacts stay. By default the deployment waits until the
  * job finishes (up to 12 hours) without polling: the job's EventBridge state-change event signals a
- * WaitCondition. Deleting the stack stops a running job and keeps its artifacts.
+ * WaitCondition. Deleting the stack stops a running job (and waits until it has stopped) and keeps its artifacts.
+ *
+ * The constructor reads as: validate the props, bind the image and inputs, render the CreateTrainingJob request
+ * (one method per request block), name the job, grant, then wire up the resource and its completion.
  */
 export class TrainingJob extends Construct implements iam.IGrantable {
   /** Log group SageMaker writes training logs to (streams `<jobName>/algo-<n>-<time>`). */
@@ -305,7 +314,8 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   public readonly trainingJobArn: string;
 
   /**
-   * S3 URI of the model archive (`s3://bucket/prefix/<jobName>/output/model.tar.gz`).
+   * S3 URI of the model archive (`s3://bucket/prefix/<jobName>/output/model.tar.gz`), as SageMaker reports it
+   * for the job (DescribeTrainingJob's ModelArtifacts), so it always points where the archive is.
    * @attribute
    */
   public readonly modelArtifactsS3Uri: string;
@@ -330,8 +340,10 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   /** The job name as known at synth (a hash of the job's definition). */
   public readonly jobNameAtSynth: string;
 
+  private readonly props: TrainingJobProps;
+  private readonly wait: boolean;
+  private readonly settings: JobSettings;
   private readonly artifactsKeyAtSynth: string;
-
   private readonly resource: CustomResource;
 
   /**
@@ -341,362 +353,100 @@ export class TrainingJob extends Construct implements iam.IGrantable {
    */
   constructor(scope: Construct, id: string, props: TrainingJobProps) {
     super(scope, id);
-    const stack = Stack.of(this);
-    const wait = props.waitForCompletion ?? true;
-    const instanceCount = props.instanceCount ?? 1;
-    const distribution = props.distribution ?? TrainingDistribution.none();
-    const inputs = props.inputs ?? [];
-    const problems: string[] = [];
+    this.props = props;
+    this.wait = props.waitForCompletion ?? true;
 
-    // ---- compute
-    try {
-      checkInstanceType(this, {
-        instanceType: props.instanceType,
-        workload: Workload.TRAINING,
-        imageAccelerator: props.image.accelerator,
-        imageArchitecture: props.image.architecture,
-      });
-    } catch (error) {
-      // reported with the other problems below
-      problems.push((error as Error).message);
-    }
-    if (!Token.isUnresolved(instanceCount) && (!Number.isInteger(instanceCount) || instanceCount < 1)) {
-      problems.push(`instanceCount ${instanceCount} is not allowed; use a whole number of 1 or more`);
-    }
-    problems.push(...distribution.validate({ instanceType: props.instanceType, instanceCount }));
-    const volumeGiB = volumeSizeGiB(props.volumeSize, problems);
-    // Local NVMe storage (a catalog fact; undefined for a token or an unknown family, which is not judged):
-    // SageMaker mounts it instead of an EBS volume, encrypts it in hardware and refuses a VolumeKmsKeyId.
-    if (props.instanceType.localStorage === true) {
-      if (props.volumeEncryptionKey) {
-        problems.push(`volumeEncryptionKey cannot be used with instanceType ${props.instanceType.name}: its local NVMe instance storage `
-          + 'is encrypted in hardware and SageMaker refuses a VolumeKmsKeyId for it; remove volumeEncryptionKey, or use an instance '
-          + 'type without local storage (InstanceType.localStorage false, e.g. ml.m5, ml.c5, ml.p3)');
-      }
-      if (props.volumeSize) {
-        Annotations.of(this).addWarningV2('cdk-sagemaker-containers:volumeSizeOnLocalStorage',
-          `volumeSize ${props.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB has no effect on instanceType `
-          + `${props.instanceType.name}: SageMaker provisions no EBS volume for a type with local NVMe instance storage and gives `
-          + 'the job the whole instance storage instead; remove volumeSize');
-      }
-    }
+    // ---- validate: every problem of the props at once
+    const problems = new Problems();
+    this.settings = this.validate(problems);
+    problems.throwIfAny(this);
 
-    // ---- durations
-    const maxRuntime = props.maxRuntime ?? (wait ? Duration.hours(11) : Duration.days(1));
-    const runtimeSeconds = maxRuntime.toSeconds();
-    if (runtimeSeconds < 1 || runtimeSeconds > MAX_RUNTIME.toSeconds()) {
-      problems.push(`maxRuntime ${maxRuntime.toHumanString()} is not allowed; use 1 second to 28 days`);
-    }
-    if (props.maxWait && !props.useSpotInstances) {
-      problems.push('maxWait is set but useSpotInstances is not; maxWait applies to managed spot training only');
-    }
-    const maxWaitSeconds = props.useSpotInstances ? (props.maxWait ?? maxRuntime).toSeconds() : undefined;
-    if (maxWaitSeconds !== undefined && maxWaitSeconds < runtimeSeconds) {
-      problems.push(`maxWait ${props.maxWait!.toHumanString()} is less than maxRuntime ${maxRuntime.toHumanString()}; `
-        + 'with spot, maxWait counts the whole job (waiting for capacity included) and must be at least maxRuntime');
-    }
-    const longestJobSeconds = maxWaitSeconds ?? runtimeSeconds;
-    if (wait && longestJobSeconds > MAX_WAIT_CONDITION_SECONDS) {
-      const what = maxWaitSeconds !== undefined ? `maxWait ${props.maxWait?.toHumanString() ?? maxRuntime.toHumanString()}` : `maxRuntime ${maxRuntime.toHumanString()}`;
-      problems.push(`${what} lets the job run longer than a deployment can wait (12 hours); `
-        + 'lower it to 12 hours or less, or set waitForCompletion: false to start the job without waiting');
-    }
-    if (props.retryAttempts !== undefined && !Token.isUnresolved(props.retryAttempts)
-      && (!Number.isInteger(props.retryAttempts) || props.retryAttempts < 1 || props.retryAttempts > 30)) {
-      problems.push(`retryAttempts ${props.retryAttempts} is not allowed; use a whole number from 1 to 30`);
-    }
-    if (props.keepAlive) {
-      const keep = props.keepAlive.toSeconds();
-      if (keep > 3600) {
-        problems.push(`keepAlive ${props.keepAlive.toHumanString()} is not allowed; warm pools keep instances at most 1 hour`);
-      }
-      if (props.useSpotInstances) {
-        problems.push('keepAlive (warm pool) cannot be used with useSpotInstances; SageMaker has no warm pools for spot');
-      }
-    }
-    if (props.checkpointS3Uri !== undefined && isInvalidS3Uri(props.checkpointS3Uri)) {
-      problems.push(`checkpointS3Uri '${props.checkpointS3Uri}' is not an S3 URI; use s3://<bucket>/<prefix>`);
-    }
-    if (props.checkpointBucket && props.checkpointS3Uri === undefined) {
-      problems.push('checkpointBucket is set but checkpointS3Uri is not; set checkpointS3Uri to a prefix of that bucket');
-    }
-    const checkpointLocation = props.checkpointS3Uri !== undefined ? parseS3Uri(props.checkpointS3Uri) : undefined;
-    const checkpointBucketName = props.checkpointBucket?.bucketName;
-    if (checkpointLocation && checkpointBucketName !== undefined && !Token.isUnresolved(checkpointBucketName)
-      && checkpointBucketName !== checkpointLocation.bucket) {
-      problems.push(`checkpointS3Uri '${props.checkpointS3Uri}' is not in checkpointBucket '${checkpointBucketName}'; `
-        + 'the URI must point into that bucket');
-    }
-    if (props.checkpointLocalPath !== undefined && props.checkpointS3Uri === undefined) {
-      problems.push('checkpointLocalPath is set but checkpointS3Uri is not; checkpoints are synced to checkpointS3Uri');
-    }
-    if (props.useSpotInstances && props.checkpointS3Uri === undefined) {
-      Annotations.of(this).addWarningV2('cdk-sagemaker-containers:spotWithoutCheckpoints',
-        'useSpotInstances without checkpointS3Uri: an interrupted job starts again from the beginning');
-    }
-    if (props.securityGroups && !props.vpc) {
-      problems.push('securityGroups are set but vpc is not; security groups apply to a job in a VPC');
-    }
-    if (props.vpcSubnets && !props.vpc) {
-      problems.push('vpcSubnets are set but vpc is not');
-    }
-
-    // ---- hyperparameters, environment, channels, metrics
-    const hyperparameters = { ...props.hyperparameters ?? {} };
-    for (const key of Object.keys(hyperparameters)) {
-      if (RESERVED_HYPERPARAMETERS.includes(key)) {
-        problems.push(`hyperparameters key '${key}' is set by this library (entry point or distribution); `
-          + 'remove it and use the image entryPoint or the distribution prop instead');
-      }
-    }
-    const distributionHyperparameters = distribution.bind({ instanceType: props.instanceType, instanceCount }).hyperparameters;
-    Object.assign(hyperparameters, distributionHyperparameters);
-    checkHyperparameters(hyperparameters, problems);
-    checkChannels(inputs, problems);
-    checkMetricDefinitions(props.metricDefinitions ?? [], problems);
-    const prefixProblem = props.trainingJobNamePrefix !== undefined && !Token.isUnresolved(props.trainingJobNamePrefix)
-      && !/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/.test(props.trainingJobNamePrefix);
-    if (prefixProblem) {
-      problems.push(`trainingJobNamePrefix '${props.trainingJobNamePrefix}' is not allowed; use letters, digits and '-' `
-        + '(not first or last), at most 40 characters');
-    }
-    const outputPrefix = trimSlashes(props.outputPrefix ?? 'training-jobs');
-
-    throwProblems(this, problems);
-
-    // ---- role and output
+    // ---- role, output, image, inputs (their own checks follow the bind)
     this.role = props.role ?? new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com'),
       description: `Execution role of SageMaker training job ${this.node.path}`,
     });
     this.grantPrincipal = this.role;
-    this.outputBucket = props.outputBucket ?? new s3.Bucket(this, 'OutputBucket', {
-      encryption: props.outputEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
-      encryptionKey: props.outputEncryptionKey,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      removalPolicy: RemovalPolicy.RETAIN,
-      versioned: true,
-    });
-    grantWritePrefix(this.role, this.outputBucket, outputPrefix ? `${outputPrefix}/` : '');
-    this.grantLogsAndMetrics();
+    this.outputBucket = props.outputBucket ?? this.createOutputBucket();
+    const image = this.bindImage(problems);
+    const inputs = this.bindInputs(problems);
+    problems.throwIfAny(this);
 
-    // ---- image and inputs
-    const image = props.image.bind(this, {
-      workload: Workload.TRAINING,
-      grantee: this.role,
-      excludePaths: inputs.filter((i) => i.localDirectory !== undefined).map((i) => i.localDirectory!),
-    });
-    const environment = { ...image.environment };
-    for (const [key, value] of Object.entries(props.environment ?? {})) {
-      if (key in environment && environment[key] !== value) {
-        problems.push(`environment ${key}=${value} clashes with the image's entry point (${key}=${environment[key]}); `
-          + 'change the entry point on the image instead');
-      }
-      environment[key] = value;
-    }
-    checkEnvironment(environment, problems);
-    throwProblems(this, problems);
-
-    const stagingPrefix = `${outputPrefix ? `${outputPrefix}/` : ''}inputs/`;
-    const dependencies: IDependable[] = [];
-    const channels = inputs.map((input) => {
-      const config = input.bind(this, { grantee: this.role, stagingBucket: this.outputBucket, stagingPrefix });
-      if (config.dependable) {
-        dependencies.push(config.dependable);
-      }
-      const o = input.options;
-      return {
-        ChannelName: input.channelName,
-        DataSource: {
-          S3DataSource: {
-            S3DataType: config.dataType,
-            S3Uri: config.s3Uri,
-            S3DataDistributionType: o.distribution ?? 'FullyReplicated',
-          },
-        },
-        ContentType: o.contentType,
-        CompressionType: o.compression,
-        RecordWrapperType: o.recordWrapper,
-        InputMode: o.inputMode,
-        ShuffleConfig: o.shuffleSeed !== undefined ? { Seed: o.shuffleSeed } : undefined,
-      };
-    });
-
-    // ---- keys, VPC, checkpoints
-    this.grantKeys(props);
-    let vpcConfig: { SecurityGroupIds: string[]; Subnets: string[] } | undefined;
-    if (props.vpc) {
-      const securityGroups = props.securityGroups ?? [this.createSecurityGroup(props.vpc, instanceCount)];
-      const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-      vpcConfig = { SecurityGroupIds: securityGroups.map((sg) => sg.securityGroupId), Subnets: subnets.subnetIds };
-      this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: [
-          'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-          'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-          'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
-        ],
-        resources: ['*'],
-      }));
-    }
-    if (props.checkpointS3Uri !== undefined) {
-      const location = parseS3Uri(props.checkpointS3Uri);
-      if (props.checkpointBucket) {
-        // a token URI (`s3://${bucket}/checkpoints/`) still has a literal path: the grant is limited to it
-        grantReadWritePrefix(this.role, props.checkpointBucket, location?.prefix ?? checkpointPrefixOf(props.checkpointS3Uri));
-      } else if (location) {
-        grantS3Prefix(this.role, location, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
-      } else {
-        Annotations.of(this).addWarningV2('cdk-sagemaker-containers:checkpointUriToken',
-          'checkpointS3Uri is a token: no S3 grant was made for it; the role must already read and write that prefix');
-      }
-    }
-
-    // ---- the request (everything that defines the job)
-    const request = {
-      AlgorithmSpecification: {
-        TrainingImage: image.imageUri,
-        TrainingInputMode: TrainingInputMode.FILE,
-        MetricDefinitions: props.metricDefinitions?.length
-          ? props.metricDefinitions.map((m) => ({ Name: m.name, Regex: m.regex }))
-          : undefined,
-      },
+    // ---- render the request: everything that defines the job
+    const request: CreateTrainingJobRequest = {
+      ...this.renderAlgorithmSpecification(image),
       RoleArn: this.role.roleArn,
-      HyperParameters: Object.keys(hyperparameters).length ? hyperparameters : undefined,
-      InputDataConfig: channels.length ? channels : undefined,
-      OutputDataConfig: {
-        S3OutputPath: this.outputBucket.s3UrlForObject(outputPrefix),
-        KmsKeyId: props.outputEncryptionKey?.keyArn,
-      },
-      ResourceConfig: {
-        InstanceType: props.instanceType.toString(),
-        InstanceCount: instanceCount,
-        VolumeSizeInGB: volumeGiB,
-        VolumeKmsKeyId: props.volumeEncryptionKey?.keyArn,
-        KeepAlivePeriodInSeconds: props.keepAlive?.toSeconds(),
-      },
-      StoppingCondition: {
-        MaxRuntimeInSeconds: runtimeSeconds,
-        MaxWaitTimeInSeconds: maxWaitSeconds,
-      },
-      VpcConfig: vpcConfig,
-      EnableNetworkIsolation: props.networkIsolation ?? false,
-      EnableInterContainerTrafficEncryption: props.interContainerEncryption ?? false,
-      EnableManagedSpotTraining: props.useSpotInstances ?? false,
-      CheckpointConfig: props.checkpointS3Uri !== undefined
-        ? { S3Uri: props.checkpointS3Uri, LocalPath: props.checkpointLocalPath }
-        : undefined,
-      RetryStrategy: props.retryAttempts !== undefined ? { MaximumRetryAttempts: props.retryAttempts } : undefined,
-      Environment: Object.keys(environment).length ? environment : undefined,
+      ...this.renderHyperParameters(),
+      ...this.renderInputDataConfig(inputs.channels),
+      ...this.renderOutputDataConfig(),
+      ...this.renderResourceConfig(),
+      ...this.renderStoppingCondition(),
+      ...this.renderVpcConfig(),
+      ...this.renderSecurity(),
+      ...this.renderCheckpointConfig(),
+      ...this.renderRetryStrategy(),
+      ...this.renderEnvironment(image),
     };
-    const tags = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-    const hash = crypto.createHash('sha256')
-      .update(JSON.stringify(stack.resolve({
-        request,
-        imageFingerprint: image.fingerprint,
-        entryPoint: { kind: props.image.entryPoint?.kind, program: props.image.entryPoint?.programPath, module: props.image.entryPoint?.module },
-        retrainToken: props.retrainToken,
-        // Resolved references look alike in every stack ({"Ref": "TrainOutputBucket..."}) although they name
-        // different resources: the stack and path keep two stacks' jobs apart in one account and region.
-        stack: stack.stackName,
-        path: this.node.path,
-      })))
-      .digest('hex')
-      .slice(0, HASH_LENGTH);
-    const jobName = `${props.trainingJobNamePrefix ?? namePrefix(id)}-${hash}`;
+    const hash = this.hashOf(request, image);
+    const jobName = `${this.settings.namePrefix}-${hash}`;
     this.jobNameAtSynth = jobName;
-    this.artifactsKeyAtSynth = `${outputPrefix ? `${outputPrefix}/` : ''}${modelArtifactsKeySuffix(jobName)}`;
+    this.artifactsKeyAtSynth = `${this.settings.outputKeyPrefix}${modelArtifactsKeySuffix(jobName)}`;
 
-    // ---- completion: EventBridge state change -> signal function -> WaitCondition (no polling)
-    let handle: CfnWaitConditionHandle | undefined;
-    let rule: events.Rule | undefined;
-    let signalFunction: TrainingJobSignalFunction | undefined;
-    if (wait) {
-      handle = new CfnWaitConditionHandle(this, `CompletionHandle${hash}`);
-      signalFunction = signalFunctionOf(this);
-      rule = new events.Rule(this, 'CompletionRule', {
-        description: `Signals the WaitCondition of SageMaker training job ${jobName} when it ends`,
-        eventPattern: {
-          source: ['aws.sagemaker'],
-          detailType: ['SageMaker Training Job State Change'],
-          detail: {
-            TrainingJobName: [jobName],
-            TrainingJobStatus: FINAL_TRAINING_JOB_STATUSES,
-          },
-        },
-        targets: [new targets.LambdaFunction(signalFunction, {
-          event: events.RuleTargetInput.fromObject({
-            [SignalInputKey.HANDLE_URL]: handle.ref,
-            [SignalInputKey.DETAIL]: events.EventField.fromPath('$.detail'),
-          }),
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
-        })],
-      });
-    }
+    // ---- grants of the job's role
+    this.grantOutput(jobName);
+    this.grantLogsAndMetrics();
+    this.grantKeys();
+    this.grantNetwork();
+    this.grantCheckpoints();
 
-    // ---- the job
-    const provider = providerOf(this);
-    provider.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
-      resources: [stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: jobName })],
-    }));
-    this.role.grantPassRole(provider.grantPrincipal);
-    for (const key of [props.volumeEncryptionKey, props.outputEncryptionKey]) {
-      key?.grant(provider, 'kms:CreateGrant', 'kms:DescribeKey');
-    }
+    // ---- the job, and its completion
+    const completion = this.wait
+      ? new TrainingJobCompletion(this, 'Completion', { jobName, hash, timeoutSeconds: this.waitTimeoutSeconds() })
+      : undefined;
+    const provider = this.grantHandler(jobName);
     this.resource = new CustomResource(this, 'Resource', {
       resourceType: TRAINING_JOB_RESOURCE_TYPE,
       serviceToken: provider.functionArn,
+      // past the handler's own deadline and Lambda's two retries, never CloudFormation's one hour
+      serviceTimeout: HANDLER_SERVICE_TIMEOUT,
       properties: {
         [TrainingJobProperty.TRAINING_JOB_NAME]: jobName,
-        [TrainingJobProperty.REQUEST]: stack.toJsonString({ ...request, Tags: tags.length ? tags : undefined }),
-        ...(handle ? { [TrainingJobProperty.COMPLETION_HANDLE_URL]: handle.ref } : {}),
+        // structured, never a JSON string joined from tokens: a deploy-time value holding `"` or `\` cannot
+        // break it; CloudFormation hands every scalar over as a string and the handler restores the API's types
+        [TrainingJobProperty.REQUEST]: { ...request, ...this.renderTags() },
+        ...(completion ? { [TrainingJobProperty.COMPLETION_HANDLE_URL]: completion.handleUrl } : {}),
       },
     });
     // The role (with its policy) and the data must exist before the job starts; the provider's policy
     // before it is called; the rule before the job can end.
-    this.resource.node.addDependency(policiesOf(this.role), policiesOf(provider.role), ...dependencies);
-    if (rule && signalFunction) {
-      this.resource.node.addDependency(rule, signalFunction);
+    this.resource.node.addDependency(policiesOf(this.role), policiesOf(provider.role), ...inputs.dependencies);
+    if (completion) {
+      this.resource.node.addDependency(completion.rule, completion.signalFunction);
     }
     this.trainingJobName = this.resource.getAttString(TrainingJobAttribute.TRAINING_JOB_NAME);
     this.trainingJobArn = this.resource.getAttString(TrainingJobAttribute.TRAINING_JOB_ARN);
     this.modelArtifactsS3Uri = this.resource.getAttString(TrainingJobAttribute.MODEL_ARTIFACTS_S3_URI);
-
-    if (handle) {
-      const timeout = waitTimeoutSeconds(longestJobSeconds, props.retryAttempts);
-      const margin = timeout - longestJobSeconds;
-      if (margin < attemptsOf(props.retryAttempts) * WAIT_MARGIN_SECONDS) {
-        Annotations.of(this).addWarningV2('cdk-sagemaker-containers:waitMarginShort',
-          `the deployment waits at most 12 hours, which leaves ${Math.floor(margin / 60)} minutes beyond `
-          + `${maxWaitSeconds !== undefined ? 'maxWait' : 'maxRuntime'} (${Duration.seconds(longestJobSeconds).toHumanString()}) `
-          + `for provisioning, image pull and model upload of ${attemptsOf(props.retryAttempts)} attempt(s) (15 minutes each); `
-          + 'a job that uses all its time can outlast the wait and fail the deployment while it still runs. Lower '
-          + 'maxRuntime / maxWait or retryAttempts, or set waitForCompletion: false');
-      }
-      const condition = new CfnWaitCondition(this, `Completion${hash}`, {
-        handle: handle.ref,
-        count: 1,
-        timeout: String(timeout),
-      });
-      condition.node.addDependency(this.resource);
-      this.completion = condition;
-    } else {
-      this.completion = this.resource;
-    }
+    this.completion = completion ? completion.waitFor(this.resource) : this.resource;
   }
 
   /**
    * The model archive, for an `Endpoint`. Whatever binds it waits for the job to finish (when the deployment
-   * waits) and may read the archive.
+   * waits) and may read the archive (and decrypt it with the output key). Without waiting, a model that binds it
+   * can be created before the archive exists (a warning).
    */
   public get modelData(): ModelData {
+    if (!this.wait) {
+      warn(this, 'training', 'modelDataWithoutWaiting',
+        'modelData of a job that does not wait (waitForCompletion: false): the model that uses it is created as soon '
+        + 'as the job starts, before the archive exists, and fails or serves nothing until the job completes; '
+        + 'set waitForCompletion: true, or deploy the model in a later deployment');
+    }
     return new TrainingJobModelData(
       ModelData.fromS3Uri(this.modelArtifactsS3Uri),
       this.completion,
       this.outputBucket,
       this.artifactsKeyAtSynth,
+      this.props.outputEncryptionKey,
     );
   }
 
@@ -723,6 +473,349 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     return this.metric('CPUUtilization', { statistic: 'Average', ...props });
   }
 
+  // ---------------------------------------------------------------- validate
+
+  /** Checks the props that need nothing bound, and returns what the rest of the constructor uses. */
+  private validate(problems: Problems): JobSettings {
+    const props = this.props;
+    const instanceCount = props.instanceCount ?? 1;
+    const distribution = props.distribution ?? TrainingDistribution.none();
+    problems.capture(() => checkInstanceType(this, {
+      instanceType: props.instanceType,
+      workload: Workload.TRAINING,
+      imageAccelerator: props.image.accelerator,
+      imageArchitecture: props.image.architecture,
+    }));
+    if (!Token.isUnresolved(instanceCount) && (!Number.isInteger(instanceCount) || instanceCount < 1)) {
+      problems.add(`instanceCount ${instanceCount} is not allowed; use a whole number of 1 or more`);
+    }
+    problems.addAll(distribution.validate({ instanceType: props.instanceType, instanceCount }));
+    const volumeGiB = volumeSizeGiB(props.volumeSize, problems);
+    this.validateLocalStorage(problems);
+    const durations = this.validateDurations(problems);
+    this.validateCheckpoints(problems);
+    if (props.securityGroups && !props.vpc) {
+      problems.add('securityGroups are set but vpc is not; security groups apply to a job in a VPC');
+    }
+    if (props.vpcSubnets && !props.vpc) {
+      problems.add('vpcSubnets are set but vpc is not');
+    }
+
+    const hyperparameters = { ...props.hyperparameters ?? {} };
+    for (const key of Object.keys(hyperparameters)) {
+      if (RESERVED_HYPERPARAMETERS.includes(key)) {
+        problems.add(`hyperparameters key '${key}' is set by this library (entry point or distribution); `
+          + 'remove it and use the image entryPoint or the distribution prop instead');
+      }
+    }
+    Object.assign(hyperparameters, distribution.bind({ instanceType: props.instanceType, instanceCount }).hyperparameters);
+    checkHyperparameters(hyperparameters, problems);
+    checkChannels(props.inputs ?? [], problems);
+    checkMetricDefinitions(props.metricDefinitions ?? [], problems);
+    checkTags(problems, 'tags', props.tags ?? {});
+    checkString(problems, 'trainingJobNamePrefix', props.trainingJobNamePrefix, {
+      pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/,
+      allowed: "letters, digits and '-' (not first or last), at most 40 characters",
+    });
+    const outputPrefix = trimSlashes(props.outputPrefix ?? 'training-jobs');
+    return {
+      instanceCount,
+      volumeGiB,
+      hyperparameters,
+      ...durations,
+      outputPrefix,
+      outputKeyPrefix: outputPrefix ? `${outputPrefix}/` : '',
+      namePrefix: props.trainingJobNamePrefix ?? namePrefix(this.node.id),
+    };
+  }
+
+  /**
+   * Local NVMe storage (a catalog fact; undefined for a token or an unknown family, which is not judged):
+   * SageMaker mounts it instead of an EBS volume, encrypts it in hardware and refuses a VolumeKmsKeyId.
+   */
+  private validateLocalStorage(problems: Problems): void {
+    const props = this.props;
+    if (props.instanceType.localStorage !== true) return;
+    if (props.volumeEncryptionKey) {
+      problems.add(`volumeEncryptionKey cannot be used with instanceType ${props.instanceType.name}: its local NVMe instance storage `
+        + 'is encrypted in hardware and SageMaker refuses a VolumeKmsKeyId for it; remove volumeEncryptionKey, or use an instance '
+        + 'type without local storage (InstanceType.localStorage false, e.g. ml.m5, ml.c5, ml.p3)');
+    }
+    if (props.volumeSize) {
+      warn(this, 'training', 'volumeSizeOnLocalStorage',
+        `volumeSize ${props.volumeSize.toGibibytes({ rounding: SizeRoundingBehavior.NONE })} GiB has no effect on instanceType `
+        + `${props.instanceType.name}: SageMaker provisions no EBS volume for a type with local NVMe instance storage and gives `
+        + 'the job the whole instance storage instead; remove volumeSize');
+    }
+  }
+
+  private validateDurations(problems: Problems): Pick<JobSettings, 'runtimeSeconds' | 'maxWaitSeconds' | 'longestJobSeconds'> {
+    const props = this.props;
+    // One default whether or not the deployment waits: the job name hashes the request, so toggling
+    // waitForCompletion must not change it (and train again).
+    const maxRuntime = props.maxRuntime ?? DEFAULT_MAX_RUNTIME;
+    const runtimeSeconds = maxRuntime.toSeconds();
+    if (runtimeSeconds < 1 || runtimeSeconds > MAX_RUNTIME.toSeconds()) {
+      problems.add(`maxRuntime ${maxRuntime.toHumanString()} is not allowed; use 1 second to 28 days`);
+    }
+    if (props.maxWait && !props.useSpotInstances) {
+      problems.add('maxWait is set but useSpotInstances is not; maxWait applies to managed spot training only');
+    }
+    const maxWaitSeconds = props.useSpotInstances ? (props.maxWait ?? maxRuntime).toSeconds() : undefined;
+    if (maxWaitSeconds !== undefined && maxWaitSeconds < runtimeSeconds) {
+      problems.add(`maxWait ${props.maxWait!.toHumanString()} is less than maxRuntime ${maxRuntime.toHumanString()}; `
+        + 'with spot, maxWait counts the whole job (waiting for capacity included) and must be at least maxRuntime');
+    }
+    const longestJobSeconds = maxWaitSeconds ?? runtimeSeconds;
+    if (this.wait && longestJobSeconds > MAX_WAIT_CONDITION_SECONDS) {
+      const what = maxWaitSeconds !== undefined ? `maxWait ${props.maxWait?.toHumanString() ?? maxRuntime.toHumanString()}` : `maxRuntime ${maxRuntime.toHumanString()}`;
+      problems.add(`${what} lets the job run longer than a deployment can wait (12 hours); `
+        + 'lower it to 12 hours or less, or set waitForCompletion: false to start the job without waiting');
+    }
+    if (props.retryAttempts !== undefined) {
+      checkInteger(problems, 'retryAttempts', props.retryAttempts, 1, 30);
+    }
+    if (props.keepAlive) {
+      if (props.keepAlive.toSeconds() > 3600) {
+        problems.add(`keepAlive ${props.keepAlive.toHumanString()} is not allowed; warm pools keep instances at most 1 hour`);
+      }
+      if (props.useSpotInstances) {
+        problems.add('keepAlive (warm pool) cannot be used with useSpotInstances; SageMaker has no warm pools for spot');
+      }
+    }
+    return { runtimeSeconds, maxWaitSeconds, longestJobSeconds };
+  }
+
+  private validateCheckpoints(problems: Problems): void {
+    const props = this.props;
+    if (props.checkpointS3Uri !== undefined && isInvalidS3Uri(props.checkpointS3Uri)) {
+      problems.add(`checkpointS3Uri '${props.checkpointS3Uri}' is not an S3 URI; use s3://<bucket>/<prefix>`);
+    }
+    if (props.checkpointBucket && props.checkpointS3Uri === undefined) {
+      problems.add('checkpointBucket is set but checkpointS3Uri is not; set checkpointS3Uri to a prefix of that bucket');
+    }
+    const checkpointLocation = props.checkpointS3Uri !== undefined ? parseS3Uri(props.checkpointS3Uri) : undefined;
+    const checkpointBucketName = props.checkpointBucket?.bucketName;
+    if (checkpointLocation && checkpointBucketName !== undefined && !Token.isUnresolved(checkpointBucketName)
+      && checkpointBucketName !== checkpointLocation.bucket) {
+      problems.add(`checkpointS3Uri '${props.checkpointS3Uri}' is not in checkpointBucket '${checkpointBucketName}'; `
+        + 'the URI must point into that bucket');
+    }
+    if (props.checkpointLocalPath !== undefined && props.checkpointS3Uri === undefined) {
+      problems.add('checkpointLocalPath is set but checkpointS3Uri is not; checkpoints are synced to checkpointS3Uri');
+    }
+    if (props.useSpotInstances && props.checkpointS3Uri === undefined) {
+      warn(this, 'training', 'spotWithoutCheckpoints',
+        'useSpotInstances without checkpointS3Uri: an interrupted job starts again from the beginning');
+    }
+  }
+
+  // ---------------------------------------------------------------- bind
+
+  private createOutputBucket(): s3.IBucket {
+    return new s3.Bucket(this, 'OutputBucket', {
+      encryption: this.props.outputEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      encryptionKey: this.props.outputEncryptionKey,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      removalPolicy: RemovalPolicy.RETAIN,
+      versioned: true,
+    });
+  }
+
+  /**
+   * Binds the image (ECR pull for the role) and checks the environment it brings with the user's. A token image
+   * URI that got no pull grant from its image (not an ECR repository or asset of this app) gets a warning.
+   */
+  private bindImage(problems: Problems): BoundImage {
+    const props = this.props;
+    const recorder = new GrantRecorder(this.role);
+    const image = props.image.bind(this, {
+      workload: Workload.TRAINING,
+      grantee: recorder,
+      excludePaths: (props.inputs ?? []).filter((i) => i.localDirectory !== undefined).map((i) => i.localDirectory!),
+    });
+    if (Token.isUnresolved(image.imageUri) && !recorder.granted('ecr:BatchGetImage')) {
+      warn(this, 'training', 'imageUriTokenWithoutPull',
+        'the image URI is a token and no ECR pull permission was granted for it: the job fails at start with '
+        + '"cannot pull the image" unless the role may pull it; use SageMakerImage.fromEcrRepository(repository, tag) '
+        + '(which grants the pull), or grant ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:GetAuthorizationToken to job.role');
+    }
+    const environment: { [key: string]: string } = { ...image.environment };
+    for (const [key, value] of Object.entries(props.environment ?? {})) {
+      if (key in environment && environment[key] !== value) {
+        problems.add(`environment ${key}=${value} clashes with the image's entry point (${key}=${environment[key]}); `
+          + 'change the entry point on the image instead');
+      }
+      environment[key] = value;
+    }
+    checkEnvironmentVariables(problems, 'environment', environment, {
+      maxKeyLength: MAX_TRAINING_ENVIRONMENT_KEY, maxValueLength: MAX_TRAINING_ENVIRONMENT_VALUE, maxEntries: 100,
+    });
+    return { imageUri: image.imageUri, fingerprint: image.fingerprint, environment };
+  }
+
+  /** Binds the input channels (read grants; local directories unpacked under a prefix no job can write). */
+  private bindInputs(problems: Problems): BoundInputs {
+    const dependencies: IDependable[] = [];
+    const stagingPrefix = `${this.settings.outputKeyPrefix}${INPUT_STAGING_DIR}`;
+    const channels = (this.props.inputs ?? []).map((input): Channel => {
+      const config = input.bind(this, { grantee: this.role, stagingBucket: this.outputBucket, stagingPrefix });
+      if (config.dependable) {
+        dependencies.push(config.dependable);
+      }
+      const o = input.options;
+      const inputMode = o.inputMode ?? TrainingInputMode.FILE;
+      const where = `inputs '${input.channelName}'`;
+      checkMember(problems, `${where} inputMode`, o.inputMode, Object.values(TrainingInputMode));
+      checkMember(problems, `${where} distribution`, o.distribution, Object.values(S3DataDistribution));
+      checkMember(problems, `${where} compression`, o.compression, Object.values(InputCompression));
+      checkMember(problems, `${where} recordWrapper`, o.recordWrapper, Object.values(RecordWrapper));
+      checkMember(problems, `${where} dataType`, config.dataType, Object.values(S3DataType));
+      if (config.dataType === S3DataType.AUGMENTED_MANIFEST_FILE && inputMode !== TrainingInputMode.PIPE) {
+        problems.add(`${where} dataType AugmentedManifestFile needs inputMode Pipe, not ${inputMode}; SageMaker reads `
+          + 'augmented manifests only through a pipe');
+      }
+      return {
+        ChannelName: input.channelName,
+        DataSource: {
+          S3DataSource: {
+            S3DataType: config.dataType,
+            S3Uri: config.s3Uri,
+            S3DataDistributionType: o.distribution ?? S3DataDistribution.FULLY_REPLICATED,
+          },
+        },
+        ContentType: o.contentType,
+        CompressionType: o.compression,
+        RecordWrapperType: o.recordWrapper,
+        InputMode: o.inputMode,
+        ShuffleConfig: o.shuffleSeed !== undefined ? { Seed: o.shuffleSeed } : undefined,
+      };
+    });
+    return { channels, dependencies };
+  }
+
+  // ---------------------------------------------------------------- render the request
+
+  private renderAlgorithmSpecification(image: BoundImage): Pick<CreateTrainingJobRequest, 'AlgorithmSpecification'> {
+    const definitions = this.props.metricDefinitions ?? [];
+    return {
+      AlgorithmSpecification: {
+        TrainingImage: image.imageUri,
+        TrainingInputMode: TrainingInputMode.FILE,
+        MetricDefinitions: definitions.length ? definitions.map((m) => ({ Name: m.name, Regex: m.regex })) : undefined,
+      },
+    };
+  }
+
+  private renderHyperParameters(): Pick<CreateTrainingJobRequest, 'HyperParameters'> {
+    const hyperparameters = this.settings.hyperparameters;
+    return { HyperParameters: Object.keys(hyperparameters).length ? hyperparameters : undefined };
+  }
+
+  private renderInputDataConfig(channels: Channel[]): Pick<CreateTrainingJobRequest, 'InputDataConfig'> {
+    return { InputDataConfig: channels.length ? channels : undefined };
+  }
+
+  private renderOutputDataConfig(): Pick<CreateTrainingJobRequest, 'OutputDataConfig'> {
+    return {
+      OutputDataConfig: {
+        S3OutputPath: this.outputBucket.s3UrlForObject(this.settings.outputPrefix),
+        KmsKeyId: this.props.outputEncryptionKey?.keyArn,
+      },
+    };
+  }
+
+  private renderResourceConfig(): Pick<CreateTrainingJobRequest, 'ResourceConfig'> {
+    return {
+      ResourceConfig: {
+        InstanceType: this.props.instanceType.toString() as TrainingInstanceType,
+        InstanceCount: this.settings.instanceCount,
+        VolumeSizeInGB: this.settings.volumeGiB,
+        VolumeKmsKeyId: this.props.volumeEncryptionKey?.keyArn,
+        KeepAlivePeriodInSeconds: this.props.keepAlive?.toSeconds(),
+      },
+    };
+  }
+
+  private renderStoppingCondition(): Pick<CreateTrainingJobRequest, 'StoppingCondition'> {
+    return {
+      StoppingCondition: {
+        MaxRuntimeInSeconds: this.settings.runtimeSeconds,
+        MaxWaitTimeInSeconds: this.settings.maxWaitSeconds,
+      },
+    };
+  }
+
+  private renderVpcConfig(): Pick<CreateTrainingJobRequest, 'VpcConfig'> {
+    const vpc = this.props.vpc;
+    if (!vpc) return {};
+    const securityGroups = this.props.securityGroups ?? [this.createSecurityGroup(vpc)];
+    const subnets = vpc.selectSubnets(this.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
+    return { VpcConfig: { SecurityGroupIds: securityGroups.map((sg) => sg.securityGroupId), Subnets: subnets.subnetIds } };
+  }
+
+  private renderSecurity(): Pick<CreateTrainingJobRequest,
+  'EnableNetworkIsolation' | 'EnableInterContainerTrafficEncryption' | 'EnableManagedSpotTraining'> {
+    return {
+      EnableNetworkIsolation: this.props.networkIsolation ?? false,
+      EnableInterContainerTrafficEncryption: this.props.interContainerEncryption ?? false,
+      EnableManagedSpotTraining: this.props.useSpotInstances ?? false,
+    };
+  }
+
+  private renderCheckpointConfig(): Pick<CreateTrainingJobRequest, 'CheckpointConfig'> {
+    const uri = this.props.checkpointS3Uri;
+    return uri !== undefined ? { CheckpointConfig: { S3Uri: uri, LocalPath: this.props.checkpointLocalPath } } : {};
+  }
+
+  private renderRetryStrategy(): Pick<CreateTrainingJobRequest, 'RetryStrategy'> {
+    const attempts = this.props.retryAttempts;
+    return attempts !== undefined ? { RetryStrategy: { MaximumRetryAttempts: attempts } } : {};
+  }
+
+  private renderEnvironment(image: BoundImage): Pick<CreateTrainingJobRequest, 'Environment'> {
+    return { Environment: Object.keys(image.environment).length ? image.environment : undefined };
+  }
+
+  /** Tags apply to the job but do not define it: they are not hashed into the name. */
+  private renderTags(): Pick<CreateTrainingJobRequest, 'Tags'> {
+    const tags = Object.entries(this.props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    return tags.length ? { Tags: tags } : {};
+  }
+
+  /**
+   * The hash in the job name: the request and what the image is built from, never whether the deployment
+   * waits (toggling waitForCompletion must not train again), nor the tags.
+   */
+  private hashOf(request: CreateTrainingJobRequest, image: BoundImage): string {
+    const stack = Stack.of(this);
+    const entryPoint = this.props.image.entryPoint;
+    return crypto.createHash('sha256')
+      .update(JSON.stringify(stack.resolve({
+        request,
+        imageFingerprint: image.fingerprint,
+        entryPoint: { kind: entryPoint?.kind, program: entryPoint?.programPath, module: entryPoint?.module },
+        retrainToken: this.props.retrainToken,
+        // Resolved references look alike in every stack ({"Ref": "TrainOutputBucket..."}) although they name
+        // different resources: the stack and path keep two stacks' jobs apart in one account and region.
+        stack: stack.stackName,
+        path: this.node.path,
+      })))
+      .digest('hex')
+      .slice(0, HASH_LENGTH);
+  }
+
+  // ---------------------------------------------------------------- grants
+
+  /**
+   * The job writes only its own folder, `<outputPrefix>/<jobName>/` (archive, checkpoints' output, profiler
+   * data): never another job's archive, nor the unpacked inputs under `<outputPrefix>/inputs/`.
+   */
+  private grantOutput(jobName: string): void {
+    grantWritePrefix(this.role, this.outputBucket, `${this.settings.outputKeyPrefix}${jobName}/`);
+  }
+
   private grantLogsAndMetrics(): void {
     const stack = Stack.of(this);
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -741,25 +834,175 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     }));
   }
 
-  private grantKeys(props: TrainingJobProps): void {
+  private grantKeys(): void {
     // the actions EBS volume encryption uses, named one by one (no GenerateDataKey* / ReEncrypt* wildcards)
-    props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
+    this.props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
       'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo');
     // SageMaker encrypts the output with this key (kms:Encrypt) and uploads it as SSE-KMS (data keys)
-    props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
+    this.props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
-  private createSecurityGroup(vpc: ec2.IVpc, instanceCount: number): ec2.ISecurityGroup {
+  private grantNetwork(): void {
+    if (!this.props.vpc) return;
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
+        'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
+        'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+      ],
+      resources: ['*'],
+    }));
+  }
+
+  private grantCheckpoints(): void {
+    const uri = this.props.checkpointS3Uri;
+    if (uri === undefined) return;
+    const location = parseS3Uri(uri);
+    if (this.props.checkpointBucket) {
+      // a token URI (`s3://${bucket}/checkpoints/`) still has a literal path: the grant is limited to it
+      grantReadWritePrefix(this.role, this.props.checkpointBucket, location?.prefix ?? checkpointPrefixOf(uri));
+    } else if (location) {
+      grantS3Prefix(this.role, location, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    } else {
+      warn(this, 'training', 'checkpointUriToken',
+        'checkpointS3Uri is a token: no S3 grant was made for it; the role must already read and write that prefix');
+    }
+  }
+
+  /**
+   * The stack's handler may Describe and Stop every job name this construct can produce (its name prefix): during
+   * an update's cleanup or a rollback the policy in force names the other template's job. It may Create (and tag)
+   * only this job, and pass the role only to SageMaker. SageMaker authorizes training jobs by lower-cased ARN.
+   */
+  private grantHandler(jobName: string): TrainingJobFunction {
+    const stack = Stack.of(this);
+    const provider = providerOf(this);
+    const jobArn = (name: string) => stack.formatArn({ service: 'sagemaker', resource: 'training-job', resourceName: name });
+    const prefix = this.settings.namePrefix;
+    provider.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+      // a token prefix cannot be lower-cased at synth: then every job of the account and region
+      resources: [jobArn(Token.isUnresolved(prefix) ? '*' : `${prefix.toLowerCase()}-*`)],
+    }));
+    provider.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags'],
+      resources: [jobArn(Token.isUnresolved(jobName) ? jobName : jobName.toLowerCase())],
+    }));
+    provider.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['iam:PassRole'],
+      resources: [this.role.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    }));
+    for (const key of [this.props.volumeEncryptionKey, this.props.outputEncryptionKey]) {
+      key?.grant(provider, 'kms:CreateGrant', 'kms:DescribeKey');
+    }
+    return provider;
+  }
+
+  // ---------------------------------------------------------------- completion
+
+  /**
+   * The WaitCondition's timeout, with a warning when it leaves too little margin. MaxRuntimeInSeconds (and the
+   * spot MaxWaitTimeInSeconds) bound all attempts of a job with a RetryStrategy together, not each attempt, so
+   * retries do not multiply the job's own limit; each retry starts again from provisioning and pulls the image
+   * again, which is not certain to count against that limit: each attempt gets its own margin. The 12-hour cap
+   * can only eat into the margin, because a job whose own limit is over 12 hours is refused when the deployment waits.
+   */
+  private waitTimeoutSeconds(): number {
+    const { longestJobSeconds, maxWaitSeconds } = this.settings;
+    const attempts = attemptsOf(this.props.retryAttempts);
+    const timeout = Math.min(longestJobSeconds + attempts * WAIT_MARGIN_SECONDS, MAX_WAIT_CONDITION_SECONDS);
+    const margin = timeout - longestJobSeconds;
+    if (margin < attempts * WAIT_MARGIN_SECONDS) {
+      warn(this, 'training', 'waitMarginShort',
+        `the deployment waits at most 12 hours, which leaves ${Math.floor(margin / 60)} minutes beyond `
+        + `${maxWaitSeconds !== undefined ? 'maxWait' : 'maxRuntime'} (${Duration.seconds(longestJobSeconds).toHumanString()}) `
+        + `for provisioning, image pull and model upload of ${attempts} attempt(s) (15 minutes each); `
+        + 'a job that uses all its time can outlast the wait and fail the deployment while it still runs. Lower '
+        + 'maxRuntime / maxWait or retryAttempts, or set waitForCompletion: false');
+    }
+    return timeout;
+  }
+
+  private createSecurityGroup(vpc: ec2.IVpc): ec2.ISecurityGroup {
     const sg = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       description: `SageMaker training job ${this.node.path}`,
       allowAllOutbound: true,
     });
+    const instanceCount = this.settings.instanceCount;
     if (Token.isUnresolved(instanceCount) || instanceCount > 1) {
       // Distributed jobs talk between their instances (NCCL, MPI, parameter servers).
       sg.connections.allowInternally(ec2.Port.allTraffic(), 'between the instances of one training job');
     }
     return sg;
+  }
+}
+
+/** CreateTrainingJob's request without the name (the name is the hash of this). */
+type CreateTrainingJobRequest = Omit<ApiRequest, 'TrainingJobName'>;
+
+/** What `validate` found out, used by the render and grant methods. */
+interface JobSettings {
+  readonly instanceCount: number;
+  readonly volumeGiB: number;
+  /** The user's hyperparameters with the distribution's. */
+  readonly hyperparameters: { [key: string]: string };
+  readonly runtimeSeconds: number;
+  readonly maxWaitSeconds?: number;
+  /** maxWait with spot, else maxRuntime. */
+  readonly longestJobSeconds: number;
+  /** The output prefix without leading or trailing slashes ('' for the bucket's root). */
+  readonly outputPrefix: string;
+  /** `<outputPrefix>/`, or '' for the bucket's root. */
+  readonly outputKeyPrefix: string;
+  /** The readable start of the job name. */
+  readonly namePrefix: string;
+}
+
+interface BoundImage {
+  readonly imageUri: string;
+  readonly fingerprint?: string;
+  /** The image's entry-point variables and the user's environment. */
+  readonly environment: { [key: string]: string };
+}
+
+interface BoundInputs {
+  readonly channels: Channel[];
+  readonly dependencies: IDependable[];
+}
+
+/** One InputDataConfig entry, as rendered. */
+type Channel = NonNullable<CreateTrainingJobRequest['InputDataConfig']>[number];
+
+/**
+ * A grantee that remembers which actions were granted through it (to tell whether an image bind granted a pull).
+ */
+class GrantRecorder implements iam.IGrantable {
+  public readonly grantPrincipal: iam.IPrincipal;
+  private readonly actions = new Set<string>();
+
+  constructor(role: iam.IRole) {
+    const actions = this.actions;
+    const record = (statement: iam.PolicyStatement) => statement.actions.forEach((a) => actions.add(a));
+    this.grantPrincipal = new Proxy(role, {
+      get(target, property, receiver) {
+        if (property === 'addToPrincipalPolicy') {
+          return (statement: iam.PolicyStatement) => {
+            record(statement);
+            return target.addToPrincipalPolicy(statement);
+          };
+        }
+        if (property === 'grantPrincipal') return receiver;
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  /** Whether an action was granted through this grantee. */
+  public granted(action: string): boolean {
+    return this.actions.has(action);
   }
 }
 
@@ -779,6 +1022,7 @@ class TrainingJobModelData extends ModelData {
     private readonly completion: IDependable,
     private readonly bucket: s3.IBucket,
     private readonly artifactsKey: string,
+    private readonly outputKey: kms.IKey | undefined,
   ) {
     super();
   }
@@ -788,12 +1032,24 @@ class TrainingJobModelData extends ModelData {
     scope.node.addDependency(this.completion);
     // Read on this job's archive only, not on the whole output bucket.
     iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(this.artifactsKey)] });
-    this.bucket.encryptionKey?.grant(grantee, 'kms:Decrypt');
+    // SageMaker encrypts the archive with the output key (OutputDataConfig.KmsKeyId), whichever key the bucket has
+    const keys = new Set([this.bucket.encryptionKey, this.outputKey].filter((k): k is kms.IKey => k !== undefined));
+    keys.forEach((key) => key.grant(grantee, 'kms:Decrypt'));
     return this.inner.bind(scope, grantee);
   }
 }
 
 const MAX_RUNTIME = Duration.days(28);
+/** maxRuntime when none is given, waiting or not (within a WaitCondition's 12 hours, with a margin). */
+const DEFAULT_MAX_RUNTIME = Duration.hours(11);
+/** CreateTrainingJob's limits on the environment (botocore TrainingEnvironmentKey / TrainingEnvironmentValue). */
+const MAX_TRAINING_ENVIRONMENT_KEY = 512;
+const MAX_TRAINING_ENVIRONMENT_VALUE = 512;
+/**
+ * How long CloudFormation waits for the handler's answer: its 5-minute timeout (it answers before, with a
+ * deadline guard) and Lambda's two retries of an invocation that died, instead of the default hour.
+ */
+const HANDLER_SERVICE_TIMEOUT = Duration.minutes(16);
 /** A WaitCondition waits at most 12 hours. */
 const MAX_WAIT_CONDITION_SECONDS = 43_200;
 /** Time beyond the job's own limit for provisioning, image pull and upload of the model, per attempt. */
@@ -806,27 +1062,6 @@ const HASH_LENGTH = 16;
  */
 function policiesOf(role: iam.IRole | undefined): IDependable {
   return role?.node.tryFindChild('DefaultPolicy') ?? role ?? new DependencyGroup();
-}
-
-function throwProblems(scope: Construct, problems: string[]): void {
-  if (problems.length === 1) {
-    throw new Error(`TrainingJob ${scope.node.path}: ${problems[0]}`);
-  }
-  if (problems.length > 1) {
-    throw new Error(`TrainingJob ${scope.node.path} has ${problems.length} problems:\n  - ${problems.join('\n  - ')}`);
-  }
-}
-
-/**
- * The WaitCondition's timeout. MaxRuntimeInSeconds (and the spot MaxWaitTimeInSeconds) bound all attempts of a
- * job with a RetryStrategy together, not each attempt (CreateTrainingJob's StoppingCondition), so retries do not
- * multiply the job's own limit. Each retry starts again from provisioning (SecondaryStatus Starting) and pulls
- * the image again, which is not certain to count against that limit: each attempt gets its own margin. A
- * WaitCondition waits at most 12 hours; the cap can only eat into the margin, because a job whose own limit is
- * over 12 hours is refused when the deployment waits.
- */
-function waitTimeoutSeconds(longestJobSeconds: number, retryAttempts: number | undefined): number {
-  return Math.min(longestJobSeconds + attemptsOf(retryAttempts) * WAIT_MARGIN_SECONDS, MAX_WAIT_CONDITION_SECONDS);
 }
 
 /** The first attempt and the retries (a token counts none: it is not known at synth). */
@@ -843,7 +1078,7 @@ function trimSlashes(prefix: string): string {
   return Token.isUnresolved(prefix) ? prefix : prefix.replace(/^\/+|\/+$/g, '');
 }
 
-function volumeSizeGiB(size: Size | undefined, problems: string[]): number {
+function volumeSizeGiB(size: Size | undefined, problems: Problems): number {
   if (!size) {
     return 30;
   }
@@ -852,69 +1087,54 @@ function volumeSizeGiB(size: Size | undefined, problems: string[]): number {
     return gib;
   }
   if (!Number.isInteger(gib) || gib < 1 || gib > 16384) {
-    problems.push(`volumeSize ${size.toMebibytes()} MiB is not allowed; use a whole number of GiB from 1 to 16384`);
+    problems.add(`volumeSize ${size.toMebibytes()} MiB is not allowed; use a whole number of GiB from 1 to 16384`);
     return 30;
   }
   return gib;
 }
 
-function checkHyperparameters(hyperparameters: { [key: string]: string }, problems: string[]): void {
+function checkHyperparameters(hyperparameters: { [key: string]: string }, problems: Problems): void {
   const entries = Object.entries(hyperparameters);
   if (entries.length > 100) {
-    problems.push(`hyperparameters has ${entries.length} entries (distribution entries included); SageMaker allows at most 100`);
+    problems.add(`hyperparameters has ${entries.length} entries (distribution entries included); SageMaker allows at most 100`);
   }
   for (const [key, value] of entries) {
     if (key.length > 256) {
-      problems.push(`hyperparameters key '${key.slice(0, 40)}...' has ${key.length} characters; at most 256 are allowed`);
+      problems.add(`hyperparameters key '${key.slice(0, 40)}...' has ${key.length} characters; at most 256 are allowed`);
     }
     if (!Token.isUnresolved(value) && value.length > 2500) {
-      problems.push(`hyperparameters value of '${key}' has ${value.length} characters; at most 2500 are allowed`);
+      problems.add(`hyperparameters value of '${key}' has ${value.length} characters; at most 2500 are allowed`);
     }
   }
 }
 
-function checkEnvironment(environment: { [key: string]: string }, problems: string[]): void {
-  const entries = Object.entries(environment);
-  if (entries.length > 100) {
-    problems.push(`environment has ${entries.length} variables (entry-point variables included); SageMaker allows at most 100`);
-  }
-  for (const [key, value] of entries) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]{0,511}$/.test(key)) {
-      problems.push(`environment name '${key}' is not allowed; use letters, digits and '_' (not first a digit), at most 512 characters`);
-    }
-    if (!Token.isUnresolved(value) && value.length > 512) {
-      problems.push(`environment value of '${key}' has ${value.length} characters; at most 512 are allowed`);
-    }
-  }
-}
-
-function checkChannels(inputs: TrainingInput[], problems: string[]): void {
+function checkChannels(inputs: TrainingInput[], problems: Problems): void {
   if (inputs.length > 20) {
-    problems.push(`inputs has ${inputs.length} channels; SageMaker allows at most 20`);
+    problems.add(`inputs has ${inputs.length} channels; SageMaker allows at most 20`);
   }
   const seen = new Set<string>();
   for (const input of inputs) {
     if (seen.has(input.channelName)) {
-      problems.push(`inputs has channel '${input.channelName}' more than once; channel names must be unique`);
+      problems.add(`inputs has channel '${input.channelName}' more than once; channel names must be unique`);
     }
     seen.add(input.channelName);
   }
 }
 
-function checkMetricDefinitions(definitions: MetricDefinition[], problems: string[]): void {
+function checkMetricDefinitions(definitions: MetricDefinition[], problems: Problems): void {
   if (definitions.length > 40) {
-    problems.push(`metricDefinitions has ${definitions.length} entries; SageMaker allows at most 40`);
+    problems.add(`metricDefinitions has ${definitions.length} entries; SageMaker allows at most 40`);
   }
   const seen = new Set<string>();
   for (const d of definitions) {
     if (d.name.length < 1 || d.name.length > 255) {
-      problems.push(`metricDefinitions name '${d.name}' must have 1 to 255 characters`);
+      problems.add(`metricDefinitions name '${d.name}' must have 1 to 255 characters`);
     }
     if (d.regex.length < 1 || d.regex.length > 500) {
-      problems.push(`metricDefinitions regex of '${d.name}' must have 1 to 500 characters`);
+      problems.add(`metricDefinitions regex of '${d.name}' must have 1 to 500 characters`);
     }
     if (seen.has(d.name)) {
-      problems.push(`metricDefinitions has '${d.name}' more than once`);
+      problems.add(`metricDefinitions has '${d.name}' more than once`);
     }
     seen.add(d.name);
   }
@@ -925,13 +1145,5 @@ function providerOf(scope: Construct): TrainingJobFunction {
   return stackFunction(scope, 'SageMakerTrainingJobHandler', TrainingJobFunction, {
     description: 'Starts, adopts and stops SageMaker training jobs (cdk-sagemaker-containers)',
     timeout: Duration.minutes(5),
-  });
-}
-
-/** The stack's one completion-signal function, created on first use. */
-function signalFunctionOf(scope: Construct): TrainingJobSignalFunction {
-  return stackFunction(scope, 'SageMakerTrainingJobSignal', TrainingJobSignalFunction, {
-    description: 'Signals the WaitCondition of a SageMaker training job when it ends (cdk-sagemaker-containers)',
-    timeout: Duration.seconds(30),
   });
 }

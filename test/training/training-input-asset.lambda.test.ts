@@ -7,7 +7,7 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { putJson } from '../../src/private/training-cfn-response';
+import { putJson } from '../../src/training/private/cfn-response';
 import { readZipEntries } from '../../src/private/training-zip';
 import { onEvent, respond } from '../../src/training/training-input-asset.lambda';
 

@@ -26,6 +26,14 @@ const REQUEST = {
   EnableNetworkIsolation: false,
 };
 
+/** What DescribeTrainingJob answers for a job this request owns (same output path and role). */
+const OWNED = {
+  TrainingJobName: NAME,
+  TrainingJobArn: ARN,
+  RoleArn: REQUEST.RoleArn,
+  OutputDataConfig: { S3OutputPath: REQUEST.OutputDataConfig.S3OutputPath },
+};
+
 function properties(name = NAME, handleUrl: string | undefined = HANDLE_URL) {
   return {
     ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
@@ -84,7 +92,7 @@ describe('training job handler', () => {
       // THEN
       expect(sagemaker).toHaveReceivedCommandTimes(CreateTrainingJobCommand, 1);
       expect(sagemaker).toHaveReceivedCommandWith(CreateTrainingJobCommand, { ...REQUEST, TrainingJobName: NAME } as any);
-      expect(sagemaker).not.toHaveReceivedCommand(DescribeTrainingJobCommand);
+      expect(sagemaker).toHaveReceivedCommandTimes(DescribeTrainingJobCommand, 1); // describe before create
       expect(result).toEqual({
         physicalResourceId: NAME,
         data: {
@@ -97,15 +105,14 @@ describe('training job handler', () => {
 
     test('adopts a job that already exists under the name (a CloudFormation retry) instead of starting another', async () => {
       // GIVEN
-      sagemaker.on(CreateTrainingJobCommand).rejects(awsError('ResourceInUse', `Training job names must be unique within an AWS account and region, and a training job with this name already exists (${ARN})`));
-      sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobArn: ARN, TrainingJobStatus: 'InProgress' });
+      sagemaker.on(DescribeTrainingJobCommand).resolves({ ...OWNED, TrainingJobStatus: 'InProgress' });
       const signal = jest.fn(async () => undefined);
 
       // WHEN
       const result = await onCreate(createEvent(), client, { ...noSleep, signal });
 
       // THEN
-      expect(sagemaker).toHaveReceivedCommandTimes(CreateTrainingJobCommand, 1);
+      expect(sagemaker).not.toHaveReceivedCommand(CreateTrainingJobCommand);
       expect(result.physicalResourceId).toBe(NAME);
       expect(result.data?.TrainingJobArn).toBe(ARN);
       expect(signal).not.toHaveBeenCalled(); // the state-change event will signal
@@ -113,10 +120,8 @@ describe('training job handler', () => {
 
     test('signals the WaitCondition itself when the adopted job has already Completed', async () => {
       // GIVEN
-      sagemaker.on(CreateTrainingJobCommand).rejects(awsError('ResourceInUse', 'a training job with this name already exists'));
       sagemaker.on(DescribeTrainingJobCommand).resolves({
-        TrainingJobName: NAME,
-        TrainingJobArn: ARN,
+        ...OWNED,
         TrainingJobStatus: 'Completed',
         ModelArtifacts: { S3ModelArtifacts: `s3://out-bucket/training-jobs/${NAME}/output/model.tar.gz` },
       });
@@ -134,13 +139,11 @@ describe('training job handler', () => {
       });
     });
 
-    test('fails with the reason when the adopted job has already Failed', async () => {
-      sagemaker.on(CreateTrainingJobCommand).rejects(awsError('ResourceInUse', 'a training job with this name already exists'));
-      sagemaker.on(DescribeTrainingJobCommand).resolves({
-        TrainingJobName: NAME, TrainingJobArn: ARN, TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: out of memory',
-      });
+    test('fails naming retrainToken first, then the reason, when the adopted job has already Failed', async () => {
+      sagemaker.on(DescribeTrainingJobCommand).resolves({ ...OWNED, TrainingJobStatus: 'Failed', FailureReason: 'AlgorithmError: out of memory' });
       await expect(onCreate(createEvent(), client, noSleep)).rejects.toThrow(
-        /Training job train-0123456789abcdef Failed: AlgorithmError: out of memory\. A SageMaker job name cannot be reused.*retrainToken/);
+        /^Set retrainToken \(any new value\) to train again: .*Training job train-0123456789abcdef Failed: AlgorithmError: out of memory/);
+      expect(sagemaker).not.toHaveReceivedCommand(CreateTrainingJobCommand);
     });
 
     test('retries throttling with backoff and then starts the job once', async () => {
@@ -202,14 +205,16 @@ describe('training job handler', () => {
 
   describe('Delete', () => {
     test('stops a running job and keeps its artifacts', async () => {
-      sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobStatus: 'InProgress' });
+      sagemaker.on(DescribeTrainingJobCommand)
+        .resolvesOnce({ TrainingJobName: NAME, TrainingJobStatus: 'InProgress' })
+        .resolves({ TrainingJobName: NAME, TrainingJobStatus: 'Stopped' });
       sagemaker.on(StopTrainingJobCommand).resolves({});
       const result = await onDelete(deleteEvent(), client, noSleep);
       expect(sagemaker).toHaveReceivedCommandWith(StopTrainingJobCommand, { TrainingJobName: NAME });
       expect(result.physicalResourceId).toBe(NAME);
     });
 
-    test.each(['Completed', 'Failed', 'Stopped', 'Stopping'])('leaves a %s job alone', async (status) => {
+    test.each(['Completed', 'Failed', 'Stopped'])('leaves a %s job alone', async (status) => {
       sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobStatus: status as any });
       await onDelete(deleteEvent(), client, noSleep);
       expect(sagemaker).not.toHaveReceivedCommand(StopTrainingJobCommand);
@@ -222,7 +227,9 @@ describe('training job handler', () => {
     });
 
     test('is done when the job finished between Describe and Stop', async () => {
-      sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobStatus: 'InProgress' });
+      sagemaker.on(DescribeTrainingJobCommand)
+        .resolvesOnce({ TrainingJobName: NAME, TrainingJobStatus: 'InProgress' })
+        .resolves({ TrainingJobName: NAME, TrainingJobStatus: 'Completed' });
       sagemaker.on(StopTrainingJobCommand).rejects(awsError('ValidationException', 'The job status is Completed; it cannot be stopped'));
       await expect(onDelete(deleteEvent(), client, noSleep)).resolves.toEqual({ physicalResourceId: NAME });
     });
@@ -247,10 +254,15 @@ describe('training job handler', () => {
       });
     });
 
-    test('answers FAILED with the reason, keeping the job name as id so a Delete finds nothing to stop', async () => {
+    test('answers FAILED with the reason and a marker id (no job name), so its Delete touches no job', async () => {
       sagemaker.on(CreateTrainingJobCommand).rejects(awsError('ValidationException', 'Could not access model data'));
       const response = await respond(createEvent(), client, noSleep);
-      expect(response).toEqual(expect.objectContaining({ Status: 'FAILED', Reason: 'Could not access model data', PhysicalResourceId: NAME }));
+      expect(response).toEqual(expect.objectContaining({
+        Status: 'FAILED', Reason: 'Could not access model data', PhysicalResourceId: 'cdk-sagemaker-containers:create-failed',
+      }));
+      sagemaker.reset();
+      await onDelete(deleteEvent('cdk-sagemaker-containers:create-failed'), client, noSleep);
+      expect(sagemaker.calls()).toHaveLength(0);
     });
 
     test('keeps the previous id when an Update fails', async () => {
@@ -315,7 +327,7 @@ describe('completion signal', () => {
 });
 
 describe('cost of a job', () => {
-  test('starting and awaiting a job of any length makes one SageMaker call: the signal reads the event, not the API', async () => {
+  test('starting and awaiting a job of any length makes two SageMaker calls (describe, create): the signal reads the event, not the API', async () => {
     // GIVEN a job that runs for hours: nothing polls, so the calls are the same for 10 minutes or 10 hours
     sagemaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: ARN });
     const send = jest.fn(async () => undefined);
@@ -325,7 +337,8 @@ describe('cost of a job', () => {
     await processSignal({ HandleUrl: HANDLE_URL, Detail: { TrainingJobName: NAME, TrainingJobStatus: 'Completed' } }, send);
 
     // THEN
-    expect(sagemaker.calls()).toHaveLength(1);
+    expect(sagemaker.calls()).toHaveLength(2);
+    expect(sagemaker).toHaveReceivedCommandTimes(DescribeTrainingJobCommand, 1);
     expect(sagemaker).toHaveReceivedCommandTimes(CreateTrainingJobCommand, 1);
     expect(send).toHaveBeenCalledTimes(1);
   });

@@ -33,17 +33,26 @@ function newStack(): Stack {
 }
 
 /**
- * The job's CreateTrainingJob request as an object. Tokens (Fn::Join parts) become `<...>` strings, so
- * literal fields can be compared exactly and token fields by pattern.
+ * The job's CreateTrainingJob request as an object (a structured property, never a JSON string). Tokens
+ * become `<...>` strings (an Fn::Join is joined with its token parts so), so literal fields can be compared
+ * exactly and token fields by pattern.
  */
 function requestOf(template: Template, index = 0): any {
   const jobs = template.findResources('Custom::SageMakerTrainingJob');
   const props = Object.values(jobs)[index].Properties;
-  const raw = props.Request;
-  const text = typeof raw === 'string'
-    ? raw
-    : raw['Fn::Join'][1].map((part: unknown) => typeof part === 'string' ? part : `<${JSON.stringify(part).replace(/"/g, "'")}>`).join('');
-  return JSON.parse(text);
+  return flattenTokens(props.Request);
+}
+
+function flattenTokens(value: any): any {
+  const token = (part: unknown) => `<${JSON.stringify(part).replace(/"/g, "'")}>`;
+  if (Array.isArray(value)) return value.map(flattenTokens);
+  if (value === null || typeof value !== 'object') return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === 'Fn::Join') {
+    return value['Fn::Join'][1].map((part: unknown) => typeof part === 'string' ? part : token(part)).join(value['Fn::Join'][0]);
+  }
+  if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'))) return token(value);
+  return Object.fromEntries(keys.map((k) => [k, flattenTokens(value[k])]));
 }
 
 function jobNameOf(template: Template, index = 0): string {
@@ -167,10 +176,18 @@ describe('TrainingJob', () => {
     expect(Object.values(template.findResources('Custom::SageMakerTrainingJob'))[0].Properties.CompletionHandleUrl).toBeUndefined();
   });
 
-  test('defaults maxRuntime to one day when not waiting', () => {
-    const stack = newStack();
-    new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, waitForCompletion: false });
-    expect(requestOf(Template.fromStack(stack)).StoppingCondition).toEqual({ MaxRuntimeInSeconds: 86400 });
+  test('defaults maxRuntime to 11 hours whether or not it waits, so toggling waitForCompletion keeps the job name', () => {
+    // GIVEN
+    const waiting = newStack();
+    const notWaiting = newStack();
+
+    // WHEN
+    new TrainingJob(waiting, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE });
+    new TrainingJob(notWaiting, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, waitForCompletion: false });
+
+    // THEN (defect 11: the default was 1 day without waiting, so the toggle changed the name and trained again)
+    expect(requestOf(Template.fromStack(notWaiting)).StoppingCondition).toEqual({ MaxRuntimeInSeconds: 11 * 3600 });
+    expect(jobNameOf(Template.fromStack(notWaiting))).toEqual(jobNameOf(Template.fromStack(waiting)));
   });
 
   test('renders every compute, security and spot prop into the request', () => {
@@ -401,13 +418,15 @@ describe('TrainingJob', () => {
     const text = JSON.stringify(statements);
     expect(text).toContain('/aws/sagemaker/TrainingJobs:*');
     expect(text).toContain('cloudwatch:PutMetricData');
-    // exact S3 actions: write on the output prefix, read and a prefix-limited list on the input prefix
+    // exact S3 actions: write on the job's own output folder only (defect 8: not on <outputPrefix>/*, which holds
+    // the unpacked inputs and every other job's archive), read and a prefix-limited list on the input prefix
     const dataArn = { 'Fn::GetAtt': [expect.stringMatching(/^Data/), 'Arn'] };
     const outputArn = { 'Fn::GetAtt': [expect.stringMatching(/^TrainOutputBucket/), 'Arn'] };
+    const name = jobNameOf(template);
     expect(statements.filter((st) => [].concat(st.Action).some((a: string) => a.startsWith('s3:')))).toEqual([
-      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [outputArn, '/training-jobs/*']] } },
       { Action: 's3:GetObject', Effect: 'Allow', Resource: { 'Fn::Join': ['', [dataArn, '/train/*']] } },
       { Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['train/*'] } }, Effect: 'Allow', Resource: dataArn },
+      { Action: ['s3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [outputArn, `/training-jobs/${name}/*`]] } },
     ]);
     // no wildcard action (cdk-nag AwsSolutions-IAM5): none of the grant helpers' s3:GetObject* / s3:List* / s3:Abort* sets
     expect(statements.flatMap((st) => [].concat(st.Action)).filter((a: string) => a.endsWith('*'))).toEqual([]);
@@ -505,19 +524,32 @@ describe('TrainingJob', () => {
     Template.fromStack(stack).resourcePropertiesCountIs('AWS::IAM::Role', { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'sagemaker.amazonaws.com' } })] } }, 0);
   });
 
-  test('gives the handler rights on its own job name only, and PassRole on the job role', () => {
+  test('lets the handler describe and stop every name of the construct, create only this one, and pass the role only to SageMaker', () => {
+    // GIVEN
     const stack = newStack();
-    new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE });
+
+    // WHEN
+    new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, trainingJobNamePrefix: 'My-Run' });
+
+    // THEN (defect 2: Describe/Stop named only the current job, so the Delete of the other name was AccessDenied)
     const template = Template.fromStack(stack);
     const name = jobNameOf(template);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Action: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:AddTags'],
-            Resource: { 'Fn::Join': ['', Match.arrayWith([`:training-job/${name}`])] },
+            Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+            // SageMaker authorizes training jobs by their lower-cased ARN
+            Resource: { 'Fn::Join': ['', Match.arrayWith([':training-job/my-run-*'])] },
           }),
-          Match.objectLike({ Action: 'iam:PassRole' }),
+          Match.objectLike({
+            Action: ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags'],
+            Resource: { 'Fn::Join': ['', Match.arrayWith([`:training-job/${name.toLowerCase()}`])] },
+          }),
+          Match.objectLike({
+            Action: 'iam:PassRole',
+            Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+          }),
         ]),
       },
     });
@@ -732,7 +764,7 @@ describe('TrainingJob', () => {
             ]],
           },
         },
-        { Action: ['s3:GetObject', 's3:PutObject'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [output, `/${prefix}*`]] } },
+        { Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [output, `/${prefix}*`]] } },
         { Action: 's3:ListBucket', Effect: 'Allow', Resource: output },
       ]);
       // and the job reads the unpacked data only
@@ -829,12 +861,12 @@ describe('TrainingJob', () => {
     });
 
     test('reports an instance-type mismatch together with the other problems', () => {
-      expectProblem({ image: gpuImage(), instanceCount: 0 }, /has 2 problems:[\s\S]*has no NVIDIA GPU[\s\S]*instanceCount 0/);
+      expectProblem({ image: gpuImage(), instanceCount: 0 }, /: 2 problems:[\s\S]*has no NVIDIA GPU[\s\S]*instanceCount 0/);
     });
 
     test('reports several problems together', () => {
       expectProblem({ instanceCount: 0, retryAttempts: 31, keepAlive: Duration.hours(2) },
-        /has 3 problems:[\s\S]*instanceCount 0[\s\S]*retryAttempts 31[\s\S]*keepAlive 2 hours/);
+        /: 3 problems:[\s\S]*instanceCount 0[\s\S]*retryAttempts 31[\s\S]*keepAlive 2 hours/);
     });
 
     test('fails on warm pools with spot, bad volume sizes and an environment that clashes with the entry point', () => {

@@ -14,8 +14,10 @@ export const TrainingJobProperty = {
   /** The job name (prefix + hash of the request); also the physical resource id. */
   TRAINING_JOB_NAME: 'TrainingJobName',
   /**
-   * The `CreateTrainingJob` request without its name, as a JSON string. CloudFormation turns every scalar
-   * of a custom resource property into a string; a JSON document keeps numbers and booleans typed.
+   * The `CreateTrainingJob` request without its name, as a structured property (never a JSON string joined
+   * from tokens, which a deploy-time value holding `"` or `\` would break). CloudFormation hands every scalar of
+   * a custom resource property over as a string: the handler restores the API's numbers and booleans. A JSON
+   * string (what earlier versions wrote, and what a rollback to such a template sends back) is still read.
    */
   REQUEST: 'Request',
   /**
@@ -51,6 +53,18 @@ export const TrainingInputAssetAttribute = {
   /** How many files the prefix holds. */
   FILE_COUNT: 'FileCount',
 } as const;
+
+/**
+ * Folder under a job's output prefix that holds unpacked local input directories (`<outputPrefix>/inputs/`). A
+ * job writes only `<outputPrefix>/<jobName>/`, and a job name always ends with `-<hash>`, so no job can write here.
+ */
+export const INPUT_STAGING_DIR = 'inputs/';
+
+/**
+ * Marker physical id of a Create that failed before it named a job (the provider framework's
+ * CREATE_FAILED_PHYSICAL_ID_MARKER): its Delete has nothing to stop. Not a valid job name (it has ':').
+ */
+export const CREATE_FAILED_PHYSICAL_ID_MARKER = 'cdk-sagemaker-containers:create-failed';
 
 /** Sub-prefix under the destination prefix that holds the unpacked files. */
 export const INPUT_ASSET_DATA_DIR = 'data/';

@@ -55,19 +55,31 @@ export function trimReason(reason: string): string {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 3)}...` : reason;
 }
 
+/** A PUT to a pre-signed URL that was answered with an HTTP error (`statusCode` 403: expired or revoked). */
+export class PutError extends Error {
+  constructor(message: string, public readonly statusCode: number) {
+    super(message);
+    this.name = 'PutError';
+  }
+}
+
+/** How long a PUT to a pre-signed URL may take before it is abandoned (S3 answers in well under a second). */
+const PUT_TIMEOUT_MS = 20_000;
+
 /**
- * PUTs a JSON body to a pre-signed S3 URL (a custom resource's ResponseURL or a WaitConditionHandle).
- * The URL is signed without a content type, so none is sent.
+ * PUTs a JSON body to a pre-signed S3 URL (a custom resource's ResponseURL or a WaitConditionHandle), with a
+ * timeout. The URL is signed without a content type, so none is sent. An HTTP error throws a `PutError`.
  */
-export async function putJson(url: string, body: unknown): Promise<void> {
+export async function putJson(url: string, body: unknown, timeoutMs: number = PUT_TIMEOUT_MS): Promise<void> {
   const payload = JSON.stringify(body);
   const response = await fetch(url, {
     method: 'PUT',
     body: payload,
     headers: { 'content-type': '' },
+    signal: AbortSignal.timeout(timeoutMs),
   });
   if (!response.ok) {
-    throw new Error(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`);
+    throw new PutError(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`, response.status);
   }
 }
 

@@ -1,4 +1,4 @@
-import { trimReason } from './training-cfn-response';
+import { trimReason } from './cfn-response';
 
 /** The body a WaitConditionHandle accepts. */
 export interface WaitConditionSignal {

@@ -2,6 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** What the projen-generated function classes accept. */
@@ -12,6 +13,8 @@ export interface StackFunctionOptions {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize?: number;
+  /** Where asynchronous invocations that failed after Lambda's retries go. */
+  readonly deadLetterQueue?: sqs.IQueue;
 }
 
 /**
@@ -37,6 +40,7 @@ export function stackFunction<T extends lambda.Function>(scope: Construct, id: s
     memorySize: options.memorySize,
     role,
     logGroup,
+    deadLetterQueue: options.deadLetterQueue,
   });
   return fn;
 }
