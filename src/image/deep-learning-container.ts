@@ -230,12 +230,17 @@ function isNeuronFamily(family: string): boolean {
  * Picks the catalog family: `<framework>/<scope>[/<variant>]`. Undefined with a problem added when none fits.
  */
 function familyKeyFor(framework: DeepLearningFramework, scope: 'training' | 'inference', facts: FrameworkFacts,
-  instanceFamily: string | undefined, accelerator: ImageAccelerator | undefined, graviton: boolean,
+  instanceFamily: string | undefined, accelerator: ImageAccelerator | undefined, graviton: boolean, gpu: boolean,
   problems: Problems): string | undefined {
   const fw = facts.key;
   const neuron = accelerator === ImageAccelerator.NEURON || (instanceFamily !== undefined && isNeuronFamily(instanceFamily));
   const on = instanceFamily !== undefined ? `instanceType ml.${instanceFamily}.*` : `accelerator ${accelerator}`;
   if (graviton) {
+    if (gpu) {
+      problems.add(`framework ${framework} has no arm64 GPU image for ${on} (an arm64 host with NVIDIA GPUs); the Deep Learning `
+        + 'Containers for NVIDIA GPUs are x86 images: use an x86 GPU instance type (ml.p6-b200.*, ml.p5.*, ml.g6e.*, ...)');
+      return undefined;
+    }
     if (!DLC_GRAVITON_FRAMEWORKS.includes(fw)) {
       problems.add(`framework ${framework} has no Graviton (arm64) image for ${on}; Graviton images are published for `
         + `${frameworksWith((k) => k.endsWith('/graviton'))} (inference only); use an x86 instance type`);
@@ -249,6 +254,11 @@ function familyKeyFor(framework: DeepLearningFramework, scope: 'training' | 'inf
     return `${fw}/inference/graviton`;
   }
   if (neuron) {
+    if (facts.accelerator === ImageAccelerator.NVIDIA_GPU) {
+      problems.add(`framework ${framework} needs NVIDIA GPUs, but ${on} has AWS Neuron devices; use a GPU instance type `
+        + '(ml.g5.*, ml.g6e.*, ml.p4d.*, ...), or DJL_NEURONX for Inferentia2 / Trainium');
+      return undefined;
+    }
     if (framework === DeepLearningFramework.HUGGINGFACE && instanceFamily === 'inf1') return `${fw}/${scope}/inf1`;
     if (framework === DeepLearningFramework.DJL_NEURONX) return `${fw}/${scope}`;
     return `${fw}/${scope}/neuron`;
@@ -343,7 +353,8 @@ export function chooseDeepLearningContainer(props: DeepLearningContainerProps, w
   // Graviton: the families the SDK lists, and any other arm64 instance (the SDK would hand those an x86 image).
   const graviton = instanceFamily !== undefined
     && (DLC_GRAVITON_FAMILIES.includes(instanceFamily) || instanceType!.architecture === CpuArchitecture.ARM64);
-  const key = familyKeyFor(framework, scope, facts, instanceFamily, props.accelerator, graviton, problems);
+  const gpu = instanceType !== undefined && instanceType.acceleratorKind === AcceleratorKind.NVIDIA_GPU;
+  const key = familyKeyFor(framework, scope, facts, instanceFamily, props.accelerator, graviton, gpu, problems);
   problems.throwIfAny(where);
   const family: DlcImageFamily | undefined = DLC_CATALOG[key!];
   if (!family) {
@@ -459,6 +470,11 @@ function composeTag(family: DlcImageFamily, image: DlcImageVersion, o: {
   if (image.sdkVersion) {
     containerVersion = [image.sdkVersion, containerVersion].filter((x) => x).join('-');
   }
+  if (containerVersion === undefined && image.frameworkVersion !== undefined && o.processor === 'gpu' && o.key === 'huggingface/training') {
+    // The Hugging Face estimator (image_uris.get_training_image_uri) names the CUDA 11 base of the GPU training images
+    // whose config carries no container version.
+    containerVersion = 'cu110-ubuntu18.04';
+  }
   if (image.tagSuffix) {
     containerVersion = `${containerVersion}-${image.tagSuffix}`;
   }
@@ -536,4 +552,23 @@ export function deepLearningContainerRepositoryArn(chosen: ChosenDeepLearningCon
 export function resolveDeepLearningContainerUri(props: DeepLearningContainerProps, region: string): string {
   const where = 'fromDeepLearningContainer';
   return deepLearningContainerUri(chooseDeepLearningContainer(props, where), region, where);
+}
+
+/**
+ * The framework modules a Dockerfile rendered FROM a base image bakes in as `ENV`, so that the image says which
+ * module runs: the base's training / serving module, unless the entry point names its own module of that kind.
+ *
+ * @internal
+ */
+export function baseModuleEnvironment(base: { readonly trainingModule?: string; readonly servingModule?: string } | undefined,
+  entryPoint: EntryPoint | undefined): { [key: string]: string } {
+  const own = entryPoint?.imageEnvironment ?? {};
+  const env: { [key: string]: string } = {};
+  if (base?.trainingModule !== undefined && own.SAGEMAKER_TRAINING_MODULE === undefined) {
+    env.SAGEMAKER_TRAINING_MODULE = base.trainingModule;
+  }
+  if (base?.servingModule !== undefined && own.SAGEMAKER_SERVING_MODULE === undefined) {
+    env.SAGEMAKER_SERVING_MODULE = base.servingModule;
+  }
+  return env;
 }

@@ -7,8 +7,8 @@ import { Annotations, IgnoreMode, Stack, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { BaseImage } from './base-image';
 import {
-  ChosenDeepLearningContainer, DeepLearningContainerImageProps, chooseDeepLearningContainer, deepLearningContainerRepositoryArn,
-  deepLearningContainerUri,
+  ChosenDeepLearningContainer, DeepLearningContainerImageProps, baseModuleEnvironment, chooseDeepLearningContainer,
+  deepLearningContainerRepositoryArn, deepLearningContainerUri,
 } from './deep-learning-container';
 import { EntryPoint, EntryPointKind, ProgramRunner } from './entry-point';
 import { SageMakerImageBindOptions, SageMakerImageConfig } from './image-config';
@@ -417,6 +417,10 @@ class DirectoryImage extends SageMakerImage {
         + 'or Platform.LINUX_ARM64 (Graviton instances)');
     }
     this.architecture = architecture ?? CpuArchitecture.X86_64;
+    if (props.baseImage?.architecture !== undefined && architecture !== undefined && props.baseImage.architecture !== architecture) {
+      errors.push(`baseImage is built for ${props.baseImage.architecture} but platform is '${this.platform.platform}'; set platform `
+        + `Platform.${props.baseImage.architecture === CpuArchitecture.ARM64 ? 'LINUX_ARM64' : 'LINUX_AMD64'} (the build otherwise fails, or the image stops with "exec format error")`);
+    }
 
     // the Dockerfile: the user's own, or one the library renders from the base image
     const file = props.file ?? 'Dockerfile';
@@ -574,7 +578,7 @@ class DirectoryImage extends SageMakerImage {
         baseImageUri: this.literalBaseImage(scope),
         requirements: fs.existsSync(path.join(this.directory, 'requirements.txt'))
           && !isExcluded(ignore, this.directory, 'requirements.txt'),
-        environment: bakeable(this.entryPoint?.imageEnvironment ?? {}),
+        environment: bakeable({ ...baseModuleEnvironment(this.props.baseImage, this.entryPoint), ...this.entryPoint?.imageEnvironment }),
       });
       const context = stageBuildContext(this.directory, exclude, {
         'Dockerfile': dockerfile,

@@ -1,6 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { CpuArchitecture, ImageAccelerator, InstanceType, Workload } from '../../src/compute';
 import { Model } from '../../src/hosting';
 import {
@@ -368,5 +372,79 @@ describe('SageMakerImage.fromDeepLearningContainer', () => {
   test('fails on wrong inputs with the factory\'s name', () => {
     expect(() => SageMakerImage.fromDeepLearningContainer({ ...tgiProps, framework: 'tgi' as DeepLearningFramework }))
       .toThrow(/SageMakerImage.fromDeepLearningContainer: framework "tgi" is not allowed; use one of PYTORCH/);
+  });
+});
+
+describe('an image built FROM a Deep Learning Container', () => {
+  afterAll(removeCodeDirectories);
+
+  /** Synthesizes the image in a stack of the region and returns the rendered Dockerfile. */
+  function renderedDockerfile(image: SageMakerImage, workload: Workload): string {
+    const app = new App();
+    const stack = new Stack(app, 'S', { env: { region: 'us-east-1' } });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    image.bind(stack, { workload, grantee: role });
+    const assembly = app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'S.assets.json'), 'utf8'));
+    const [source] = Object.values(manifest.dockerImages).map((d: any) => d.source.directory);
+    return fs.readFileSync(path.join(assembly.directory, source as string, 'Dockerfile'), 'utf8');
+  }
+
+  test('says which framework module runs: the training module beside the program, the serving module of an inference base', () => {
+    // GIVEN an MXNet training image and a scikit-learn inference image, each with a program
+    const training = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'print(1)\n' }), {
+      baseImage: BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.MXNET, version: '1.9.0', workload: Workload.TRAINING, accelerator: ImageAccelerator.CPU }),
+      entryPoint: EntryPoint.program('train.py'),
+    });
+    const serving = SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'def model_fn(d): pass\n' }), {
+      baseImage: BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.MXNET, version: '1.9.0', workload: Workload.INFERENCE, accelerator: ImageAccelerator.CPU }),
+      entryPoint: EntryPoint.program('inference.py'),
+    });
+
+    // THEN the rendered Dockerfiles name the module next to the program
+    const trainingDockerfile = renderedDockerfile(training, Workload.TRAINING);
+    expect(trainingDockerfile).toMatch(/^FROM 763104351884\.dkr\.ecr\.us-east-1\.amazonaws\.com\/mxnet-training:1\.9\.0-cpu-py38$/m);
+    expect(trainingDockerfile).toContain('ENV SAGEMAKER_TRAINING_MODULE="sagemaker_mxnet_container.training:main"');
+    expect(trainingDockerfile).toContain('ENV SAGEMAKER_PROGRAM="train.py"');
+    const servingDockerfile = renderedDockerfile(serving, Workload.HOSTING);
+    expect(servingDockerfile).toContain('ENV SAGEMAKER_SERVING_MODULE="sagemaker_mxnet_serving_container.serving:main"');
+  });
+
+  test('keeps the entry point\'s own training module', () => {
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'print(1)\n' }), {
+      baseImage: BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.PYTORCH, version: '2.8.0', workload: Workload.TRAINING, accelerator: ImageAccelerator.CPU }),
+      entryPoint: EntryPoint.program('train.py', { trainingModule: 'my_pkg.launch:main' }),
+    });
+    const dockerfile = renderedDockerfile(image, Workload.TRAINING);
+    expect(dockerfile).toContain('ENV SAGEMAKER_TRAINING_MODULE="my_pkg.launch:main"');
+    expect(dockerfile).not.toContain('sagemaker_pytorch_container');
+  });
+
+  test('fails on a Graviton base built for x86', () => {
+    // GIVEN the arm64 PyTorch inference image as the base, and the default platform (linux/amd64)
+    const baseImage = BaseImage.fromDeepLearningContainer({ framework: DeepLearningFramework.PYTORCH, version: '2.4.0', workload: Workload.HOSTING, instanceType: InstanceType.ML_C7G_XLARGE });
+    // THEN the build is refused before it fails
+    expect(() => SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'def model_fn(d): pass\n' }), { baseImage, entryPoint: EntryPoint.program('inference.py') }))
+      .toThrow(/baseImage is built for arm64 but platform is 'linux\/amd64'; set platform Platform.LINUX_ARM64/);
+    expect(() => SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'def model_fn(d): pass\n' }), {
+      baseImage, entryPoint: EntryPoint.program('inference.py'), platform: ecr_assets.Platform.LINUX_ARM64,
+    })).not.toThrow();
+  });
+});
+
+describe('Deep Learning Container fixes the SDK oracle found', () => {
+  test('names the CUDA 11 base of the old Hugging Face GPU training images, as the estimator does', () => {
+    expect(uriIn('us-east-1', { framework: DeepLearningFramework.HUGGINGFACE, version: '4.4.2', workload: Workload.TRAINING, instanceType: InstanceType.ML_G5_XLARGE }))
+      .toBe('763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-training:1.6.0-transformers4.4.2-gpu-py36-cu110-ubuntu18.04');
+  });
+
+  test('fails on an arm64 GPU host instead of handing it a CPU Graviton image', () => {
+    expect(() => uriIn('us-east-1', { framework: DeepLearningFramework.PYTORCH, version: '2.4.0', workload: Workload.INFERENCE, instanceType: InstanceType.of('ml.p6e-gb200.36xlarge') }))
+      .toThrow(/has no arm64 GPU image for instanceType ml.p6e-gb200.\*/);
+  });
+
+  test('fails on LMI on Neuron, pointing to DJL_NEURONX', () => {
+    expect(() => uriIn('us-east-1', { framework: DeepLearningFramework.DJL_LMI, version: '0.33.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_INF2_XLARGE }))
+      .toThrow(/framework DJL_LMI needs NVIDIA GPUs, .* or DJL_NEURONX for Inferentia2 \/ Trainium/);
   });
 });
