@@ -25,6 +25,9 @@ bash scripts/generate-dlc-catalog.sh --check
 step "every jsii language: rosetta examples, Python, Java and Go packages and their synth tests"
 bash scripts/test-languages.sh
 
+step "the published packages: the npm tarball and the Python wheel installed into fresh apps outside the repository"
+bash scripts/test-package.sh
+
 step "generated files are current"
 if [ -n "$(git status --porcelain -- API.md src .projen package.json 2>/dev/null)" ]; then
   git status --porcelain -- API.md src .projen package.json
