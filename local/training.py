@@ -237,46 +237,66 @@ def main():
         notes.append("InstanceCount %d runs as one local host" % spec["instanceCount"])
         say("WARNING: " + notes[-1])
 
-    venv_dir, python = make_run_venv(work_dir, os.path.dirname(os.path.dirname(spec["toolkitPython"])),
-                                     {"train": "sagemaker_training.cli.train:main"})
-    env, build_env = container_env(venv_dir, work_dir, spec.get("findLinks"))
-    if spec.get("pipIndex"):
-        build_env.pop("PIP_NO_INDEX", None)
-    image_env = {}
-    workdir = "/"
-    say("image: applying %s of %s" % (spec.get("dockerfile") or "Dockerfile", spec["imageContext"]))
-    try:
-        with open(os.path.join(spec["imageContext"], spec.get("dockerfile") or "Dockerfile")) as f:
-            dockerfile = f.read()
-        workdir = apply_dockerfile(spec["imageContext"], dockerfile, base_dir, image_env, build_env, python, notes, runs)
-    except BuildError as e:
-        return finish("Failed", ("ClientError: the image did not build locally: %s" % e)[:MAX_FAILURE_REASON])
-    for run in runs:
-        say("install: %s (exit %d)" % (run["run"], run["exitCode"]))
-
-    gpu_env, gpus = gpu_environment(spec, notes)
-    run_env = dict(env)
-    run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
-    # SageMaker starts the container with the job's Environment over the image's ENV.
-    run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})
     region = spec.get("region") or "us-east-1"
-    run_env.update(gpu_env)
-    run_env.update({
-        "SAGEMAKER_BASE_DIR": base_dir,
+    sagemaker_env = {
         "TRAINING_JOB_NAME": spec["jobName"],
         "TRAINING_JOB_ARN": "arn:aws:sagemaker:%s:%s:training-job/%s" % (
             region, spec.get("account") or "123456789012", spec["jobName"].lower()),
         "AWS_REGION": region,
-    })
-    run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
-    if "PATH" in image_env:
-        run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
-    cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else work_dir
-    result.update(environment=run_env, gpus=gpus)
+    }
+    if spec.get("dockerImage"):
+        # An image from the user's own Dockerfile, built by Docker: the container runs `train` with the
+        # job's Environment and what SageMaker sets.
+        _gpu_env, gpus = gpu_environment(spec, notes)
+        run_env = dict(spec.get("environment") or {}, **sagemaker_env)
+        # input/, model/ and output/ are mounted (as SageMaker and the SDK's local mode do); the image's
+        # own /opt/ml/code stays visible
+        command = ["docker", "run", "--rm", "--name", "cdk-sagemaker-local-" + spec["jobName"].lower()]
+        for sub in ("input", "model", "output"):
+            command += ["-v", "%s:%s/%s" % (os.path.join(base_dir, sub), OPT_ML, sub)]
+        if gpus:
+            command += ["--gpus", "all"]
+        for key, value in sorted(run_env.items()):
+            command += ["-e", "%s=%s" % (key, value)]
+        command += [spec["dockerImage"], "train"]
+        cwd = work_dir
+        run_env = dict(os.environ)
+        result.update(environment=dict(spec.get("environment") or {}, **sagemaker_env), gpus=gpus, dockerCommand=command)
+    else:
+        venv_dir, python = make_run_venv(work_dir, os.path.dirname(os.path.dirname(spec["toolkitPython"])),
+                                         {"train": "sagemaker_training.cli.train:main"})
+        env, build_env = container_env(venv_dir, work_dir, spec.get("findLinks"))
+        if spec.get("pipIndex"):
+            build_env.pop("PIP_NO_INDEX", None)
+        image_env = {}
+        workdir = "/"
+        say("image: applying %s of %s" % (spec.get("dockerfile") or "Dockerfile", spec["imageContext"]))
+        try:
+            with open(os.path.join(spec["imageContext"], spec.get("dockerfile") or "Dockerfile")) as f:
+                dockerfile = f.read()
+            workdir = apply_dockerfile(spec["imageContext"], dockerfile, base_dir, image_env, build_env, python, notes, runs)
+        except BuildError as e:
+            return finish("Failed", ("ClientError: the image did not build locally: %s" % e)[:MAX_FAILURE_REASON])
+        for run in runs:
+            say("install: %s (exit %d)" % (run["run"], run["exitCode"]))
 
-    say("training: %s (train, SAGEMAKER_BASE_DIR=%s)" % (spec["jobName"], base_dir))
+        gpu_env, gpus = gpu_environment(spec, notes)
+        run_env = dict(env)
+        run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
+        # SageMaker starts the container with the job's Environment over the image's ENV.
+        run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})
+        run_env.update(gpu_env)
+        run_env.update(sagemaker_env, SAGEMAKER_BASE_DIR=base_dir)
+        run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
+        if "PATH" in image_env:
+            run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
+        cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else work_dir
+        result.update(environment=run_env, gpus=gpus)
+
+        command = [os.path.join(venv_dir, "bin", "train")]
+    say("training: %s (%s, /opt/ml at %s)" % (spec["jobName"], "docker run " + spec["dockerImage"] if spec.get("dockerImage") else "train", base_dir))
     tail = []
-    proc = subprocess.Popen([os.path.join(venv_dir, "bin", "train")], cwd=cwd, env=run_env, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command, cwd=cwd, env=run_env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, errors="replace", start_new_session=True)
     deadline = started + (spec.get("timeoutSeconds") or 86400)
     timed_out = False

@@ -38,7 +38,7 @@ export function isRenderedImage(image: StagedImage): boolean {
 
 /** Whether a Docker engine answers on this machine. */
 export function dockerAvailable(): boolean {
-  const probe = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000 });
+  const probe = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 20_000, env: process.env });
   return probe.status === 0;
 }
 
@@ -128,18 +128,32 @@ export function artifactS3Uri(request: any): string {
   return `${out}/${request.TrainingJobName}/output/model.tar.gz`;
 }
 
-/** Runs a training job with the real training toolkit under SAGEMAKER_BASE_DIR. */
+/**
+ * Runs a training job with the real training toolkit under SAGEMAKER_BASE_DIR. An image the library
+ * rendered runs in a venv; one from the user's own Dockerfile is built and run by Docker when Docker is
+ * there (input/, model/ and output/ mounted under /opt/ml), and refused otherwise.
+ */
 export async function runLocalTraining(job: LocalTrainingJob, options: LocalTrainingOptions): Promise<LocalTrainingResult> {
   const say = options.onLine ?? (() => undefined);
   const request = job.request;
   const jobName: string = request.TrainingJobName;
-  if (!isRenderedImage(job.image)) {
-    // Docker could build and run it (docker build + docker run with /opt/ml mounted); not built yet.
-    throw new Error(refusedImageMessage(job.image, `training job ${jobName}`) + (dockerAvailable() ? ' (Docker is present, but local mode does not drive it yet.)' : ''));
-  }
   const instanceType: string = request.ResourceConfig?.InstanceType ?? 'local';
   const gpuInstance = /^ml\./.test(instanceType) && InstanceType.of(instanceType).acceleratorKind === AcceleratorKind.NVIDIA_GPU;
-  const toolkit = await toolkitPython('training', job.image, options);
+  let dockerImage: string | undefined;
+  let toolkit: { python: string; cached: boolean; notes: string[] };
+  if (isRenderedImage(job.image)) {
+    toolkit = await toolkitPython('training', job.image, options);
+  } else {
+    // The user's own Dockerfile: only Docker can build it.
+    if (!dockerAvailable()) throw new Error(refusedImageMessage(job.image, `training job ${jobName}`));
+    dockerImage = `cdk-sagemaker-local:${job.image.hash.slice(0, 32)}`;
+    say(`local-train: docker build -t ${dockerImage} ${job.image.directory}`);
+    const built = await runPython('docker', ['build', '-t', dockerImage, '-f', path.join(job.image.directory, job.image.dockerfile), job.image.directory],
+      { ...process.env, ...options.env }, say, 'both');
+    if (built.code !== 0) throw new Error(`docker build of ${job.image.directory} failed (exit ${built.code}); see the lines above`);
+    // the runner itself only lays out /opt/ml, fetches channels (boto3 for S3) and packs the model
+    toolkit = { python: options.toolkitPython ?? 'python3', cached: true, notes: [] };
+  }
   const channels = (request.InputDataConfig ?? []).map((c: any) => {
     const s3 = c.DataSource?.S3DataSource ?? {};
     const config: Record<string, string> = {
@@ -173,6 +187,7 @@ export async function runLocalTraining(job: LocalTrainingJob, options: LocalTrai
     pipIndex: options.pipIndex ?? true,
     findLinks: options.findLinks,
     timeoutSeconds: request.StoppingCondition?.MaxRuntimeInSeconds,
+    dockerImage,
   };
   const specPath = path.join(options.workDir, 'training-spec.json');
   const resultPath = path.join(options.workDir, 'training-result.json');
@@ -238,7 +253,11 @@ export function servingToolkit(image: StagedImage, environment: Record<string, s
 
 /** Serves a model with the serving toolkit its image names; resolves once /ping answers 200. */
 export async function startLocalModel(model: LocalModel, options: LocalServeOptions): Promise<LocalModelServer> {
-  if (!isRenderedImage(model.image)) throw new Error(refusedImageMessage(model.image, 'the model'));
+  if (!isRenderedImage(model.image)) {
+    throw new Error(dockerAvailable()
+      ? `the model runs an image built from your own Dockerfile (${path.join(model.image.directory, model.image.dockerfile)}); local mode trains such images with Docker but does not serve them: serve the images the library renders (SageMakerImage.fromDirectory without a Dockerfile)`
+      : refusedImageMessage(model.image, 'the model'));
+  }
   const kind = servingToolkit(model.image, model.environment);
   const toolkit = await toolkitPython(kind, model.image, options);
   const port = options.port ?? await freePort();
@@ -298,7 +317,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs a Python script, streaming its lines; resolves with its exit code and stdout. */
+/** Runs a program (Python scripts, docker), streaming its lines; resolves with its exit code and stdout. */
 function runPython(python: string, args: string[], env: NodeJS.ProcessEnv, onLine: ((line: string) => void) | undefined,
   stream: 'stderr' | 'both'): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve, reject) => {

@@ -89,8 +89,8 @@ describe('cdk-sagemaker-containers local', () => {
     expect(r.err).toMatch(/unknown option --bogus[\s\S]*usage:/);
   });
 
-  test('fails an image built from the user\'s own Dockerfile without Docker, saying what local mode runs', async () => {
-    // GIVEN a job whose image directory holds its own Dockerfile
+  /** Synthesizes a job whose image directory holds its own Dockerfile. */
+  function ownDockerfileApp(): string {
     const code = fs.mkdtempSync(path.join(outDir, 'own-'));
     fs.writeFileSync(path.join(code, 'Dockerfile'), 'FROM python:3.11\nCOPY train.py /opt/ml/code/train.py\n');
     fs.writeFileSync(path.join(code, 'train.py'), 'print("hi")\n');
@@ -101,11 +101,60 @@ describe('cdk-sagemaker-containers local', () => {
       instanceType: InstanceType.ML_M5_LARGE,
       inputs: [TrainingInput.fromAsset('train', path.join(__dirname, '..', '..', 'examples', 'train-and-deploy', 'data'))],
     });
-    const dir = app.synth().directory;
+    return app.synth().directory;
+  }
+
+  (fs.existsSync('/usr/bin/docker') ? test.skip : test)('fails an image built from the user\'s own Dockerfile without Docker, saying what local mode runs', async () => {
+    // GIVEN
+    const dir = ownDockerfileApp();
 
     // WHEN / THEN
     const r = await command('local', 'train', dir, 'Own/Train', '--out', outDir, '--toolkit-python', TRAINING_PYTHON);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/runs an image built from your own Dockerfile \(.*Dockerfile\), and there is no Docker engine here to build it\. Without Docker, local mode runs the images the library renders/);
+  });
+
+  test('builds and runs an image from the user\'s own Dockerfile with Docker when Docker is there', async () => {
+    // GIVEN a docker command that records what it is asked and plays the container: its train writes
+    // the environment it got and the channel files it sees under the mounted /opt/ml
+    const bin = fs.mkdtempSync(path.join(outDir, 'fake-docker-'));
+    const record = path.join(bin, 'calls.jsonl');
+    fs.writeFileSync(path.join(bin, 'docker'), `#!${TRAINING_PYTHON}
+import json, os, sys
+args = sys.argv[1:]
+open(${JSON.stringify(record)}, "a").write(json.dumps(args) + "\\n")
+if args[0] == "info": print("27.0"); sys.exit(0)
+if args[0] == "build": print("Successfully built"); sys.exit(0)
+mounts = {args[i + 1].split(":")[1]: args[i + 1].split(":")[0] for i, a in enumerate(args) if a == "-v"}
+env = dict(args[i + 1].split("=", 1) for i, a in enumerate(args) if a == "-e")
+seen = sorted(os.listdir(os.path.join(mounts["/opt/ml/input"], "data", "train")))
+json.dump({"env": env, "train": seen, "image": args[-2], "cmd": args[-1]}, open(os.path.join(mounts["/opt/ml/model"], "model.json"), "w"))
+`, { mode: 0o755 });
+    const dir = ownDockerfileApp();
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    let r: { code: number; out: string; err: string };
+    try {
+      // WHEN
+      r = await command('local', 'train', dir, 'Own/Train', '--out', outDir, '--toolkit-python', TRAINING_PYTHON);
+    } finally {
+      process.env.PATH = savedPath;
+    }
+
+    // THEN the image was built from the staged context and run with train, the job's environment and the channel
+    expect({ code: r.code, err: r.err }).toEqual({ code: 0, err: '' });
+    const calls = fs.readFileSync(record, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const build = calls.find((c) => c[0] === 'build');
+    expect(build.slice(0, 3)).toEqual(['build', '-t', expect.stringMatching(/^cdk-sagemaker-local:[0-9a-f]{32}$/)]);
+    const archive = /model\.tar\.gz: \d+ bytes at (\S+)/.exec(r.out)![1];
+    const extracted = fs.mkdtempSync(path.join(outDir, 'x-'));
+    require('node:child_process').execFileSync('tar', ['-xzf', archive, '-C', extracted]);
+    const model = JSON.parse(fs.readFileSync(path.join(extracted, 'model.json'), 'utf8'));
+    expect(model).toEqual({
+      env: expect.objectContaining({ SAGEMAKER_PROGRAM: 'train.py', TRAINING_JOB_NAME: expect.stringMatching(/^train-/), AWS_REGION: 'us-east-1' }),
+      train: ['train.csv'],
+      image: build[2],
+      cmd: 'train',
+    });
   });
 });
