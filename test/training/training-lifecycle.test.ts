@@ -1,0 +1,356 @@
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { ACCOUNT, Cloud, Deployment, REGION } from './lifecycle-harness';
+import { InstanceType } from '../../src/compute/instance-type';
+import { EntryPoint } from '../../src/image/entry-point';
+import { SageMakerImage } from '../../src/image/sagemaker-image';
+import { TrainingJob, TrainingJobProps } from '../../src/training';
+import { processSignal } from '../../src/training/training-job-signal.lambda';
+import { handler } from '../../src/training/training-job.lambda';
+
+/*
+ * The lifecycle contract (README, "Training lifecycle"), replayed in CloudFormation's documented order against the
+ * handlers, with the handler policy of the template in force enforced on every SageMaker call.
+ */
+
+const IMAGE = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/train:1.0-cpu`;
+
+function deploy(props: Partial<TrainingJobProps> = {}, configure?: (stack: Stack) => Partial<TrainingJobProps>): Deployment & { job: TrainingJob } {
+  const stack = new Stack(new App(), 'Lifecycle', { env: { account: ACCOUNT, region: REGION } });
+  const extra = configure?.(stack) ?? {};
+  const job = new TrainingJob(stack, 'Train', {
+    image: SageMakerImage.fromImageUri(IMAGE, { entryPoint: EntryPoint.program('train.py') }),
+    instanceType: InstanceType.ML_M5_XLARGE,
+    ...props,
+    ...extra,
+  });
+  const template = Template.fromStack(stack).toJSON();
+  const resourceId = Object.entries<any>(template.Resources).find(([, r]) => r.Type === 'Custom::SageMakerTrainingJob')![0];
+  return { template, resourceId, job };
+}
+
+let cloud: Cloud;
+let logs: string[];
+
+beforeEach(() => {
+  cloud = new Cloud();
+  logs = [];
+  jest.spyOn(console, 'log').mockImplementation((...args) => { logs.push(JSON.stringify(args)); });
+  jest.spyOn(console, 'error').mockImplementation((...args) => { logs.push(JSON.stringify(args)); });
+});
+
+afterEach(() => {
+  cloud.sagemaker.restore();
+  jest.restoreAllMocks();
+});
+
+describe('training lifecycle', () => {
+  test('create, then the completion event signals the WaitCondition with the archive', async () => {
+    // GIVEN
+    const v1 = deploy();
+
+    // WHEN
+    const answer = await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+
+    // THEN
+    expect(answer).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: v1.job.jobNameAtSynth }));
+    const url = cloud.propertiesOf(v1).CompletionHandleUrl;
+    expect(cloud.handles.get(url)!.signals).toEqual([expect.objectContaining({ Status: 'SUCCESS', Data: expect.stringMatching(/model\.tar\.gz$/) })]);
+    expect(cloud.denied).toEqual([]);
+  });
+
+  test('an unchanged redeploy starts nothing', async () => {
+    const v1 = deploy();
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+    const { answer } = await cloud.update(deploy());
+    expect(answer.Status).toBe('SUCCESS');
+    expect(cloud.jobs.size).toBe(1);
+  });
+
+  test('a retrain starts one new job and the cleanup Delete of the old name succeeds under the new policy (defect 2)', async () => {
+    // GIVEN
+    const v1 = deploy({ hyperparameters: { lr: '0.1' } });
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+    const v2 = deploy({ hyperparameters: { lr: '0.2' } });
+
+    // WHEN
+    const { answer, props } = await cloud.update(v2);
+    await cloud.finish(v2, v2.job.jobNameAtSynth, 'Completed');
+    const cleanup = await cloud.delete(v1.job.jobNameAtSynth, cloud.appliedProps);
+
+    // THEN
+    expect(answer).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: v2.job.jobNameAtSynth }));
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(cloud.denied).toEqual([]);
+    expect(cloud.handles.get(props.CompletionHandleUrl)!.signals).toHaveLength(1);
+  });
+
+  test('a new job that fails rolls back: the old job is adopted without re-judging, its expired handle never fails the rollback, the new job is cleaned up (defect 1, 2)', async () => {
+    // GIVEN
+    const v1 = deploy({ hyperparameters: { lr: '0.1' } });
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+    const oldUrl = cloud.propertiesOf(v1).CompletionHandleUrl;
+    cloud.handles.get(oldUrl)!.expired = true; // the previous deployment's presigned URL: 403 "Request has expired"
+    const v2 = deploy({ hyperparameters: { lr: '0.2' } });
+
+    // WHEN the new job fails, its WaitCondition gets FAILURE and CloudFormation rolls back
+    const { answer, props } = await cloud.update(v2);
+    await cloud.finish(v2, v2.job.jobNameAtSynth, 'Failed', 'AlgorithmError: loss is NaN');
+    const rollback = await cloud.rollback(v1, props, answer.PhysicalResourceId);
+    const cleanup = await cloud.delete(v2.job.jobNameAtSynth, props);
+
+    // THEN
+    expect(cloud.handles.get(props.CompletionHandleUrl)!.signals[0]).toEqual(expect.objectContaining({ Status: 'FAILURE' }));
+    expect(rollback).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: v1.job.jobNameAtSynth }));
+    expect(rollback.Data.ModelArtifactsS3Uri).toMatch(new RegExp(`/${v1.job.jobNameAtSynth}/output/model.tar.gz$`));
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(cloud.denied).toEqual([]);
+  });
+
+  test('an update cancelled mid-training (or a WaitCondition timeout) rolls back and stops the new job, waiting until it stopped (defect 2, 9)', async () => {
+    // GIVEN
+    const v1 = deploy({ hyperparameters: { lr: '0.1' } });
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+    const v2 = deploy({ hyperparameters: { lr: '0.2' } });
+    const { answer, props } = await cloud.update(v2);
+
+    // WHEN the update is cancelled while the new job runs
+    const rollback = await cloud.rollback(v1, props, answer.PhysicalResourceId);
+    const cleanup = await cloud.delete(v2.job.jobNameAtSynth, props);
+
+    // THEN the new job was stopped under the old template's policy, and the Delete returned once it had Stopped
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(cloud.jobs.get(v2.job.jobNameAtSynth)!.status).toBe('Stopped');
+    expect(cloud.denied).toEqual([]);
+  });
+
+  test('without waiting, a rollback to an old job that has Failed since succeeds (defect 1)', async () => {
+    // GIVEN
+    const v1 = deploy({ hyperparameters: { lr: '0.1' }, waitForCompletion: false });
+    await cloud.create(v1);
+    cloud.jobs.get(v1.job.jobNameAtSynth)!.status = 'Failed';
+    const v2 = deploy({ hyperparameters: { lr: '0.2' }, waitForCompletion: false });
+    const { answer, props } = await cloud.update(v2);
+
+    // WHEN another resource of the update fails: rollback
+    const rollback = await cloud.rollback(v1, props, answer.PhysicalResourceId);
+    const cleanup = await cloud.delete(v2.job.jobNameAtSynth, props);
+
+    // THEN
+    expect(rollback.Status).toBe('SUCCESS');
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(cloud.jobs.get(v2.job.jobNameAtSynth)!.status).toBe('Stopped'); // the old policy could stop the new name
+  });
+
+  test('a create that fails is deleted without touching any job: its physical id is no job name', async () => {
+    // GIVEN a job of the same name exists from a destroyed stack (adoption refused)
+    const v1 = deploy();
+    await cloud.create(v1);
+    cloud.generation = 2;
+    cloud.forgetStack();
+
+    // WHEN
+    const answer = await cloud.create(deploy());
+    const del = await cloud.delete(answer.PhysicalResourceId, cloud.propertiesOf(v1));
+
+    // THEN
+    expect(answer.Status).toBe('FAILED');
+    expect(del.Status).toBe('SUCCESS');
+    expect(cloud.jobs.get(v1.job.jobNameAtSynth)!.status).toBe('InProgress');
+  });
+
+  test('destroy and redeploy refuses to adopt the old job whose artifacts are in the old bucket, naming retrainToken (defect 3)', async () => {
+    // GIVEN the first stack trained, then was destroyed (bucket retained)
+    const v1 = deploy();
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+    await cloud.delete(v1.job.jobNameAtSynth, cloud.propertiesOf(v1));
+    cloud.generation = 2; // the new stack's bucket and role have new names
+    cloud.forgetStack();
+
+    // WHEN the same app is deployed again
+    const again = await cloud.create(deploy());
+    const retrained = await cloud.create(deploy({ retrainToken: 'after-destroy' }));
+
+    // THEN
+    expect(again.Status).toBe('FAILED');
+    expect(again.Reason).toMatch(/^Set retrainToken .*wrote to s3:\/\/trainoutputbucket[^ ]*-1\/training-jobs\//);
+    expect(retrained.Status).toBe('SUCCESS');
+    expect(retrained.Data.ModelArtifactsS3Uri).toMatch(/^s3:\/\/trainoutputbucket[^/]*-2\//);
+  });
+
+  test('stack delete while a job runs stops it and answers only once it has stopped (defect 9)', async () => {
+    // GIVEN
+    const v1 = deploy();
+    await cloud.create(v1);
+
+    // WHEN
+    const answer = await cloud.delete(v1.job.jobNameAtSynth, cloud.propertiesOf(v1));
+
+    // THEN
+    expect(answer.Status).toBe('SUCCESS');
+    expect(cloud.jobs.get(v1.job.jobNameAtSynth)!.status).toBe('Stopped');
+  });
+
+  test('Delete stops waiting at its deadline, below the Lambda timeout', async () => {
+    const v1 = deploy();
+    await cloud.create(v1);
+    cloud.jobs.get(v1.job.jobNameAtSynth)!.describesUntilStopped = 1_000_000;
+    let clock = 0;
+    const answer = await cloud.delete(v1.job.jobNameAtSynth, cloud.propertiesOf(v1), {
+      now: () => clock, deadline: 60_000, sleep: async (ms) => { clock += ms; },
+    });
+    expect(answer.Status).toBe('SUCCESS');
+    expect(clock).toBeLessThanOrEqual(60_000 - 15_000);
+  });
+
+  test('every event repeated (CloudFormation and Lambda retries) gives the same outcome and no second job', async () => {
+    const v1 = deploy();
+    const first = await cloud.create(v1);
+    const second = await cloud.create(v1);
+    expect(second).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: first.PhysicalResourceId }));
+    const v2 = deploy({ hyperparameters: { lr: '0.3' } });
+    const u1 = await cloud.update(v2);
+    const u2 = await cloud.update(v2);
+    expect(u2.answer).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: u1.answer.PhysicalResourceId }));
+    expect((await cloud.delete(v1.job.jobNameAtSynth, cloud.propertiesOf(v1))).Status).toBe('SUCCESS');
+    expect((await cloud.delete(v1.job.jobNameAtSynth, cloud.propertiesOf(v1))).Status).toBe('SUCCESS');
+    expect(cloud.jobs.size).toBe(2);
+  });
+
+  test('a late completion event, after its WaitCondition timed out, ends without an error (no retries, nothing to the DLQ)', async () => {
+    const v1 = deploy();
+    await cloud.create(v1);
+    cloud.handles.get(cloud.propertiesOf(v1).CompletionHandleUrl)!.expired = true;
+    await expect(cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed')).resolves.toBeUndefined();
+  });
+
+  test('a failed signal that is not a refusal throws, so Lambda retries it and the dead-letter queue keeps it', async () => {
+    const send = async () => { throw new Error('socket hang up'); };
+    await expect(processSignal({ HandleUrl: 'https://h/x?X-Amz-Signature=s', Detail: { TrainingJobName: 'j', TrainingJobStatus: 'Completed' } }, send))
+      .rejects.toThrow(/socket hang up/);
+  });
+
+  test('redeploying a definition whose job Failed fails once, with retrainToken first (defect 12)', async () => {
+    // GIVEN a first deploy whose job failed (rolled back, the stack deleted and created again)
+    const v1 = deploy();
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Failed', 'AlgorithmError: out of memory');
+    cloud.forgetStack();
+
+    // WHEN
+    const answer = await cloud.create(deploy());
+
+    // THEN
+    expect(answer.Status).toBe('FAILED');
+    expect(answer.Reason).toMatch(/^Set retrainToken \(any new value\) to train again: .*Failed: AlgorithmError: out of memory/);
+  });
+
+  test('a token whose deploy-time value holds " and \\ reaches SageMaker unchanged (defect 10)', async () => {
+    // GIVEN a metric regex from a parameter
+    const regex = 'loss="([0-9\\.]+)"';
+    const v1 = deploy({}, (stack) => {
+      const parameter = new CfnParameter(stack, 'LossRegex', { type: 'String' });
+      return { metricDefinitions: [{ name: 'loss', regex: parameter.valueAsString }] };
+    });
+
+    // WHEN
+    const answer = await cloud.create({ ...v1, parameters: { LossRegex: regex } });
+
+    // THEN the request arrives typed again, the regex intact
+    expect(answer.Status).toBe('SUCCESS');
+    const request = cloud.jobs.get(v1.job.jobNameAtSynth)!.request;
+    expect(request.AlgorithmSpecification.MetricDefinitions).toEqual([{ Name: 'loss', Regex: regex }]);
+    expect(request.ResourceConfig).toEqual(expect.objectContaining({ InstanceCount: 1, VolumeSizeInGB: 30 }));
+    expect(request.EnableNetworkIsolation).toBe(false);
+  });
+
+  test('the handler logs no presigned signature (defect 7)', async () => {
+    // GIVEN
+    const v1 = deploy();
+    cloud.policyOf = v1;
+    const fetchMock = jest.spyOn(global, 'fetch').mockResolvedValue(new Response('', { status: 200 }));
+    const props = cloud.propertiesOf(v1);
+
+    // WHEN
+    await handler({
+      RequestType: 'Create', ServiceToken: 'x', ResponseURL: 'https://r/x?X-Amz-Signature=response', StackId: 's', RequestId: 'r',
+      LogicalResourceId: 'TrainResource', ResourceType: 'Custom::SageMakerTrainingJob', ResourceProperties: props,
+    } as any, { getRemainingTimeInMillis: () => 300_000 });
+
+    // THEN
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(logs.join('\n')).not.toMatch(/X-Amz-Signature/);
+    expect(logs.join('\n')).toContain('created training job');
+  });
+});
+
+describe('training lifecycle wiring at synth', () => {
+  test('the rule filters on the account, the signal function has a dead-letter queue, the resource a service timeout (defect 11)', () => {
+    const v1 = deploy();
+    const template = Template.fromJSON(v1.template);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ account: [ACCOUNT] }),
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }) })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Signals the WaitCondition'),
+      DeadLetterConfig: Match.objectLike({ TargetArn: Match.anyValue() }),
+    });
+    template.hasResourceProperties('Custom::SageMakerTrainingJob', { ServiceTimeout: String(Duration.minutes(16).toSeconds()) });
+  });
+
+  test('warns when modelData is used without waiting (defect 11)', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: REGION } });
+    const job = new TrainingJob(stack, 'Train', {
+      image: SageMakerImage.fromImageUri(IMAGE, { entryPoint: EntryPoint.program('train.py') }),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      waitForCompletion: false,
+    });
+    job.modelData.bind(new Construct(stack, 'Consumer'), new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') }));
+    Annotations.fromStack(stack).hasWarning('/S/Train', Match.stringLikeRegexp('modelData of a job that does not wait'));
+  });
+
+  test('a model reader may decrypt the archive with the output key of a given bucket (defect 6)', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: REGION } });
+    const key = new kms.Key(stack, 'OutputKey');
+    const job = new TrainingJob(stack, 'Train', {
+      image: SageMakerImage.fromImageUri(IMAGE, { entryPoint: EntryPoint.program('train.py') }),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      outputBucket: s3.Bucket.fromBucketName(stack, 'Out', 'my-models'),
+      outputEncryptionKey: key,
+    });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+
+    // WHEN
+    job.modelData.bind(new Construct(stack, 'Consumer'), reader);
+
+    // THEN
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^Reader') }] } });
+    const statements = Object.values<any>(policies).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OutputKey/), 'Arn'] } }),
+    ]));
+  });
+
+  test('the job role may write only its own folder: not the unpacked inputs, not another job\'s archive (defect 8)', () => {
+    const v1 = deploy();
+    const statements = Object.values<any>(v1.template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes('TrainRole'))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement)
+      .filter((st) => [].concat(st.Action).includes('s3:PutObject' as never));
+    expect(statements).toHaveLength(1);
+    expect(JSON.stringify(statements[0].Resource)).toContain(`/training-jobs/${v1.job.jobNameAtSynth}/*`);
+  });
+});
