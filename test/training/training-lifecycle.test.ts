@@ -1,5 +1,6 @@
 import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,7 +9,7 @@ import { ACCOUNT, Cloud, Deployment, REGION } from './lifecycle-harness';
 import { InstanceType } from '../../src/compute/instance-type';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
-import { TrainingJob, TrainingJobProps } from '../../src/training';
+import { S3DataType, TrainingInput, TrainingInputMode, TrainingJob, TrainingJobProps } from '../../src/training';
 import { processSignal } from '../../src/training/training-job-signal.lambda';
 import { handler } from '../../src/training/training-job.lambda';
 
@@ -352,5 +353,65 @@ describe('training lifecycle wiring at synth', () => {
       .filter((st) => [].concat(st.Action).includes('s3:PutObject' as never));
     expect(statements).toHaveLength(1);
     expect(JSON.stringify(statements[0].Resource)).toContain(`/training-jobs/${v1.job.jobNameAtSynth}/*`);
+  });
+});
+
+describe('wire checks at synth', () => {
+  const image = () => SageMakerImage.fromImageUri(IMAGE, { entryPoint: EntryPoint.program('train.py') });
+  const stackOf = () => new Stack(new App(), 'S', { env: { account: ACCOUNT, region: REGION } });
+
+  test('fails on more than 50 tags, and on tag keys and values SageMaker refuses', () => {
+    const tags: { [key: string]: string } = {};
+    for (let i = 0; i < 51; i++) tags[`k${i}`] = 'v';
+    expect(() => new TrainingJob(stackOf(), 'Train', { image: image(), instanceType: InstanceType.ML_M5_XLARGE, tags }))
+      .toThrow(/tags has 51 tags; SageMaker allows at most 50/);
+    expect(() => new TrainingJob(stackOf(), 'Train', {
+      image: image(), instanceType: InstanceType.ML_M5_XLARGE, tags: { 'team#1': 'ok', 'aws:owner': 'x', 'ok': 'x'.repeat(257), 'größe': 'é ü' },
+    })).toThrow(/3 problems:[\s\S]*tags key 'team#1' is not allowed[\s\S]*'aws:' is reserved[\s\S]*tags value of 'ok' is not allowed/);
+  });
+
+  test('fails on AugmentedManifestFile without Pipe mode', () => {
+    const stack = stackOf();
+    const bucket = s3.Bucket.fromBucketName(stack, 'Data', 'my-data');
+    expect(() => new TrainingJob(stack, 'Train', {
+      image: image(),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      inputs: [TrainingInput.fromBucket('train', bucket, 'manifest.json', { dataType: S3DataType.AUGMENTED_MANIFEST_FILE })],
+    })).toThrow(/inputs 'train' dataType AugmentedManifestFile needs inputMode Pipe, not File/);
+    expect(() => new TrainingJob(stackOf(), 'Train', {
+      image: image(),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      inputs: [TrainingInput.fromS3Uri('train', 's3://my-data/manifest.json', { dataType: S3DataType.AUGMENTED_MANIFEST_FILE, inputMode: TrainingInputMode.PIPE })],
+    })).not.toThrow();
+  });
+
+  test('fails on enum-like channel options that are not members (callers in other languages pass any string)', () => {
+    expect(() => new TrainingJob(stackOf(), 'Train', {
+      image: image(),
+      instanceType: InstanceType.ML_M5_XLARGE,
+      inputs: [TrainingInput.fromS3Uri('train', 's3://my-data/x/', { inputMode: 'Streaming' as TrainingInputMode })],
+    })).toThrow(/inputs 'train' inputMode "Streaming" is not allowed; use one of File, FastFile, Pipe/);
+  });
+
+  test('fails on environment names and values SageMaker refuses', () => {
+    expect(() => new TrainingJob(stackOf(), 'Train', {
+      image: image(), instanceType: InstanceType.ML_M5_XLARGE, environment: { '1BAD': 'x', 'GOOD': 'y'.repeat(513) },
+    })).toThrow(/2 problems:[\s\S]*environment name '1BAD' is not allowed[\s\S]*environment value of 'GOOD' has 513 characters; at most 512/);
+  });
+
+  test('warns for a token image URI that got no ECR pull grant, not for an ECR repository', () => {
+    // GIVEN
+    const stack = stackOf();
+    const uri = new CfnParameter(stack, 'ImageUri', { type: 'String' }).valueAsString;
+
+    // WHEN
+    new TrainingJob(stack, 'Token', { image: SageMakerImage.fromImageUri(uri, { entryPoint: EntryPoint.program('train.py') }), instanceType: InstanceType.ML_M5_XLARGE });
+    const repository = ecr.Repository.fromRepositoryName(stack, 'Repo', 'train');
+    new TrainingJob(stack, 'Ecr', { image: SageMakerImage.fromEcrRepository(repository, 'v1', { entryPoint: EntryPoint.program('train.py') }), instanceType: InstanceType.ML_M5_XLARGE });
+
+    // THEN
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/S/Token', Match.stringLikeRegexp('image URI is a token and no ECR pull permission'));
+    annotations.hasNoWarning('/S/Ecr', Match.stringLikeRegexp('image URI is a token'));
   });
 });
