@@ -10,7 +10,7 @@ import { ModelData } from '../artifacts/model-data';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { SageMakerImage } from '../image/sagemaker-image';
 
-import { warn } from '../private/validation';
+import { checkEnvironmentVariables, Problems, warn } from '../private/validation';
 /**
  * The log level of the SageMaker serving stack in the container (`SAGEMAKER_CONTAINER_LOG_LEVEL`,
  * a Python `logging` level).
@@ -326,6 +326,10 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
         + 'set it in one place only (the image\'s entryPoint / environment, or the endpoint\'s environment)');
     throwProblems('Model', conflicts);
     this.environment = { ...image.environment, ...toolkit, ...props.environment };
+    // what CreateModel refuses (botocore EnvironmentKey / EnvironmentValue), known at synth
+    const wire = new Problems();
+    checkEnvironmentVariables(wire, 'environment', this.environment, { maxKeyLength: 1024, maxValueLength: 1024 });
+    throwProblems('Model', wire.messages);
     if (image.environment.SAGEMAKER_SERVING_MODULE !== undefined && image.environment.SAGEMAKER_PROGRAM === undefined
       && props.submitDirectory !== undefined) {
       Annotations.of(this).addWarningV2('@cdk-sagemaker-containers/hosting:submitDirectoryUnused',

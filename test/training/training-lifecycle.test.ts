@@ -10,6 +10,7 @@ import { InstanceType } from '../../src/compute/instance-type';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
 import { S3DataType, TrainingInput, TrainingInputMode, TrainingJob, TrainingJobProps } from '../../src/training';
+import { Model } from '../../src/hosting/model';
 import { processSignal } from '../../src/training/training-job-signal.lambda';
 import { handler } from '../../src/training/training-job.lambda';
 
@@ -413,5 +414,15 @@ describe('wire checks at synth', () => {
     const annotations = Annotations.fromStack(stack);
     annotations.hasWarning('/S/Token', Match.stringLikeRegexp('image URI is a token and no ECR pull permission'));
     annotations.hasNoWarning('/S/Ecr', Match.stringLikeRegexp('image URI is a token'));
+  });
+});
+
+describe('wire checks of a Model', () => {
+  test('fails on environment names and values CreateModel refuses (1,024 characters there)', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: ACCOUNT, region: REGION } });
+    const image = SageMakerImage.fromImageUri(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/serve:1.0-cpu`, { entryPoint: EntryPoint.program('inference.py') });
+    expect(() => new Model(stack, 'Ok', { image, environment: { LONG: 'x'.repeat(1024) } })).not.toThrow();
+    expect(() => new Model(stack, 'Bad', { image, environment: { 'MY-VAR': 'x', 'LONG': 'x'.repeat(1025) } }))
+      .toThrow(/2 problems:[\s\S]*environment name 'MY-VAR' is not allowed[\s\S]*environment value of 'LONG' has 1025 characters; at most 1024/);
   });
 });
