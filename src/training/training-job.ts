@@ -45,6 +45,19 @@ export interface MetricDefinition {
 /**
  * Properties of a `TrainingJob`.
  */
+/**
+ * How SageMaker stores the model a training job uploads (`OutputDataConfig.CompressionType`).
+ */
+export enum OutputCompression {
+  /** `/opt/ml/model` packed into `<jobName>/output/model.tar.gz`, SageMaker's default. */
+  GZIP = 'GZIP',
+  /**
+   * The files of `/opt/ml/model` uploaded as they are under `<jobName>/output/model/`; `TrainingJob.modelData`
+   * hands them over as an uncompressed prefix, which large models load without unpacking.
+   */
+  NONE = 'NONE',
+}
+
 export interface TrainingJobProps {
   /**
    * The container image, with a training entry point (a program or a training module). A serving entry
@@ -107,6 +120,15 @@ export interface TrainingJobProps {
    * @default - the bucket's default encryption
    */
   readonly outputEncryptionKey?: kms.IKey;
+
+  /**
+   * How SageMaker stores the model it uploads: one `model.tar.gz`, or the files as they are under a prefix
+   * (`OutputCompression.NONE`), which `modelData` then hands over as `ModelData` of an uncompressed prefix.
+   *
+   * @default OutputCompression.GZIP
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html
+   */
+  readonly outputCompression?: OutputCompression;
 
   /**
    * Size of the ML storage volume of each instance (whole GiB, 1 or more). On an instance type with local NVMe
@@ -432,7 +454,8 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   /**
    * The model archive, for an `Endpoint`. Whatever binds it waits for the job to finish (when the deployment
    * waits) and may read the archive (and decrypt it with the output key). Without waiting, a model that binds it
-   * can be created before the archive exists (a warning).
+   * can be created before the archive exists (a warning). With `outputCompression: NONE` it is the uncompressed
+   * prefix `<jobName>/output/model/` (`ModelDataSource` S3Prefix), read and listed by the binder.
    */
   public get modelData(): ModelData {
     if (!this.wait) {
@@ -440,6 +463,18 @@ export class TrainingJob extends Construct implements iam.IGrantable {
         'modelData of a job that does not wait (waitForCompletion: false): the model that uses it is created as soon '
         + 'as the job starts, before the archive exists, and fails or serves nothing until the job completes; '
         + 'set waitForCompletion: true, or deploy the model in a later deployment');
+    }
+    if (this.props.outputCompression === OutputCompression.NONE) {
+      // the uncompressed model lies under <jobName>/output/model/ (the job name is known at synth)
+      const prefix = this.artifactsKeyAtSynth.replace(/model\.tar\.gz$/, 'model/');
+      return new TrainingJobModelData(
+        ModelData.fromS3PrefixUri(this.outputBucket.s3UrlForObject(prefix)),
+        this.completion,
+        this.outputBucket,
+        prefix,
+        this.props.outputEncryptionKey,
+        true,
+      );
     }
     return new TrainingJobModelData(
       ModelData.fromS3Uri(this.modelArtifactsS3Uri),
@@ -513,6 +548,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     checkChannels(props.inputs ?? [], problems);
     checkMetricDefinitions(props.metricDefinitions ?? [], problems);
     checkTags(problems, 'tags', props.tags ?? {});
+    checkMember(problems, 'outputCompression', props.outputCompression, Object.values(OutputCompression));
     checkString(problems, 'trainingJobNamePrefix', props.trainingJobNamePrefix, {
       pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/,
       allowed: "letters, digits and '-' (not first or last), at most 40 characters",
@@ -722,6 +758,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       OutputDataConfig: {
         S3OutputPath: this.outputBucket.s3UrlForObject(this.settings.outputPrefix),
         KmsKeyId: this.props.outputEncryptionKey?.keyArn,
+        CompressionType: this.props.outputCompression,
       },
     };
   }
@@ -1023,6 +1060,8 @@ class TrainingJobModelData extends ModelData {
     private readonly bucket: s3.IBucket,
     private readonly artifactsKey: string,
     private readonly outputKey: kms.IKey | undefined,
+    /** `artifactsKey` is the prefix of an uncompressed model rather than one archive. */
+    private readonly uncompressed: boolean = false,
   ) {
     super();
   }
@@ -1030,8 +1069,16 @@ class TrainingJobModelData extends ModelData {
   public bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
     // The model must not be created before the archive exists.
     scope.node.addDependency(this.completion);
-    // Read on this job's archive only, not on the whole output bucket.
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(this.artifactsKey)] });
+    // Read on this job's archive only (or its uncompressed model's prefix), not on the whole output bucket.
+    const objects = this.uncompressed ? `${this.artifactsKey}*` : this.artifactsKey;
+    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(objects)] });
+    if (this.uncompressed) {
+      grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${this.artifactsKey}*`] } },
+      }));
+    }
     // SageMaker encrypts the archive with the output key (OutputDataConfig.KmsKeyId), whichever key the bucket has
     const keys = new Set([this.bucket.encryptionKey, this.outputKey].filter((k): k is kms.IKey => k !== undefined));
     keys.forEach((key) => key.grant(grantee, 'kms:Decrypt'));
