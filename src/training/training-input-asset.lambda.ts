@@ -1,22 +1,44 @@
 /* eslint-disable import/no-extraneous-dependencies */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import * as http from 'http';
+import * as https from 'https';
+import { Readable } from 'stream';
+import * as zlib from 'zlib';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand,
+  HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   CloudFormationCustomResourceEvent,
   CloudFormationCustomResourceResponse,
+  Context,
 } from 'aws-lambda';
+import type { Entry, ZipFile } from 'yauzl';
 import { buildResponse, putJson, redactUrl, ResourceResult, RetryOptions, withRetry } from './private/cfn-response';
+import {
+  INPUT_ASSET_CONTINUATION_KEY, INPUT_ASSET_MAX_BYTES, INPUT_ASSET_MAX_FILES, INPUT_ASSET_MAX_INVOCATIONS,
+} from './private/input-asset-limits';
 import {
   INPUT_ASSET_DATA_DIR, INPUT_ASSET_MARKER, TrainingInputAssetAttribute, TrainingInputAssetProperty,
 } from './private/protocol';
-import { readZipEntries } from '../private/training-zip';
+import { openZip, S3RangeReader } from './private/s3-zip-reader';
 
 /**
  * Handler of `Custom::SageMakerTrainingInputAsset`: unpacks a zipped directory asset into
  * `s3://<bucket>/<prefix>data/` so a training channel receives files, not one zip.
  *
- * The prefix is keyed by the asset hash, so its content never changes: when the marker
- * `<prefix>.complete` exists the unpack is skipped (CloudFormation retries, several jobs of one
- * directory, a redeploy). Delete keeps the files: jobs that ran on them are reproducible, and
+ * It streams: the archive is read through ranged GETs (yauzl over S3), entries are inflated and uploaded a
+ * few at a time within a byte budget, large entries as multipart uploads, so memory stays bounded whatever
+ * the archive holds. An entry that inflates past its declared size stops at once (zip bombs); an archive
+ * over the limits is refused before anything is inflated.
+ *
+ * The prefix is keyed by the asset hash, so its content never changes: when the marker `<prefix>.complete`
+ * exists the unpack is skipped (CloudFormation retries, several jobs of one directory, a redeploy). Without
+ * it, files already there with their full size are kept and only the rest is unpacked, so a retry (Lambda's
+ * own, or after a deadline) resumes rather than restarts. Before Lambda's timeout the handler stops taking
+ * new entries and hands over to a fresh invocation of itself; after `INPUT_ASSET_MAX_INVOCATIONS` it
+ * answers FAILED with how far it got. Delete keeps the files: jobs that ran on them are reproducible, and
  * the same content may serve another stack.
  */
 
@@ -26,6 +48,71 @@ export interface InputAssetProperties {
   readonly sourceKey: string;
   readonly destinationBucket: string;
   readonly destinationPrefix: string;
+}
+
+/** How the unpacker spends memory and time; every field has a default fit for the construct's function. */
+export interface UnpackOptions extends RetryOptions {
+  /** Bytes of entry data in flight at once (buffered small entries, multipart parts). */
+  readonly budgetBytes?: number;
+  /** Entries up to this size are uploaded with one PutObject; larger ones as multipart uploads. */
+  readonly multipartThresholdBytes?: number;
+  /** Part size of multipart uploads (raised for entries that would need more than 10,000 parts). */
+  readonly partBytes?: number;
+  /** Part uploads in flight per large entry. */
+  readonly partsInFlight?: number;
+  /** Uploads in flight at once, whatever their size. */
+  readonly maxConcurrency?: number;
+  /** Epoch ms after which no new entry is started; in-flight ones finish. */
+  readonly softDeadline?: number;
+  /** Epoch ms after which in-flight multipart uploads are abandoned (aborted) too. */
+  readonly hardDeadline?: number;
+  /** The most uncompressed bytes an archive may hold. */
+  readonly maxBytes?: number;
+  /** The most files an archive may hold. */
+  readonly maxFiles?: number;
+  /** Clock, replaceable in tests. */
+  readonly now?: () => number;
+  /** Block size of the archive reader's cache. */
+  readonly blockBytes?: number;
+}
+
+const MiB = 2 ** 20;
+const DEFAULTS = {
+  budgetBytes: 192 * MiB,
+  multipartThresholdBytes: 16 * MiB,
+  partBytes: 8 * MiB,
+  partsInFlight: 3,
+  maxConcurrency: 32,
+};
+/** The least an entry is charged against the budget (request and stream overhead). */
+const MIN_ENTRY_COST = 64 * 1024;
+/** S3's limit of parts per multipart upload. */
+const MAX_PARTS = 10_000;
+
+/** What one invocation achieved. */
+export interface UnpackOutcome {
+  /** True when every file is in the prefix and the marker is written. */
+  readonly complete: boolean;
+  /** Files of the archive (directories not counted). */
+  readonly fileCount: number;
+  /** Files uploaded by this invocation. */
+  readonly uploaded: number;
+  /** Files found already in the prefix with their full size, and kept. */
+  readonly kept: number;
+  /** Uncompressed bytes of the files in the prefix (kept and uploaded). */
+  readonly bytesDone: number;
+  /** Uncompressed bytes of every file of the archive. */
+  readonly bytesTotal: number;
+}
+
+/** Thrown when an invocation stops at its deadline, with what it achieved. */
+export class UnpackDeadlineError extends Error {
+  constructor(public readonly outcome: UnpackOutcome, props: InputAssetProperties) {
+    super(`unpacking s3://${props.sourceBucket}/${props.sourceKey} stopped at the Lambda deadline: ${outcome.kept + outcome.uploaded} `
+      + `of ${outcome.fileCount} files (${formatMiB(outcome.bytesDone)} of ${formatMiB(outcome.bytesTotal)}) are in s3://${props.destinationBucket}/${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}, `
+      + 'the rest is not; a redeploy resumes where it stopped. For data this large, upload it to S3 and use TrainingInput.fromBucket');
+    this.name = 'UnpackDeadlineError';
+  }
 }
 
 /** Reads and checks the resource properties of an event. */
@@ -63,45 +150,310 @@ async function exists(client: S3Client, bucket: string, key: string, options: Re
   }
 }
 
-/** Unpacks the archive unless the marker says it is already there; returns the file count. */
-export async function unpack(client: S3Client, props: InputAssetProperties, options: RetryOptions = {}): Promise<number> {
+function formatMiB(bytes: number): string {
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+/** The objects already under a prefix: key -> size. */
+async function listSizes(client: S3Client, bucket: string, prefix: string, options: RetryOptions): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  let token: string | undefined;
+  do {
+    const page = await withRetry(() => client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), options);
+    for (const object of page.Contents ?? []) {
+      if (object.Key !== undefined) sizes.set(object.Key, object.Size ?? -1);
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return sizes;
+}
+
+/** A counting semaphore over bytes: uploads wait until their share of the budget is free. */
+class ByteBudget {
+  private used = 0;
+  private count = 0;
+  private readonly waiting: Array<{ cost: number; resolve: () => void }> = [];
+
+  constructor(private readonly total: number, private readonly maxCount: number) {}
+
+  /** Waits until `cost` bytes (capped at the whole budget) and one slot are free; returns what was charged. */
+  public async acquire(cost: number): Promise<number> {
+    const charged = Math.min(cost, this.total);
+    if (this.waiting.length === 0 && this.fits(charged)) {
+      this.take(charged);
+      return charged;
+    }
+    await new Promise<void>((resolve) => this.waiting.push({ cost: charged, resolve }));
+    return charged;
+  }
+
+  public release(charged: number): void {
+    this.used -= charged;
+    this.count--;
+    while (this.waiting.length > 0 && this.fits(this.waiting[0].cost)) {
+      const next = this.waiting.shift()!;
+      this.take(next.cost);
+      next.resolve();
+    }
+  }
+
+  private fits(cost: number): boolean {
+    return this.count < this.maxCount && this.used + cost <= this.total;
+  }
+
+  private take(cost: number): void {
+    this.used += cost;
+    this.count++;
+  }
+}
+
+/** Checks an entry's name and kind; returns the path inside the prefix, or undefined for a directory. */
+function entryPath(entry: Entry): string | undefined {
+  const name = entry.fileName.replace(/\\/g, '/');
+  if (name.endsWith('/')) {
+    return undefined;
+  }
+  if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split('/').includes('..')) {
+    throw new Error(`zip entry '${name}' escapes the destination`);
+  }
+  if (entry.isEncrypted()) {
+    throw new Error(`zip entry '${name}' is encrypted`);
+  }
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    throw new Error(`zip entry '${name}' uses compression method ${entry.compressionMethod}; only stored (0) and deflate (8) are supported`);
+  }
+  return name;
+}
+
+/**
+ * Reads an entry's data, counting as it inflates: past the declared size it stops at once (yauzl's own
+ * check agrees), and the CRC-32 must match the central directory's.
+ */
+async function* entryChunks(zip: ZipFile, entry: Entry): AsyncGenerator<Buffer> {
+  let stream: Readable;
+  try {
+    stream = await zip.openReadStreamPromise(entry);
+  } catch (error) {
+    throw new Error(`zip entry '${entry.fileName}' cannot be read: ${(error as Error).message}`);
+  }
+  let bytes = 0;
+  let crc = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = chunk as Buffer;
+      bytes += buffer.length;
+      if (bytes > entry.uncompressedSize) {
+        throw new Error(`zip entry '${entry.fileName}' inflates past its declared ${entry.uncompressedSize} bytes; `
+          + 'the archive is corrupt or a zip bomb, not one the CDK wrote');
+      }
+      crc = zlib.crc32(buffer, crc);
+      yield buffer;
+    }
+  } catch (error) {
+    stream.unpipe();
+    stream.destroy();
+    const message = (error as Error).message;
+    throw new Error(message.startsWith('zip entry') ? message : `zip entry '${entry.fileName}' cannot be inflated: ${message}`);
+  }
+  if (bytes !== entry.uncompressedSize) {
+    throw new Error(`zip entry '${entry.fileName}' inflated to ${bytes} bytes, not its declared ${entry.uncompressedSize}; the archive is corrupt`);
+  }
+  if (crc !== entry.crc32) { // both unsigned
+    throw new Error(`zip entry '${entry.fileName}' fails its CRC-32 check; the archive is corrupt`);
+  }
+}
+
+interface UploadContext {
+  readonly client: S3Client;
+  readonly zip: ZipFile;
+  readonly bucket: string;
+  readonly options: UnpackOptions;
+  readonly now: () => number;
+  readonly hardDeadline: number;
+}
+
+class DeadlineReached extends Error {}
+
+async function openArchive(reader: S3RangeReader, size: number, source: string): Promise<ZipFile> {
+  try {
+    return await openZip(reader, size);
+  } catch (error) {
+    throw new Error(`${source} is not a zip archive the unpacker can read: ${(error as Error).message}`);
+  }
+}
+
+async function putSmall(ctx: UploadContext, entry: Entry, key: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of entryChunks(ctx.zip, entry)) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  await withRetry(() => ctx.client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: body, ContentLength: body.length })), ctx.options);
+}
+
+async function putLarge(ctx: UploadContext, entry: Entry, key: string, partBytes: number, partsInFlight: number): Promise<void> {
+  const { client, bucket, options } = ctx;
+  const created = await withRetry(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })), options);
+  const uploadId = created.UploadId!;
+  const parts: Array<{ PartNumber: number; ETag?: string }> = [];
+  const inFlight: Array<Promise<void>> = [];
+  const every: Array<Promise<void>> = [];
+  const send = (partNumber: number, body: Buffer) => withRetry(() => client.send(new UploadPartCommand({
+    Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: body, ContentLength: body.length,
+  })), options).then((answer) => { parts.push({ PartNumber: partNumber, ETag: answer.ETag }); });
+  try {
+    let part = Buffer.allocUnsafe(partBytes);
+    let filled = 0;
+    let partNumber = 0;
+    const flush = async () => {
+      if (ctx.now() > ctx.hardDeadline) throw new DeadlineReached();
+      const body = part.subarray(0, filled);
+      const upload = send(++partNumber, body);
+      inFlight.push(upload);
+      every.push(upload);
+      upload.finally(() => inFlight.splice(inFlight.indexOf(upload), 1)).catch(() => undefined);
+      part = Buffer.allocUnsafe(partBytes);
+      filled = 0;
+      while (inFlight.length >= partsInFlight) await Promise.race(inFlight);
+    };
+    for await (const chunk of entryChunks(ctx.zip, entry)) {
+      let at = 0;
+      while (at < chunk.length) {
+        const n = Math.min(chunk.length - at, partBytes - filled);
+        chunk.copy(part, filled, at, at + n);
+        filled += n;
+        at += n;
+        if (filled === partBytes) await flush();
+      }
+    }
+    if (filled > 0 || partNumber === 0) await flush();
+    // every part, not only those still in flight: a part that failed early must fail the entry
+    await Promise.all(every);
+    parts.sort((a, b) => a.PartNumber - b.PartNumber);
+    await withRetry(() => client.send(new CompleteMultipartUploadCommand({
+      Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts },
+    })), options);
+  } catch (error) {
+    await Promise.allSettled(every);
+    await withRetry(() => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })), options)
+      .catch((abortError) => console.error({ notice: 'could not abort a multipart upload', key, error: String(abortError) }));
+    throw error;
+  }
+}
+
+/**
+ * Unpacks the archive unless the marker says it is already there. Files already in the prefix with their
+ * full size are kept (a retry resumes). Throws `UnpackDeadlineError` when it stops at its deadline.
+ */
+export async function unpack(client: S3Client, props: InputAssetProperties, options: UnpackOptions = {}): Promise<UnpackOutcome> {
   const markerKey = `${props.destinationPrefix}${INPUT_ASSET_MARKER}`;
   if (await exists(client, props.destinationBucket, markerKey, options)) {
     const marker = await withRetry(() => client.send(new GetObjectCommand({ Bucket: props.destinationBucket, Key: markerKey })), options);
     const text = await marker.Body?.transformToString() ?? '{}';
-    console.log(`s3://${props.destinationBucket}/${props.destinationPrefix} is already unpacked`);
-    return Number(JSON.parse(text).fileCount ?? 0);
+    const recorded = JSON.parse(text);
+    console.log({ notice: 'already unpacked', destination: `s3://${props.destinationBucket}/${props.destinationPrefix}` });
+    const fileCount = Number(recorded.fileCount ?? 0);
+    const bytes = Number(recorded.bytes ?? 0);
+    return { complete: true, fileCount, uploaded: 0, kept: fileCount, bytesDone: bytes, bytesTotal: bytes };
   }
-  const object = await withRetry(() => client.send(new GetObjectCommand({ Bucket: props.sourceBucket, Key: props.sourceKey })), options);
-  if (!object.Body) {
-    throw new Error(`s3://${props.sourceBucket}/${props.sourceKey} has no body`);
-  }
-  const archive = Buffer.from(await object.Body.transformToByteArray());
-  const entries = readZipEntries(archive);
-  // A few uploads at a time: fast for many small files, bounded memory for large ones.
-  const concurrency = 8;
-  let next = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const entry = entries[next++];
-      const body = entry.read();
-      await withRetry(() => client.send(new PutObjectCommand({
-        Bucket: props.destinationBucket,
-        Key: `${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}${entry.name}`,
-        Body: body,
-      })), options);
+  const now = options.now ?? Date.now;
+  const softDeadline = options.softDeadline ?? Infinity;
+  const hardDeadline = options.hardDeadline ?? Infinity;
+  const maxBytes = options.maxBytes ?? INPUT_ASSET_MAX_BYTES;
+  const maxFiles = options.maxFiles ?? INPUT_ASSET_MAX_FILES;
+  const multipartThreshold = options.multipartThresholdBytes ?? DEFAULTS.multipartThresholdBytes;
+  const partsInFlight = options.partsInFlight ?? DEFAULTS.partsInFlight;
+  const dataPrefix = `${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`;
+  const source = `s3://${props.sourceBucket}/${props.sourceKey}`;
+
+  const head = await withRetry(() => client.send(new HeadObjectCommand({ Bucket: props.sourceBucket, Key: props.sourceKey })), options);
+  const size = head.ContentLength ?? 0;
+  const existing = await listSizes(client, props.destinationBucket, dataPrefix, options);
+  const reader = new S3RangeReader(client, props.sourceBucket, props.sourceKey, size, { blockBytes: options.blockBytes });
+  // First pass, over the central directory only: names, kinds and sizes, so an archive over the limits (or
+  // one that lies about itself) is refused before anything is inflated.
+  let zip = await openArchive(reader, size, source);
+  let fileCount = 0;
+  let bytesTotal = 0;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entryPath(entry) === undefined) continue;
+      fileCount++;
+      bytesTotal += entry.uncompressedSize;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
-  // The marker goes last: a partial unpack (timeout, crash) is redone on the next attempt.
+  } catch (error) {
+    throw new Error(`${source} cannot be unpacked: ${(error as Error).message}`);
+  } finally {
+    zip.close();
+  }
+  if (fileCount > maxFiles || bytesTotal > maxBytes) {
+    throw new Error(`${source} holds ${fileCount} files, ${formatMiB(bytesTotal)} uncompressed; fromAsset unpacks at most `
+      + `${maxFiles} files and ${formatMiB(maxBytes)}. Upload the data to S3 and use TrainingInput.fromBucket`);
+  }
+  zip = await openArchive(reader, size, source);
+  const budgetBytes = Math.max(options.budgetBytes ?? DEFAULTS.budgetBytes, 2 * reader.cacheBytes) - reader.cacheBytes;
+  const budget = new ByteBudget(budgetBytes, options.maxConcurrency ?? DEFAULTS.maxConcurrency);
+  const ctx: UploadContext = { client, zip, bucket: props.destinationBucket, options, now, hardDeadline };
+
+  let uploaded = 0;
+  let kept = 0;
+  let bytesDone = 0;
+  let stopped = false;
+  let failure: unknown;
+  const inFlight = new Set<Promise<void>>();
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (failure !== undefined) break;
+      const name = entryPath(entry);
+      if (name === undefined) continue;
+      const key = `${dataPrefix}${name}`;
+      if (existing.get(key) === entry.uncompressedSize) {
+        // written by an earlier attempt: an object exists only once its upload completed
+        kept++;
+        bytesDone += entry.uncompressedSize;
+        continue;
+      }
+      if (now() > softDeadline) {
+        stopped = true;
+        break;
+      }
+      const large = entry.uncompressedSize > multipartThreshold;
+      const partBytes = Math.max(options.partBytes ?? DEFAULTS.partBytes, Math.ceil(entry.uncompressedSize / MAX_PARTS / MiB) * MiB);
+      const cost = large ? partBytes * (partsInFlight + 1) : Math.max(entry.uncompressedSize, MIN_ENTRY_COST);
+      const charged = await budget.acquire(cost);
+      const upload = (large ? putLarge(ctx, entry, key, partBytes, partsInFlight) : putSmall(ctx, entry, key))
+        .then(() => {
+          uploaded++;
+          bytesDone += entry.uncompressedSize;
+        })
+        .catch((error) => { failure ??= error; })
+        .finally(() => {
+          budget.release(charged);
+          inFlight.delete(upload);
+        });
+      inFlight.add(upload);
+    }
+  } catch (error) {
+    failure ??= error;
+  } finally {
+    await Promise.all(inFlight);
+    zip.close();
+  }
+  const outcome = { complete: false, fileCount, uploaded, kept, bytesDone, bytesTotal };
+  console.log({ notice: 'unpack progress', source, ...outcome, archiveGets: reader.stats.gets, archiveBytesRead: reader.stats.bytes });
+  if (failure instanceof DeadlineReached || (failure === undefined && stopped)) {
+    throw new UnpackDeadlineError(outcome, props);
+  }
+  if (failure !== undefined) {
+    throw failure;
+  }
+  // The marker goes last: without it, the next attempt resumes.
   await withRetry(() => client.send(new PutObjectCommand({
     Bucket: props.destinationBucket,
     Key: markerKey,
-    Body: JSON.stringify({ source: `s3://${props.sourceBucket}/${props.sourceKey}`, fileCount: entries.length }),
+    Body: JSON.stringify({ source, fileCount, bytes: bytesDone }),
     ContentType: 'application/json',
   })), options);
-  console.log(`Unpacked ${entries.length} files to s3://${props.destinationBucket}/${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`);
-  return entries.length;
+  console.log({ notice: 'unpacked', fileCount, uploaded, kept, destination: `s3://${props.destinationBucket}/${dataPrefix}` });
+  return { ...outcome, complete: true };
 }
 
 function physicalId(props: InputAssetProperties): string {
@@ -112,18 +464,18 @@ function physicalId(props: InputAssetProperties): string {
 export async function onEvent(
   event: CloudFormationCustomResourceEvent,
   client: S3Client,
-  options: RetryOptions = {},
+  options: UnpackOptions = {},
 ): Promise<ResourceResult> {
   if (event.RequestType === 'Delete') {
     return { physicalResourceId: event.PhysicalResourceId };
   }
   const props = parseInputAssetProperties(event.ResourceProperties);
-  const fileCount = await unpack(client, props, options);
+  const outcome = await unpack(client, props, options);
   return {
     physicalResourceId: physicalId(props),
     data: {
       [TrainingInputAssetAttribute.S3_URI]: physicalId(props),
-      [TrainingInputAssetAttribute.FILE_COUNT]: String(fileCount),
+      [TrainingInputAssetAttribute.FILE_COUNT]: String(outcome.fileCount),
     },
   };
 }
@@ -132,7 +484,7 @@ export async function onEvent(
 export async function respond(
   event: CloudFormationCustomResourceEvent,
   client: S3Client,
-  options: RetryOptions = {},
+  options: UnpackOptions = {},
 ): Promise<CloudFormationCustomResourceResponse> {
   try {
     return buildResponse(event, await onEvent(event, client, options), event.LogicalResourceId);
@@ -142,9 +494,80 @@ export async function respond(
   }
 }
 
-/** Lambda entry point. */
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<void> {
-  console.log(JSON.stringify({ ...event, ResponseURL: redactUrl(event.ResponseURL) }));
-  const response = await respond(event, new S3Client({ maxAttempts: 5 }));
+/** How long before Lambda's timeout no new entry is started, and in-flight uploads are abandoned. */
+export const SOFT_DEADLINE_MARGIN_MS = 90_000;
+export const HARD_DEADLINE_MARGIN_MS = 30_000;
+
+/** The clients of one invocation. */
+export interface InputAssetClients {
+  readonly s3: S3Client;
+  readonly lambda: LambdaClient;
+}
+
+/**
+ * Runs one invocation: answers CloudFormation, or, at the deadline with invocations left, hands the same
+ * event over to a fresh invocation of this function (which answers in its turn) and returns.
+ *
+ * @returns the answer delivered, or undefined when the work was handed over
+ */
+export async function runInvocation(
+  event: CloudFormationCustomResourceEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis' | 'invokedFunctionArn'>,
+  clients: InputAssetClients,
+  options: UnpackOptions = {},
+): Promise<CloudFormationCustomResourceResponse | undefined> {
+  const now = options.now ?? Date.now;
+  const remaining = context.getRemainingTimeInMillis();
+  const timed: UnpackOptions = {
+    softDeadline: now() + remaining - SOFT_DEADLINE_MARGIN_MS,
+    hardDeadline: now() + remaining - HARD_DEADLINE_MARGIN_MS,
+    ...options,
+  };
+  const invocation = Number((event as unknown as { [key: string]: unknown })[INPUT_ASSET_CONTINUATION_KEY] ?? 0) + 1;
+  let outcome: ResourceResult | Error;
+  try {
+    outcome = await onEvent(event, clients.s3, timed);
+  } catch (error) {
+    if (error instanceof UnpackDeadlineError && invocation < INPUT_ASSET_MAX_INVOCATIONS) {
+      try {
+        await withRetry(() => clients.lambda.send(new InvokeCommand({
+          FunctionName: context.invokedFunctionArn,
+          InvocationType: 'Event',
+          Payload: Buffer.from(JSON.stringify({ ...event, [INPUT_ASSET_CONTINUATION_KEY]: invocation })),
+        })), options);
+        console.log({ notice: 'deadline: handed over to a fresh invocation', invocation, next: invocation + 1, ...error.outcome });
+        return undefined;
+      } catch (invokeError) {
+        console.error({ notice: 'could not hand over to a fresh invocation', error: String(invokeError) });
+        outcome = new Error(`${error.message} (handing over to a fresh invocation failed: ${(invokeError as Error).message})`);
+      }
+    } else if (error instanceof UnpackDeadlineError) {
+      outcome = new Error(`${error.message} (after ${invocation} invocations of up to 15 minutes each)`);
+    } else {
+      console.error(error);
+      outcome = error instanceof Error ? error : new Error(String(error));
+    }
+  }
+  const response = buildResponse(event, outcome, event.LogicalResourceId);
   await putJson(event.ResponseURL, response);
+  return response;
+}
+
+/** Keep-alive sockets enough for the uploads in flight. */
+function requestHandler(): NodeHttpHandler {
+  const sockets = DEFAULTS.maxConcurrency + 8;
+  return new NodeHttpHandler({
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: sockets }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: sockets }),
+    requestTimeout: 120_000,
+  });
+}
+
+/** Lambda entry point. */
+export async function handler(event: CloudFormationCustomResourceEvent, context: Context): Promise<void> {
+  console.log(JSON.stringify({ ...event, ResponseURL: redactUrl(event.ResponseURL) }));
+  await runInvocation(event, context, {
+    s3: new S3Client({ maxAttempts: 5, requestHandler: requestHandler() }),
+    lambda: new LambdaClient({ maxAttempts: 3 }),
+  });
 }

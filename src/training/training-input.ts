@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aws, CustomResource, Duration, Size, Token } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IDependable } from 'constructs';
 import { grantObjects, grantReadPrefix } from './s3-grants';
 import { TrainingInputAssetFunction } from './training-input-asset-function';
+import { formatBytes, measureAssetDirectory } from '../private/fs';
 import { stackFunction } from './private/functions';
+import { INPUT_ASSET_MAX_BYTES, INPUT_ASSET_MAX_FILES } from './private/input-asset-limits';
 import {
   INPUT_ASSET_DATA_DIR, TRAINING_INPUT_ASSET_RESOURCE_TYPE, TrainingInputAssetProperty,
 } from './private/protocol';
@@ -125,6 +127,23 @@ export interface TrainingInputFromBucketOptions extends TrainingInputOptions {
    * @default S3DataType.S3_PREFIX
    */
   readonly dataType?: S3DataType;
+
+  /**
+   * With a manifest (`dataType` MANIFEST_FILE or AUGMENTED_MANIFEST_FILE): the key prefix of the objects the
+   * manifest lists, in `manifestDataBucket`. SageMaker reads each of them with the job's role, so the role is
+   * granted read on this prefix as well as on the manifest.
+   *
+   * @default - the folder that holds the manifest (its key up to the last `/`)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html
+   */
+  readonly manifestDataPrefix?: string;
+
+  /**
+   * With a manifest: the bucket of the objects it lists.
+   *
+   * @default - the manifest's bucket
+   */
+  readonly manifestDataBucket?: s3.IBucket;
 }
 
 /**
@@ -200,11 +219,6 @@ const CHANNEL_NAME = /^[A-Za-z0-9.\-_]+$/;
 const MAX_CHANNEL_NAME_LENGTH = 64;
 
 /**
- * The largest local directory `fromAsset` accepts: the unpacking function holds the archive in memory.
- */
-const MAX_INPUT_ASSET_BYTES = Size.gibibytes(1);
-
-/**
  * An input channel of a training job: data in S3, or a local directory uploaded at deploy time.
  * The container finds channel `name` under `/opt/ml/input/data/<name>` (File mode) and in `SM_CHANNEL_<NAME>`.
  */
@@ -232,8 +246,9 @@ export abstract class TrainingInput {
 
   /**
    * A local directory, uploaded at deploy time and unpacked into an S3 prefix keyed by its content hash,
-   * so the job sees its files (not a zip). At most 1 GiB; use `fromBucket` for larger data. A directory
-   * inside the image's directory is left out of the image automatically.
+   * so the job sees its files (not a zip). At most 10 GiB and 100,000 files as the CDK CLI zips them
+   * (symbolic links followed, `exclude` applied); use `fromBucket` for larger data. A directory inside the
+   * image's directory is left out of the image automatically.
    *
    * @param channelName the channel name
    * @param directory path of the directory
@@ -306,6 +321,7 @@ class BucketInput extends TrainingInput {
 
   public bind(_scope: Construct, options: TrainingInputBindOptions): TrainingInputConfig {
     grantReadPrefix(options.grantee, this.bucket, this.prefix);
+    grantManifestData(options.grantee, this.bucketOptions, this.bucket, this.prefix);
     return { s3Uri: this.bucket.s3UrlForObject(this.prefix), dataType: this.bucketOptions.dataType ?? S3DataType.S3_PREFIX };
   }
 }
@@ -323,11 +339,37 @@ class UriInput extends TrainingInput {
     const location = parseS3Uri(this.s3Uri);
     if (this.uriOptions.bucket) {
       grantReadPrefix(options.grantee, this.uriOptions.bucket, location ? location.prefix : '');
+      if (location) grantManifestData(options.grantee, this.uriOptions, this.uriOptions.bucket, location.prefix);
     } else if (location) {
       grantS3Prefix(options.grantee, location, ['s3:GetObject']);
+      if (isManifest(this.uriOptions)) {
+        if (this.uriOptions.manifestDataBucket) {
+          grantManifestData(options.grantee, this.uriOptions, this.uriOptions.manifestDataBucket, location.prefix);
+        } else {
+          grantS3Prefix(options.grantee, { ...location, prefix: this.uriOptions.manifestDataPrefix ?? folderOf(location.prefix) }, ['s3:GetObject']);
+        }
+      }
     }
     return { s3Uri: this.s3Uri, dataType: this.uriOptions.dataType ?? S3DataType.S3_PREFIX };
   }
+}
+
+function isManifest(options: TrainingInputFromBucketOptions): boolean {
+  return options.dataType === S3DataType.MANIFEST_FILE || options.dataType === S3DataType.AUGMENTED_MANIFEST_FILE;
+}
+
+/** A key's folder: up to and with its last `/` (empty for a key at the bucket's root). */
+function folderOf(key: string): string {
+  return Token.isUnresolved(key) ? '' : key.slice(0, key.lastIndexOf('/') + 1);
+}
+
+/**
+ * Read on the objects a manifest lists ("The object that each S3Uri points to must be readable by the IAM role",
+ * API_S3DataSource): `manifestDataPrefix` in `manifestDataBucket`, by default the manifest's folder in its bucket.
+ */
+function grantManifestData(grantee: iam.IGrantable, options: TrainingInputFromBucketOptions, bucket: s3.IBucket, manifestKey: string): void {
+  if (!isManifest(options)) return;
+  grantReadPrefix(grantee, options.manifestDataBucket ?? bucket, options.manifestDataPrefix ?? folderOf(manifestKey));
 }
 
 function checkFastFile(channelName: string, options: TrainingInputFromBucketOptions): void {
@@ -344,10 +386,13 @@ class AssetInput extends TrainingInput {
       throw new Error(`TrainingInput '${channelName}': directory '${directory}' does not exist or is not a directory; `
         + 'fromAsset takes a local directory (use fromBucket or fromS3Uri for data in S3)');
     }
-    const bytes = directorySize(dir);
-    if (bytes > MAX_INPUT_ASSET_BYTES.toBytes()) {
-      throw new Error(`TrainingInput '${channelName}': directory '${directory}' holds ${Math.round(bytes / 2 ** 20)} MiB; `
-        + `fromAsset accepts at most ${MAX_INPUT_ASSET_BYTES.toMebibytes()} MiB, upload larger data to S3 and use fromBucket`);
+    // what the CDK CLI will zip (links followed, exclude applied) against what the unpacker can do in time
+    const size = measureAssetDirectory(dir, assetOptions.exclude);
+    if (size.bytes > INPUT_ASSET_MAX_BYTES || size.files > INPUT_ASSET_MAX_FILES) {
+      throw new Error(`TrainingInput '${channelName}': directory '${directory}' holds ${formatBytes(size.bytes)} in ${size.files} files `
+        + '(symbolic links followed, exclude applied); fromAsset unpacks at most '
+        + `${formatBytes(INPUT_ASSET_MAX_BYTES)} and ${INPUT_ASSET_MAX_FILES} files within CloudFormation's hour. `
+        + 'Upload the data to S3 and use TrainingInput.fromBucket, or leave files out with exclude');
     }
     if (assetOptions.prefix !== undefined && !Token.isUnresolved(assetOptions.prefix) && assetOptions.prefix.startsWith('/')) {
       throw new Error(`TrainingInput '${channelName}': prefix '${assetOptions.prefix}' must not start with '/'`);
@@ -367,16 +412,18 @@ class AssetInput extends TrainingInput {
 
     const fn = inputAssetFunction(scope);
     // only what the handler calls: GetObject on the one asset archive; HeadObject/GetObject of the marker and
-    // PutObject under the destination prefix; ListBucket on the destination, without which HeadObject of a
-    // missing marker answers 403 instead of 404
+    // PutObject (and multipart uploads, aborted when an entry fails) under the destination prefix; ListBucket
+    // on the destination (the resume lists what is there), without which HeadObject of a missing marker answers
+    // 403 instead of 404
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: ['s3:GetObject'],
       resourceArns: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
     });
-    grantObjects(fn, bucket, prefix, ['s3:GetObject', 's3:PutObject']);
+    grantObjects(fn, bucket, prefix, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
     bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
+    const selfInvoke = selfInvokePolicy(fn);
 
     const resource = new CustomResource(scope, id, {
       resourceType: TRAINING_INPUT_ASSET_RESOURCE_TYPE,
@@ -389,7 +436,7 @@ class AssetInput extends TrainingInput {
       },
     });
     // The function's policy must be in place before it runs.
-    resource.node.addDependency(fn.role?.node.tryFindChild('DefaultPolicy') ?? fn);
+    resource.node.addDependency(fn.role?.node.tryFindChild('DefaultPolicy') ?? fn, selfInvoke);
 
     const dataPrefix = `${prefix}${INPUT_ASSET_DATA_DIR}`;
     grantReadPrefix(options.grantee, bucket, dataPrefix);
@@ -410,15 +457,15 @@ function inputAssetFunction(scope: Construct): TrainingInputAssetFunction {
   });
 }
 
-function directorySize(dir: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      total += directorySize(full);
-    } else if (entry.isFile()) {
-      total += fs.statSync(full).size;
-    }
-  }
-  return total;
+/**
+ * Lets the unpacking function hand an event over to a fresh invocation of itself at its deadline. A policy of
+ * its own: in the role's default policy, the function's ARN would make the function depend on itself.
+ */
+function selfInvokePolicy(fn: TrainingInputAssetFunction): iam.Policy {
+  const existing = fn.node.tryFindChild('SelfInvokePolicy') as iam.Policy | undefined;
+  if (existing) return existing;
+  return new iam.Policy(fn, 'SelfInvokePolicy', {
+    roles: fn.role ? [fn.role] : [],
+    statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] })],
+  });
 }

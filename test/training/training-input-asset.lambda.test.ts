@@ -1,35 +1,36 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
+import { centralHeaders, FakeS3, makeZip } from './input-asset-helpers';
 import { putJson } from '../../src/training/private/cfn-response';
-import { readZipEntries } from '../../src/private/training-zip';
-import { onEvent, respond } from '../../src/training/training-input-asset.lambda';
+import { onEvent, respond, runInvocation, unpack, UnpackDeadlineError } from '../../src/training/training-input-asset.lambda';
 
 const s3 = mockClient(S3Client);
+const lambda = mockClient(LambdaClient);
 const client = new S3Client({ region: 'us-east-1' });
+const lambdaClient = new LambdaClient({ region: 'us-east-1' });
 const noSleep = { sleep: async () => undefined };
+/** A streamed archive (data descriptors, deflated and stored entries, a directory entry). */
 const FIXTURE = fs.readFileSync(path.join(__dirname, 'fixtures', 'streamed.zip'));
+const PREFIX = 'training-jobs/inputs/abc/';
+const PROPS = { sourceBucket: 'cdk-assets', sourceKey: 'abc.zip', destinationBucket: 'out', destinationPrefix: PREFIX };
+const MiB = 2 ** 20;
 
-/** The two methods of an SDK response body the handler uses. */
-function body(data: Buffer | string): any {
-  const bytes = Buffer.from(data);
-  return {
-    transformToByteArray: async () => new Uint8Array(bytes),
-    transformToString: async () => bytes.toString('utf8'),
-  };
-}
-
-function createEvent(): CloudFormationCustomResourceCreateEvent {
+function createEvent(responseUrl = 'http://localhost/response'): CloudFormationCustomResourceCreateEvent {
   return {
     RequestType: 'Create',
     ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:unpack',
-    ResponseURL: 'http://localhost/response',
+    ResponseURL: responseUrl,
     StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/guid',
     RequestId: 'req',
     LogicalResourceId: 'TrainInputvalidation',
@@ -39,85 +40,299 @@ function createEvent(): CloudFormationCustomResourceCreateEvent {
       SourceBucket: 'cdk-assets',
       SourceKey: 'abc.zip',
       DestinationBucket: 'out',
-      DestinationPrefix: 'training-jobs/inputs/abc/',
+      DestinationPrefix: PREFIX,
     },
   };
 }
 
+/** A local server standing in for CloudFormation's pre-signed response URL. */
+async function responseServer(): Promise<{ url: string; received: any[]; close: () => void }> {
+  const received: any[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      received.push(JSON.parse(Buffer.concat(chunks).toString()));
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/response?X-Amz-Signature=s`, received, close: () => server.close() };
+}
+
+let store: FakeS3;
 beforeEach(() => {
   s3.reset();
+  lambda.reset();
+  store = new FakeS3(s3);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
   jest.spyOn(console, 'error').mockImplementation(() => undefined);
 });
 
-describe('zip reader', () => {
-  test('reads deflated and stored entries of a streamed archive (data descriptors), skipping directories', () => {
-    const entries = readZipEntries(FIXTURE);
-    expect(entries.map((e) => e.name)).toEqual(['a.csv', 'sub/b.csv', 'stored.txt']);
-    expect(entries[0].read().toString()).toBe('1,2\n'.repeat(100));
-    expect(entries[1].read().toString()).toBe('3,4\n');
-    expect(entries[2].read().toString()).toBe('plain');
-  });
-
-  test('fails on something that is not a zip', () => {
-    expect(() => readZipEntries(zlib.gzipSync('hello'))).toThrow(/not a zip archive/);
-  });
-
-  test('fails on an entry that escapes the destination', () => {
-    const evil = Buffer.from(FIXTURE);
-    // rename 'sub/b.csv' to '../ab.csv' (same length) in the central directory
-    const at = evil.lastIndexOf(Buffer.from('sub/b.csv'));
-    evil.write('../ab.csv', at);
-    expect(() => readZipEntries(evil)).toThrow(/escapes the destination/);
-  });
-});
-
 describe('input asset handler', () => {
-  test('unpacks every file under <prefix>data/ and writes the marker last', async () => {
+  test('unpacks every file of a streamed archive under <prefix>data/ and writes the marker last', async () => {
     // GIVEN
-    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
-    s3.on(GetObjectCommand, { Bucket: 'cdk-assets', Key: 'abc.zip' }).resolves({ Body: body(FIXTURE) });
-    s3.on(PutObjectCommand).resolves({});
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
 
     // WHEN
     const result = await onEvent(createEvent(), client, noSleep);
 
     // THEN
-    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
-    expect(puts.map((p) => p.Key)).toEqual([
-      'training-jobs/inputs/abc/data/a.csv',
-      'training-jobs/inputs/abc/data/sub/b.csv',
-      'training-jobs/inputs/abc/data/stored.txt',
-      'training-jobs/inputs/abc/.complete',
-    ]);
-    expect(puts.every((p) => p.Bucket === 'out')).toBe(true);
-    expect(Buffer.from(puts[0].Body as Buffer).toString()).toBe('1,2\n'.repeat(100));
+    expect(store.keys('out')).toEqual([`${PREFIX}.complete`, `${PREFIX}data/a.csv`, `${PREFIX}data/stored.txt`, `${PREFIX}data/sub/b.csv`]);
+    expect(store.objects.get(`out/${PREFIX}data/a.csv`)!.toString()).toBe('1,2\n'.repeat(100));
+    expect(store.objects.get(`out/${PREFIX}data/sub/b.csv`)!.toString()).toBe('3,4\n');
+    expect(store.objects.get(`out/${PREFIX}data/stored.txt`)!.toString()).toBe('plain');
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(puts[puts.length - 1]).toBe(`${PREFIX}.complete`);
     expect(result).toEqual({
-      physicalResourceId: 's3://out/training-jobs/inputs/abc/data/',
-      data: { S3Uri: 's3://out/training-jobs/inputs/abc/data/', FileCount: '3' },
+      physicalResourceId: `s3://out/${PREFIX}data/`,
+      data: { S3Uri: `s3://out/${PREFIX}data/`, FileCount: '3' },
     });
   });
 
+  test('reads the archive through ranged GETs, never whole', async () => {
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
+    await onEvent(createEvent(), client, noSleep);
+    const gets = s3.commandCalls(GetObjectCommand).filter((c) => c.args[0].input.Bucket === 'cdk-assets');
+    expect(gets.length).toBeGreaterThan(0);
+    expect(gets.every((c) => /^bytes=\d+-\d+$/.test(c.args[0].input.Range ?? ''))).toBe(true);
+  });
+
   test('skips the unpack when the marker is there (retry, second job, redeploy)', async () => {
-    s3.on(HeadObjectCommand).resolves({});
-    s3.on(GetObjectCommand, { Bucket: 'out', Key: 'training-jobs/inputs/abc/.complete' }).resolves({ Body: body(JSON.stringify({ fileCount: 3 })) });
+    store.objects.set(`out/${PREFIX}.complete`, Buffer.from(JSON.stringify({ fileCount: 3 })));
     const result = await onEvent(createEvent(), client, noSleep);
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
     expect(s3).not.toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'cdk-assets' });
     expect(result.data?.FileCount).toBe('3');
   });
 
-  test('keeps the files on Delete', async () => {
-    const event = { ...createEvent(), RequestType: 'Delete' as const, PhysicalResourceId: 's3://out/training-jobs/inputs/abc/data/' };
-    await expect(onEvent(event, client, noSleep)).resolves.toEqual({ physicalResourceId: 's3://out/training-jobs/inputs/abc/data/' });
-    expect(s3.calls()).toHaveLength(0);
+  test('resumes a partial unpack: files already there with their full size are kept, the rest is uploaded', async () => {
+    // GIVEN an earlier attempt that wrote a.csv whole and left sub/b.csv short (not from S3; a stand-in for a stale copy)
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
+    store.objects.set(`out/${PREFIX}data/a.csv`, Buffer.from('1,2\n'.repeat(100)));
+    store.objects.set(`out/${PREFIX}data/sub/b.csv`, Buffer.from('3'));
+
+    // WHEN
+    const outcome = await unpack(client, PROPS, noSleep);
+
+    // THEN
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(puts.slice(0, 2).sort()).toEqual([`${PREFIX}data/stored.txt`, `${PREFIX}data/sub/b.csv`]);
+    expect(puts.slice(2)).toEqual([`${PREFIX}.complete`]);
+    expect(store.objects.get(`out/${PREFIX}data/sub/b.csv`)!.toString()).toBe('3,4\n');
+    expect(outcome).toEqual(expect.objectContaining({ complete: true, fileCount: 3, kept: 1, uploaded: 2 }));
+  });
+
+  test('stops taking entries at the soft deadline, writes no marker, and a second run resumes from there', async () => {
+    // GIVEN ten entries and a clock that passes the deadline after the third entry started
+    const files: Array<[string, string]> = Array.from({ length: 10 }, (_, i) => [`part-${i}.csv`, `${i},`.repeat(1000)]);
+    store.objects.set('cdk-assets/abc.zip', await makeZip(files));
+    let ticks = 0;
+    const now = () => ticks++;
+
+    // WHEN
+    const first = await unpack(client, PROPS, { ...noSleep, now, softDeadline: 3, maxConcurrency: 1 }).catch((e) => e);
+
+    // THEN
+    expect(first).toBeInstanceOf(UnpackDeadlineError);
+    expect(first.message).toMatch(/stopped at the Lambda deadline: \d+ of 10 files .* a redeploy resumes/);
+    expect(store.keys('out', `${PREFIX}.complete`)).toEqual([]);
+    const partial = store.keys('out', `${PREFIX}data/`).length;
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(10);
+
+    // WHEN a second run has time
+    s3.resetHistory();
+    const second = await unpack(client, PROPS, noSleep);
+
+    // THEN only the rest is uploaded
+    expect(second).toEqual(expect.objectContaining({ complete: true, fileCount: 10, kept: partial, uploaded: 10 - partial }));
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(10 - partial + 1);
+    expect(store.objects.get(`out/${PREFIX}data/part-9.csv`)!.toString()).toBe('9,'.repeat(1000));
+  });
+
+  test('at the deadline hands the same event over to a fresh invocation of itself and answers nothing yet', async () => {
+    // GIVEN
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const server = await responseServer();
+    try {
+      // WHEN the invocation starts with less time left than the deadline margin
+      const answer = await runInvocation(createEvent(server.url), {
+        getRemainingTimeInMillis: () => 60_000,
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:unpack',
+      }, { s3: client, lambda: lambdaClient }, noSleep);
+
+      // THEN
+      expect(answer).toBeUndefined();
+      expect(server.received).toEqual([]);
+      const invoke = lambda.commandCalls(InvokeCommand)[0].args[0].input;
+      expect(invoke).toEqual(expect.objectContaining({ FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:unpack', InvocationType: 'Event' }));
+      const payload = JSON.parse(Buffer.from(invoke.Payload as Uint8Array).toString());
+      expect(payload).toEqual(expect.objectContaining({ RequestType: 'Create', RequestId: 'req', CdkSageMakerUnpackContinuation: 1 }));
+    } finally {
+      server.close();
+    }
+  });
+
+  test('fails with how far it got after the last invocation reaches its deadline, before Lambda times out', async () => {
+    // GIVEN the third invocation of one event
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
+    const server = await responseServer();
+    try {
+      // WHEN
+      const event = { ...createEvent(server.url), CdkSageMakerUnpackContinuation: 2 };
+      const answer = await runInvocation(event, {
+        getRemainingTimeInMillis: () => 60_000,
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:unpack',
+      }, { s3: client, lambda: lambdaClient }, noSleep);
+
+      // THEN
+      expect(lambda).not.toHaveReceivedCommand(InvokeCommand);
+      expect(answer?.Status).toBe('FAILED');
+      expect(server.received).toEqual([expect.objectContaining({
+        Status: 'FAILED',
+        Reason: expect.stringMatching(/0 of 3 files \(0\.0 MiB of 0\.0 MiB\).*TrainingInput\.fromBucket \(after 3 invocations/),
+      })]);
+    } finally {
+      server.close();
+    }
+  });
+
+  test('unpacks a zip64 archive', async () => {
+    // GIVEN a zip64 end of central directory and zip64 extra fields (what the CDK CLI writes above 65,535 files)
+    const archive = await makeZip([['a.txt', 'alpha'], ['dir/b.bin', crypto.randomBytes(3000)]], { zip64: true });
+    expect(archive.readUInt16LE(archive.length - 22 + 10)).toBe(0xffff);
+    store.objects.set('cdk-assets/abc.zip', archive);
+
+    // WHEN
+    const outcome = await unpack(client, PROPS, noSleep);
+
+    // THEN
+    expect(outcome).toEqual(expect.objectContaining({ complete: true, fileCount: 2 }));
+    expect(store.objects.get(`out/${PREFIX}data/a.txt`)!.toString()).toBe('alpha');
+  });
+
+  test('uploads a large entry in parts and keeps the parts in flight within the budget', async () => {
+    // GIVEN a 20 MiB entry, 4 MiB parts, 2 in flight
+    const data = crypto.randomBytes(20 * MiB);
+    store.objects.set('cdk-assets/abc.zip', await makeZip([['big.bin', data]]));
+
+    // WHEN
+    await unpack(client, PROPS, { ...noSleep, multipartThresholdBytes: 8 * MiB, partBytes: 4 * MiB, partsInFlight: 2 });
+
+    // THEN
+    expect(s3.commandCalls(UploadPartCommand)).toHaveLength(5);
+    expect(s3).toHaveReceivedCommandTimes(CompleteMultipartUploadCommand, 1);
+    expect(store.objects.get(`out/${PREFIX}data/big.bin`)!.equals(data)).toBe(true);
+  });
+
+  test('aborts the multipart upload of an entry whose part fails, and writes no marker', async () => {
+    s3.reset();
+    store = new FakeS3(s3, { failPart: 2 });
+    store.objects.set('cdk-assets/abc.zip', await makeZip([['big.bin', crypto.randomBytes(12 * MiB)]]));
+    await expect(unpack(client, PROPS, { ...noSleep, multipartThresholdBytes: 8 * MiB, partBytes: 4 * MiB })).rejects.toThrow(/InternalError/);
+    expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { Key: `${PREFIX}data/big.bin` });
+    expect(store.keys('out')).toEqual([]);
+  });
+
+  test('keeps the bytes in flight within the budget, not a number of entries', async () => {
+    // GIVEN 24 entries of 1 MiB and a budget of 3 MiB (the block cache's share on top)
+    let inFlight = 0;
+    let peak = 0;
+    s3.reset();
+    store = new FakeS3(s3, { onUpload: (d) => { inFlight += d; peak = Math.max(peak, inFlight); } });
+    const files: Array<[string, Buffer]> = Array.from({ length: 24 }, (_, i) => [`p${i}.bin`, crypto.randomBytes(MiB)]);
+    store.objects.set('cdk-assets/abc.zip', await makeZip(files));
+
+    // WHEN
+    await unpack(client, PROPS, { ...noSleep, budgetBytes: 3 * MiB + 256 * 1024 * 6, blockBytes: 256 * 1024 });
+
+    // THEN at most three entries were uploading at once (today: eight)
+    expect(peak).toBeGreaterThan(MiB);
+    expect(peak).toBeLessThanOrEqual(3 * MiB);
+    expect(store.keys('out', `${PREFIX}data/`)).toHaveLength(24);
+  });
+});
+
+describe('input asset handler refusals', () => {
+  test('fails on an entry that inflates past its declared size, while inflating (zip bomb)', async () => {
+    // GIVEN a 16 MiB entry of zeros (16 KiB deflated) whose central directory claims 1 KiB
+    const archive = await makeZip([['bomb.bin', Buffer.alloc(16 * MiB)]]);
+    const [at] = centralHeaders(archive);
+    archive.writeUInt32LE(1024, at + 24);
+    store.objects.set('cdk-assets/abc.zip', archive);
+
+    // WHEN
+    const error = await unpack(client, PROPS, noSleep).catch((e) => e);
+
+    // THEN
+    expect(error.message).toMatch(/bomb\.bin.*(inflates past its declared 1024 bytes|too many bytes)/);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  test('fails before inflating anything when the archive declares more than the limit (zip bomb)', async () => {
+    // GIVEN a 1 KiB archive declaring 2 GiB
+    const archive = await makeZip([['a.txt', 'a'], ['zeros.bin', Buffer.alloc(MiB)]]);
+    const [, second] = centralHeaders(archive);
+    archive.writeUInt32LE(2 ** 31, second + 24);
+    store.objects.set('cdk-assets/abc.zip', archive);
+
+    // WHEN
+    const error = await unpack(client, PROPS, { ...noSleep, maxBytes: 1024 * MiB }).catch((e) => e);
+
+    // THEN
+    expect(error.message).toMatch(/holds 2 files, 2048\.0 MiB uncompressed; fromAsset unpacks at most \d+ files and 1024\.0 MiB\. Upload the data to S3 and use TrainingInput\.fromBucket/);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  test('fails on more files than the limit, naming the figures', async () => {
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
+    await expect(unpack(client, PROPS, { ...noSleep, maxFiles: 2 })).rejects.toThrow(/holds 3 files, .*at most 2 files/);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  test('fails on an entry whose data does not match its CRC-32', async () => {
+    const archive = await makeZip([['a.txt', 'some text, some text']], { store: true });
+    const [at] = centralHeaders(archive);
+    archive.writeUInt32LE((archive.readUInt32LE(at + 16) + 1) % 2 ** 32, at + 16);
+    store.objects.set('cdk-assets/abc.zip', archive);
+    await expect(unpack(client, PROPS, noSleep)).rejects.toThrow(/a\.txt' fails its CRC-32 check/);
+    expect(store.keys('out')).toEqual([]);
+  });
+
+  test('fails on an entry that escapes the destination', async () => {
+    const evil = Buffer.from(FIXTURE);
+    // rename 'sub/b.csv' to '../ab.csv' (same length) in the central directory
+    const at = evil.lastIndexOf(Buffer.from('sub/b.csv'));
+    evil.write('../ab.csv', at);
+    store.objects.set('cdk-assets/abc.zip', evil);
+    await expect(unpack(client, PROPS, noSleep)).rejects.toThrow(/escapes the destination|invalid relative path/);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  test('answers FAILED on something that is not a zip', async () => {
+    store.objects.set('cdk-assets/abc.zip', zlib.gzipSync('hello'));
+    const response = await respond(createEvent(), client, noSleep);
+    expect(response).toEqual(expect.objectContaining({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/s3:\/\/cdk-assets\/abc\.zip is not a zip archive the unpacker can read/),
+      PhysicalResourceId: 'TrainInputvalidation',
+    }));
   });
 
   test('answers FAILED when the archive cannot be read', async () => {
-    s3.on(HeadObjectCommand).rejects(Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } }));
+    s3.reset();
     s3.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    s3.rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     const response = await respond(createEvent(), client, noSleep);
     expect(response).toEqual(expect.objectContaining({ Status: 'FAILED', Reason: 'Access Denied', PhysicalResourceId: 'TrainInputvalidation' }));
+  });
+
+  test('keeps the files on Delete', async () => {
+    const event = { ...createEvent(), RequestType: 'Delete' as const, PhysicalResourceId: `s3://out/${PREFIX}data/` };
+    await expect(onEvent(event, client, noSleep)).resolves.toEqual({ physicalResourceId: `s3://out/${PREFIX}data/` });
+    expect(s3.calls()).toHaveLength(0);
   });
 });
 

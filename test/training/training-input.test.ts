@@ -79,13 +79,13 @@ describe('TrainingInput', () => {
     expect(unpack.Properties.DestinationPrefix).toMatch(/^data\/[0-9a-f]{64}\/$/);
   });
 
-  test('fails on a local directory over 1 GiB, pointing to fromBucket', () => {
+  test('fails on a local directory over 10 GiB, pointing to fromBucket', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'input-'));
     const file = path.join(dir, 'big.bin');
     fs.writeFileSync(file, '');
-    fs.truncateSync(file, 1100 * 2 ** 20); // sparse: no disk used
+    fs.truncateSync(file, 11 * 2 ** 30); // sparse: no disk used
     try {
-      expect(() => TrainingInput.fromAsset('big', dir)).toThrow(/holds 1100 MiB; fromAsset accepts at most 1024 MiB, upload larger data to S3 and use fromBucket/);
+      expect(() => TrainingInput.fromAsset('big', dir)).toThrow(/holds 11\.0 GiB in 1 files .*at most 10\.0 GiB and 100000 files.*use TrainingInput\.fromBucket/);
     } finally {
       fs.rmSync(dir, { recursive: true });
     }
