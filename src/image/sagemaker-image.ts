@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Annotations, IgnoreMode, Stack, Token } from 'aws-cdk-lib/core';
+import { Annotations, Aws, IgnoreMode, Stack, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { BaseImage } from './base-image';
 import {
@@ -19,7 +19,7 @@ import { CODE_DIRECTORY, ENTRY_POINT_VARIABLES, SAGEMAKER_PROGRAM } from '../pri
 import {
   DEFAULT_EXCLUDES, dockerIgnore, formatBytes, isExcluded, measureContext, readDockerignore, stageBuildContext,
 } from '../private/fs';
-import { inferAccelerator, isImageReference, parseEcrUri } from '../private/image-uri';
+import { inferAccelerator, isImageReference, parseEcrUri, partitionOf, urlSuffixOf } from '../private/image-uri';
 import { throwProblems, warningId } from '../private/validation';
 
 /** A build context larger than this gets a warning. */
@@ -71,9 +71,22 @@ export interface SageMakerImageOptions extends SageMakerImageCommonOptions {
 }
 
 /**
- * Properties of an image built from a local directory.
+ * Properties of an image built from a local directory: what the container runs, the base image to render a
+ * Dockerfile from, and every option of an aws-ecr-assets `DockerImageAsset` (build arguments, secrets, SSH,
+ * cache, outputs, asset and display names, invalidation, ...), passed through to the asset.
+ *
+ * Where they differ from a plain `DockerImageAsset`:
+ * - `platform` defaults to `Platform.LINUX_AMD64` (an image built on an ARM laptop otherwise fails on SageMaker with
+ *   "exec format error"); SageMaker runs `linux/amd64` on x86 instances and `linux/arm64` on Graviton instances, and
+ *   the image's architecture follows it.
+ * - `exclude` holds Docker ignore patterns, relative to the directory, applied after `.dockerignore` and the
+ *   defaults (`.git`, `cdk.out`, `node_modules`, `__pycache__`, `.venv`); a `!pattern` re-includes a default.
+ *   `ignoreMode` is always `IgnoreMode.DOCKER`.
+ * - `file`, `buildArgs`, `target` and `buildContexts` apply to the directory's own Dockerfile (`file` defaults to
+ *   `Dockerfile`; `buildArgs` also resolve `FROM ${ARG}` when inferring the accelerator); the Dockerfile rendered
+ *   from `baseImage` has none of them, so they are refused there.
  */
-export interface SageMakerImageFromDirectoryProps extends SageMakerImageCommonOptions {
+export interface SageMakerImageFromDirectoryProps extends SageMakerImageCommonOptions, ecr_assets.DockerImageAssetOptions {
   /**
    * The image to render a Dockerfile from, when the directory has no Dockerfile of its own.
    * The rendered Dockerfile copies the code to `/opt/ml/code`, installs `requirements.txt` when present
@@ -82,74 +95,6 @@ export interface SageMakerImageFromDirectoryProps extends SageMakerImageCommonOp
    * @default - none: the directory must hold a Dockerfile
    */
   readonly baseImage?: BaseImage;
-
-  /**
-   * The Dockerfile to build, relative to the directory. When it exists, it is used as it is and
-   * `baseImage` must not be set.
-   *
-   * @default 'Dockerfile'
-   */
-  readonly file?: string;
-
-  /**
-   * The platform to build for; SageMaker runs `linux/amd64` on x86 instances and `linux/arm64` on
-   * Graviton instances. The image's architecture follows it.
-   *
-   * @default Platform.LINUX_AMD64 (an image built on an ARM laptop otherwise fails with "exec format error")
-   */
-  readonly platform?: ecr_assets.Platform;
-
-  /**
-   * Docker ignore patterns, relative to the directory, to keep out of the build context, applied after
-   * `.dockerignore` and the defaults (`.git`, `cdk.out`, `node_modules`, `__pycache__`, `.venv`); a `!pattern`
-   * re-includes a default.
-   *
-   * @default - `.dockerignore` and the defaults only
-   */
-  readonly exclude?: string[];
-
-  /**
-   * Build arguments for the directory's own Dockerfile (`ARG`). Also used to resolve `FROM ${ARG}` when
-   * inferring the accelerator.
-   *
-   * @default - no build arguments
-   */
-  readonly buildArgs?: { [key: string]: string };
-
-  /**
-   * The stage of the directory's own multi-stage Dockerfile to build.
-   *
-   * @default - the last stage
-   */
-  readonly target?: string;
-
-  /**
-   * Where the build may read cached layers from.
-   *
-   * @default - no cache sources
-   */
-  readonly cacheFrom?: ecr_assets.DockerCacheOption[];
-
-  /**
-   * Where the build exports its cache to.
-   *
-   * @default - no cache export
-   */
-  readonly cacheTo?: ecr_assets.DockerCacheOption;
-
-  /**
-   * Builds without the layer cache (`--no-cache`).
-   *
-   * @default false
-   */
-  readonly cacheDisabled?: boolean;
-
-  /**
-   * The network mode of `RUN` instructions during the build.
-   *
-   * @default NetworkMode.DEFAULT
-   */
-  readonly networkMode?: ecr_assets.NetworkMode;
 }
 
 /**
@@ -222,7 +167,8 @@ export abstract class SageMakerImage {
         }
         return;
       }
-      const partition = ref.region.startsWith('cn-') ? 'aws-cn' : ref.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+      // the registry's partition from the region facts; a region this aws-cdk-lib does not know is in the stack's
+      const partition = partitionOf(ref.region) ?? Aws.PARTITION;
       iam.Grant.addToPrincipal({
         grantee,
         actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
@@ -447,8 +393,16 @@ class DirectoryImage extends SageMakerImage {
         errors.push(`target '${props.target}' applies to a multi-stage Dockerfile in the directory; the Dockerfile rendered `
           + 'from baseImage has one stage. Remove target, or add your own Dockerfile');
       }
+      if (props.buildContexts && Object.keys(props.buildContexts).length > 0) {
+        errors.push(`buildContexts ${JSON.stringify(Object.keys(props.buildContexts))} apply to a Dockerfile in the directory; `
+          + 'the Dockerfile rendered from baseImage names no other context. Remove buildContexts, or add your own Dockerfile');
+      }
     }
 
+    if (props.ignoreMode !== undefined && props.ignoreMode !== IgnoreMode.DOCKER) {
+      errors.push(`ignoreMode '${props.ignoreMode}' is not allowed; exclude and .dockerignore are Docker patterns, so the `
+        + 'image always uses IgnoreMode.DOCKER (leave ignoreMode unset)');
+    }
     errors.push(...checkEnvironment(props.environment));
 
     // the entry point against the directory and what the build context keeps
@@ -553,12 +507,14 @@ class DirectoryImage extends SageMakerImage {
     if (existing) return existing;
 
     this.warnIfLarge(scope, extra);
-    const common = {
+    // every DockerImageAsset option the user gave passes through; the image's own props do not
+    const {
+      baseImage: _baseImage, entryPoint: _entryPoint, accelerator: _accelerator, environment: _environment,
+      exclude: _exclude, file, buildArgs, target, buildContexts, ...assetOptions
+    } = this.props;
+    const common: ecr_assets.DockerImageAssetOptions = {
+      ...assetOptions,
       platform: this.platform,
-      cacheFrom: this.props.cacheFrom,
-      cacheTo: this.props.cacheTo,
-      cacheDisabled: this.props.cacheDisabled,
-      networkMode: this.props.networkMode,
       ignoreMode: IgnoreMode.DOCKER,
     };
     let asset: ecr_assets.DockerImageAsset;
@@ -566,10 +522,11 @@ class DirectoryImage extends SageMakerImage {
       asset = new ecr_assets.DockerImageAsset(scope, freeId(scope, 'ImageAsset'), {
         ...common,
         directory: this.directory,
-        file: this.props.file,
+        file,
         exclude: this.patterns(extra),
-        buildArgs: this.props.buildArgs,
-        target: this.props.target,
+        buildArgs,
+        target,
+        buildContexts,
       });
     } else {
       const exclude = [...readDockerignore(this.directory), ...this.patterns(extra)];
@@ -694,9 +651,8 @@ function literalOf(stack: Stack, value: unknown): string | undefined {
   switch (obj.Ref) {
     case 'AWS::AccountId': return Token.isUnresolved(stack.account) ? undefined : stack.account;
     case 'AWS::Region': return region;
-    case 'AWS::URLSuffix': return region === undefined ? undefined : region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-    case 'AWS::Partition':
-      return region === undefined ? undefined : region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+    case 'AWS::URLSuffix': return region === undefined ? undefined : urlSuffixOf(region);
+    case 'AWS::Partition': return region === undefined ? undefined : partitionOf(region);
     default: return undefined;
   }
 }

@@ -1,5 +1,22 @@
 import { Token } from 'aws-cdk-lib/core';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { ImageAccelerator } from '../compute/accelerator';
+
+/**
+ * The partition of a region (`aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, ...), from aws-cdk-lib's region facts;
+ * undefined for a token or a region the installed aws-cdk-lib does not know.
+ */
+export function partitionOf(region: string): string | undefined {
+  return Token.isUnresolved(region) ? undefined : RegionInfo.get(region).partition;
+}
+
+/**
+ * The DNS suffix of a region's endpoints (`amazonaws.com`, `amazonaws.com.cn`, `c2s.ic.gov`, ...), from aws-cdk-lib's
+ * region facts (what `Aws.URL_SUFFIX` resolves to there); undefined for a token or an unknown region.
+ */
+export function urlSuffixOf(region: string): string | undefined {
+  return Token.isUnresolved(region) ? undefined : RegionInfo.get(region).domainSuffix;
+}
 
 /**
  * The repository name and tag of an image reference, without registry host and digest:

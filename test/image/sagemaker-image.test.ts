@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { App, Lazy, Stack } from 'aws-cdk-lib/core';
+import { App, DockerBuildSecret, IgnoreMode, Lazy, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
 import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../../src/compute/accelerator';
@@ -129,6 +129,59 @@ describe('SageMakerImage.fromDirectory with a Dockerfile', () => {
       cacheDisabled: true,
       networkMode: 'host',
     }));
+  });
+
+  test('passes every other DockerImageAsset option through: secrets, SSH, outputs, build contexts, names, invalidation', () => {
+    // GIVEN
+    const dir = codeDirectory({ 'Dockerfile': 'FROM python:3.11\n', 'train.py': 'x = 1\n' });
+    const image = SageMakerImage.fromDirectory(dir, {
+      entryPoint: EntryPoint.program('train.py'),
+      buildSecrets: { pip: DockerBuildSecret.fromSrc('pip.conf') },
+      buildSsh: 'default',
+      buildContexts: { shared: '../shared' },
+      outputs: ['type=registry'],
+      assetName: 'trainer',
+      displayName: 'Trainer image',
+      invalidation: { buildArgs: false },
+      extraHash: 'v2',
+    });
+
+    // WHEN
+    const binding = bindImage(image);
+
+    // THEN
+    const assembly = binding.app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'S.assets.json'), 'utf8'));
+    const [entry] = Object.values(manifest.dockerImages) as any[];
+    expect(entry.displayName).toBe('Trainer image');
+    expect(entry.source).toEqual(expect.objectContaining({
+      dockerBuildSecrets: { pip: 'src=pip.conf' },
+      dockerBuildSsh: 'default',
+      dockerBuildContexts: { shared: '../shared' },
+      dockerOutputs: ['type=registry'],
+    }));
+  });
+
+  test('passes the asset options through for a rendered Dockerfile too, and refuses those it cannot use', () => {
+    // GIVEN
+    const dir = codeDirectory({ 'train.py': 'x = 1\n' });
+    const image = SageMakerImage.fromDirectory(dir, {
+      baseImage: BaseImage.fromRegistry('python:3.11'),
+      entryPoint: EntryPoint.program('train.py'),
+      buildSecrets: { pip: DockerBuildSecret.fromSrc('pip.conf') },
+      outputs: ['type=registry'],
+    });
+
+    // THEN
+    expect(stagedContext(bindImage(image)).source).toEqual(expect.objectContaining({
+      dockerBuildSecrets: { pip: 'src=pip.conf' },
+      dockerOutputs: ['type=registry'],
+    }));
+    expect(() => SageMakerImage.fromDirectory(dir, {
+      baseImage: BaseImage.fromRegistry('python:3.11'),
+      buildContexts: { shared: '../shared' },
+      ignoreMode: IgnoreMode.GLOB,
+    })).toThrow(/2 problems:\n- buildContexts \["shared"\] apply to a Dockerfile in the directory[^\n]*\n- ignoreMode 'glob' is not allowed/);
   });
 
   test.each([
@@ -747,7 +800,11 @@ describe('prebuilt images', () => {
   test.each([
     ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/a/b:1', 'arn:aws-cn:ecr:cn-north-1:123456789012:repository/a/b'],
     ['123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/x@sha256:' + 'd'.repeat(64), 'arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/x'],
-  ])('fromImageUri grants pull for %s in its partition', (uri, arn) => {
+    ['123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov/x:1', 'arn:aws-iso:ecr:us-iso-east-1:123456789012:repository/x'],
+    ['123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu/x:1', 'arn:aws-eusc:ecr:eusc-de-east-1:123456789012:repository/x'],
+    ['123456789012.dkr.ecr.xx-new-1.amazonaws.com/x:1',
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecr:xx-new-1:123456789012:repository/x']] }],
+  ])('fromImageUri grants pull for %s in its partition (from the region facts)', (uri, arn) => {
     const stack = new Stack();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
     SageMakerImage.fromImageUri(uri).bind(stack, { workload: Workload.HOSTING, grantee: role });
