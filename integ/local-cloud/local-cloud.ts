@@ -24,6 +24,7 @@ import {
   DeployPlan, isCustomResourceType, propertiesOutputId, stringifyScalars, Substitutions,
   WAIT_CONDITION, WAIT_CONDITION_HANDLE,
 } from './template-plan';
+import { withoutUnmodelled } from './unmodelled';
 import { zipDirectory } from './zip';
 import { InstanceType } from '../../src/compute';
 import { LocalTrainingResult } from '../../src/local/runner';
@@ -243,9 +244,13 @@ export class LocalCloud {
    */
   public async deploy(stack: AssemblyStack, options: DeployOptions = {}): Promise<DeployResult> {
     const substituted: Record<string, string> = {};
+    // what moto cannot model (inference components) is left out and reported as unsupported
+    const { stack: modelled, unmodelled } = withoutUnmodelled(stack);
+    for (const u of unmodelled) this.log(`moto cannot model ${u.logicalId} (${u.type}): ${u.reason}; not created`);
     for (;;) {
       try {
-        return await this.deployOnce(withInstanceTypes(stack, substituted), substituted);
+        const result = await this.deployOnce(withInstanceTypes(modelled, substituted), substituted);
+        return unmodelled.length ? { ...result, unsupported: [...result.unsupported, ...unmodelled.map((u) => u.logicalId)] } : result;
       } catch (e) {
         const refused = refusedInstanceType((e as Error).message);
         if (!refused || options.substituteRefusedInstanceTypes === false || refused.type in substituted) throw e;
@@ -333,10 +338,13 @@ export class LocalCloud {
       }
     } catch (e) {
       await this.localMode?.stopEndpoints(localEndpoints.map((l) => l.endpointName));
-      if (stackId) {
+      // moto keeps the stack of a CreateStack it refused (a resource failed in the first phase): delete that one too
+      const leftover = stackId ?? await this.cfn.send(new DescribeStacksCommand({ StackName: stack.stackName }))
+        .then((d) => d.Stacks?.[0]?.StackId, () => undefined);
+      if (leftover) {
         this.log(`rolling back ${stack.stackName}`);
-        await this.deleteStack(stackId, customRuns, resolvedProperties).catch((err) => this.log(`rollback failed: ${err}`));
-        if (!await this.stackGone(stackId)) this.log(`rollback left ${stack.stackName} behind`);
+        await this.deleteStack(leftover, customRuns, resolvedProperties).catch((err) => this.log(`rollback failed: ${err}`));
+        if (!await this.stackGone(leftover)) this.log(`rollback left ${stack.stackName} behind`);
       }
       throw e;
     }

@@ -70,7 +70,8 @@ const available = localCloudAvailable();
       const destroyed: DestroyResult = await cloud.destroy(result);
 
       // THEN
-      const resources = Object.entries<any>(stack.template.Resources ?? {});
+      // what moto cannot model (inference components) was left out and reported
+      const resources = Object.entries<any>(stack.template.Resources ?? {}).filter(([id]) => !result.unsupported.includes(id));
       expect(result.status).toBe('CREATE_COMPLETE');
       const jobs = resources.filter(([, r]) => r.Type === 'Custom::SageMakerTrainingJob');
       expect(result.readBack.trainingJobs).toHaveLength(jobs.length);
