@@ -192,7 +192,8 @@ export class EndpointVariant extends VariantMetricsBase {
     if (this.scalable) {
       throw new Error(`autoScaleInstanceCount: variant ${this.variantName} already scales; add policies to the object the first call returned`);
     }
-    checkAutoscalable(this.instanceType, `${this.propPrefix}instanceType`);
+    checkAutoscalable(this.instanceType, `${this.propPrefix}instanceType`,
+      { imageAccelerator: this.model.imageAccelerator, imageArchitecture: this.model.imageArchitecture });
     const min = props.minCapacity ?? 1;
     const problems: string[] = [];
     if (!Token.isUnresolved(min) && min === 0 && !this.asynchronous) {

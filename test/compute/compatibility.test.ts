@@ -1,7 +1,9 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CpuArchitecture, ImageAccelerator, InstanceType, Workload } from '../../src/compute';
 import { checkAutoscalable, checkInstanceType, WARNING_IDS } from '../../src/compute/compatibility';
+import { Endpoint } from '../../src/hosting';
+import { SageMakerImage } from '../../src/image';
 
 function newStack(): Stack {
   return new Stack(new App(), 'Stack');
@@ -154,5 +156,93 @@ describe('checkAutoscalable', () => {
 
   test('skips a token', () => {
     expect(() => checkAutoscalable(InstanceType.of(Token.asString({ Ref: 'P' })))).not.toThrow();
+  });
+});
+
+describe('suggestions that work', () => {
+  /** The types a refusal suggests (the list after "such as" / "use one of"). */
+  function suggestionsIn(message: string): string[] {
+    const m = /(?:such as|use one of) (ml\.[^ ,]+(?:, ml\.[^ ,]+)*)/.exec(message);
+    return m ? m[1].split(', ') : [];
+  }
+  function refusal(check: () => void): string {
+    try {
+      check();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected a refusal');
+  }
+
+  const x86Gpu12 = { imageAccelerator: ImageAccelerator.NVIDIA_GPU, imageArchitecture: CpuArchitecture.X86_64, imageCudaVersion: '12.4' };
+  test.each<[string, InstanceType, Workload, object]>([
+    ['a CUDA 12 image on a CPU type', InstanceType.ML_M5_XLARGE, Workload.HOSTING, x86Gpu12],
+    ['a CUDA 12 image on a CPU type, training', InstanceType.ML_M5_XLARGE, Workload.TRAINING, x86Gpu12],
+    ['a CUDA 13 image on a V100', InstanceType.ML_P3_2XLARGE, Workload.TRAINING, { ...x86Gpu12, imageCudaVersion: '13.0' }],
+    ['a CUDA 12.4 image on a B200', InstanceType.of('ml.p6-b200.48xlarge'), Workload.TRAINING, x86Gpu12],
+    ['a GPU image of unknown CUDA on a CPU type', InstanceType.ML_C5_XLARGE, Workload.TRAINING, { imageAccelerator: ImageAccelerator.NVIDIA_GPU }],
+    ['a Neuron image on a GPU type', InstanceType.ML_G5_XLARGE, Workload.HOSTING, { imageAccelerator: ImageAccelerator.NEURON, imageArchitecture: CpuArchitecture.X86_64 }],
+    ['an arm64 image on an x86 type', InstanceType.ML_C5_XLARGE, Workload.HOSTING, { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.ARM64 }],
+    ['an x86 image on a Graviton type', InstanceType.ML_C7G_XLARGE, Workload.HOSTING, { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.X86_64 }],
+    ['an x86 CPU image on a hosting-only type, for training', InstanceType.ML_T2_MEDIUM, Workload.TRAINING,
+      { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.X86_64 }],
+    ['an x86 GPU image on a training-only GPU type, for hosting', InstanceType.ML_P3DN_24XLARGE, Workload.HOSTING, x86Gpu12],
+  ])('every type suggested for %s passes the same check', (_, instanceType, workload, image) => {
+    // GIVEN a refusal that suggests
+    const message = refusal(() => checkInstanceType(newStack(), { instanceType, workload, ...image }));
+    const suggested = suggestionsIn(message);
+    expect(suggested.length).toBeGreaterThan(0);
+    // THEN each suggestion, applied, passes the check that refused
+    for (const name of suggested) {
+      expect(() => checkInstanceType(newStack(), { instanceType: InstanceType.of(name), workload, ...image })).not.toThrow();
+    }
+  });
+
+  test('never suggests a K80 (ml.p2) for a CUDA 12 image', () => {
+    const message = refusal(() => checkInstanceType(newStack(), { instanceType: InstanceType.ML_M5_XLARGE, workload: Workload.TRAINING, ...x86Gpu12 }));
+    expect(message).not.toMatch(/ml\.p2\./);
+  });
+
+  test('fails on a CUDA image on a GPU generation it does not support, both ways', () => {
+    expect(() => checkInstanceType(newStack(), { instanceType: InstanceType.ML_P2_XLARGE, workload: Workload.TRAINING, ...x86Gpu12 }))
+      .toThrow(/instanceType ml.p2.xlarge cannot run the image: CUDA 12.4 no longer supports the K80 \(compute capability 3.7\); use a GPU type such as/);
+    expect(() => checkInstanceType(newStack(), { instanceType: InstanceType.of('ml.p6-b200.48xlarge'), workload: Workload.TRAINING, ...x86Gpu12 }))
+      .toThrow(/the B200 \(compute capability 10\) needs CUDA 12.8 or later/);
+    expect(() => checkInstanceType(newStack(), { instanceType: InstanceType.ML_G5_XLARGE, workload: Workload.TRAINING, ...x86Gpu12 })).not.toThrow();
+  });
+
+  test.each<[string, object]>([
+    ['an x86 CPU image', { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.X86_64 }],
+    ['an arm64 CPU image', { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.ARM64 }],
+    ['an image of unknown architecture', {}],
+  ])('the burstable-autoscaling refusal for %s suggests types the endpoint then accepts and can autoscale', (_, image) => {
+    const message = refusal(() => checkAutoscalable(InstanceType.ML_T2_MEDIUM, 'instanceType', image));
+    const suggested = suggestionsIn(message);
+    expect(suggested.length).toBeGreaterThan(0);
+    for (const name of suggested) {
+      const t = InstanceType.of(name);
+      expect(() => checkInstanceType(newStack(), { instanceType: t, workload: Workload.HOSTING, ...image })).not.toThrow();
+      expect(() => checkAutoscalable(t, 'instanceType', image)).not.toThrow();
+    }
+  });
+
+  test('an endpoint that refuses a burstable type for autoscaling synthesizes with each type it suggests, the first included', () => {
+    // GIVEN an x86 CPU image on a burstable type
+    const image = SageMakerImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/serve:1.0-cpu');
+    const endpointOn = (instanceType: InstanceType) => {
+      const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1', account: '123456789012' } });
+      const endpoint = new Endpoint(stack, 'Endpoint', { image, instanceType });
+      endpoint.autoScaleInstanceCount({ maxCapacity: 3 });
+      return stack;
+    };
+    const message = refusal(() => endpointOn(InstanceType.ML_T2_MEDIUM));
+    const suggested = suggestionsIn(message);
+    expect(suggested.length).toBeGreaterThan(0);
+    for (const name of suggested) {
+      // WHEN a suggestion is applied
+      const stack = endpointOn(InstanceType.of(name));
+      // THEN the endpoint synthesizes with autoscaling (an arm64 type would be refused for the x86 image)
+      Template.fromStack(stack).hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MaxCapacity: 3 });
+    }
   });
 });
