@@ -199,7 +199,9 @@ describe('suggestions that work', () => {
   });
 
   test('never suggests a K80 (ml.p2) for a CUDA 12 image', () => {
-    const message = refusal(() => checkInstanceType(newStack(), { instanceType: InstanceType.ML_M5_XLARGE, workload: Workload.TRAINING, ...x86Gpu12 }));
+    const message = refusal(() => checkInstanceType(newStack(), {
+      instanceType: InstanceType.ML_M5_XLARGE, workload: Workload.TRAINING, ...x86Gpu12,
+    }));
     expect(message).not.toMatch(/ml\.p2\./);
   });
 
