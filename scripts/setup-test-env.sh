@@ -8,6 +8,8 @@
 #                           moto's and cfn-lint's, so it lives apart; scripts/requirements-checkov.txt)
 #   .test-env/serving-venv  the legacy serving stack, sagemaker-containers (its Flask 1.1.1 pin clashes
 #                           with moto's Flask 3, so it lives apart; local/requirements-serving.txt)
+#   .test-env/sdk-venv      the pinned SageMaker Python SDK, the oracle of test/image/dlc-oracle.test.ts
+#                           (scripts/requirements-sdk.txt)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 env_dir="$root/.test-env"
@@ -65,6 +67,14 @@ if [ "$fresh" = 1 ]; then
   echo "$want" > "$env_dir/serving-venv.sha256"
   echo "test environment ready: $env_dir/serving-venv"
   "$env_dir/serving-venv/bin/pip" freeze | grep -iE '^(sagemaker.containers|gunicorn|flask)=' || true
+fi
+
+make_venv sdk-venv "$root/scripts/requirements-sdk.txt"
+if [ "$fresh" = 1 ]; then
+  # fails the script (set -e) if the SDK does not import
+  SAGEMAKER_SUPPRESS_V2_WARNING=1 "$env_dir/sdk-venv/bin/python" -W ignore -c 'import sagemaker.image_uris'
+  echo "$want" > "$env_dir/sdk-venv.sha256"
+  echo "test environment ready: $env_dir/sdk-venv"
 fi
 
 make_venv checkov-venv "$root/scripts/requirements-checkov.txt"
