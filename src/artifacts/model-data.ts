@@ -73,6 +73,13 @@ export interface ModelDataConfig {
    * @default false
    */
   readonly acceptEula?: boolean;
+
+  /**
+   * Whether `s3Uri` is a prefix of model archives that a multi-model endpoint loads on demand (`Mode: MultiModel`).
+   *
+   * @default false
+   */
+  readonly multiModel?: boolean;
 }
 
 /**
@@ -147,6 +154,23 @@ export abstract class ModelData {
   }
 
   /**
+   * A prefix of model archives (`<prefix><name>.tar.gz`) for a multi-model endpoint (`Mode: MultiModel`):
+   * the container loads the archive a request names in `TargetModel` on demand, and archives added under the
+   * prefix later are served without a deployment. The image must support multi-model hosting (the SageMaker
+   * inference toolkit with the multi-model server, or Triton). The model's role may read the objects under the
+   * prefix only.
+   *
+   * @param bucket the bucket holding the archives
+   * @param prefix the key prefix, ending with `/` (for example `models/`)
+   */
+  public static fromMultiModelPrefix(bucket: s3.IBucket, prefix: string): ModelData {
+    const problems: string[] = [];
+    checkPrefix(problems, 'prefix', prefix, prefix, 'a multi-model endpoint');
+    throwProblems('ModelData.fromMultiModelPrefix', problems);
+    return new MultiModelData(bucket, prefix);
+  }
+
+  /**
    * A model archive from the local file system, uploaded as an S3 asset at deploy time.
    *
    * `path` is either a `.tar.gz` / `.tgz` file (uploaded as is) or a directory, which is
@@ -217,6 +241,18 @@ class PrefixModelData extends ModelData {
   }
 }
 
+class MultiModelData extends ModelData {
+  constructor(private readonly bucket: s3.IBucket, private readonly prefix: string) {
+    super();
+  }
+
+  public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
+    // the container fetches the archive a request names; no listing is needed
+    grantGetObject(grantee, this.bucket, `${this.prefix}*`);
+    return { s3Uri: this.bucket.s3UrlForObject(this.prefix), multiModel: true };
+  }
+}
+
 class AssetModelData extends ModelData {
   private readonly directory: boolean;
   private readonly assetPath: string;
@@ -284,11 +320,12 @@ function grantReadPrefix(grantee: iam.IGrantable, bucket: s3.IBucket, prefix: st
 }
 
 /** SageMaker's rule for an S3Prefix model source: a key prefix that ends with `/` (tokens skipped). */
-function checkPrefix(problems: string[], prop: string, prefix: string, shown: string = prefix): void {
+function checkPrefix(problems: string[], prop: string, prefix: string, shown: string = prefix,
+  what: string = 'an uncompressed S3Prefix model source'): void {
   if (Token.isUnresolved(prefix)) return;
   if (prefix.startsWith('/') || !prefix.endsWith('/')) {
     problems.push(`${prop} '${shown}' is not allowed; use a key prefix that ends with '/' and has no leading '/' (for example 'llama-3-8b/'), `
-      + 'which SageMaker requires of an uncompressed S3Prefix model source');
+      + `which SageMaker requires of ${what}`);
   }
 }
 

@@ -43,6 +43,8 @@ export interface ModelContainerProps {
   readonly image: SageMakerImage;
 
   /**
+   * The model data SageMaker puts into `/opt/ml/model`: an archive (`model.tar.gz`) it unpacks, or uncompressed
+   * files under an S3 prefix (`ModelData.fromS3Prefix`) it copies as they are.
    *
    * @default - no model data: the image carries the model
    */
@@ -367,7 +369,8 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
         // an uncompressed prefix (or an accepted licence) needs ModelDataSource; an archive keeps ModelDataUrl
         ...renderModelData(modelData),
         environment: this.environment,
-        mode: 'SingleModel',
+        // a prefix of archives loaded on demand (multi-model endpoint), else the one model
+        mode: modelData?.multiModel ? 'MultiModel' : 'SingleModel',
       },
       enableNetworkIsolation: props.networkIsolation,
       vpcConfig,
