@@ -113,7 +113,7 @@ function withSlash(path: string): string {
 function isNotFound(error: unknown): boolean {
   const e = error as { name?: string; message?: string };
   return e?.name === 'ResourceNotFound'
-    || (e?.name === 'ValidationException' && /Requested resource not found|not found|does not exist/i.test(e?.message ?? ''));
+    || (e?.name === 'ValidationException' && /Requested resource not found|not found|does not exist|could not find/i.test(e?.message ?? ''));
 }
 
 function isAccessDenied(error: unknown): boolean {

@@ -146,6 +146,16 @@ describe('training job handler', () => {
       expect(sagemaker).not.toHaveReceivedCommand(CreateTrainingJobCommand);
     });
 
+    test('reads "no such job" in the words of SageMaker and of the local API before creating', async () => {
+      for (const message of [`Requested resource not found: ${NAME}`, `Could not find training job '${ARN}'.`]) {
+        sagemaker.reset();
+        sagemaker.on(DescribeTrainingJobCommand).rejects(awsError('ValidationException', message));
+        sagemaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: ARN });
+        await onCreate(createEvent(), client, noSleep);
+        expect(sagemaker).toHaveReceivedCommandTimes(CreateTrainingJobCommand, 1);
+      }
+    });
+
     test('retries throttling with backoff and then starts the job once', async () => {
       // GIVEN
       sagemaker.on(CreateTrainingJobCommand)
