@@ -228,6 +228,8 @@ export class InferenceComponentEndpoint extends EndpointBase {
     });
     this.endpointName = this.resource.attrEndpointName;
     this.endpointArn = this.resource.attrEndpointArn;
+
+    this.node.addValidation({ validate: () => this.validateSharedCapacity() });
   }
 
   /**
@@ -257,6 +259,25 @@ export class InferenceComponentEndpoint extends EndpointBase {
       this.config.node.addDependency(policy);
     }
     return component;
+  }
+
+  /**
+   * The copies every component starts with must fit `maxInstanceCount` instances together: their accelerators
+   * (each copy reserves whole devices of one instance) and their memory.
+   */
+  private validateSharedCapacity(): string[] {
+    const type = this.instanceType;
+    const max = this.maxInstanceCount;
+    if (this.componentList.length < 2 || Token.isUnresolved(max) || !type.catalogued) return [];
+    const problems: string[] = [];
+    const perInstance = type.acceleratorCount ?? 0;
+    const wanted = this.componentList.reduce((n, c) => n + c.acceleratorCount * c.initialCopyCount, 0);
+    if (perInstance > 0 && wanted > perInstance * max) {
+      const parts = this.componentList.map(c => `${c.node.id} ${c.initialCopyCount} x ${c.acceleratorCount}`).join(', ');
+      problems.push(`the components' initial copies need ${wanted} accelerators (${parts}) but maxInstanceCount ${max} of `
+        + `${type.name} has ${perInstance * max}; raise maxInstanceCount or start fewer copies`);
+    }
+    return problems;
   }
 
   protected get invokeActions(): string[] {

@@ -232,3 +232,24 @@ describe('addInferenceComponent', () => {
     expect(() => endpoint.addInferenceComponent('G', { image: gpuImage(), minMemory: Size.gibibytes(1) })).toThrow(/ml.m5.xlarge/);
   });
 });
+
+describe('components sharing an endpoint', () => {
+  test('fails at synth when the initial copies of all components need more accelerators than maxInstanceCount instances have', () => {
+    // GIVEN
+    const stack = newStack();
+    const endpoint = endpointOf(stack, { minInstanceCount: 1, maxInstanceCount: 1 });
+    endpoint.addInferenceComponent('A', { image: gpuImage(), acceleratorCount: 2, minMemory: Size.gibibytes(8), initialCopyCount: 2 });
+    endpoint.addInferenceComponent('B', { image: gpuImage(), acceleratorCount: 1, minMemory: Size.gibibytes(8) });
+    // WHEN / THEN
+    expect(() => Template.fromStack(stack)).toThrow(
+      /the components' initial copies need 5 accelerators \(A 2 x 2, B 1 x 1\) but maxInstanceCount 1 of ml.g5.12xlarge has 4; raise maxInstanceCount or start fewer copies/);
+  });
+
+  test('accepts components that fit together', () => {
+    const stack = newStack();
+    const endpoint = endpointOf(stack, { minInstanceCount: 1, maxInstanceCount: 1 });
+    endpoint.addInferenceComponent('A', { image: gpuImage(), acceleratorCount: 2, minMemory: Size.gibibytes(8) });
+    endpoint.addInferenceComponent('B', { image: gpuImage(), acceleratorCount: 2, minMemory: Size.gibibytes(8) });
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+});
