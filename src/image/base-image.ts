@@ -4,8 +4,10 @@ import { Construct } from 'constructs';
 import {
   ChosenDeepLearningContainer, DeepLearningContainerProps, chooseDeepLearningContainer, deepLearningContainerUri,
 } from './deep-learning-container';
+import { imageOptionProblems } from './private/members';
 import { CpuArchitecture, ImageAccelerator } from '../compute/accelerator';
 import { inferAccelerator, isImageReference } from '../private/image-uri';
+import { throwProblems } from '../private/validation';
 
 /**
  * Options for the `BaseImage` factories.
@@ -55,6 +57,7 @@ export abstract class BaseImage {
       throw new Error(`baseImage '${imageUri}' is not an image reference; use [registry/]name[:tag][@sha256:digest], `
         + 'e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com/base:1');
     }
+    throwProblems('BaseImage.fromRegistry', imageOptionProblems(options));
     return new UriBaseImage(imageUri, options.accelerator);
   }
 
@@ -68,6 +71,7 @@ export abstract class BaseImage {
     if (!Token.isUnresolved(tag) && tag.length === 0) {
       throw new Error('baseImage tag \'\' is empty; use a tag such as \'latest\' or a digest \'sha256:...\'');
     }
+    throwProblems('BaseImage.fromEcrRepository', imageOptionProblems(options));
     return new EcrBaseImage(repository, tag, options.accelerator);
   }
 

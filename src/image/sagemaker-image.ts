@@ -12,6 +12,7 @@ import {
 } from './deep-learning-container';
 import { EntryPoint, EntryPointKind, ProgramRunner } from './entry-point';
 import { SageMakerImageBindOptions, SageMakerImageConfig } from './image-config';
+import { imageOptionProblems } from './private/members';
 import { missingServingStack, requirementNames } from './private/serving-stack';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { finalBaseImage, renderDockerfile } from '../private/dockerfile';
@@ -252,7 +253,7 @@ class PrebuiltImage extends SageMakerImage {
     private readonly fingerprint?: string,
   ) {
     super();
-    throwProblems(where, checkEnvironment(options.environment));
+    throwProblems(where, [...checkEnvironment(options.environment), ...imageOptionProblems(options)]);
     this.architecture = options.architecture ?? CpuArchitecture.X86_64;
     this.entryPoint = options.entryPoint;
   }
@@ -403,7 +404,7 @@ class DirectoryImage extends SageMakerImage {
       errors.push(`ignoreMode '${props.ignoreMode}' is not allowed; exclude and .dockerignore are Docker patterns, so the `
         + 'image always uses IgnoreMode.DOCKER (leave ignoreMode unset)');
     }
-    errors.push(...checkEnvironment(props.environment));
+    errors.push(...checkEnvironment(props.environment), ...imageOptionProblems(props));
 
     // the entry point against the directory and what the build context keeps
     if (this.entryPoint) {

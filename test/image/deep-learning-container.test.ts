@@ -448,3 +448,23 @@ describe('Deep Learning Container fixes the SDK oracle found', () => {
       .toThrow(/framework DJL_LMI needs NVIDIA GPUs, .* or DJL_NEURONX for Inferentia2 \/ Trainium/);
   });
 });
+
+describe('image options from other languages', () => {
+  afterAll(removeCodeDirectories);
+  const uri = '123456789012.dkr.ecr.us-east-1.amazonaws.com/base:1';
+
+  test.each<[string, () => unknown, RegExp]>([
+    ['BaseImage.fromRegistry, accelerator', () => BaseImage.fromRegistry(uri, { accelerator: 'gpu' as ImageAccelerator }),
+      /BaseImage.fromRegistry: accelerator "gpu" is not allowed; use one of ANY, CPU, NVIDIA_GPU, NEURON/],
+    ['SageMakerImage.fromImageUri, accelerator and architecture',
+      () => SageMakerImage.fromImageUri(uri, { accelerator: 'GPU' as ImageAccelerator, architecture: 'arm' as CpuArchitecture }),
+      /SageMakerImage.fromImageUri: 2 problems:\n- accelerator "GPU" is not allowed; use one of ANY, CPU, NVIDIA_GPU, NEURON\n- architecture "arm" is not allowed; use one of x86_64, arm64/],
+    ['SageMakerImage.fromDirectory, accelerator',
+      () => SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'print(1)\n' }), {
+        baseImage: BaseImage.fromRegistry(uri), entryPoint: EntryPoint.program('train.py'), accelerator: 'neuron' as ImageAccelerator,
+      }),
+      /accelerator "neuron" is not allowed; use one of ANY, CPU, NVIDIA_GPU, NEURON/],
+  ])('%s: fails on a value that is not a member', (_, make, message) => {
+    expect(make).toThrow(message);
+  });
+});
