@@ -512,7 +512,7 @@ export interface InputAssetClients {
  */
 export async function runInvocation(
   event: CloudFormationCustomResourceEvent,
-  context: Pick<Context, 'getRemainingTimeInMillis' | 'invokedFunctionArn'>,
+  context: Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'invokedFunctionArn'>>,
   clients: InputAssetClients,
   options: UnpackOptions = {},
 ): Promise<CloudFormationCustomResourceResponse | undefined> {
@@ -531,7 +531,8 @@ export async function runInvocation(
     if (error instanceof UnpackDeadlineError && invocation < INPUT_ASSET_MAX_INVOCATIONS) {
       try {
         await withRetry(() => clients.lambda.send(new InvokeCommand({
-          FunctionName: context.invokedFunctionArn,
+          // the ServiceToken is this function's ARN too, for a runner whose context has no invokedFunctionArn
+          FunctionName: context.invokedFunctionArn || event.ServiceToken,
           InvocationType: 'Event',
           Payload: Buffer.from(JSON.stringify({ ...event, [INPUT_ASSET_CONTINUATION_KEY]: invocation })),
         })), options);

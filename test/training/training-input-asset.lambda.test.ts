@@ -175,6 +175,14 @@ describe('input asset handler', () => {
     }
   });
 
+  test('hands over to the function the ServiceToken names when the context has no function ARN', async () => {
+    store.objects.set('cdk-assets/abc.zip', FIXTURE);
+    lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const answer = await runInvocation(createEvent(), { getRemainingTimeInMillis: () => 60_000 }, { s3: client, lambda: lambdaClient }, noSleep);
+    expect(answer).toBeUndefined();
+    expect(lambda).toHaveReceivedCommandWith(InvokeCommand, { FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:unpack' });
+  });
+
   test('fails with how far it got after the last invocation reaches its deadline, before Lambda times out', async () => {
     // GIVEN the third invocation of one event
     store.objects.set('cdk-assets/abc.zip', FIXTURE);
