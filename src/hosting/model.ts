@@ -9,8 +9,8 @@ import { renderModelData } from './private/model-data-source';
 import { ModelData } from '../artifacts/model-data';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { SageMakerImage } from '../image/sagemaker-image';
-
 import { checkEnvironmentVariables, Problems, warn } from '../private/validation';
+
 /**
  * The log level of the SageMaker serving stack in the container (`SAGEMAKER_CONTAINER_LOG_LEVEL`,
  * a Python `logging` level).
@@ -348,13 +348,13 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
       })];
       this._connections = new ec2.Connections({ securityGroups });
       const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
-      vpcConfig = {
-        securityGroupIds: Lazy.list({ produce: () => this._connections!.securityGroups.map(sg => sg.securityGroupId) }),
       if (subnets.hasPublic) {
         warn(this, 'hosting', 'publicSubnets', 'vpcSubnets selects public subnets for the model\'s containers: they are '
           + 'reachable only through their security groups, and SageMaker gives them no public address; select private '
           + 'subnets (SubnetType.PRIVATE_WITH_EGRESS or PRIVATE_ISOLATED, with VPC endpoints) unless the routing needs them');
       }
+      vpcConfig = {
+        securityGroupIds: Lazy.list({ produce: () => this._connections!.securityGroups.map(sg => sg.securityGroupId) }),
         subnets: subnets.subnetIds,
       };
       for (const statement of vpcStatements(this, subnets.subnetIds)) {
@@ -386,9 +386,6 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
   }
 
   /**
-   * The network connections of the model's containers.
-   * Throws when the model is not in a VPC.
-  /**
    * Makes the model's containers use the given connections (an endpoint's), so that a security group added
    * to them later reaches the model's `VpcConfig`. Only for a model in a VPC.
    *
@@ -400,6 +397,9 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
     }
   }
 
+  /**
+   * The network connections of the model's containers.
+   * Throws when the model is not in a VPC.
    */
   public get connections(): ec2.Connections {
     if (!this._connections) {
