@@ -27,6 +27,7 @@ new TrainingJob(stack, 'Train', {
   image,
   instanceType: InstanceType.ML_G5_12XLARGE,
   instanceCount: 2,
+  interContainerEncryption: true,
   distribution: TrainingDistribution.torchDistributed(),
   hyperparameters: { epochs: '3' },
   inputs: [

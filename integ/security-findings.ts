@@ -68,7 +68,7 @@ export const ACCEPTED_FINDINGS: AcceptedFinding[] = [
     scanner: 'cdk-nag',
     rules: ['AwsSolutions-IAM5'],
     path: /\/Role\/DefaultPolicy\/Resource$/,
-    findings: /^Resource::arn:(<AWS::Partition>|aws[a-z-]*):logs:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-\d):<AWS::AccountId>:log-group:\/aws\/sagemaker\/(TrainingJobs:log-stream:[a-z0-9-]+\/\*|TrainingJobs:\*|Endpoints\/\*|Endpoints\/[^*]+:\*)$/,
+    findings: /^Resource::arn:(<AWS::Partition>|aws[a-z-]*):logs:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-\d):<AWS::AccountId>:log-group:\/aws\/sagemaker\/(TrainingJobs:log-stream:[A-Za-z0-9-]+-\*|TrainingJobs:\*|Endpoints\/\*|Endpoints\/[^*]+:\*)$/,
     reason: 'SageMaker writes into its own log groups with streams it names at run time (<job name>/algo-<n>-<time> in '
       + '/aws/sagemaker/TrainingJobs; one group per endpoint, /aws/sagemaker/Endpoints/<name>). An endpoint whose name '
       + 'CloudFormation generates cannot be named in its own role (the endpoint depends on the role): set endpointName '
@@ -163,13 +163,6 @@ export const ACCEPTED_FINDINGS: AcceptedFinding[] = [
     reason: 'The output bucket a training job creates when none is given logs access only where the user says '
       + '(outputBucketAccessLogs): a log bucket of its own per job would be an unowned second bucket. The scenarios and '
       + 'the example keep the default.',
-  },
-  {
-    key: 'default-output-bucket-sse',
-    scanner: 'cdk-nag',
-    rules: ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS'],
-    path: /^Train\/OutputBucket\/Resource$/,
-    reason: 'Until the training job\'s default output bucket defaults to SSE-KMS (issue 16, training side).',
   },
   // ---- checkov
   {

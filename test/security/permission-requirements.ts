@@ -14,7 +14,7 @@ import { InstanceType } from '../../src/compute/instance-type';
 import { AsyncEndpoint, Endpoint, S3Location, ServerlessEndpoint } from '../../src/hosting';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
-import { TrainingInput, TrainingJob } from '../../src/training';
+import { S3DataType, TrainingInput, TrainingInputMode, TrainingJob } from '../../src/training';
 
 /** Documentation the rows cite. */
 export const DOCS = {
@@ -276,6 +276,7 @@ export const FEATURES: FeatureRequirements[] = [
           checkpoint: data.arnForObjects('checkpoints/checkpoint-1.pt'),
           eni: arn(stack, 'ec2', 'network-interface', 'eni-0'),
           subnet: arn(stack, 'ec2', 'subnet', vpc.privateSubnets[0].subnetId),
+          sg: arn(stack, 'ec2', 'security-group', 'sg-0123456789abcdef0'),
           logGroup: arn(stack, 'logs', 'log-group', '/aws/sagemaker/TrainingJobs', ':'),
           logStream: arn(stack, 'logs', 'log-group', `/aws/sagemaker/TrainingJobs:log-stream:${jobName}/algo-1-1700000000`, ':'),
           jobArn: arn(stack, 'sagemaker', 'training-job', lower),
@@ -305,6 +306,8 @@ export const FEATURES: FeatureRequirements[] = [
       { principal: 'training role', action: 'kms:CreateGrant', on: 'volumeEncryptionKey', resource: b => b.facts.volumeKey, source: DOCS.volumeKey },
       { principal: 'training role', action: 's3:PutObject', on: 'checkpoints', resource: b => b.facts.checkpoint, source: DOCS.checkpoints },
       { principal: 'training role', action: 's3:GetObject', on: 'checkpoints', resource: b => b.facts.checkpoint, source: DOCS.checkpoints },
+      { principal: 'training role', action: 'logs:CreateLogGroup', on: '/aws/sagemaker/TrainingJobs', resource: b => b.facts.logGroup, source: DOCS.trainingRole },
+      { principal: 'training role', action: 'logs:DescribeLogStreams', on: '/aws/sagemaker/TrainingJobs', resource: b => b.facts.logGroup, source: DOCS.trainingRole },
       { principal: 'training role', action: 'logs:CreateLogStream', on: 'the job\'s log streams', resource: b => b.facts.logStream, source: DOCS.trainingRole },
       { principal: 'training role', action: 'logs:PutLogEvents', on: 'the job\'s log streams', resource: b => b.facts.logStream, source: DOCS.trainingRole },
       {
@@ -317,7 +320,10 @@ export const FEATURES: FeatureRequirements[] = [
       },
       { principal: 'training role', action: 'ec2:CreateNetworkInterface', on: 'a network interface', resource: b => b.facts.eni, source: DOCS.trainVpc },
       { principal: 'training role', action: 'ec2:CreateNetworkInterface', on: 'the selected subnet', resource: b => b.facts.subnet, source: DOCS.trainVpc },
+      { principal: 'training role', action: 'ec2:CreateNetworkInterface', on: 'the security group', resource: b => b.facts.sg, source: DOCS.trainVpc },
+      { principal: 'training role', action: 'ec2:CreateNetworkInterfacePermission', on: 'a network interface', resource: b => b.facts.eni, source: DOCS.trainVpc },
       { principal: 'training role', action: 'ec2:DeleteNetworkInterface', on: 'a network interface', resource: b => b.facts.eni, source: DOCS.trainVpc },
+      { principal: 'training role', action: 'ec2:DeleteNetworkInterfacePermission', on: 'a network interface', resource: b => b.facts.eni, source: DOCS.trainVpc },
       { principal: 'training role', action: 'ec2:DescribeSubnets', on: '*', resource: () => '*', source: DOCS.trainVpc },
       { principal: 'training handler', action: 'sagemaker:CreateTrainingJob', on: 'the job (ARN lower-cased)', resource: b => b.facts.jobArn, source: DOCS.sagemakerActions },
       { principal: 'training handler', action: 'sagemaker:AddTags', on: 'the job (tags on create)', resource: b => b.facts.jobArn, source: DOCS.tagOnCreate },
@@ -333,6 +339,39 @@ export const FEATURES: FeatureRequirements[] = [
       },
       { principal: 'training handler', action: 'kms:CreateGrant', on: 'volumeEncryptionKey', resource: b => b.facts.volumeKey, source: DOCS.volumeKey },
       { principal: 'training handler', action: 'kms:CreateGrant', on: 'outputEncryptionKey', resource: b => b.facts.outputKey, source: DOCS.outputKey },
+    ],
+  },
+  {
+    feature: 'Training job with manifest channels (the manifest\'s folder by default, or manifestDataBucket / manifestDataPrefix)',
+    build: () => {
+      const stack = newStack('Manifests');
+      const repo = new ecr.Repository(stack, 'Repo');
+      const data = new s3.Bucket(stack, 'Data');
+      const images = new s3.Bucket(stack, 'Images');
+      const job = new TrainingJob(stack, 'Job', {
+        image: trainImage(repo),
+        instanceType: InstanceType.ML_M5_XLARGE,
+        inputs: [
+          TrainingInput.fromBucket('train', data, 'sets/train/train.manifest', { dataType: S3DataType.MANIFEST_FILE }),
+          TrainingInput.fromBucket('labels', data, 'sets/labels.manifest', {
+            dataType: S3DataType.AUGMENTED_MANIFEST_FILE, inputMode: TrainingInputMode.PIPE, manifestDataBucket: images, manifestDataPrefix: 'raw/',
+          }),
+        ],
+      });
+      return {
+        stack,
+        roles: { 'training role': job.role },
+        facts: {
+          manifest: data.arnForObjects('sets/train/train.manifest'), listed: data.arnForObjects('sets/train/part-00001.csv'),
+          augmented: data.arnForObjects('sets/labels.manifest'), image: images.arnForObjects('raw/cats/0001.jpg'),
+        },
+      };
+    },
+    requirements: [
+      { principal: 'training role', action: 's3:GetObject', on: 'the manifest', resource: b => b.facts.manifest, source: DOCS.s3DataSource },
+      { principal: 'training role', action: 's3:GetObject', on: 'an object the manifest lists (its folder)', resource: b => b.facts.listed, source: DOCS.s3DataSource },
+      { principal: 'training role', action: 's3:GetObject', on: 'the augmented manifest', resource: b => b.facts.augmented, source: DOCS.s3DataSource },
+      { principal: 'training role', action: 's3:GetObject', on: 'an object it lists (manifestDataBucket, manifestDataPrefix)', resource: b => b.facts.image, source: DOCS.s3DataSource },
     ],
   },
 ];
