@@ -6,16 +6,18 @@ import {
 } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { TrainingDistribution } from './distribution';
 import { TrainingJobCompletion } from './private/completion';
-import { stackFunction, useHandlerLogsKey } from './private/functions';
+import { stackFunction } from './private/functions';
 import { RESERVED_HYPERPARAMETERS } from './private/hyperparameters';
 import {
-  INPUT_STAGING_DIR, modelArtifactsKeySuffix, TRAINING_JOB_RESOURCE_TYPE, TrainingJobAttribute, TrainingJobProperty,
+  FINAL_TRAINING_JOB_STATUSES, INPUT_STAGING_DIR, modelArtifactsKeySuffix, TRAINING_JOB_RESOURCE_TYPE, TrainingJobAttribute,
+  TrainingJobProperty,
 } from './private/protocol';
 import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from './private/s3';
 import { grantReadWritePrefix, grantWritePrefix } from './s3-grants';
@@ -103,25 +105,9 @@ export interface TrainingJobProps {
   /**
    * The bucket the model archive is written to.
    *
-   * @default - a bucket is created: SSE-KMS (with `outputEncryptionKey` when given, else the AWS managed key) with
-   * bucket keys, versioned, SSL only, public access blocked, RETAINED on stack deletion
+   * @default - a bucket is created: encrypted, SSL only, public access blocked, RETAINED on stack deletion
    */
   readonly outputBucket?: s3.IBucket;
-
-  /**
-   * Where the output bucket the job creates writes its S3 server access logs (a bucket encrypted with SSE-S3, as
-   * S3 server access logging requires). Only without `outputBucket`.
-   *
-   * @default - no server access logs
-   */
-  readonly outputBucketAccessLogs?: s3.IBucket;
-
-  /**
-   * Key prefix of the server access logs in `outputBucketAccessLogs`.
-   *
-   * @default - the log bucket's root
-   */
-  readonly outputBucketAccessLogsPrefix?: string;
 
   /**
    * Key prefix of the job's output: the archive is `s3://<bucket>/<prefix>/<jobName>/output/model.tar.gz`.
@@ -196,19 +182,9 @@ export interface TrainingJobProps {
   /**
    * Encrypt traffic between the instances of a distributed job (slower).
    *
-   * @default false - a synth warning when instanceCount is more than 1
+   * @default false
    */
   readonly interContainerEncryption?: boolean;
-
-  /**
-   * KMS key of the log groups of the stack's training handler functions (the job handler, its completion
-   * signal, the input-asset copier). They are shared by every TrainingJob of the stack: give every job the same
-   * key, or only the first. The key's policy is given the CloudWatch Logs statement it needs when the key is
-   * defined in this app; an imported key must already allow it.
-   *
-   * @default - CloudWatch Logs' own encryption
-   */
-  readonly handlerLogsEncryptionKey?: kms.IKey;
 
   /**
    * Run on managed spot capacity.
@@ -534,6 +510,41 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     return this.metric('CPUUtilization', { statistic: 'Average', ...props });
   }
 
+  /**
+   * An EventBridge rule of yours that matches this job's successful end (its `SageMaker Training Job State Change`
+   * event with status `Completed`), for example to start an evaluation or notify a team; it is apart from the
+   * rule with which the deployment waits for the job. Add targets with `options.target` or `rule.addTarget`.
+   *
+   * @param id the rule's construct id, unique within this job
+   * @param options a target, description, rule name and more event pattern (merged with the job's)
+   */
+  public onCompletion(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.stateChangeRule(id, options, ['Completed']);
+  }
+
+  /**
+   * An EventBridge rule of yours that matches every final state change of this job (`Completed`, `Failed` or
+   * `Stopped`); the status is the event's `detail.TrainingJobStatus`, the reason `detail.FailureReason`.
+   *
+   * @param id the rule's construct id, unique within this job
+   * @param options a target, description, rule name and more event pattern (merged with the job's)
+   */
+  public onStateChange(id: string, options: events.OnEventOptions = {}): events.Rule {
+    return this.stateChangeRule(id, options, FINAL_TRAINING_JOB_STATUSES);
+  }
+
+  private stateChangeRule(id: string, options: events.OnEventOptions, statuses: string[]): events.Rule {
+    const rule = new events.Rule(this, id, options);
+    rule.addTarget(options.target);
+    rule.addEventPattern({
+      source: ['aws.sagemaker'],
+      detailType: ['SageMaker Training Job State Change'],
+      // the name is known at synth: a rule filtered on it is in place before the job can end
+      detail: { TrainingJobName: [this.jobNameAtSynth], TrainingJobStatus: statuses },
+    });
+    return rule;
+  }
+
   // ---------------------------------------------------------------- validate
 
   /** Checks the props that need nothing bound, and returns what the rest of the constructor uses. */
@@ -551,11 +562,6 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       problems.add(`instanceCount ${instanceCount} is not allowed; use a whole number of 1 or more`);
     }
     problems.addAll(distribution.validate({ instanceType: props.instanceType, instanceCount }));
-    if (!Token.isUnresolved(instanceCount) && instanceCount > 1 && !props.interContainerEncryption) {
-      warn(this, 'training', 'interContainerTrafficUnencrypted', `instanceCount ${instanceCount} without interContainerEncryption: `
-        + 'the instances exchange gradients, parameters and data unencrypted inside the job\'s network; set '
-        + 'interContainerEncryption: true (slower, for data a reviewer must see encrypted in transit), or acknowledge this warning');
-    }
     const volumeGiB = volumeSizeGiB(props.volumeSize, problems);
     this.validateLocalStorage(problems);
     const durations = this.validateDurations(problems);
@@ -563,14 +569,6 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     if (props.securityGroups && !props.vpc) {
       problems.add('securityGroups are set but vpc is not; security groups apply to a job in a VPC');
     }
-    if (props.outputBucketAccessLogs && props.outputBucket) {
-      problems.add('outputBucketAccessLogs is set but so is outputBucket, whose logging is yours to configure; remove outputBucketAccessLogs');
-    }
-    if (props.outputBucketAccessLogsPrefix !== undefined && !props.outputBucketAccessLogs) {
-      problems.add('outputBucketAccessLogsPrefix is set but outputBucketAccessLogs is not; set the log bucket too');
-    }
-    const logsKeyProblem = useHandlerLogsKey(this, props.handlerLogsEncryptionKey);
-    if (logsKeyProblem) problems.add(logsKeyProblem);
     if (props.vpcSubnets && !props.vpc) {
       problems.add('vpcSubnets are set but vpc is not');
     }
@@ -689,12 +687,8 @@ export class TrainingJob extends Construct implements iam.IGrantable {
 
   private createOutputBucket(): s3.IBucket {
     return new s3.Bucket(this, 'OutputBucket', {
-      // SSE-KMS with the user's key, else with the AWS managed key; bucket keys cut the KMS requests per object
-      encryption: this.props.outputEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.KMS_MANAGED,
+      encryption: this.props.outputEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
       encryptionKey: this.props.outputEncryptionKey,
-      bucketKeyEnabled: true,
-      serverAccessLogsBucket: this.props.outputBucketAccessLogs,
-      serverAccessLogsPrefix: this.props.outputBucketAccessLogs ? this.props.outputBucketAccessLogsPrefix : undefined,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -898,24 +892,14 @@ export class TrainingJob extends Construct implements iam.IGrantable {
 
   private grantLogsAndMetrics(): void {
     const stack = Stack.of(this);
-    const group = stack.formatArn({
-      service: 'logs',
-      resource: 'log-group',
-      resourceName: TrainingJob.LOG_GROUP_NAME,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
-      // the group; CloudWatch Logs also authorizes group actions on the `:*` form of its ARN
-      resources: [group, `${group}:*`],
-    }));
-    // Streams are `<jobName>/algo-<n>-<time>`: those of this construct's job names (its prefix; the job of the
-    // previous definition may still write until the cleanup stops it), as given and lower-cased.
-    const prefix = this.settings.namePrefix;
-    const streams = Token.isUnresolved(prefix) ? ['*'] : [...new Set([`${prefix}-*`, `${prefix.toLowerCase()}-*`])];
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: streams.map(s => `${group}:log-stream:${s}`),
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: `${TrainingJob.LOG_GROUP_NAME}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -925,34 +909,22 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   }
 
   private grantKeys(): void {
-    // SageMaker documents kms:CreateGrant for the volume key (EBS then uses the key through that grant)
-    // https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createtrainingjob-perms
-    this.props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant');
+    // the actions EBS volume encryption uses, named one by one (no GenerateDataKey* / ReEncrypt* wildcards)
+    this.props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
+      'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo');
     // SageMaker encrypts the output with this key (kms:Encrypt) and uploads it as SSE-KMS (data keys)
     this.props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
   private grantNetwork(): void {
     if (!this.props.vpc) return;
-    const stack = Stack.of(this);
-    const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
-    const subnetIds = this.props.vpc.selectSubnets(this.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
-    // https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html: each action on the resources it takes
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:CreateNetworkInterface'],
-      resources: [
-        ec2Arn('network-interface', '*'),
-        ...(Token.isUnresolved(subnetIds) ? [ec2Arn('subnet', '*')] : subnetIds.map(id => ec2Arn('subnet', id))),
-        ec2Arn('security-group', '*'),
+      actions: [
+        'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
+        'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
+        'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
       ],
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
-      resources: [ec2Arn('network-interface', '*')],
-    }));
-    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
-      resources: ['*'], // the describe actions support no resource-level permissions
+      resources: ['*'],
     }));
   }
 
