@@ -82,8 +82,14 @@ export class LocalMode {
       })
       : Promise.reject(new Error(`training job ${name}: its image ${uri} is not an image asset of the deployed stacks`));
     const settled = run.catch((e): LocalTrainingResult => ({
-      jobName: name, status: 'Failed', failureReason: `ClientError: ${(e as Error).message}`, seconds: 0,
-      artifactS3Uri: '', notes: [], log: '', baseDir: '',
+      jobName: name,
+      status: 'Failed',
+      failureReason: `ClientError: ${(e as Error).message}`,
+      seconds: 0,
+      artifactS3Uri: '',
+      notes: [],
+      log: '',
+      baseDir: '',
     })).then((r) => {
       this.finished.set(name, r);
       return r;

@@ -109,7 +109,8 @@ export class RecordingProxy {
   }
 
   /** InvokeEndpoint answered by the endpoint's local model server, as SageMaker answers it. */
-  private async invokeLocal(url: string, req: http.IncomingMessage, body: Buffer, endpointName: string): Promise<[number, Record<string, string>, Buffer]> {
+  private async invokeLocal(url: string, req: http.IncomingMessage, body: Buffer,
+    endpointName: string): Promise<[number, Record<string, string>, Buffer]> {
     const headers: Record<string, string> = { 'content-type': String(req.headers['content-type'] ?? 'application/octet-stream') };
     if (req.headers.accept) headers.accept = String(req.headers.accept);
     const res = await fetch(`${url}/invocations`, { method: 'POST', headers, body });

@@ -129,8 +129,7 @@ async function train(assemblyDir: string, selector: string, channelFlags: string
     } else {
       // a TrainingInput.fromAsset channel: its prefix is named after the asset's hash
       const hash = Object.keys(found.stack.files).find((h) => String(s3.S3Uri).includes(h));
-      if (hash) localChannels[ch.ChannelName] = found.stack.files[hash];
-      else if (unresolved(String(s3.S3Uri)).length) {
+      if (hash) {localChannels[ch.ChannelName] = found.stack.files[hash];} else if (unresolved(String(s3.S3Uri)).length) {
         problems.push(`channel ${ch.ChannelName} reads ${s3.S3Uri}, which is only known after a deploy (${unresolved(String(s3.S3Uri)).join(', ')}); pass --channel ${ch.ChannelName}=DIR or --channel ${ch.ChannelName}=s3://bucket/prefix`);
       }
     }
@@ -144,7 +143,12 @@ async function train(assemblyDir: string, selector: string, channelFlags: string
   const artifactFile = localArtifactFile(c.outDir, jobName);
   io.out(`local train: ${found.constructPath} (${found.logicalId}) as ${jobName} on ${request.ResourceConfig?.InstanceType}`);
   const result = await runLocalTraining({ request, image: image!, localChannels }, {
-    workDir, artifactFile, cacheDir: c.cacheDir, toolkitPython: c.toolkitPython, region: c.region, account: c.account,
+    workDir,
+    artifactFile,
+    cacheDir: c.cacheDir,
+    toolkitPython: c.toolkitPython,
+    region: c.region,
+    account: c.account,
     onLine: io.out,
   });
   io.out('');
@@ -211,8 +215,11 @@ async function serve(assemblyDir: string, selector: string, f: ServeFlags, c: Co
     local = { image, environment };
   }
   const server = await startLocalModel(local, {
-    workDir: path.join(c.outDir, 'serve', modelId), port: f.port ? Number(f.port) : undefined,
-    cacheDir: c.cacheDir, toolkitPython: c.toolkitPython, onLine: io.out,
+    workDir: path.join(c.outDir, 'serve', modelId),
+    port: f.port ? Number(f.port) : undefined,
+    cacheDir: c.cacheDir,
+    toolkitPython: c.toolkitPython,
+    onLine: io.out,
   });
   io.out(`serving ${found.constructPath} (model ${modelId}) with ${server.toolkit} at ${server.url}: GET /ping, POST /invocations`);
   for (const n of server.notes) io.out(`note: ${n}`);

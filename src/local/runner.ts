@@ -69,7 +69,8 @@ export interface ToolkitOptions {
  * The Python of the toolkit environment for an image: the given one, or a venv from the base image's
  * Python with the toolkit and the image's requirements.txt, installed on first use and cached by content hash.
  */
-export async function toolkitPython(kind: ToolkitKind, image: StagedImage, options: ToolkitOptions): Promise<{ python: string; cached: boolean; notes: string[] }> {
+export async function toolkitPython(kind: ToolkitKind, image: StagedImage,
+  options: ToolkitOptions): Promise<{ python: string; cached: boolean; notes: string[] }> {
   if (options.toolkitPython) return { python: options.toolkitPython, cached: true, notes: [] };
   const cache = options.cacheDir ?? defaultCacheDir();
   fs.mkdirSync(cache, { recursive: true });

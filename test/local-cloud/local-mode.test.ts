@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { App, Stack } from 'aws-cdk-lib';
 import { localCloudAvailable, printDeploySummary, recordDeploy } from './local-cloud-support';
-import { BaseImage, Endpoint, EntryPoint, InstanceType, SageMakerImage, TrainingInput, TrainingJob } from '../../src';
 import { DeployResult, LocalCloud } from '../../integ/local-cloud/local-cloud';
+import { BaseImage, Endpoint, EntryPoint, InstanceType, SageMakerImage, TrainingInput, TrainingJob } from '../../src';
 import { describeWithVenv, SERVING_VENV, TOOLKIT_VENV } from '../contract/harness';
 
 const available = localCloudAvailable();

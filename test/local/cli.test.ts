@@ -4,6 +4,7 @@
  * local data channel, and a GPU endpoint serving inference.py with the inference toolkit). The
  * toolkits come from the test venvs (--toolkit-python), so nothing is installed from the package index.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,7 +44,7 @@ describeWithVenv('cdk-sagemaker-containers local train and serve on an integ app
     expect(summary).not.toBeNull();
     // AND the archive holds what train.py wrote: the hyperparameter and the channel's file
     const extracted = fs.mkdtempSync(path.join(outDir, 'x-'));
-    require('node:child_process').execFileSync('tar', ['-xzf', summary![3], '-C', extracted]);
+    execFileSync('tar', ['-xzf', summary![3], '-C', extracted]);
     expect(JSON.parse(fs.readFileSync(path.join(extracted, 'model.json'), 'utf8'))).toEqual({ epochs: 10, files: ['part-0000.csv'] });
     expect(train.out).toMatch(/in SageMaker it would be s3:\/\/<\w+ bucket>\/[^ ]*\/output\/model\.tar\.gz/);
   });
@@ -148,7 +149,7 @@ json.dump({"env": env, "train": seen, "image": args[-2], "cmd": args[-1]}, open(
     expect(build.slice(0, 3)).toEqual(['build', '-t', expect.stringMatching(/^cdk-sagemaker-local:[0-9a-f]{32}$/)]);
     const archive = /model\.tar\.gz: \d+ bytes at (\S+)/.exec(r.out)![1];
     const extracted = fs.mkdtempSync(path.join(outDir, 'x-'));
-    require('node:child_process').execFileSync('tar', ['-xzf', archive, '-C', extracted]);
+    execFileSync('tar', ['-xzf', archive, '-C', extracted]);
     const model = JSON.parse(fs.readFileSync(path.join(extracted, 'model.json'), 'utf8'));
     expect(model).toEqual({
       env: expect.objectContaining({ SAGEMAKER_PROGRAM: 'train.py', TRAINING_JOB_NAME: expect.stringMatching(/^train-/), AWS_REGION: 'us-east-1' }),
