@@ -37,7 +37,9 @@ import { signalForJob, WaitConditionSignal } from './private/signal';
  * - Update to the same name: nothing that defines the job changed; a new handle (the deployment started
  *   waiting) of a job that is over is settled as above.
  * - Delete: stop the job if it runs, and wait (bounded, before the Lambda's deadline) until it has stopped, so
- *   the role and network outlive it; a physical id that is no job (a failed Create) is done; artifacts stay.
+ *   the role and network outlive it; a physical id that is no job (a failed Create) is done; artifacts stay. A
+ *   job the policy in force may not describe or stop (an older version's untagged job under a renamed prefix)
+ *   is left alone with a structured warning (`TrainingJobNotStopped`) naming it: the Delete never fails on it.
  * - Attributes read the artifact URI from DescribeTrainingJob once SageMaker reports it.
  *
  * Log lines are structured (`{ notice, jobName }`); pre-signed URLs are logged without their signature.
@@ -268,9 +270,8 @@ export async function onDelete(
     job = await tryDescribe(client, name, options);
   } catch (error) {
     if (isAccessDenied(error)) {
-      throw new Error(`cannot describe training job ${name}: the handler may only describe and stop the jobs of its `
-        + `construct's trainingJobNamePrefix (was the prefix changed?); stop it yourself if it still runs `
-        + `(aws sagemaker stop-training-job --training-job-name ${name}). ${(error as Error).message}`);
+      warnNotStopped(name, 'describe', error);
+      return { physicalResourceId: name };
     }
     throw error;
   }
@@ -283,6 +284,10 @@ export async function onDelete(
       await withRetry(() => client.send(new StopTrainingJobCommand({ TrainingJobName: name })), options);
       console.log({ notice: 'stopping training job', jobName: name });
     } catch (error) {
+      if (isAccessDenied(error)) {
+        warnNotStopped(name, 'stop', error);
+        return { physicalResourceId: name };
+      }
       // It may have finished between Describe and Stop; that is what we wanted.
       if (!/not in progress|Stopping|Completed|Failed|Stopped|ValidationException/i.test(
         `${(error as Error).name} ${(error as Error).message}`)) {
@@ -295,6 +300,24 @@ export async function onDelete(
   }
   await waitUntilStopped(client, name, options);
   return { physicalResourceId: name };
+}
+
+/**
+ * The policy in force refuses to describe or stop the job: it is neither tagged as this construct's (a job
+ * created by an older version of the construct, before the ownership tag) nor of the current name prefix (the
+ * prefix was renamed since). Failing would fail the cleanup or the rollback, and retrying cannot help: the
+ * Delete succeeds and logs a structured warning naming the job to stop by hand (it may still be running).
+ */
+function warnNotStopped(name: string, action: 'describe' | 'stop', error: unknown): void {
+  console.log({
+    level: 'WARNING',
+    warning: 'TrainingJobNotStopped',
+    notice: `not allowed to ${action} training job ${name} (not tagged as this construct's job, and outside its current `
+      + 'trainingJobNamePrefix): the Delete succeeds without stopping it; stop it by hand if it still runs',
+    jobName: name,
+    stopByHand: `aws sagemaker stop-training-job --training-job-name ${name}`,
+    reason: (error as Error).message,
+  });
 }
 
 /**

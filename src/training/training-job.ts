@@ -13,11 +13,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { TrainingDistribution } from './distribution';
 import { TrainingJobCompletion } from './private/completion';
-import { stackFunction } from './private/functions';
+import { stackFunction, useHandlerLogsKey } from './private/functions';
 import { RESERVED_HYPERPARAMETERS } from './private/hyperparameters';
 import {
-  FINAL_TRAINING_JOB_STATUSES, INPUT_STAGING_DIR, modelArtifactsKeySuffix, TRAINING_JOB_RESOURCE_TYPE, TrainingJobAttribute,
-  TrainingJobProperty,
+  FINAL_TRAINING_JOB_STATUSES, INPUT_STAGING_DIR, modelArtifactsKeySuffix, OWNER_TAG_KEY, TRAINING_JOB_RESOURCE_TYPE,
+  TrainingJobAttribute, TrainingJobProperty,
 } from './private/protocol';
 import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from './private/s3';
 import { grantReadWritePrefix, grantWritePrefix } from './s3-grants';
@@ -105,9 +105,25 @@ export interface TrainingJobProps {
   /**
    * The bucket the model archive is written to.
    *
-   * @default - a bucket is created: encrypted, SSL only, public access blocked, RETAINED on stack deletion
+   * @default - a bucket is created: SSE-KMS (with `outputEncryptionKey` when given, else the AWS managed key) with
+   * bucket keys, versioned, SSL only, public access blocked, RETAINED on stack deletion
    */
   readonly outputBucket?: s3.IBucket;
+
+  /**
+   * Where the output bucket the job creates writes its S3 server access logs (a bucket encrypted with SSE-S3, as
+   * S3 server access logging requires). Only without `outputBucket`.
+   *
+   * @default - no server access logs
+   */
+  readonly outputBucketAccessLogs?: s3.IBucket;
+
+  /**
+   * Key prefix of the server access logs in `outputBucketAccessLogs`.
+   *
+   * @default - the log bucket's root
+   */
+  readonly outputBucketAccessLogsPrefix?: string;
 
   /**
    * Key prefix of the job's output: the archive is `s3://<bucket>/<prefix>/<jobName>/output/model.tar.gz`.
@@ -182,9 +198,19 @@ export interface TrainingJobProps {
   /**
    * Encrypt traffic between the instances of a distributed job (slower).
    *
-   * @default false
+   * @default false - a synth warning when instanceCount is more than 1
    */
   readonly interContainerEncryption?: boolean;
+
+  /**
+   * KMS key of the log groups of the stack's training handler functions (the job handler, its completion
+   * signal, the input-asset copier). They are shared by every TrainingJob of the stack: give every job the same
+   * key, or only the first. The key's policy is given the CloudWatch Logs statement it needs when the key is
+   * defined in this app; an imported key must already allow it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly handlerLogsEncryptionKey?: kms.IKey;
 
   /**
    * Run on managed spot capacity.
@@ -562,6 +588,11 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       problems.add(`instanceCount ${instanceCount} is not allowed; use a whole number of 1 or more`);
     }
     problems.addAll(distribution.validate({ instanceType: props.instanceType, instanceCount }));
+    if (!Token.isUnresolved(instanceCount) && instanceCount > 1 && !props.interContainerEncryption) {
+      warn(this, 'training', 'interContainerTrafficUnencrypted', `instanceCount ${instanceCount} without interContainerEncryption: `
+        + 'the instances exchange gradients, parameters and data unencrypted inside the job\'s network; set '
+        + 'interContainerEncryption: true (slower, for data a reviewer must see encrypted in transit), or acknowledge this warning');
+    }
     const volumeGiB = volumeSizeGiB(props.volumeSize, problems);
     this.validateLocalStorage(problems);
     const durations = this.validateDurations(problems);
@@ -569,6 +600,14 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     if (props.securityGroups && !props.vpc) {
       problems.add('securityGroups are set but vpc is not; security groups apply to a job in a VPC');
     }
+    if (props.outputBucketAccessLogs && props.outputBucket) {
+      problems.add('outputBucketAccessLogs is set but so is outputBucket, whose logging is yours to configure; remove outputBucketAccessLogs');
+    }
+    if (props.outputBucketAccessLogsPrefix !== undefined && !props.outputBucketAccessLogs) {
+      problems.add('outputBucketAccessLogsPrefix is set but outputBucketAccessLogs is not; set the log bucket too');
+    }
+    const logsKeyProblem = useHandlerLogsKey(this, props.handlerLogsEncryptionKey);
+    if (logsKeyProblem) problems.add(logsKeyProblem);
     if (props.vpcSubnets && !props.vpc) {
       problems.add('vpcSubnets are set but vpc is not');
     }
@@ -585,6 +624,14 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     checkChannels(props.inputs ?? [], problems);
     checkMetricDefinitions(props.metricDefinitions ?? [], problems);
     checkTags(problems, 'tags', props.tags ?? {});
+    const tagCount = Object.keys(props.tags ?? {}).length;
+    if (tagCount === 50) {
+      problems.add('tags has 50 tags; at most 49 are allowed: the construct adds its ownership tag '
+        + `'${OWNER_TAG_KEY}' (SageMaker allows 50)`);
+    }
+    if (Object.keys(props.tags ?? {}).some((key) => !Token.isUnresolved(key) && key === OWNER_TAG_KEY)) {
+      problems.add(`tags key '${OWNER_TAG_KEY}' is reserved: the construct sets it to mark the jobs it owns; use another key`);
+    }
     checkMember(problems, 'outputCompression', props.outputCompression, Object.values(OutputCompression));
     checkString(problems, 'trainingJobNamePrefix', props.trainingJobNamePrefix, {
       pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/,
@@ -687,8 +734,12 @@ export class TrainingJob extends Construct implements iam.IGrantable {
 
   private createOutputBucket(): s3.IBucket {
     return new s3.Bucket(this, 'OutputBucket', {
-      encryption: this.props.outputEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+      // SSE-KMS with the user's key, else with the AWS managed key; bucket keys cut the KMS requests per object
+      encryption: this.props.outputEncryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.KMS_MANAGED,
       encryptionKey: this.props.outputEncryptionKey,
+      bucketKeyEnabled: true,
+      serverAccessLogsBucket: this.props.outputBucketAccessLogs,
+      serverAccessLogsPrefix: this.props.outputBucketAccessLogs ? this.props.outputBucketAccessLogsPrefix : undefined,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -852,10 +903,24 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     return { Environment: Object.keys(image.environment).length ? image.environment : undefined };
   }
 
-  /** Tags apply to the job but do not define it: they are not hashed into the name. */
+  /**
+   * Tags apply to the job but do not define it: they are not hashed into the name. The ownership tag comes
+   * last: it lets the handler policy of any template of this construct describe and stop the job, whatever
+   * `trainingJobNamePrefix` named it.
+   */
   private renderTags(): Pick<CreateTrainingJobRequest, 'Tags'> {
     const tags = Object.entries(this.props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-    return tags.length ? { Tags: tags } : {};
+    return { Tags: [...tags, { Key: OWNER_TAG_KEY, Value: this.ownerTagValue() }] };
+  }
+
+  /**
+   * The ownership tag's value: a digest of the stack name and this construct's path, stable across deployments
+   * and independent of the name prefix (tag-safe, 32 characters).
+   */
+  private ownerTagValue(): string {
+    const stack = Stack.of(this);
+    const stackName = Token.isUnresolved(stack.stackName) ? stack.artifactId : stack.stackName;
+    return crypto.createHash('sha256').update(`${stackName}\n${this.node.path}`).digest('hex').slice(0, 32);
   }
 
   /**
@@ -892,14 +957,24 @@ export class TrainingJob extends Construct implements iam.IGrantable {
 
   private grantLogsAndMetrics(): void {
     const stack = Stack.of(this);
+    const group = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: TrainingJob.LOG_GROUP_NAME,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [stack.formatArn({
-        service: 'logs',
-        resource: 'log-group',
-        resourceName: `${TrainingJob.LOG_GROUP_NAME}:*`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
+      actions: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+      // the group; CloudWatch Logs also authorizes group actions on the `:*` form of its ARN
+      resources: [group, `${group}:*`],
+    }));
+    // Streams are `<jobName>/algo-<n>-<time>`: those of this construct's job names (its prefix; the job of the
+    // previous definition may still write until the cleanup stops it), as given and lower-cased.
+    const prefix = this.settings.namePrefix;
+    const streams = Token.isUnresolved(prefix) ? ['*'] : [...new Set([`${prefix}-*`, `${prefix.toLowerCase()}-*`])];
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: streams.map(s => `${group}:log-stream:${s}`),
     }));
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
@@ -909,22 +984,34 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   }
 
   private grantKeys(): void {
-    // the actions EBS volume encryption uses, named one by one (no GenerateDataKey* / ReEncrypt* wildcards)
-    this.props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt',
-      'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo');
+    // SageMaker documents kms:CreateGrant for the volume key (EBS then uses the key through that grant)
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createtrainingjob-perms
+    this.props.volumeEncryptionKey?.grant(this.role, 'kms:CreateGrant');
     // SageMaker encrypts the output with this key (kms:Encrypt) and uploads it as SSE-KMS (data keys)
     this.props.outputEncryptionKey?.grant(this.role, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:Decrypt');
   }
 
   private grantNetwork(): void {
     if (!this.props.vpc) return;
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string, name: string) => stack.formatArn({ service: 'ec2', resource, resourceName: name });
+    const subnetIds = this.props.vpc.selectSubnets(this.props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds;
+    // https://docs.aws.amazon.com/sagemaker/latest/dg/train-vpc.html: each action on the resources it takes
     this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: [
-        'ec2:CreateNetworkInterface', 'ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface',
-        'ec2:DeleteNetworkInterfacePermission', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs',
-        'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups',
+      actions: ['ec2:CreateNetworkInterface'],
+      resources: [
+        ec2Arn('network-interface', '*'),
+        ...(Token.isUnresolved(subnetIds) ? [ec2Arn('subnet', '*')] : subnetIds.map(id => ec2Arn('subnet', id))),
+        ec2Arn('security-group', '*'),
       ],
-      resources: ['*'],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface', 'ec2:DeleteNetworkInterfacePermission'],
+      resources: [ec2Arn('network-interface', '*')],
+    }));
+    this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcs', 'ec2:DescribeDhcpOptions', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups'],
+      resources: ['*'], // the describe actions support no resource-level permissions
     }));
   }
 
@@ -944,9 +1031,11 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   }
 
   /**
-   * The stack's handler may Describe and Stop every job name this construct can produce (its name prefix): during
-   * an update's cleanup or a rollback the policy in force names the other template's job. It may Create (and tag)
-   * only this job, and pass the role only to SageMaker. SageMaker authorizes training jobs by lower-cased ARN.
+   * The stack's handler may Describe and Stop every job this construct created: during an update's cleanup or a
+   * rollback the policy in force is the other template's. Those are the jobs with its ownership tag (whatever
+   * prefix named them: the prefix may have been renamed) and, for jobs created before the tag existed, those of
+   * its current name prefix. It may Create (and tag) only this job, and pass
+   * the role only to SageMaker. SageMaker authorizes training jobs by lower-cased ARN.
    */
   private grantHandler(jobName: string): TrainingJobFunction {
     const stack = Stack.of(this);
@@ -958,8 +1047,15 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       // a token prefix cannot be lower-cased at synth: then every job of the account and region
       resources: [jobArn(Token.isUnresolved(prefix) ? '*' : `${prefix.toLowerCase()}-*`)],
     }));
+    const owner = this.ownerTagValue();
+    provider.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+      resources: [jobArn('*')],
+      conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG_KEY}`]: owner } },
+    }));
     provider.addToRolePolicy(new iam.PolicyStatement({
       actions: ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags'],
+      // the exact name only; the request always carries the ownership tag (AddTags is what tags on create)
       resources: [jobArn(Token.isUnresolved(jobName) ? jobName : jobName.toLowerCase())],
     }));
     provider.addToRolePolicy(new iam.PolicyStatement({

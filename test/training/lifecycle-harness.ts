@@ -69,7 +69,7 @@ export class Cloud {
 
   constructor() {
     this.sagemaker.on(DescribeTrainingJobCommand).callsFake(async (input) => {
-      this.authorize('sagemaker:DescribeTrainingJob', this.jobArn(input.TrainingJobName));
+      this.authorize('sagemaker:DescribeTrainingJob', this.jobArn(input.TrainingJobName), this.resourceTags(input.TrainingJobName));
       const job = this.jobs.get(input.TrainingJobName);
       if (!job) throw awsError('ValidationException', `Requested resource not found: ${input.TrainingJobName}`);
       if (job.status === 'Stopping' && --job.describesUntilStopped <= 0) job.status = 'Stopped';
@@ -87,15 +87,16 @@ export class Cloud {
     });
     this.sagemaker.on(CreateTrainingJobCommand).callsFake(async (input) => {
       const name = input.TrainingJobName!;
-      this.authorize('sagemaker:CreateTrainingJob', this.jobArn(name));
+      const requestTags = Object.fromEntries((input.Tags ?? []).map((t: { Key?: string; Value?: string }) => [`aws:RequestTag/${t.Key}`, t.Value!]));
+      this.authorize('sagemaker:CreateTrainingJob', this.jobArn(name), requestTags);
       this.authorize('iam:PassRole', input.RoleArn!, { 'iam:PassedToService': 'sagemaker.amazonaws.com' });
-      if (input.Tags?.length) this.authorize('sagemaker:AddTags', this.jobArn(name));
+      if (input.Tags?.length) this.authorize('sagemaker:AddTags', this.jobArn(name), requestTags);
       if (this.jobs.has(name)) throw awsError('ResourceInUse', `Training job names must be unique: ${name} already exists`);
       this.jobs.set(name, { status: 'InProgress', request: input, describesUntilStopped: 3 });
       return { TrainingJobArn: this.jobArn(name) };
     });
     this.sagemaker.on(StopTrainingJobCommand).callsFake(async (input) => {
-      this.authorize('sagemaker:StopTrainingJob', this.jobArn(input.TrainingJobName));
+      this.authorize('sagemaker:StopTrainingJob', this.jobArn(input.TrainingJobName), this.resourceTags(input.TrainingJobName));
       const job = this.jobs.get(input.TrainingJobName)!;
       if (job.status !== 'InProgress') throw awsError('ValidationException', `The job status is ${job.status}; it cannot be stopped`);
       job.status = 'Stopping';
@@ -108,12 +109,20 @@ export class Cloud {
     return `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/${name.toLowerCase()}`;
   }
 
+  /** The condition context of a call on an existing job: `aws:ResourceTag/<key>` of each of its tags (none for no job). */
+  private resourceTags(name: string): { [key: string]: string } {
+    const tags: Json[] = this.jobs.get(name)?.request.Tags ?? [];
+    return Object.fromEntries(tags.map((t) => [`aws:ResourceTag/${t.Key}`, t.Value]));
+  }
+
   /** The handler policy of the template in force allows the action on the resource, or the call is AccessDenied. */
   private authorize(action: string, resource: string, context: { [key: string]: string } = {}): void {
     const statements: Json[] = this.policyOf ? this.resolve(this.policyOf, handlerStatements(this.policyOf)) : [];
     const ok = statements.some((st) => st.Effect === 'Allow'
       && [].concat(st.Action).some((a: string) => glob(a, action))
       && [].concat(st.Resource).some((r: string) => glob(r, resource))
+      // only StringEquals is modelled: a statement with any other operator never matches (never too permissive)
+      && Object.keys(st.Condition ?? {}).every((op) => op === 'StringEquals')
       && Object.entries(st.Condition?.StringEquals ?? {}).every(([k, v]) => [].concat(v as any).includes(context[k] as never)));
     if (!ok) {
       this.denied.push(`${action} ${resource}`);

@@ -245,8 +245,28 @@ describe('training job handler', () => {
     });
 
     test('fails on an unexpected error, so CloudFormation does not lose track of a running job', async () => {
+      sagemaker.on(DescribeTrainingJobCommand).rejects(awsError('InternalFailure', 'We encountered an internal error', 500));
+      await expect(onDelete(deleteEvent(), client, noSleep)).rejects.toThrow(/internal error/);
+    });
+
+    test('succeeds with a structured warning naming the job when the policy in force refuses to describe it (an untagged job of a renamed prefix)', async () => {
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
       sagemaker.on(DescribeTrainingJobCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform sagemaker:DescribeTrainingJob', 403));
-      await expect(onDelete(deleteEvent(), client, noSleep)).rejects.toThrow(/not authorized/);
+      await expect(onDelete(deleteEvent(), client, noSleep)).resolves.toEqual({ physicalResourceId: NAME });
+      expect(log).toHaveBeenCalledWith(expect.objectContaining({
+        level: 'WARNING', warning: 'TrainingJobNotStopped', jobName: NAME, stopByHand: `aws sagemaker stop-training-job --training-job-name ${NAME}`,
+      }));
+      expect(sagemaker.commandCalls(StopTrainingJobCommand)).toHaveLength(0);
+      log.mockRestore();
+    });
+
+    test('succeeds with the same warning when the policy in force refuses to stop it', async () => {
+      const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+      sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobName: NAME, TrainingJobStatus: 'InProgress' });
+      sagemaker.on(StopTrainingJobCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform sagemaker:StopTrainingJob', 403));
+      await expect(onDelete(deleteEvent(), client, noSleep)).resolves.toEqual({ physicalResourceId: NAME });
+      expect(log).toHaveBeenCalledWith(expect.objectContaining({ warning: 'TrainingJobNotStopped', jobName: NAME }));
+      log.mockRestore();
     });
   });
 

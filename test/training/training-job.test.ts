@@ -236,7 +236,8 @@ describe('TrainingJob', () => {
     expect(request.RetryStrategy).toEqual({ MaximumRetryAttempts: 3 });
     expect(request.Environment).toEqual({ SAGEMAKER_PROGRAM: 'train.py', NCCL_DEBUG: 'INFO' });
     expect(request.AlgorithmSpecification.MetricDefinitions).toEqual([{ Name: 'loss', Regex: 'loss: ([0-9.]+)' }]);
-    expect(request.Tags).toEqual([{ Key: 'team', Value: 'ml' }]);
+    // the user's tags, then the construct's ownership tag (lifecycle suite: what it is for)
+    expect(request.Tags).toEqual([{ Key: 'team', Value: 'ml' }, { Key: 'cdk-sagemaker-containers:owner', Value: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
     expect(request.HyperParameters).toEqual({ epochs: '10' });
     // the wait covers the spot max wait (which bounds all attempts), and 15 minutes of start-up per attempt
     const condition = Object.values(template.findResources('AWS::CloudFormation::WaitCondition'))[0];

@@ -136,6 +136,67 @@ describe('training lifecycle', () => {
     expect(cloud.denied).toEqual([]);
   });
 
+  test('rename the prefix, retrain, cleanup Delete of the old job stops it (its owner tag, not its prefix, lets the new policy stop it)', async () => {
+    // GIVEN a job that does not wait, still running when the prefix is renamed
+    const v1 = deploy({ trainingJobNamePrefix: 'Old', waitForCompletion: false });
+    await cloud.create(v1);
+    const v2 = deploy({ trainingJobNamePrefix: 'New', waitForCompletion: false });
+
+    // WHEN the update starts the new job and the cleanup deletes the old one under the new template's policy
+    const { answer } = await cloud.update(v2);
+    const cleanup = await cloud.delete(v1.job.jobNameAtSynth, cloud.appliedProps);
+
+    // THEN
+    expect(answer).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: v2.job.jobNameAtSynth }));
+    expect(cloud.policyOf).toBe(v2);
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(cloud.jobs.get(v1.job.jobNameAtSynth)!.status).toBe('Stopped');
+    expect(cloud.jobs.get(v2.job.jobNameAtSynth)!.status).toBe('InProgress');
+    expect(cloud.denied).toEqual([]);
+  });
+
+  test('rename the prefix, the new job fails to finish (update cancelled or timed out), rollback: Delete of the new job under the old policy stops it', async () => {
+    // GIVEN
+    const v1 = deploy({ trainingJobNamePrefix: 'Old' });
+    await cloud.create(v1);
+    await cloud.finish(v1, v1.job.jobNameAtSynth, 'Completed');
+    const v2 = deploy({ trainingJobNamePrefix: 'New' });
+    const { answer, props } = await cloud.update(v2);
+
+    // WHEN the update rolls back while the new job runs: the old template's policy is back for the cleanup
+    const rollback = await cloud.rollback(v1, props, answer.PhysicalResourceId);
+    const cleanup = await cloud.delete(v2.job.jobNameAtSynth, props);
+
+    // THEN
+    expect(cloud.policyOf).toBe(v1);
+    expect(rollback).toEqual(expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: v1.job.jobNameAtSynth }));
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(cloud.jobs.get(v2.job.jobNameAtSynth)!.status).toBe('Stopped');
+    expect(cloud.denied).toEqual([]);
+  });
+
+  test('a Delete refused even by the owner tag (a job of an older version, under another prefix) succeeds and warns, naming the job to stop by hand', async () => {
+    // GIVEN a running job without the owner tag (created before the tag existed), then a renamed prefix
+    const v1 = deploy({ trainingJobNamePrefix: 'Old', waitForCompletion: false });
+    await cloud.create(v1);
+    const old = cloud.jobs.get(v1.job.jobNameAtSynth)!;
+    old.request = { ...old.request, Tags: undefined };
+    const v2 = deploy({ trainingJobNamePrefix: 'New', waitForCompletion: false });
+    await cloud.update(v2);
+
+    // WHEN
+    const cleanup = await cloud.delete(v1.job.jobNameAtSynth, cloud.appliedProps);
+
+    // THEN the cleanup (or a rollback) does not fail; the warning names the job and the command
+    expect(cleanup.Status).toBe('SUCCESS');
+    expect(old.status).toBe('InProgress');
+    const warning = logs.map((l) => JSON.parse(l)[0]).find((l) => l?.warning === 'TrainingJobNotStopped');
+    expect(warning).toEqual(expect.objectContaining({
+      jobName: v1.job.jobNameAtSynth,
+      stopByHand: `aws sagemaker stop-training-job --training-job-name ${v1.job.jobNameAtSynth}`,
+    }));
+  });
+
   test('without waiting, a rollback to an old job that has Failed since succeeds (defect 1)', async () => {
     // GIVEN
     const v1 = deploy({ hyperparameters: { lr: '0.1' }, waitForCompletion: false });
@@ -346,6 +407,45 @@ describe('training lifecycle wiring at synth', () => {
     ]));
   });
 
+  test('every job carries an ownership tag stable per stack and construct path: not hashed into the name, not changed by the prefix; the handler may describe and stop what carries it, and tag on create', () => {
+    // GIVEN
+    const plain = deploy({ trainingJobNamePrefix: 'Old' });
+    const tagged = deploy({ trainingJobNamePrefix: 'Old', tags: { team: 'ml' } });
+    const renamed = deploy({ trainingJobNamePrefix: 'New' });
+    const elsewhere = (() => {
+      const stack = new Stack(new App(), 'Other', { env: { account: ACCOUNT, region: REGION } });
+      new TrainingJob(stack, 'Train', { image: SageMakerImage.fromImageUri(IMAGE, { entryPoint: EntryPoint.program('train.py') }), instanceType: InstanceType.ML_M5_XLARGE });
+      return Template.fromStack(stack).toJSON();
+    })();
+    const ownerOf = (template: any) => (Object.values<any>(template.Resources)
+      .find((r) => r.Type === 'Custom::SageMakerTrainingJob').Properties.Request.Tags as any[])
+      .find((t) => t.Key === 'cdk-sagemaker-containers:owner').Value;
+
+    // THEN
+    const owner = ownerOf(plain.template);
+    expect(owner).toMatch(/^[0-9a-f]{32}$/);
+    expect(ownerOf(tagged.template)).toBe(owner);
+    expect(ownerOf(renamed.template)).toBe(owner);
+    expect(ownerOf(elsewhere)).not.toBe(owner);
+    expect(tagged.job.jobNameAtSynth).toBe(plain.job.jobNameAtSynth);
+    expect(Template.fromJSON(tagged.template).findResources('Custom::SageMakerTrainingJob')[tagged.resourceId].Properties.Request.Tags)
+      .toEqual([{ Key: 'team', Value: 'ml' }, { Key: 'cdk-sagemaker-containers:owner', Value: owner }]);
+    const handlerStatements = Object.values<any>(plain.template.Resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes('SageMakerTrainingJobHandlerRole'))
+      .flatMap((r) => r.Properties.PolicyDocument.Statement);
+    expect(handlerStatements).toEqual(expect.arrayContaining([
+      expect.objectContaining({
+        Action: ['sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+        Resource: { 'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(/:training-job\/\*$/)])] },
+        Condition: { StringEquals: { 'aws:ResourceTag/cdk-sagemaker-containers:owner': owner } },
+      }),
+      expect.objectContaining({
+        Action: ['sagemaker:CreateTrainingJob', 'sagemaker:AddTags'],
+        Resource: { 'Fn::Join': ['', expect.arrayContaining([expect.stringMatching(new RegExp(`:training-job/${plain.job.jobNameAtSynth.toLowerCase()}$`))])] },
+      }),
+    ]));
+  });
+
   test('the job role may write only its own folder: not the unpacked inputs, not another job\'s archive (defect 8)', () => {
     const v1 = deploy();
     const statements = Object.values<any>(v1.template.Resources)
@@ -369,6 +469,16 @@ describe('wire checks at synth', () => {
     expect(() => new TrainingJob(stackOf(), 'Train', {
       image: image(), instanceType: InstanceType.ML_M5_XLARGE, tags: { 'team#1': 'ok', 'aws:owner': 'x', 'ok': 'x'.repeat(257), 'größe': 'é ü' },
     })).toThrow(/3 problems:[\s\S]*tags key 'team#1' is not allowed[\s\S]*'aws:' is reserved[\s\S]*tags value of 'ok' is not allowed/);
+  });
+
+  test('fails on a tag key the construct reserves for its ownership tag, and on 50 tags (the ownership tag is the 50th)', () => {
+    const tags: { [key: string]: string } = {};
+    for (let i = 0; i < 50; i++) tags[`k${i}`] = 'v';
+    expect(() => new TrainingJob(stackOf(), 'Train', { image: image(), instanceType: InstanceType.ML_M5_XLARGE, tags }))
+      .toThrow(/tags has 50 tags; at most 49 are allowed: the construct adds its ownership tag 'cdk-sagemaker-containers:owner'/);
+    expect(() => new TrainingJob(stackOf(), 'Train', {
+      image: image(), instanceType: InstanceType.ML_M5_XLARGE, tags: { 'cdk-sagemaker-containers:owner': 'me' },
+    })).toThrow(/tags key 'cdk-sagemaker-containers:owner' is reserved/);
   });
 
   test('fails on AugmentedManifestFile without Pipe mode', () => {

@@ -27,6 +27,13 @@ export const TrainingJobProperty = {
   COMPLETION_HANDLE_URL: 'CompletionHandleUrl',
 } as const;
 
+/**
+ * Key of the ownership tag on every training job the construct creates. Its value is stable per
+ * stack and construct path (a digest of both) and does not depend on `trainingJobNamePrefix`, so the handler policy of any template
+ * of the construct may describe and stop every job it created, whatever prefix named it.
+ */
+export const OWNER_TAG_KEY = 'cdk-sagemaker-containers:owner';
+
 /** Attributes (`Fn::GetAtt`) of `Custom::SageMakerTrainingJob`. */
 export const TrainingJobAttribute = {
   TRAINING_JOB_NAME: 'TrainingJobName',
