@@ -90,6 +90,13 @@ function arn(stack: Stack, service: string, resource: string, resourceName: stri
 const serveImage = (repo: ecr.IRepository) => SageMakerImage.fromEcrRepository(repo, '1.0', { entryPoint: EntryPoint.program('inference.py') });
 const trainImage = (repo: ecr.IRepository) => SageMakerImage.fromEcrRepository(repo, '1.0', { entryPoint: EntryPoint.program('train.py') });
 
+/** The request context of a CreateTrainingJob call: `aws:RequestTag/<key>` for each tag the custom resource sends. */
+function requestTags(built: Built): Record<string, string> {
+  const job = built.stack.node.findChild('Job').node.findChild('Resource').node.defaultChild as any;
+  const tags: any[] = built.stack.resolve(job?._cfnProperties?.Request?.Tags) ?? [];
+  return Object.fromEntries(tags.map(t => [`aws:RequestTag/${t.Key}`, String(t.Value)]));
+}
+
 /** The table. */
 export const FEATURES: FeatureRequirements[] = [
   {
@@ -325,8 +332,14 @@ export const FEATURES: FeatureRequirements[] = [
       { principal: 'training role', action: 'ec2:DeleteNetworkInterface', on: 'a network interface', resource: b => b.facts.eni, source: DOCS.trainVpc },
       { principal: 'training role', action: 'ec2:DeleteNetworkInterfacePermission', on: 'a network interface', resource: b => b.facts.eni, source: DOCS.trainVpc },
       { principal: 'training role', action: 'ec2:DescribeSubnets', on: '*', resource: () => '*', source: DOCS.trainVpc },
-      { principal: 'training handler', action: 'sagemaker:CreateTrainingJob', on: 'the job (ARN lower-cased)', resource: b => b.facts.jobArn, source: DOCS.sagemakerActions },
-      { principal: 'training handler', action: 'sagemaker:AddTags', on: 'the job (tags on create)', resource: b => b.facts.jobArn, source: DOCS.tagOnCreate },
+      {
+        principal: 'training handler', action: 'sagemaker:CreateTrainingJob', on: 'the job (ARN lower-cased), with the request\'s tags',
+        resource: b => b.facts.jobArn, context: requestTags, source: DOCS.sagemakerActions,
+      },
+      {
+        principal: 'training handler', action: 'sagemaker:AddTags', on: 'the job (tags on create)', resource: b => b.facts.jobArn,
+        context: requestTags, source: DOCS.tagOnCreate,
+      },
       { principal: 'training handler', action: 'sagemaker:DescribeTrainingJob', on: 'the job', resource: b => b.facts.jobArn, source: DOCS.sagemakerActions },
       { principal: 'training handler', action: 'sagemaker:StopTrainingJob', on: 'the job', resource: b => b.facts.jobArn, source: DOCS.sagemakerActions },
       {
