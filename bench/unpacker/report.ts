@@ -46,7 +46,7 @@ export function renderUnpackerSection(results: UnpackerResults | undefined): str
     const reached = c.filesInPrefix === c.files && c.bytesInPrefix === c.bytes;
     return `| ${c.label} | ${c.files} | ${mib(c.bytes).toFixed(1)} MiB | ${mib(c.archiveBytes).toFixed(1)} MiB${c.zip64 ? ' (zip64)' : ''} `
       + `| ${c.answer}${reached ? ', every file in the prefix' : `, ${c.filesInPrefix} files / ${mib(c.bytesInPrefix).toFixed(1)} MiB in the prefix`} `
-      + `| ${c.invocations} | ${s.toFixed(1)} s | ${(c.cpuMs / 1000).toFixed(1)} s | ${(mib(c.bytes) / s).toFixed(1)} MiB/s, ${(c.files / s).toFixed(1)} files/s `
+      + `| ${c.invocations} | ${s.toFixed(1)} s | ${c.cpuMs < 0 ? '-' : `${(c.cpuMs / 1000).toFixed(1)} s`} | ${(mib(c.bytesInPrefix) / s).toFixed(1)} MiB/s, ${(c.filesInPrefix / s).toFixed(1)} files/s `
       + `| ${c.maxRssMiB.toFixed(0)} MiB | ${c.maxRssMiB <= results.rssTargetMiB ? '**met**' : '**missed**'} `
       + `| ${c.date ? c.date.slice(0, 16).replace('T', ' ') : '-'}, load ${(c.load ?? []).map((l) => l.toFixed(1)).join(' to ')} |`;
   });
