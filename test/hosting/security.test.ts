@@ -102,7 +102,9 @@ describe('hosting security defaults', () => {
       image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, outputPath: S3Location.fromBucket(bucket, 'out'),
     });
     new AsyncEndpoint(stack, 'WithInput', {
-      image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, outputPath: S3Location.fromBucket(bucket, 'out'),
+      image: gpuImage(),
+      instanceType: InstanceType.ML_G5_XLARGE,
+      outputPath: S3Location.fromBucket(bucket, 'out'),
       inputLocation: S3Location.fromBucket(bucket, 'in'),
     });
 
@@ -162,8 +164,12 @@ describe('hosting security defaults', () => {
     const stack = newStack();
     const bucket = new s3.Bucket(stack, 'Out');
     expect(() => new AsyncEndpoint(stack, 'Async', {
-      image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, outputPath: S3Location.fromBucket(bucket, 'out'),
-      inputLocation: S3Location.fromBucket(bucket, 'in'), minCapacity: 2, maxCapacity: 3,
+      image: gpuImage(),
+      instanceType: InstanceType.ML_G5_XLARGE,
+      outputPath: S3Location.fromBucket(bucket, 'out'),
+      inputLocation: S3Location.fromBucket(bucket, 'in'),
+      minCapacity: 2,
+      maxCapacity: 3,
     })).toThrow(/minCapacity 2 is more than initialInstanceCount 1/);
   });
 
@@ -180,7 +186,9 @@ describe('hosting security defaults', () => {
     const stack = newStack();
     const bucket = new s3.Bucket(stack, 'Out');
     new AsyncEndpoint(stack, 'Async', {
-      image: gpuImage(), instanceType: InstanceType.ML_G5_XLARGE, outputPath: S3Location.fromBucket(bucket, 'out'),
+      image: gpuImage(),
+      instanceType: InstanceType.ML_G5_XLARGE,
+      outputPath: S3Location.fromBucket(bucket, 'out'),
       inputLocation: S3Location.fromBucket(bucket, 'in'),
       notifications: {
         successTopic: new sns.Topic(stack, 'Plain'),
