@@ -79,10 +79,11 @@ export const ACCEPTED_FINDINGS: AcceptedFinding[] = [
     scanner: 'cdk-nag',
     rules: ['AwsSolutions-IAM5'],
     path: /^SageMakerTrainingJobHandlerRole\/DefaultPolicy\/Resource$/,
-    findings: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/[a-z0-9-]+-\*$/,
+    findings: /^Resource::arn:<AWS::Partition>:sagemaker:<AWS::Region>:<AWS::AccountId>:training-job\/([a-z0-9-]+-)?\*$/,
     reason: 'The training custom resource handler describes, starts and stops the jobs of its prefix: during an update '
       + 'rollback or cleanup the policy in force may be the other template\'s, so it covers every job name the construct can '
-      + 'produce (prefix + definition hash), and no other job.',
+      + 'produce (prefix + definition hash); training-job/* only under an aws:ResourceTag condition on the construct\'s '
+      + 'cdk-sagemaker-containers:owner tag (jobs of a renamed prefix), so no job of another construct.',
   },
   {
     key: 'grants-as-role-policies',
