@@ -64,6 +64,8 @@ export class Cloud {
   public physicalId: string | undefined;
   /** The properties CloudFormation last applied (for OldResourceProperties). */
   public appliedProps: Json;
+  /** Names of resources differ between stack generations (a stack destroyed and deployed again). */
+  public generation = 1;
   /** Handle URL of each WaitConditionHandle logical id, per stack generation (a new one after destroy). */
   private handleUrls = new Map<string, string>();
 
@@ -194,9 +196,6 @@ export class Cloud {
     }
     return Object.fromEntries(keys.map((k) => [k, this.resolve(d, value[k])]));
   }
-
-  /** Names of resources differ between stack generations (a stack destroyed and deployed again). */
-  public generation = 1;
 
   /** Sends one custom-resource event to the handler and returns CloudFormation's answer. */
   public async send(event: Partial<CloudFormationCustomResourceEvent> & { RequestType: string }, options: HandlerOptions = {}): Promise<Json> {

@@ -7,10 +7,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { ACCOUNT, Cloud, Deployment, REGION } from './lifecycle-harness';
 import { InstanceType } from '../../src/compute/instance-type';
+import { Model } from '../../src/hosting/model';
 import { EntryPoint } from '../../src/image/entry-point';
 import { SageMakerImage } from '../../src/image/sagemaker-image';
 import { S3DataType, TrainingInput, TrainingInputMode, TrainingJob, TrainingJobProps } from '../../src/training';
-import { Model } from '../../src/hosting/model';
 import { processSignal } from '../../src/training/training-job-signal.lambda';
 import { handler } from '../../src/training/training-job.lambda';
 
@@ -347,8 +347,14 @@ describe('training lifecycle', () => {
 
     // WHEN
     await handler({
-      RequestType: 'Create', ServiceToken: 'x', ResponseURL: 'https://r/x?X-Amz-Signature=response', StackId: 's', RequestId: 'r',
-      LogicalResourceId: 'TrainResource', ResourceType: 'Custom::SageMakerTrainingJob', ResourceProperties: props,
+      RequestType: 'Create',
+      ServiceToken: 'x',
+      ResponseURL: 'https://r/x?X-Amz-Signature=response',
+      StackId: 's',
+      RequestId: 'r',
+      LogicalResourceId: 'TrainResource',
+      ResourceType: 'Custom::SageMakerTrainingJob',
+      ResourceProperties: props,
     } as any, { getRemainingTimeInMillis: () => 300_000 });
 
     // THEN
