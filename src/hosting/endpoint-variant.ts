@@ -75,6 +75,16 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html
    */
   readonly routingStrategy?: RoutingStrategy;
+
+  /**
+   * The containers that run after the first one (`image`, `modelData`, `environment`, `submitDirectory`) as a
+   * serial inference pipeline: each container's response is the next one's request (`Containers` with
+   * `InferenceExecutionConfig.Mode: Serial`). At most 14 (15 in all); each is checked like the first and against
+   * `instanceType`; the endpoint's `networkIsolation` and `vpc` apply to all of them.
+   *
+   * @default - none: one container
+   */
+  readonly pipelineContainers?: ModelContainerProps[];
 }
 
 /**
@@ -165,13 +175,16 @@ export class EndpointVariant extends VariantMetricsBase {
     this.routingStrategy = props.routingStrategy;
 
     this.model = new Model(this, 'Model', props);
-    checkInstanceType(this, {
-      instanceType: props.instanceType,
-      workload: Workload.HOSTING,
-      imageAccelerator: this.model.imageAccelerator,
-      imageArchitecture: this.model.imageArchitecture,
-      propName: `${prefix}instanceType`,
-    });
+    // every container of a pipeline runs on the variant's instances
+    for (const container of this.model._containerImages) {
+      checkInstanceType(this, {
+        instanceType: props.instanceType,
+        workload: Workload.HOSTING,
+        imageAccelerator: container.accelerator,
+        imageArchitecture: container.architecture,
+        propName: container.label === '' ? `${prefix}instanceType` : `${prefix}instanceType (for ${container.label}image)`,
+      });
+    }
 
     const defaults = isAccelerated(props.instanceType) ? DEFAULT_TIMEOUTS.accelerated : DEFAULT_TIMEOUTS.cpu;
     this.containerStartupHealthCheckTimeout = props.containerStartupHealthCheckTimeout ?? defaults.healthCheck;

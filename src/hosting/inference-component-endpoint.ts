@@ -13,7 +13,7 @@ import { InferenceAmiVersion, RoutingStrategy } from './variant-options';
 import { Workload } from '../compute/accelerator';
 import { checkAutoscalable, checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
-import { checkInteger, Problems } from '../private/validation';
+import { checkInteger, Problems, warn } from '../private/validation';
 
 /**
  * Properties of an `InferenceComponentEndpoint`.
@@ -230,6 +230,7 @@ export class InferenceComponentEndpoint extends EndpointBase {
     this.endpointArn = this.resource.attrEndpointArn;
 
     this.node.addValidation({ validate: () => this.validateSharedCapacity() });
+    this.node.addValidation({ validate: () => { this.warnUnreachableZero(); return []; } });
   }
 
   /**
@@ -278,6 +279,21 @@ export class InferenceComponentEndpoint extends EndpointBase {
         + `${type.name} has ${perInstance * max}; raise maxInstanceCount or start fewer copies`);
     }
     return problems;
+  }
+
+  /**
+   * `minInstanceCount: 0` lets managed instance scaling remove the last instance only once no copy is left: when
+   * every component keeps a copy, the endpoint never reaches zero instances.
+   */
+  private warnUnreachableZero(): void {
+    const min = this.minInstanceCount;
+    if (Token.isUnresolved(min) || min !== 0 || this.componentList.length === 0) return;
+    if (this.componentList.some(c => Token.isUnresolved(c.minCopyCount) || c.minCopyCount === 0)) return;
+    const parts = this.componentList.map(c => `${c.node.id} keeps ${c.minCopyCount} ${c.minCopyCount === 1 ? 'copy' : 'copies'}`
+      + (c.copyScaling ? ' (minCopies)' : ' (no autoscaling)')).join(', ');
+    warn(this, 'hosting', 'minInstanceCountUnreachable', 'minInstanceCount 0 is set but no inference component can scale '
+      + `to zero copies (${parts}), so the endpoint always keeps at least one instance; set minCopies: 0 on the components `
+      + 'that may go idle (with maxCopies), or minInstanceCount to at least 1 to say what the endpoint does');
   }
 
   protected get invokeActions(): string[] {

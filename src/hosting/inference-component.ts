@@ -11,7 +11,7 @@ import { INVOCATION_NAMESPACE } from './variant-metrics';
 import { AcceleratorKind, Workload } from '../compute/accelerator';
 import { checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
-import { checkInteger, checkMember, Problems } from '../private/validation';
+import { checkInteger, checkMember, Problems, throwProblems } from '../private/validation';
 
 /** Utilisation metrics of inference components, normalised to the resources a copy reserves. */
 const COMPONENT_NAMESPACE = '/aws/sagemaker/InferenceComponents';
@@ -262,6 +262,12 @@ export class InferenceComponent extends Resource {
   public readonly initialCopyCount: number;
 
   /**
+   * The fewest copies the component keeps: `minCopies` when it scales, else `initialCopyCount`. 0 for a component
+   * that scales to zero.
+   */
+  public readonly minCopyCount: number;
+
+  /**
    * The copy count's autoscaling, when `minCopies` or `maxCopies` is set: add policies to it.
    *
    * @default - no autoscaling
@@ -311,6 +317,7 @@ export class InferenceComponent extends Resource {
 
     this.acceleratorCount = accelerators;
     this.initialCopyCount = initial;
+    this.minCopyCount = minCopies;
     this.inferenceComponentName = props.inferenceComponentName
       ?? Names.uniqueResourceName(this, { maxLength: 63, separator: '-' });
 
@@ -322,6 +329,11 @@ export class InferenceComponent extends Resource {
       role: props.endpoint.role,
       logLevel: props.logLevel,
     });
+    if (this.model._multiModelDataUri !== undefined) {
+      throwProblems(this, [`modelData ModelData.fromMultiModelPrefix(${this.model._multiModelDataUri}) is not allowed: an inference `
+        + 'component serves one model per copy; use single-model data (ModelData.fromAsset, fromBucket, fromS3Prefix) and one '
+        + 'component per model, or an Endpoint for a multi-model endpoint']);
+    }
     checkInstanceType(this, {
       instanceType: type,
       workload: Workload.HOSTING,

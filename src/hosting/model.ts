@@ -130,7 +130,21 @@ export interface VpcModelOptions extends ModelOptions {
  * Properties of a `Model`.
  */
 export interface ModelProps extends ModelContainerProps, VpcModelOptions {
+  /**
+   * The containers that run after the first one (`image`, `modelData`, `environment`, `submitDirectory`) in a
+   * serial inference pipeline: SageMaker passes each container's response to the next as its request and returns
+   * the last one's (`Containers` with `InferenceExecutionConfig.Mode: Serial`). At most 14 (15 containers in all);
+   * each is checked like the first, the role gets pull and read grants for each, and `networkIsolation` and `vpc`
+   * apply to all of them. Multi-model data (`ModelData.fromMultiModelPrefix`) is refused in a pipeline. More
+   * containers can be appended with `addContainer`.
+   *
+   * @default - none: the model has one container (`PrimaryContainer`)
+   */
+  readonly pipelineContainers?: ModelContainerProps[];
 }
+
+/** The most containers CreateModel accepts in `Containers` (botocore ContainerDefinitionList, max 15). */
+const MAX_PIPELINE_CONTAINERS = 15;
 
 /**
  * A SageMaker model.
@@ -238,6 +252,21 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
     return new Imported(scope, id);
   }
 
+  /** What can be checked on a container's props before anything is bound. */
+  private static checkContainer(props: ModelContainerProps, label: string): string[] {
+    const problems: string[] = [];
+    if (props.submitDirectory !== undefined && !Token.isUnresolved(props.submitDirectory) && !props.submitDirectory.startsWith('/')) {
+      problems.push(`${label}submitDirectory '${props.submitDirectory}' is not an absolute path; use a directory in the container such as ${MODEL_CODE_DIRECTORY}`);
+    }
+    for (const key of Object.keys(props.environment ?? {})) {
+      if (RESERVED_VARIABLES.includes(key)) {
+        const instead = key === 'SAGEMAKER_SUBMIT_DIRECTORY' ? `${label}submitDirectory` : key === 'SAGEMAKER_CONTAINER_LOG_LEVEL' ? 'logLevel' : 'the stack region';
+        problems.push(`${label}environment ${key} is set by this library; use ${instead} instead`);
+      }
+    }
+    return problems;
+  }
+
   /**
    * The name of the model.
    *
@@ -280,6 +309,26 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
   private _connections?: ec2.Connections;
 
   /**
+   * The S3 URI of the first container's multi-model data (`ModelData.fromMultiModelPrefix`), for the endpoint
+   * kinds that refuse it.
+   *
+   * @internal
+   */
+  public readonly _multiModelDataUri?: string;
+
+  /**
+   * The accelerator and architecture of every container's image, with the prop label that names it
+   * ('' for the first), for the endpoint's instance-type checks.
+   *
+   * @internal
+   */
+  public readonly _containerImages: { label: string; accelerator: ImageAccelerator; architecture: CpuArchitecture }[] = [];
+
+  private readonly containerDefinitions: CfnModel.ContainerDefinitionProperty[] = [];
+  private readonly multiModelContainers: string[] = [];
+  private readonly logLevel: ContainerLogLevel;
+
+  /**
    * @param scope the construct that contains this one
    * @param id the construct id, unique within the scope
    * @param props the properties of the Model
@@ -291,47 +340,33 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
     if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
       problems.push('vpcSubnets and securityGroups need vpc; set vpc or remove them');
     }
-    if (props.submitDirectory !== undefined && !Token.isUnresolved(props.submitDirectory) && !props.submitDirectory.startsWith('/')) {
-      problems.push(`submitDirectory '${props.submitDirectory}' is not an absolute path; use a directory in the container such as ${MODEL_CODE_DIRECTORY}`);
+    const pipeline = props.pipelineContainers ?? [];
+    if (pipeline.length + 1 > MAX_PIPELINE_CONTAINERS) {
+      problems.push(`pipelineContainers has ${pipeline.length} containers, ${pipeline.length + 1} with the first one; `
+        + `a serial inference pipeline has at most ${MAX_PIPELINE_CONTAINERS} containers (at most ${MAX_PIPELINE_CONTAINERS - 1} in pipelineContainers)`);
     }
-    for (const key of Object.keys(props.environment ?? {})) {
-      if (RESERVED_VARIABLES.includes(key)) {
-        const instead = key === 'SAGEMAKER_SUBMIT_DIRECTORY' ? 'submitDirectory' : key === 'SAGEMAKER_CONTAINER_LOG_LEVEL' ? 'logLevel' : 'the stack region';
-        problems.push(`environment ${key} is set by this library; use ${instead} instead`);
-      }
-    }
-    throwProblems('Model', problems);
+    problems.push(...Model.checkContainer(props, ''));
+    pipeline.forEach((container, i) => problems.push(...Model.checkContainer(container, `pipelineContainers[${i}].`)));
+    throwProblems(this, problems);
 
     const role = props.role ?? createExecutionRole(this, 'Role');
     this.role = role;
     this.grantPrincipal = role;
+    this.logLevel = props.logLevel ?? ContainerLogLevel.INFO;
 
-    const image = props.image.bind(this, { workload: Workload.HOSTING, grantee: role });
-    this.imageAccelerator = image.accelerator;
-    this.imageArchitecture = image.architecture;
-    this.imageUri = image.imageUri;
-    const modelData = props.modelData?.bind(this, role);
-    this.modelDataUrl = modelData?.s3Uri;
-
-    // the image's variables (entry point and its own environment), then the toolkit's, then the user's
-    const toolkit: { [key: string]: string } = {
-      SAGEMAKER_REGION: Stack.of(this).region,
-      SAGEMAKER_CONTAINER_LOG_LEVEL: props.logLevel ?? ContainerLogLevel.INFO,
-    };
-    if (image.environment.SAGEMAKER_PROGRAM !== undefined || props.submitDirectory !== undefined) {
-      // the code the image carries (a rendered directory image copies it to /opt/ml/code), else the archive's code/
-      toolkit.SAGEMAKER_SUBMIT_DIRECTORY = props.submitDirectory ?? image.codeDirectory ?? MODEL_CODE_DIRECTORY;
-    }
-    const conflicts = Object.keys(props.environment ?? {})
-      .filter(key => image.environment[key] !== undefined)
-      .map(key => `environment ${key}='${props.environment![key]}' conflicts with the image's ${key}='${image.environment[key]}'; `
-        + 'set it in one place only (the image\'s entryPoint / environment, or the endpoint\'s environment)');
-    throwProblems('Model', conflicts);
-    this.environment = { ...image.environment, ...toolkit, ...props.environment };
-    // what CreateModel refuses (botocore EnvironmentKey / EnvironmentValue), known at synth
-    const wire = new Problems();
-    checkEnvironmentVariables(wire, 'environment', this.environment, { maxKeyLength: 1024, maxValueLength: 1024 });
-    throwProblems('Model', wire.messages);
+    const first = this.renderContainer(props, '');
+    this.imageAccelerator = first.image.accelerator;
+    this.imageArchitecture = first.image.architecture;
+    this.imageUri = first.image.imageUri;
+    this.modelDataUrl = first.modelData?.s3Uri;
+    this.environment = first.environment;
+    const image = first.image;
+    this.containerDefinitions.push(first.definition);
+    this._multiModelDataUri = first.modelData?.multiModel ? first.modelData.s3Uri : undefined;
+    this.multiModelContainers.push(...(first.modelData?.multiModel ? ['modelData'] : []));
+    this._containerImages.push({ label: '', accelerator: first.image.accelerator, architecture: first.image.architecture });
+    pipeline.forEach((container, i) => this.appendContainer(container, `pipelineContainers[${i}].`));
+    this.checkPipeline();
     if (image.environment.SAGEMAKER_SERVING_MODULE !== undefined && image.environment.SAGEMAKER_PROGRAM === undefined
       && props.submitDirectory !== undefined) {
       Annotations.of(this).addWarningV2('@cdk-sagemaker-containers/hosting:submitDirectoryUnused',
@@ -364,14 +399,10 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
 
     const resource = new CfnModel(this, 'Resource', {
       executionRoleArn: role.roleArn,
-      primaryContainer: {
-        image: image.imageUri,
-        // an uncompressed prefix (or an accepted licence) needs ModelDataSource; an archive keeps ModelDataUrl
-        ...renderModelData(modelData),
-        environment: this.environment,
-        // a prefix of archives loaded on demand (multi-model endpoint), else the one model
-        mode: modelData?.multiModel ? 'MultiModel' : 'SingleModel',
-      },
+      // one container is the PrimaryContainer; several are a serial pipeline (CreateModel refuses both at once)
+      primaryContainer: Lazy.any({ produce: () => this.containerDefinitions.length === 1 ? this.containerDefinitions[0] : undefined }),
+      containers: Lazy.any({ produce: () => this.containerDefinitions.length > 1 ? this.containerDefinitions : undefined }),
+      inferenceExecutionConfig: Lazy.any({ produce: () => this.containerDefinitions.length > 1 ? { mode: 'Serial' } : undefined }),
       enableNetworkIsolation: props.networkIsolation,
       vpcConfig,
     });
@@ -383,6 +414,86 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
     }
     this.modelName = resource.attrModelName;
     this.modelArn = resource.ref; // Ref of AWS::SageMaker::Model is its ARN
+  }
+
+  /**
+   * The number of containers the model runs: 1, or the length of its serial inference pipeline.
+   */
+  public get containerCount(): number {
+    return this.containerDefinitions.length;
+  }
+
+  /**
+   * Appends a container to the model's serial inference pipeline (after `image` and `pipelineContainers`). It is
+   * checked like the first container and the role gets its pull and read grants; a model with more than one
+   * container renders `Containers` with `InferenceExecutionConfig.Mode: Serial`. At most 15 containers in all;
+   * multi-model data is refused in a pipeline.
+   *
+   * @param container the container's image, model data, environment and submit directory
+   */
+  public addContainer(container: ModelContainerProps): void {
+    const label = `addContainer(#${this.containerDefinitions.length + 1}).`;
+    const problems = Model.checkContainer(container, label);
+    if (this.containerDefinitions.length + 1 > MAX_PIPELINE_CONTAINERS) {
+      problems.push(`addContainer would make container ${this.containerDefinitions.length + 1}; a serial inference `
+        + `pipeline has at most ${MAX_PIPELINE_CONTAINERS} containers`);
+    }
+    throwProblems(this, problems);
+    this.appendContainer(container, label);
+    this.checkPipeline();
+  }
+
+  private appendContainer(container: ModelContainerProps, label: string): void {
+    const rendered = this.renderContainer(container, label);
+    this.containerDefinitions.push(rendered.definition);
+    this._containerImages.push({ label, accelerator: rendered.image.accelerator, architecture: rendered.image.architecture });
+    if (rendered.modelData?.multiModel) {
+      this.multiModelContainers.push(`${label}modelData`);
+    }
+  }
+
+  /** A pipeline's containers each serve one model: CreateModel refuses Mode MultiModel in Containers. */
+  private checkPipeline(): void {
+    if (this.containerDefinitions.length > 1 && this.multiModelContainers.length > 0) {
+      throwProblems(this, [`${this.multiModelContainers.join(', ')} is multi-model data (ModelData.fromMultiModelPrefix) `
+        + `in a serial inference pipeline of ${this.containerDefinitions.length} containers; each pipeline container serves `
+        + 'one model (ModelData.fromAsset, fromBucket, fromS3Prefix, ...): use a single-container model for a multi-model endpoint']);
+    }
+  }
+
+  /** Binds a container's image and model data to the role and renders its ContainerDefinition. */
+  private renderContainer(props: ModelContainerProps, label: string) {
+    const image = props.image.bind(this, { workload: Workload.HOSTING, grantee: this.role });
+    const modelData = props.modelData?.bind(this, this.role);
+
+    // the image's variables (entry point and its own environment), then the toolkit's, then the user's
+    const toolkit: { [key: string]: string } = {
+      SAGEMAKER_REGION: Stack.of(this).region,
+      SAGEMAKER_CONTAINER_LOG_LEVEL: this.logLevel,
+    };
+    if (image.environment.SAGEMAKER_PROGRAM !== undefined || props.submitDirectory !== undefined) {
+      // the code the image carries (a rendered directory image copies it to /opt/ml/code), else the archive's code/
+      toolkit.SAGEMAKER_SUBMIT_DIRECTORY = props.submitDirectory ?? image.codeDirectory ?? MODEL_CODE_DIRECTORY;
+    }
+    const conflicts = Object.keys(props.environment ?? {})
+      .filter(key => image.environment[key] !== undefined)
+      .map(key => `${label}environment ${key}='${props.environment![key]}' conflicts with the image's ${key}='${image.environment[key]}'; `
+        + 'set it in one place only (the image\'s entryPoint / environment, or the endpoint\'s environment)');
+    throwProblems('Model', conflicts);
+    const environment = { ...image.environment, ...toolkit, ...props.environment };
+    // what CreateModel refuses (botocore EnvironmentKey / EnvironmentValue), known at synth
+    const wire = new Problems();
+    checkEnvironmentVariables(wire, `${label}environment`, environment, { maxKeyLength: 1024, maxValueLength: 1024 });
+    throwProblems('Model', wire.messages);
+    const definition: CfnModel.ContainerDefinitionProperty = {
+      image: image.imageUri,
+      // an uncompressed prefix (or an accepted licence) needs ModelDataSource; an archive keeps ModelDataUrl
+      ...renderModelData(modelData),
+      environment,
+      // a prefix of archives loaded on demand (multi-model endpoint), else the one model
+      mode: modelData?.multiModel ? 'MultiModel' : 'SingleModel',
+    };
+    return { image, modelData, environment, definition };
   }
 
   /**

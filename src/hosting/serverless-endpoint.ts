@@ -125,6 +125,10 @@ export class ServerlessEndpoint extends EndpointBase {
     if ((props as any).instanceType !== undefined) {
       problems.push('instanceType cannot be set on a ServerlessEndpoint: SageMaker picks the compute; use memory and maxConcurrency, or an Endpoint');
     }
+    if ((props as any).pipelineContainers !== undefined) {
+      problems.push('pipelineContainers cannot be set on a ServerlessEndpoint: serverless endpoints do not run serial inference '
+        + 'pipelines (one container per model); use an Endpoint for a pipeline');
+    }
     throwProblems(this, problems);
 
     this.maxConcurrency = maxConcurrency;
@@ -132,9 +136,15 @@ export class ServerlessEndpoint extends EndpointBase {
     this.role = props.role ?? createExecutionRole(this, 'Role', { endpointName: props.endpointName });
     this.model = new Model(this, 'Model', { ...props, role: this.role });
     const accel = this.model.imageAccelerator;
+    const modelProblems: string[] = [];
     if (accel === ImageAccelerator.NVIDIA_GPU || accel === ImageAccelerator.NEURON) {
-      throw new Error(`image needs accelerator ${accel}, but a ServerlessEndpoint runs on CPU only; use a CPU image or an Endpoint on an accelerated instance type`);
+      modelProblems.push(`image needs accelerator ${accel}, but a ServerlessEndpoint runs on CPU only; use a CPU image or an Endpoint on an accelerated instance type`);
     }
+    if (this.model._multiModelDataUri !== undefined) {
+      modelProblems.push(`modelData ModelData.fromMultiModelPrefix(${this.model._multiModelDataUri}) is not allowed: a ServerlessEndpoint `
+        + 'serves one model; use single-model data (ModelData.fromAsset, fromBucket, fromS3Prefix), or an Endpoint for a multi-model endpoint');
+    }
+    throwProblems(this, modelProblems);
     this.modelName = this.model.modelName;
     this.defaultVariantName = props.variantName ?? DEFAULT_VARIANT_NAME;
 
