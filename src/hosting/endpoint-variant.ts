@@ -13,6 +13,7 @@ import { InferenceAmiVersion, RoutingStrategy } from './variant-options';
 import { Workload } from '../compute/accelerator';
 import { checkAutoscalable, checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
+import { Problems } from '../private/validation';
 
 /**
  * A production variant that runs on instances: its model, hardware and share of the traffic.
@@ -175,16 +176,23 @@ export class EndpointVariant extends VariantMetricsBase {
     this.routingStrategy = props.routingStrategy;
 
     this.model = new Model(this, 'Model', props);
-    // every container of a pipeline runs on the variant's instances
-    for (const container of this.model._containerImages) {
-      checkInstanceType(this, {
-        instanceType: props.instanceType,
-        workload: Workload.HOSTING,
-        imageAccelerator: container.accelerator,
-        imageArchitecture: container.architecture,
-        propName: container.label === '' ? `${prefix}instanceType` : `${prefix}instanceType (for ${container.label}image)`,
-      });
-    }
+    // every container of a pipeline runs on the variant's instances (model.addContainer ones: checked at synth)
+    const checkContainer = (container: Model['_containerImages'][number]) => checkInstanceType(this, {
+      instanceType: props.instanceType,
+      workload: Workload.HOSTING,
+      imageAccelerator: container.accelerator,
+      imageArchitecture: container.architecture,
+      propName: container.label === '' ? `${prefix}instanceType` : `${prefix}instanceType (for ${container.label}image)`,
+    });
+    const checked = this.model._containerImages.length;
+    this.model._containerImages.forEach(checkContainer);
+    this.node.addValidation({
+      validate: () => {
+        const later = new Problems();
+        this.model._containerImages.slice(checked).forEach(c => later.capture(() => checkContainer(c)));
+        return [...later.messages];
+      },
+    });
 
     const defaults = isAccelerated(props.instanceType) ? DEFAULT_TIMEOUTS.accelerated : DEFAULT_TIMEOUTS.cpu;
     this.containerStartupHealthCheckTimeout = props.containerStartupHealthCheckTimeout ?? defaults.healthCheck;

@@ -213,3 +213,15 @@ describe('scale to zero that cannot happen', () => {
     Annotations.fromStack(stack).hasNoWarning('*', WARNING);
   });
 });
+
+describe('containers added to an endpoint variant model later', () => {
+  test('fails at synth for an added container whose image does not run on the variant instance type', () => {
+    // GIVEN
+    const stack = newStack();
+    const endpoint = new Endpoint(stack, 'Endpoint', { image: preprocessImage(), instanceType: InstanceType.ML_M5_LARGE });
+    // WHEN
+    endpoint.defaultVariant.model.addContainer({ image: gpuImage() });
+    // THEN
+    expect(() => Template.fromStack(stack)).toThrow(/instanceType \(for addContainer\(#2\)\.image\)/);
+  });
+});
