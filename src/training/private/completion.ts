@@ -40,7 +40,9 @@ export class TrainingJobCompletion extends Construct {
     this.handle = new CfnWaitConditionHandle(this, `Handle${props.hash}`);
     const deadLetterQueue = signalDeadLetterQueueOf(this);
     this.signalFunction = signalFunctionOf(this, deadLetterQueue);
-    this.rule = new events.Rule(this, 'Rule', {
+    // The rule stays in the job's scope under the id it had before this construct existed, so upgrading a
+    // stack does not replace it (integ-runner flags a replaced rule as destructive, and nothing is gained).
+    this.rule = new events.Rule(scope, 'CompletionRule', {
       description: `Signals the WaitCondition of SageMaker training job ${props.jobName} when it ends`,
       eventPattern: {
         source: ['aws.sagemaker'],
