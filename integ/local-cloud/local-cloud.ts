@@ -256,10 +256,20 @@ export class LocalCloud {
         if (!refused || options.substituteRefusedInstanceTypes === false || refused.type in substituted) throw e;
         const replacement = sameAcceleratorType(refused.type, refused.allowed);
         if (!replacement) throw e;
-        this.log(`moto refused ${refused.type}; redeploying with ${replacement}`);
+        this.log(`moto refused ${refused.type}; redeploying with ${replacement} into a reset local cloud`);
         substituted[refused.type] = replacement;
+        // The failed attempt was rolled back, but what it made outlives it as in a real account (the training job,
+        // retained buckets): the retry is a first deploy, so it starts from an empty account. Without the reset the
+        // retry is a redeploy after destroy, whose training job the handler rightly refuses to adopt.
+        await this.resetMoto();
       }
     }
+  }
+
+  /** Empties every moto backend (moto's own `/moto-api/reset`), as a fresh account would be. */
+  private async resetMoto(): Promise<void> {
+    const res = await fetch(`${this.moto.endpoint}/moto-api/reset`, { method: 'POST' });
+    if (!res.ok) throw new Error(`moto did not reset (${res.status}): ${await res.text()}`);
   }
 
   private async deployOnce(stack: AssemblyStack, substituted: Record<string, string>): Promise<DeployResult> {

@@ -3,7 +3,8 @@
  *
  * moto has no AWS::SageMaker::InferenceComponent, and its CreateEndpointConfig reads every production variant's
  * ModelName: an endpoint configuration for inference components (an execution role and no model) fails there.
- * Such resources, and everything that depends on them, are removed and named with the reason, so an app that
+ * Its CloudFormation model of AWS::SageMaker::Model also requires PrimaryContainer, so a serial inference pipeline
+ * (Containers only) cannot be created there. Such resources, and everything that depends on them, are removed and named with the reason, so an app that
  * hosts inference components still deploys its other resources and says what it could not.
  */
 import { AssemblyStack } from './cloud-assembly';
@@ -20,6 +21,10 @@ export interface UnmodelledResource {
 function ownReason(resource: any): string | undefined {
   if (resource.Type === 'AWS::SageMaker::InferenceComponent') {
     return 'moto has no inference components';
+  }
+  if (resource.Type === 'AWS::SageMaker::Model' && resource.Properties?.Containers !== undefined && resource.Properties?.PrimaryContainer === undefined) {
+    // moto 5.2.5's FakeModel.create_from_cloudformation_json reads properties["PrimaryContainer"] unconditionally
+    return 'a serial inference pipeline (Containers, no PrimaryContainer); moto\'s CloudFormation requires PrimaryContainer';
   }
   if (resource.Type === 'AWS::SageMaker::EndpointConfig') {
     const variants = resource.Properties?.ProductionVariants;
