@@ -49,8 +49,12 @@ export async function processSignal(
     await send(url, signal);
   } catch (error) {
     if (error instanceof PutError && (error.statusCode === 403 || error.statusCode === 404)) {
-      console.log({ notice: 'handle refused the signal (expired, timed out or deleted): nothing to retry',
-        jobName: signal.UniqueId, handle: redactUrl(url), statusCode: error.statusCode });
+      console.log({
+        notice: 'handle refused the signal (expired, timed out or deleted): nothing to retry',
+        jobName: signal.UniqueId,
+        handle: redactUrl(url),
+        statusCode: error.statusCode,
+      });
       return undefined;
     }
     throw error;
