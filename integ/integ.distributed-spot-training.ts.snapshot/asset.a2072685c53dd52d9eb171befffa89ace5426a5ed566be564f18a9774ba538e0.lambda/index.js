@@ -26,20 +26,30 @@ __export(training_job_signal_lambda_exports, {
 });
 module.exports = __toCommonJS(training_job_signal_lambda_exports);
 
-// src/private/training-cfn-response.ts
+// src/training/private/cfn-response.ts
 var MAX_REASON_LENGTH = 2e3;
 function trimReason(reason) {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 3)}...` : reason;
 }
-async function putJson(url, body) {
+var PutError = class extends Error {
+  constructor(message, statusCode) {
+    super(message);
+    this.statusCode = statusCode;
+    this.name = "PutError";
+  }
+  statusCode;
+};
+var PUT_TIMEOUT_MS = 2e4;
+async function putJson(url, body, timeoutMs = PUT_TIMEOUT_MS) {
   const payload = JSON.stringify(body);
   const response = await fetch(url, {
     method: "PUT",
     body: payload,
-    headers: { "content-type": "" }
+    headers: { "content-type": "" },
+    signal: AbortSignal.timeout(timeoutMs)
   });
   if (!response.ok) {
-    throw new Error(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`);
+    throw new PutError(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`, response.status);
   }
 }
 function redactUrl(url) {
@@ -47,14 +57,14 @@ function redactUrl(url) {
   return q < 0 ? url : url.slice(0, q);
 }
 
-// src/private/training-protocol.ts
+// src/training/private/protocol.ts
 var SignalInputKey = {
   HANDLE_URL: "HandleUrl",
   DETAIL: "Detail"
 };
 var FINAL_TRAINING_JOB_STATUSES = ["Completed", "Failed", "Stopped"];
 
-// src/private/training-signal.ts
+// src/training/private/signal.ts
 function signalForJob(job) {
   const name = job.TrainingJobName ?? "unknown";
   const status = job.TrainingJobStatus ?? "Unknown";
@@ -90,11 +100,24 @@ async function processSignal(event, send) {
   }
   const signal = signalFor(event);
   if (!signal) {
-    console.log(`Status ${event[SignalInputKey.DETAIL]?.TrainingJobStatus} is not final: no signal`);
+    console.log({ notice: "status is not final: no signal", status: event[SignalInputKey.DETAIL]?.TrainingJobStatus });
     return void 0;
   }
-  await send(url, signal);
-  console.log(`Signalled ${redactUrl(url)}: ${signal.Status} ${signal.Reason}`);
+  try {
+    await send(url, signal);
+  } catch (error) {
+    if (error instanceof PutError && (error.statusCode === 403 || error.statusCode === 404)) {
+      console.log({
+        notice: "handle refused the signal (expired, timed out or deleted): nothing to retry",
+        jobName: signal.UniqueId,
+        handle: redactUrl(url),
+        statusCode: error.statusCode
+      });
+      return void 0;
+    }
+    throw error;
+  }
+  console.log({ notice: "signalled", jobName: signal.UniqueId, handle: redactUrl(url), status: signal.Status, reason: signal.Reason });
   return signal;
 }
 async function handler(event) {

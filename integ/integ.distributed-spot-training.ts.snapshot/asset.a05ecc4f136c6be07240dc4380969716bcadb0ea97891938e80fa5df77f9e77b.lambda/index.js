@@ -59622,6 +59622,7 @@ var require_dist_cjs16 = __commonJS({
 // src/training/training-job.lambda.ts
 var training_job_lambda_exports = {};
 __export(training_job_lambda_exports, {
+  SDK_REQUEST_TIMEOUTS: () => SDK_REQUEST_TIMEOUTS,
   handler: () => handler,
   modelArtifactsS3Uri: () => modelArtifactsS3Uri,
   onCreate: () => onCreate,
@@ -59629,12 +59630,13 @@ __export(training_job_lambda_exports, {
   onEvent: () => onEvent,
   onUpdate: () => onUpdate,
   parseProperties: () => parseProperties,
+  redactEvent: () => redactEvent,
   respond: () => respond
 });
 module.exports = __toCommonJS(training_job_lambda_exports);
 var import_client_sagemaker = __toESM(require_dist_cjs16());
 
-// src/private/training-cfn-response.ts
+// src/training/private/cfn-response.ts
 var MAX_REASON_LENGTH = 2e3;
 function buildResponse(event, outcome, fallbackPhysicalId) {
   const previousId = event.RequestType === "Create" ? void 0 : event.PhysicalResourceId;
@@ -59661,15 +59663,25 @@ function buildResponse(event, outcome, fallbackPhysicalId) {
 function trimReason(reason) {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 3)}...` : reason;
 }
-async function putJson(url, body) {
+var PutError = class extends Error {
+  constructor(message, statusCode) {
+    super(message);
+    this.statusCode = statusCode;
+    this.name = "PutError";
+  }
+  statusCode;
+};
+var PUT_TIMEOUT_MS = 2e4;
+async function putJson(url, body, timeoutMs = PUT_TIMEOUT_MS) {
   const payload2 = JSON.stringify(body);
   const response = await fetch(url, {
     method: "PUT",
     body: payload2,
-    headers: { "content-type": "" }
+    headers: { "content-type": "" },
+    signal: AbortSignal.timeout(timeoutMs)
   });
   if (!response.ok) {
-    throw new Error(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`);
+    throw new PutError(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`, response.status);
   }
 }
 function redactUrl(url) {
@@ -59699,13 +59711,15 @@ async function withRetry(fn, options = {}) {
   }
 }
 
-// src/private/training-protocol.ts
+// src/training/private/protocol.ts
 var TrainingJobProperty = {
   /** The job name (prefix + hash of the request); also the physical resource id. */
   TRAINING_JOB_NAME: "TrainingJobName",
   /**
-   * The `CreateTrainingJob` request without its name, as a JSON string. CloudFormation turns every scalar
-   * of a custom resource property into a string; a JSON document keeps numbers and booleans typed.
+   * The `CreateTrainingJob` request without its name, as a structured property (never a JSON string joined
+   * from tokens, which a deploy-time value holding `"` or `\` would break). CloudFormation hands every scalar of
+   * a custom resource property over as a string: the handler restores the API's numbers and booleans. A JSON
+   * string (what earlier versions wrote, and what a rollback to such a template sends back) is still read.
    */
   REQUEST: "Request",
   /**
@@ -59719,11 +59733,69 @@ var TrainingJobAttribute = {
   TRAINING_JOB_ARN: "TrainingJobArn",
   MODEL_ARTIFACTS_S3_URI: "ModelArtifactsS3Uri"
 };
+var CREATE_FAILED_PHYSICAL_ID_MARKER = "cdk-sagemaker-containers:create-failed";
 function modelArtifactsKeySuffix(jobName) {
   return `${jobName}/output/model.tar.gz`;
 }
 
-// src/private/training-signal.ts
+// src/training/private/request-types.ts
+var INTEGER_FIELDS = [
+  "ResourceConfig.InstanceCount",
+  "ResourceConfig.VolumeSizeInGB",
+  "ResourceConfig.KeepAlivePeriodInSeconds",
+  "ResourceConfig.InstanceGroups[].InstanceCount",
+  "StoppingCondition.MaxRuntimeInSeconds",
+  "StoppingCondition.MaxWaitTimeInSeconds",
+  "StoppingCondition.MaxPendingTimeInSeconds",
+  "RetryStrategy.MaximumRetryAttempts",
+  "InputDataConfig[].ShuffleConfig.Seed",
+  "ProfilerConfig.ProfilingIntervalInMilliseconds"
+];
+var BOOLEAN_FIELDS = [
+  "EnableNetworkIsolation",
+  "EnableInterContainerTrafficEncryption",
+  "EnableManagedSpotTraining",
+  "AlgorithmSpecification.EnableSageMakerMetricsTimeSeries",
+  "ProfilerConfig.DisableProfiler"
+];
+function restoreRequestTypes(request) {
+  const copy = JSON.parse(JSON.stringify(request));
+  for (const path of INTEGER_FIELDS) {
+    visit(copy, path.split("."), path, (value) => {
+      const n3 = typeof value === "number" ? value : typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+      if (!Number.isSafeInteger(n3)) {
+        throw new Error(`Request field ${path} is ${JSON.stringify(value)}; SageMaker expects a whole number`);
+      }
+      return n3;
+    });
+  }
+  for (const path of BOOLEAN_FIELDS) {
+    visit(copy, path.split("."), path, (value) => {
+      if (value === true || value === "true") return true;
+      if (value === false || value === "false") return false;
+      throw new Error(`Request field ${path} is ${JSON.stringify(value)}; SageMaker expects true or false`);
+    });
+  }
+  return copy;
+}
+function visit(node, parts, path, convert) {
+  if (node === null || typeof node !== "object" || parts.length === 0) return;
+  const [head, ...rest] = parts;
+  const list2 = head.endsWith("[]");
+  const key = list2 ? head.slice(0, -2) : head;
+  const record = node;
+  if (!(key in record) || record[key] === void 0 || record[key] === null) return;
+  if (list2) {
+    const items = record[key];
+    if (Array.isArray(items)) items.forEach((item) => visit(item, rest, path, convert));
+  } else if (rest.length === 0) {
+    record[key] = convert(record[key]);
+  } else {
+    visit(record[key], rest, path, convert);
+  }
+}
+
+// src/training/private/signal.ts
 function signalForJob(job) {
   const name = job.TrainingJobName ?? "unknown";
   const status = job.TrainingJobStatus ?? "Unknown";
@@ -59745,20 +59817,26 @@ function signalForJob(job) {
 }
 
 // src/training/training-job.lambda.ts
+var JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+var DEFAULT_WAIT_MS = 4 * 6e4;
+var DEADLINE_MARGIN_MS = 15e3;
 function parseProperties(properties) {
   const name = properties[TrainingJobProperty.TRAINING_JOB_NAME];
   const rawRequest = properties[TrainingJobProperty.REQUEST];
   if (typeof name !== "string" || name.length === 0) {
     throw new Error(`property ${TrainingJobProperty.TRAINING_JOB_NAME} is missing`);
   }
-  if (typeof rawRequest !== "string") {
-    throw new Error(`property ${TrainingJobProperty.REQUEST} must be a JSON string`);
-  }
   let request;
-  try {
-    request = JSON.parse(rawRequest);
-  } catch (e5) {
-    throw new Error(`property ${TrainingJobProperty.REQUEST} is not valid JSON: ${e5.message}`);
+  if (typeof rawRequest === "string") {
+    try {
+      request = JSON.parse(rawRequest);
+    } catch (e5) {
+      throw new Error(`property ${TrainingJobProperty.REQUEST} is not valid JSON: ${e5.message}`);
+    }
+  } else if (rawRequest !== null && typeof rawRequest === "object" && !Array.isArray(rawRequest)) {
+    request = restoreRequestTypes(rawRequest);
+  } else {
+    throw new Error(`property ${TrainingJobProperty.REQUEST} must be an object (the CreateTrainingJob request)`);
   }
   const url = properties[TrainingJobProperty.COMPLETION_HANDLE_URL];
   return {
@@ -59768,106 +59846,175 @@ function parseProperties(properties) {
   };
 }
 function modelArtifactsS3Uri(props) {
-  const outputPath = props.request.OutputDataConfig?.S3OutputPath ?? "";
-  const base = outputPath.endsWith("/") ? outputPath : `${outputPath}/`;
-  return `${base}${modelArtifactsKeySuffix(props.trainingJobName)}`;
+  return `${withSlash(props.request.OutputDataConfig?.S3OutputPath ?? "")}${modelArtifactsKeySuffix(props.trainingJobName)}`;
 }
-function isAlreadyExists(error2) {
-  const e5 = error2;
-  return e5?.name === "ResourceInUse" || e5?.name === "ConflictException" || /already exists|must be unique/i.test(e5?.message ?? "");
+function withSlash(path) {
+  return path.endsWith("/") ? path : `${path}/`;
 }
 function isNotFound(error2) {
   const e5 = error2;
-  return e5?.name === "ResourceNotFound" || /not found|does not exist|could not find/i.test(e5?.message ?? "");
+  return e5?.name === "ResourceNotFound" || e5?.name === "ValidationException" && /Requested resource not found|not found|does not exist|could not find/i.test(e5?.message ?? "");
 }
-async function describe149(client, name, options) {
-  return withRetry(() => client.send(new import_client_sagemaker.DescribeTrainingJobCommand({ TrainingJobName: name })), options);
+function isAccessDenied(error2) {
+  const e5 = error2;
+  return e5?.name === "AccessDeniedException" || e5?.name === "AccessDenied";
 }
-function attributes(props, arn) {
+async function tryDescribe(client, name, options) {
+  try {
+    return await withRetry(() => client.send(new import_client_sagemaker.DescribeTrainingJobCommand({ TrainingJobName: name })), options);
+  } catch (error2) {
+    if (isNotFound(error2)) {
+      return void 0;
+    }
+    throw error2;
+  }
+}
+function attributes(props, arn, job) {
   return {
     [TrainingJobAttribute.TRAINING_JOB_NAME]: props.trainingJobName,
     [TrainingJobAttribute.TRAINING_JOB_ARN]: arn,
-    [TrainingJobAttribute.MODEL_ARTIFACTS_S3_URI]: modelArtifactsS3Uri(props)
+    // where SageMaker says the archive is, once it says so; until then where this request makes it write
+    [TrainingJobAttribute.MODEL_ARTIFACTS_S3_URI]: job?.ModelArtifacts?.S3ModelArtifacts || modelArtifactsS3Uri(props)
   };
 }
-async function startJob(client, props, options) {
+async function startOrAdopt(client, props, options) {
   const name = props.trainingJobName;
-  let arn;
-  try {
-    const created = await withRetry(() => client.send(new import_client_sagemaker.CreateTrainingJobCommand({
-      ...props.request,
-      TrainingJobName: name
-    })), options);
-    arn = created.TrainingJobArn ?? "";
-    console.log(`Created training job ${name} (${arn})`);
-  } catch (error2) {
-    if (!isAlreadyExists(error2)) {
-      throw error2;
-    }
-    const existing = await describe149(client, name, options);
-    arn = existing.TrainingJobArn ?? "";
-    console.log(`Adopted existing training job ${name} (${existing.TrainingJobStatus})`);
-    await settleAdoptedJob(existing, props, options);
+  const existing = await tryDescribe(client, name, options);
+  if (existing) {
+    checkAdoptable(existing, props);
+    console.log({ notice: "adopted existing training job", jobName: name, status: existing.TrainingJobStatus });
+    await settle(existing, props, options);
+    return { physicalResourceId: name, data: attributes(props, existing.TrainingJobArn ?? "", existing) };
   }
-  return { physicalResourceId: name, data: attributes(props, arn) };
+  const created = await withRetry(() => client.send(new import_client_sagemaker.CreateTrainingJobCommand({
+    ...props.request,
+    TrainingJobName: name
+  })), options);
+  console.log({ notice: "created training job", jobName: name, trainingJobArn: created.TrainingJobArn });
+  return { physicalResourceId: name, data: attributes(props, created.TrainingJobArn ?? "") };
 }
-async function settleAdoptedJob(job, props, options) {
-  const status = job.TrainingJobStatus;
-  if (status === "Failed" || status === "Stopped") {
-    throw new Error(`${signalForJob(job).Reason}. A SageMaker job name cannot be reused: change the job's definition (or its retrainToken) to start a new job.`);
+function checkAdoptable(job, props) {
+  const wantedPath = withSlash(props.request.OutputDataConfig?.S3OutputPath ?? "");
+  const actualPath = withSlash(job.OutputDataConfig?.S3OutputPath ?? "");
+  const differences = [];
+  if (wantedPath !== actualPath) {
+    differences.push(`it wrote to ${actualPath}, this deployment writes to ${wantedPath}`);
   }
-  if (status === "Completed" && props.completionHandleUrl) {
-    const send = options.signal ?? putJson;
-    await send(props.completionHandleUrl, signalForJob(job));
-    console.log(`Signalled ${redactUrl(props.completionHandleUrl)}: job already Completed`);
+  if (props.request.RoleArn !== void 0 && job.RoleArn !== props.request.RoleArn) {
+    differences.push(`it ran with role ${job.RoleArn}, this deployment uses ${props.request.RoleArn}`);
+  }
+  if (differences.length > 0) {
+    throw new Error(`Set retrainToken (any new value) to train again: training job ${props.trainingJobName} already exists (${job.TrainingJobStatus}) from an earlier deployment of this definition (a stack destroyed and deployed again?), and ${differences.join("; ")}. SageMaker never reuses a job name; the old job's artifacts stay where it wrote them${job.ModelArtifacts?.S3ModelArtifacts ? ` (${job.ModelArtifacts.S3ModelArtifacts})` : ""}.`);
+  }
+}
+async function settle(job, props, options) {
+  const status = job.TrainingJobStatus;
+  const url = props.completionHandleUrl;
+  if (status === "Completed" && url) {
+    await signalBestEffort(url, signalForJob(job), props.trainingJobName, options);
+  } else if ((status === "Failed" || status === "Stopped") && url) {
+    throw new Error(`Set retrainToken (any new value) to train again: training job ${props.trainingJobName} of this definition already ran and is ${status}, and SageMaker never reuses a job name. ${signalForJob(job).Reason}`);
+  } else if (status === "Failed" || status === "Stopped") {
+    console.log({ notice: "adopted a job that is over; not judged, the deployment does not wait", jobName: props.trainingJobName, status });
+  }
+}
+async function signalBestEffort(url, body, jobName, options) {
+  const send = options.signal ?? putJson;
+  try {
+    await withRetry(() => send(url, body), { ...options, maxAttempts: Math.min(options.maxAttempts ?? 3, 3) });
+    console.log({ notice: "signalled the completion handle", jobName, handle: redactUrl(url), status: body.Status });
+  } catch (error2) {
+    console.log({ notice: "could not signal the completion handle; going on", jobName, handle: redactUrl(url), reason: error2.message });
   }
 }
 async function onCreate(event, client, options = {}) {
-  return startJob(client, parseProperties(event.ResourceProperties), options);
+  return startOrAdopt(client, parseProperties(event.ResourceProperties), options);
 }
 async function onUpdate(event, client, options = {}) {
   const props = parseProperties(event.ResourceProperties);
-  if (props.trainingJobName === event.PhysicalResourceId) {
-    const existing = await describe149(client, props.trainingJobName, options);
-    const previous = parseProperties(event.OldResourceProperties);
-    if (props.completionHandleUrl && props.completionHandleUrl !== previous.completionHandleUrl) {
-      await settleAdoptedJob(existing, props, options);
-    }
-    return { physicalResourceId: props.trainingJobName, data: attributes(props, existing.TrainingJobArn ?? "") };
+  if (props.trainingJobName !== event.PhysicalResourceId) {
+    return startOrAdopt(client, props, options);
   }
-  return startJob(client, props, options);
+  const existing = await tryDescribe(client, props.trainingJobName, options);
+  if (!existing) {
+    throw new Error(`training job ${props.trainingJobName} of this resource does not exist any more; set retrainToken (any new value) to train again`);
+  }
+  const previousUrl = event.OldResourceProperties?.[TrainingJobProperty.COMPLETION_HANDLE_URL];
+  if (props.completionHandleUrl && props.completionHandleUrl !== previousUrl) {
+    await settle(existing, props, options);
+  }
+  return { physicalResourceId: props.trainingJobName, data: attributes(props, existing.TrainingJobArn ?? "", existing) };
 }
 async function onDelete(event, client, options = {}) {
   const name = event.PhysicalResourceId;
+  if (!JOB_NAME.test(name)) {
+    console.log({ notice: "physical id is no job (a Create that failed): nothing to delete", physicalResourceId: name });
+    return { physicalResourceId: name };
+  }
   let job;
   try {
-    job = await describe149(client, name, options);
+    job = await tryDescribe(client, name, options);
   } catch (error2) {
-    if (isNotFound(error2) || isValidationOfName(error2)) {
-      console.log(`Training job ${name} does not exist: nothing to delete`);
+    if (isAccessDenied(error2)) {
+      warnNotStopped(name, "describe", error2);
       return { physicalResourceId: name };
     }
     throw error2;
   }
+  if (!job) {
+    console.log({ notice: "training job does not exist: nothing to delete", jobName: name });
+    return { physicalResourceId: name };
+  }
   if (job.TrainingJobStatus === "InProgress") {
     try {
       await withRetry(() => client.send(new import_client_sagemaker.StopTrainingJobCommand({ TrainingJobName: name })), options);
-      console.log(`Stopping training job ${name}`);
+      console.log({ notice: "stopping training job", jobName: name });
     } catch (error2) {
+      if (isAccessDenied(error2)) {
+        warnNotStopped(name, "stop", error2);
+        return { physicalResourceId: name };
+      }
       if (!/not in progress|Stopping|Completed|Failed|Stopped|ValidationException/i.test(
         `${error2.name} ${error2.message}`
       )) {
         throw error2;
       }
     }
-  } else {
-    console.log(`Training job ${name} is ${job.TrainingJobStatus}: nothing to stop`);
+  } else if (job.TrainingJobStatus !== "Stopping") {
+    console.log({ notice: "training job is over: nothing to stop", jobName: name, status: job.TrainingJobStatus });
+    return { physicalResourceId: name };
   }
+  await waitUntilStopped(client, name, options);
   return { physicalResourceId: name };
 }
-function isValidationOfName(error2) {
-  const e5 = error2;
-  return e5?.name === "ValidationException" && /TrainingJobName|training job name|Requested resource/i.test(e5?.message ?? "");
+function warnNotStopped(name, action, error2) {
+  console.log({
+    level: "WARNING",
+    warning: "TrainingJobNotStopped",
+    notice: `not allowed to ${action} training job ${name} (not tagged as this construct's job, and outside its current trainingJobNamePrefix): the Delete succeeds without stopping it; stop it by hand if it still runs`,
+    jobName: name,
+    stopByHand: `aws sagemaker stop-training-job --training-job-name ${name}`,
+    reason: error2.message
+  });
+}
+async function waitUntilStopped(client, name, options) {
+  const now = options.now ?? Date.now;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const deadline = (options.deadline ?? now() + DEFAULT_WAIT_MS) - DEADLINE_MARGIN_MS;
+  const interval = options.pollIntervalMs ?? 1e4;
+  for (; ; ) {
+    const job = await tryDescribe(client, name, options);
+    const status = job?.TrainingJobStatus;
+    if (status !== "Stopping" && status !== "InProgress") {
+      console.log({ notice: "training job has stopped", jobName: name, status });
+      return;
+    }
+    if (now() + interval > deadline) {
+      console.log({ notice: "training job still stopping at the deadline; answering", jobName: name, status });
+      return;
+    }
+    await sleep2(interval);
+  }
 }
 async function onEvent(event, client, options = {}) {
   switch (event.RequestType) {
@@ -59882,22 +60029,51 @@ async function onEvent(event, client, options = {}) {
   }
 }
 async function respond(event, client, options = {}) {
-  const fallbackId = String(event.ResourceProperties?.[TrainingJobProperty.TRAINING_JOB_NAME] ?? event.LogicalResourceId);
   try {
-    return buildResponse(event, await onEvent(event, client, options), fallbackId);
+    return buildResponse(event, await onEvent(event, client, options), CREATE_FAILED_PHYSICAL_ID_MARKER);
   } catch (error2) {
-    console.error(error2);
-    return buildResponse(event, error2 instanceof Error ? error2 : new Error(String(error2)), fallbackId);
+    console.log({ notice: "failed", requestType: event.RequestType, logicalResourceId: event.LogicalResourceId, reason: error2.message });
+    return buildResponse(event, error2 instanceof Error ? error2 : new Error(String(error2)), CREATE_FAILED_PHYSICAL_ID_MARKER);
   }
 }
-async function handler(event) {
-  console.log(JSON.stringify({ ...event, ResponseURL: redactUrl(event.ResponseURL) }));
-  const client = new import_client_sagemaker.SageMakerClient({ maxAttempts: 5 });
-  const response = await respond(event, client);
-  await putJson(event.ResponseURL, response);
+function redactEvent(event) {
+  const redactProps = (props) => {
+    if (!props) return props;
+    const url = props[TrainingJobProperty.COMPLETION_HANDLE_URL];
+    return typeof url === "string" ? { ...props, [TrainingJobProperty.COMPLETION_HANDLE_URL]: redactUrl(url) } : props;
+  };
+  const old = event.OldResourceProperties;
+  return {
+    ...event,
+    ResponseURL: redactUrl(event.ResponseURL),
+    ResourceProperties: redactProps(event.ResourceProperties),
+    ...old ? { OldResourceProperties: redactProps(old) } : {}
+  };
+}
+var SDK_REQUEST_TIMEOUTS = { connectionTimeout: 5e3, requestTimeout: 3e4 };
+async function handler(event, context) {
+  console.log({ notice: "event", event: redactEvent(event) });
+  const remaining = context?.getRemainingTimeInMillis() ?? 5 * 6e4;
+  const deadline = Date.now() + remaining - 1e4;
+  const client = new import_client_sagemaker.SageMakerClient({ maxAttempts: 5, requestHandler: SDK_REQUEST_TIMEOUTS });
+  let timer;
+  const guard = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(buildResponse(
+      event,
+      new Error("the training-job handler ran out of time (SageMaker did not answer); deploy again"),
+      CREATE_FAILED_PHYSICAL_ID_MARKER
+    )), Math.max(deadline - Date.now(), 1e3));
+  });
+  try {
+    const response = await Promise.race([respond(event, client, { deadline }), guard]);
+    await putJson(event.ResponseURL, response);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  SDK_REQUEST_TIMEOUTS,
   handler,
   modelArtifactsS3Uri,
   onCreate,
@@ -59905,6 +60081,7 @@ async function handler(event) {
   onEvent,
   onUpdate,
   parseProperties,
+  redactEvent,
   respond
 });
 /*! Bundled license information:

@@ -42,93 +42,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js
-var RequestChecksumCalculation, DEFAULT_REQUEST_CHECKSUM_CALCULATION, ResponseChecksumValidation, DEFAULT_RESPONSE_CHECKSUM_VALIDATION, ChecksumAlgorithm, ChecksumLocation, DEFAULT_CHECKSUM_ALGORITHM;
-var init_constants = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js"() {
-    "use strict";
-    RequestChecksumCalculation = {
-      WHEN_SUPPORTED: "WHEN_SUPPORTED",
-      WHEN_REQUIRED: "WHEN_REQUIRED"
-    };
-    DEFAULT_REQUEST_CHECKSUM_CALCULATION = RequestChecksumCalculation.WHEN_SUPPORTED;
-    ResponseChecksumValidation = {
-      WHEN_SUPPORTED: "WHEN_SUPPORTED",
-      WHEN_REQUIRED: "WHEN_REQUIRED"
-    };
-    DEFAULT_RESPONSE_CHECKSUM_VALIDATION = RequestChecksumCalculation.WHEN_SUPPORTED;
-    (function(ChecksumAlgorithm2) {
-      ChecksumAlgorithm2["MD5"] = "MD5";
-      ChecksumAlgorithm2["CRC32"] = "CRC32";
-      ChecksumAlgorithm2["CRC32C"] = "CRC32C";
-      ChecksumAlgorithm2["CRC64NVME"] = "CRC64NVME";
-      ChecksumAlgorithm2["SHA1"] = "SHA1";
-      ChecksumAlgorithm2["SHA256"] = "SHA256";
-    })(ChecksumAlgorithm || (ChecksumAlgorithm = {}));
-    (function(ChecksumLocation2) {
-      ChecksumLocation2["HEADER"] = "header";
-      ChecksumLocation2["TRAILER"] = "trailer";
-    })(ChecksumLocation || (ChecksumLocation = {}));
-    DEFAULT_CHECKSUM_ALGORITHM = ChecksumAlgorithm.CRC32;
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringUnionSelector.js
-var SelectorType, stringUnionSelector;
-var init_stringUnionSelector = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringUnionSelector.js"() {
-    "use strict";
-    (function(SelectorType3) {
-      SelectorType3["ENV"] = "env";
-      SelectorType3["CONFIG"] = "shared config entry";
-    })(SelectorType || (SelectorType = {}));
-    stringUnionSelector = (obj, key, union, type) => {
-      if (!(key in obj)) {
-        return void 0;
-      }
-      const value = obj[key].toUpperCase();
-      if (!Object.values(union).includes(value)) {
-        throw new TypeError(`Cannot load ${type} '${key}'. Expected one of ${Object.values(union)}, got '${obj[key]}'.`);
-      }
-      return value;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS.js
-var ENV_REQUEST_CHECKSUM_CALCULATION, CONFIG_REQUEST_CHECKSUM_CALCULATION, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS;
-var init_NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS.js"() {
-    "use strict";
-    init_constants();
-    init_stringUnionSelector();
-    ENV_REQUEST_CHECKSUM_CALCULATION = "AWS_REQUEST_CHECKSUM_CALCULATION";
-    CONFIG_REQUEST_CHECKSUM_CALCULATION = "request_checksum_calculation";
-    NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => stringUnionSelector(env2, ENV_REQUEST_CHECKSUM_CALCULATION, RequestChecksumCalculation, SelectorType.ENV),
-      configFileSelector: (profile) => stringUnionSelector(profile, CONFIG_REQUEST_CHECKSUM_CALCULATION, RequestChecksumCalculation, SelectorType.CONFIG),
-      default: DEFAULT_REQUEST_CHECKSUM_CALCULATION
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS.js
-var ENV_RESPONSE_CHECKSUM_VALIDATION, CONFIG_RESPONSE_CHECKSUM_VALIDATION, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS;
-var init_NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS.js"() {
-    "use strict";
-    init_constants();
-    init_stringUnionSelector();
-    ENV_RESPONSE_CHECKSUM_VALIDATION = "AWS_RESPONSE_CHECKSUM_VALIDATION";
-    CONFIG_RESPONSE_CHECKSUM_VALIDATION = "response_checksum_validation";
-    NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => stringUnionSelector(env2, ENV_RESPONSE_CHECKSUM_VALIDATION, ResponseChecksumValidation, SelectorType.ENV),
-      configFileSelector: (profile) => stringUnionSelector(profile, CONFIG_RESPONSE_CHECKSUM_VALIDATION, ResponseChecksumValidation, SelectorType.CONFIG),
-      default: DEFAULT_RESPONSE_CHECKSUM_VALIDATION
-    };
-  }
-});
-
 // node_modules/@aws-sdk/core/dist-es/submodules/client/emitWarningIfUnsupportedVersion.js
 var state, emitWarningIfUnsupportedVersion;
 var init_emitWarningIfUnsupportedVersion = __esm({
@@ -176,7 +89,7 @@ var init_longPollMiddleware = __esm({
       step: "initialize",
       override: true
     };
-    getLongPollPlugin = (options) => ({
+    getLongPollPlugin = (options2) => ({
       applyToStack: (clientStack) => {
         clientStack.add(longPollMiddleware(), longPollMiddlewareOptions);
       }
@@ -235,11 +148,11 @@ var init_getDefaultSocketTimeout = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/getDefaultSocketTimeout.js"() {
     "use strict";
     isDefaultSocketTimeoutEnabled = () => typeof process === "object" && process?.env?.AWS_ENABLE_DEFAULT_SOCKET_TIMEOUT_2026 === "true";
-    getDefaultSocketTimeout = (requestHandler, timeoutMs) => {
+    getDefaultSocketTimeout = (requestHandler2, timeoutMs) => {
       if (!isDefaultSocketTimeoutEnabled()) {
         return void 0;
       }
-      if (typeof requestHandler?.handle === "function") {
+      if (typeof requestHandler2?.handle === "function") {
         return void 0;
       }
       return timeoutMs;
@@ -304,8 +217,8 @@ var init_fromUtf8 = __esm({
     "use strict";
     init_buffer_from();
     fromUtf8 = (input) => {
-      const buf = fromString(input, "utf8");
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength / Uint8Array.BYTES_PER_ELEMENT);
+      const buf2 = fromString(input, "utf8");
+      return new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength / Uint8Array.BYTES_PER_ELEMENT);
     };
   }
 });
@@ -550,18 +463,18 @@ var init_httpRequest = __esm({
       password;
       fragment;
       body;
-      constructor(options) {
-        this.method = options.method || "GET";
-        this.hostname = options.hostname || "localhost";
-        this.port = options.port;
-        this.query = options.query || {};
-        this.headers = options.headers || {};
-        this.body = options.body;
-        this.protocol = options.protocol ? options.protocol.slice(-1) !== ":" ? `${options.protocol}:` : options.protocol : "https:";
-        this.path = options.path ? options.path.charAt(0) !== "/" ? `/${options.path}` : options.path : "/";
-        this.username = options.username;
-        this.password = options.password;
-        this.fragment = options.fragment;
+      constructor(options2) {
+        this.method = options2.method || "GET";
+        this.hostname = options2.hostname || "localhost";
+        this.port = options2.port;
+        this.query = options2.query || {};
+        this.headers = options2.headers || {};
+        this.body = options2.body;
+        this.protocol = options2.protocol ? options2.protocol.slice(-1) !== ":" ? `${options2.protocol}:` : options2.protocol : "https:";
+        this.path = options2.path ? options2.path.charAt(0) !== "/" ? `/${options2.path}` : options2.path : "/";
+        this.username = options2.username;
+        this.password = options2.password;
+        this.fragment = options2.fragment;
       }
       static clone(request) {
         const cloned = new _HttpRequest({
@@ -597,11 +510,11 @@ var init_httpResponse = __esm({
       reason;
       headers;
       body;
-      constructor(options) {
-        this.statusCode = options.statusCode;
-        this.reason = options.reason;
-        this.headers = options.headers || {};
-        this.body = options.body;
+      constructor(options2) {
+        this.statusCode = options2.statusCode;
+        this.reason = options2.reason;
+        this.headers = options2.headers || {};
+        this.body = options2.body;
       }
       static isInstance(response) {
         if (!response) {
@@ -1561,9 +1474,9 @@ function concatBytes(arrays, length) {
   }
   const result = new Uint8Array(length);
   let offset = 0;
-  for (const buf of arrays) {
-    result.set(buf, offset);
-    offset += buf.byteLength;
+  for (const buf2 of arrays) {
+    result.set(buf2, offset);
+    offset += buf2.byteLength;
   }
   return result;
 }
@@ -1579,10 +1492,10 @@ var init_deserializerMiddleware = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/middleware-serde/deserializerMiddleware.js"() {
     "use strict";
     init_transport();
-    deserializerMiddleware = (options, deserializer) => (next, context) => async (args) => {
+    deserializerMiddleware = (options2, deserializer) => (next, context) => async (args) => {
       const { response } = await next(args);
       try {
-        const parsed = await deserializer(response, options);
+        const parsed = await deserializer(response, options2);
         return {
           response,
           output: parsed
@@ -1643,23 +1556,23 @@ var init_ProviderError = __esm({
     ProviderError = class _ProviderError extends Error {
       name = "ProviderError";
       tryNextLink;
-      constructor(message, options = true) {
+      constructor(message, options2 = true) {
         let logger2;
         let tryNextLink = true;
-        if (typeof options === "boolean") {
+        if (typeof options2 === "boolean") {
           logger2 = void 0;
-          tryNextLink = options;
-        } else if (options != null && typeof options === "object") {
-          logger2 = options.logger;
-          tryNextLink = options.tryNextLink ?? true;
+          tryNextLink = options2;
+        } else if (options2 != null && typeof options2 === "object") {
+          logger2 = options2.logger;
+          tryNextLink = options2.tryNextLink ?? true;
         }
         super(message);
         this.tryNextLink = tryNextLink;
         Object.setPrototypeOf(this, _ProviderError.prototype);
         logger2?.debug?.(`@smithy/property-provider ${tryNextLink ? "->" : "(!)"} ${message}`);
       }
-      static from(error2, options = true) {
-        return Object.assign(new this(error2.message, options), error2);
+      static from(error2, options2 = true) {
+        return Object.assign(new this(error2.message, options2), error2);
       }
     };
   }
@@ -1673,8 +1586,8 @@ var init_CredentialsProviderError = __esm({
     init_ProviderError();
     CredentialsProviderError = class _CredentialsProviderError extends ProviderError {
       name = "CredentialsProviderError";
-      constructor(message, options = true) {
-        super(message, options);
+      constructor(message, options2 = true) {
+        super(message, options2);
         Object.setPrototypeOf(this, _CredentialsProviderError.prototype);
       }
     };
@@ -1689,8 +1602,8 @@ var init_TokenProviderError = __esm({
     init_ProviderError();
     TokenProviderError = class _TokenProviderError extends ProviderError {
       name = "TokenProviderError";
-      constructor(message, options = true) {
-        super(message, options);
+      constructor(message, options2 = true) {
+        super(message, options2);
         Object.setPrototypeOf(this, _TokenProviderError.prototype);
       }
     };
@@ -1758,15 +1671,15 @@ var init_memoize = __esm({
         return resolved;
       };
       if (isExpired === void 0) {
-        return async (options) => {
-          if (!hasResult || options?.forceRefresh) {
+        return async (options2) => {
+          if (!hasResult || options2?.forceRefresh) {
             resolved = await coalesceProvider();
           }
           return resolved;
         };
       }
-      return async (options) => {
-        if (!hasResult || options?.forceRefresh) {
+      return async (options2) => {
+        if (!hasResult || options2?.forceRefresh) {
           resolved = await coalesceProvider();
         }
         if (isConstant) {
@@ -1825,14 +1738,14 @@ var init_numberSelector = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/util-config-provider/types.js
-var SelectorType2;
+var SelectorType;
 var init_types = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/util-config-provider/types.js"() {
     "use strict";
     (function(SelectorType3) {
       SelectorType3["ENV"] = "env";
       SelectorType3["CONFIG"] = "shared config entry";
-    })(SelectorType2 || (SelectorType2 = {}));
+    })(SelectorType || (SelectorType = {}));
   }
 });
 
@@ -1918,7 +1831,7 @@ var init_getSSOTokenFromFile = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/constants.js
 var CONFIG_PREFIX_SEPARATOR;
-var init_constants2 = __esm({
+var init_constants = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/constants.js"() {
     "use strict";
     CONFIG_PREFIX_SEPARATOR = ".";
@@ -1931,7 +1844,7 @@ var init_getConfigData = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigData.js"() {
     "use strict";
     import_types2 = __toESM(require_dist_cjs());
-    init_constants2();
+    init_constants();
     getConfigData = (data) => Object.entries(data).filter(([key]) => {
       const indexOfSeparator = key.indexOf(CONFIG_PREFIX_SEPARATOR);
       if (indexOfSeparator === -1) {
@@ -1979,7 +1892,7 @@ var init_parseIni = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/parseIni.js"() {
     "use strict";
     import_types3 = __toESM(require_dist_cjs());
-    init_constants2();
+    init_constants();
     prefixKeyRegex = /^([\w-]+)\s(["'])?([\w-@+.%:/]+)\2$/;
     profileNameBlockList = ["__proto__", "profile __proto__"];
     parseIni = (iniData) => {
@@ -2038,11 +1951,11 @@ var init_readFile = __esm({
     import_promises2 = require("node:fs/promises");
     filePromises = {};
     fileIntercept = {};
-    readFile2 = (path, options) => {
+    readFile2 = (path, options2) => {
       if (fileIntercept[path] !== void 0) {
         return fileIntercept[path];
       }
-      if (!filePromises[path] || options?.ignoreCache) {
+      if (!filePromises[path] || options2?.ignoreCache) {
         filePromises[path] = (0, import_promises2.readFile)(path, "utf8");
       }
       return filePromises[path];
@@ -2062,7 +1975,7 @@ var init_loadSharedConfigFiles = __esm({
     init_getHomeDir();
     init_parseIni();
     init_readFile();
-    init_constants2();
+    init_constants();
     swallowError = () => ({});
     loadSharedConfigFiles = async (init = {}) => {
       const { filepath = getCredentialsFilepath(), configFilepath = getConfigFilepath() } = init;
@@ -2201,15 +2114,15 @@ var init_fromEnv = __esm({
     "use strict";
     init_CredentialsProviderError();
     init_getSelectorName();
-    fromEnv = (envVarSelector, options) => async () => {
+    fromEnv = (envVarSelector, options2) => async () => {
       try {
-        const config = envVarSelector(process.env, options);
+        const config = envVarSelector(process.env, options2);
         if (config === void 0) {
           throw new Error();
         }
         return config;
       } catch (e5) {
-        throw new CredentialsProviderError(e5.message || `Not found in ENV: ${getSelectorName(envVarSelector.toString())}`, { logger: options?.logger });
+        throw new CredentialsProviderError(e5.message || `Not found in ENV: ${getSelectorName(envVarSelector.toString())}`, { logger: options2?.logger });
       }
     };
   }
@@ -2284,13 +2197,13 @@ var init_NodeUseDualstackEndpointConfigOptions = __esm({
     CONFIG_USE_DUALSTACK_ENDPOINT = "use_dualstack_endpoint";
     DEFAULT_USE_DUALSTACK_ENDPOINT = false;
     NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_DUALSTACK_ENDPOINT, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_DUALSTACK_ENDPOINT, SelectorType2.CONFIG),
+      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_DUALSTACK_ENDPOINT, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_DUALSTACK_ENDPOINT, SelectorType.CONFIG),
       default: false
     };
     nodeDualstackConfigSelectors = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_DUALSTACK_ENDPOINT, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_DUALSTACK_ENDPOINT, SelectorType2.CONFIG),
+      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_DUALSTACK_ENDPOINT, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_DUALSTACK_ENDPOINT, SelectorType.CONFIG),
       default: void 0
     };
   }
@@ -2307,13 +2220,13 @@ var init_NodeUseFipsEndpointConfigOptions = __esm({
     CONFIG_USE_FIPS_ENDPOINT = "use_fips_endpoint";
     DEFAULT_USE_FIPS_ENDPOINT = false;
     NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_FIPS_ENDPOINT, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_FIPS_ENDPOINT, SelectorType2.CONFIG),
+      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_FIPS_ENDPOINT, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_FIPS_ENDPOINT, SelectorType.CONFIG),
       default: false
     };
     nodeFipsConfigSelectors = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_FIPS_ENDPOINT, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_FIPS_ENDPOINT, SelectorType2.CONFIG),
+      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_USE_FIPS_ENDPOINT, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, CONFIG_USE_FIPS_ENDPOINT, SelectorType.CONFIG),
       default: void 0
     };
   }
@@ -2457,13 +2370,13 @@ var init_MiddlewareStack = __esm({
         return mainChain;
       };
       const stack = {
-        add: (middleware, options = {}) => {
-          const { name, override, aliases: _aliases } = options;
+        add: (middleware, options2 = {}) => {
+          const { name, override, aliases: _aliases } = options2;
           const entry = {
             step: "initialize",
             priority: "normal",
             middleware,
-            ...options
+            ...options2
           };
           const aliases = getAllAliases(name, _aliases);
           if (aliases.length > 0) {
@@ -2489,11 +2402,11 @@ var init_MiddlewareStack = __esm({
           }
           absoluteEntries.push(entry);
         },
-        addRelativeTo: (middleware, options) => {
-          const { name, override, aliases: _aliases } = options;
+        addRelativeTo: (middleware, options2) => {
+          const { name, override, aliases: _aliases } = options2;
           const entry = {
             middleware,
-            ...options
+            ...options2
           };
           const aliases = getAllAliases(name, _aliases);
           if (aliases.length > 0) {
@@ -2783,17 +2696,17 @@ var validateWaiterOptions;
 var init_validate = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/util-waiter/utils/validate.js"() {
     "use strict";
-    validateWaiterOptions = (options) => {
-      if (options.maxWaitTime <= 0) {
+    validateWaiterOptions = (options2) => {
+      if (options2.maxWaitTime <= 0) {
         throw new Error(`WaiterConfiguration.maxWaitTime must be greater than 0`);
-      } else if (options.minDelay <= 0) {
+      } else if (options2.minDelay <= 0) {
         throw new Error(`WaiterConfiguration.minDelay must be greater than 0`);
-      } else if (options.maxDelay <= 0) {
+      } else if (options2.maxDelay <= 0) {
         throw new Error(`WaiterConfiguration.maxDelay must be greater than 0`);
-      } else if (options.maxWaitTime <= options.minDelay) {
-        throw new Error(`WaiterConfiguration.maxWaitTime [${options.maxWaitTime}] must be greater than WaiterConfiguration.minDelay [${options.minDelay}] for this waiter`);
-      } else if (options.maxDelay < options.minDelay) {
-        throw new Error(`WaiterConfiguration.maxDelay [${options.maxDelay}] must be greater than WaiterConfiguration.minDelay [${options.minDelay}] for this waiter`);
+      } else if (options2.maxWaitTime <= options2.minDelay) {
+        throw new Error(`WaiterConfiguration.maxWaitTime [${options2.maxWaitTime}] must be greater than WaiterConfiguration.minDelay [${options2.minDelay}] for this waiter`);
+      } else if (options2.maxDelay < options2.minDelay) {
+        throw new Error(`WaiterConfiguration.maxDelay [${options2.maxDelay}] must be greater than WaiterConfiguration.minDelay [${options2.minDelay}] for this waiter`);
       }
     };
   }
@@ -2826,21 +2739,21 @@ var init_createWaiter = __esm({
         aborted: promise
       };
     };
-    createWaiter = async (options, input, acceptorChecks) => {
+    createWaiter = async (options2, input, acceptorChecks) => {
       const params = {
         ...waiterServiceDefaults,
-        ...options
+        ...options2
       };
       validateWaiterOptions(params);
       const exitConditions = [runPolling(params, input, acceptorChecks)];
       const finalize = [];
-      if (options.abortSignal) {
-        const { aborted, clearListener } = abortTimeout(options.abortSignal);
+      if (options2.abortSignal) {
+        const { aborted, clearListener } = abortTimeout(options2.abortSignal);
         finalize.push(clearListener);
         exitConditions.push(aborted);
       }
-      if (options.abortController?.signal) {
-        const { aborted, clearListener } = abortTimeout(options.abortController.signal);
+      if (options2.abortController?.signal) {
+        const { aborted, clearListener } = abortTimeout(options2.abortController.signal);
         finalize.push(clearListener);
         exitConditions.push(aborted);
       }
@@ -2875,9 +2788,9 @@ var init_client = __esm({
         }
       }
       send(command5, optionsOrCb, cb) {
-        const options = typeof optionsOrCb !== "function" ? optionsOrCb : void 0;
+        const options2 = typeof optionsOrCb !== "function" ? optionsOrCb : void 0;
         const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
-        const useHandlerCache = options === void 0 && this.config.cacheMiddleware === true;
+        const useHandlerCache = options2 === void 0 && this.config.cacheMiddleware === true;
         let handler2;
         if (useHandlerCache) {
           if (!this.handlers) {
@@ -2887,12 +2800,12 @@ var init_client = __esm({
           if (handlers.has(command5.constructor)) {
             handler2 = handlers.get(command5.constructor);
           } else {
-            handler2 = command5.resolveMiddleware(this.middlewareStack, this.config, options);
+            handler2 = command5.resolveMiddleware(this.middlewareStack, this.config, options2);
             handlers.set(command5.constructor, handler2);
           }
         } else {
           delete this.handlers;
-          handler2 = command5.resolveMiddleware(this.middlewareStack, this.config, options);
+          handler2 = command5.resolveMiddleware(this.middlewareStack, this.config, options2);
         }
         if (callback) {
           handler2(command5).then((result) => callback(null, result.output), (err) => callback(err)).catch(() => {
@@ -3802,8 +3715,8 @@ var init_command = __esm({
       static classBuilder() {
         return new ClassBuilder();
       }
-      resolveMiddlewareWithContext(clientStack, configuration, options, { middlewareFn, clientName, commandName, inputFilterSensitiveLog, outputFilterSensitiveLog, smithyContext, additionalContext, CommandCtor }) {
-        for (const mw of middlewareFn.bind(this)(CommandCtor, clientStack, configuration, options)) {
+      resolveMiddlewareWithContext(clientStack, configuration, options2, { middlewareFn, clientName, commandName, inputFilterSensitiveLog, outputFilterSensitiveLog, smithyContext, additionalContext, CommandCtor }) {
+        for (const mw of middlewareFn.bind(this)(CommandCtor, clientStack, configuration, options2)) {
           this.middlewareStack.use(mw);
         }
         const stack = clientStack.concat(this.middlewareStack);
@@ -3820,12 +3733,12 @@ var init_command = __esm({
             ...additionalSmithyContext,
             commandInstance: this,
             ...smithyContext,
-            ...options?.metricsRecorder === void 0 ? {} : { metricsRecorder: options.metricsRecorder },
-            ...options?.abortSignal === void 0 ? {} : { abortSignal: options.abortSignal }
+            ...options2?.metricsRecorder === void 0 ? {} : { metricsRecorder: options2.metricsRecorder },
+            ...options2?.abortSignal === void 0 ? {} : { abortSignal: options2.abortSignal }
           }
         };
-        const { requestHandler } = configuration;
-        let requestOptions = options ?? {};
+        const { requestHandler: requestHandler2 } = configuration;
+        let requestOptions = options2 ?? {};
         if (requestOptions.metricsRecorder) {
           requestOptions = { ...requestOptions };
           delete requestOptions.metricsRecorder;
@@ -3847,7 +3760,7 @@ var init_command = __esm({
             ...requestOptions
           };
         }
-        return stack.resolve((request) => requestHandler.handle(request.request, requestOptions), handlerExecutionContext);
+        return stack.resolve((request) => requestHandler2.handle(request.request, requestOptions), handlerExecutionContext);
       }
     };
     ClassBuilder = class {
@@ -3924,11 +3837,11 @@ var init_command = __esm({
             closure._init(this);
             this.schema = closure._operationSchema;
           }
-          resolveMiddleware(stack, configuration, options) {
+          resolveMiddleware(stack, configuration, options2) {
             const op2 = closure._operationSchema;
             const input = op2?.[4] ?? op2?.input;
             const output = op2?.[5] ?? op2?.output;
-            return this.resolveMiddlewareWithContext(stack, configuration, options, {
+            return this.resolveMiddlewareWithContext(stack, configuration, options2, {
               CommandCtor: CommandRef,
               middlewareFn: closure._middlewareFn,
               clientName: closure._clientName,
@@ -3949,7 +3862,7 @@ var init_command = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/client/smithy-client/constants.js
 var SENSITIVE_STRING2;
-var init_constants3 = __esm({
+var init_constants2 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/constants.js"() {
     "use strict";
     SENSITIVE_STRING2 = "***SensitiveInformation***";
@@ -3961,7 +3874,7 @@ var createAggregatedClient;
 var init_create_aggregated_client = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/create-aggregated-client.js"() {
     "use strict";
-    createAggregatedClient = (commands5, Client2, options) => {
+    createAggregatedClient = (commands5, Client2, options2) => {
       for (const [command5, CommandCtor] of Object.entries(commands5)) {
         const methodImpl = async function(args, optionsOrCb, cb) {
           const command6 = new CommandCtor(args);
@@ -3979,7 +3892,7 @@ var init_create_aggregated_client = __esm({
         const methodName = (command5[0].toLowerCase() + command5.slice(1)).replace(/Command$/, "");
         Client2.prototype[methodName] = methodImpl;
       }
-      const { paginators = {}, waiters = {} } = options ?? {};
+      const { paginators = {}, waiters = {} } = options2 ?? {};
       for (const [paginatorName, paginatorFn] of Object.entries(paginators)) {
         if (Client2.prototype[paginatorName] === void 0) {
           Client2.prototype[paginatorName] = function(commandInput = {}, paginationConfiguration, ...rest) {
@@ -4021,12 +3934,12 @@ var init_exceptions = __esm({
       $response;
       $retryable;
       $metadata;
-      constructor(options) {
-        super(options.message);
+      constructor(options2) {
+        super(options2.message);
         Object.setPrototypeOf(this, Object.getPrototypeOf(this).constructor.prototype);
-        this.name = options.name;
-        this.$fault = options.$fault;
-        this.$metadata = options.$metadata;
+        this.name = options2.name;
+        this.$fault = options2.$fault;
+        this.$metadata = options2.$metadata;
       }
       static isInstance(value) {
         if (!value) {
@@ -4496,8 +4409,8 @@ var init_serde_json = __esm({
 function makeBuilder(common, service, name, ep) {
   return function makeCommand(added, plugins, op2, $, smithyContext = {}) {
     const epMerged = Object.assign({}, common, added);
-    return Command.classBuilder().ep(epMerged).m(function(CommandCtor, clientStack, config, options) {
-      const list2 = plugins.call(this, CommandCtor, clientStack, config, options);
+    return Command.classBuilder().ep(epMerged).m(function(CommandCtor, clientStack, config, options2) {
+      const list2 = plugins.call(this, CommandCtor, clientStack, config, options2);
       list2.unshift(ep(config, CommandCtor.getEndpointParameterInstructions()));
       return list2;
     }).s(service, op2, smithyContext).n(name, op2.charAt(0).toUpperCase() + op2.slice(1) + "Command").sc($).build();
@@ -4565,7 +4478,7 @@ var init_client2 = __esm({
     init_waiter();
     init_client();
     init_command();
-    init_constants3();
+    init_constants2();
     init_create_aggregated_client();
     init_default_error_handler();
     init_defaults_mode();
@@ -4649,7 +4562,7 @@ var init_resolveEndpointsConfig = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/defaults-mode/constants.js
 var AWS_EXECUTION_ENV, AWS_REGION_ENV, AWS_DEFAULT_REGION_ENV, ENV_IMDS_DISABLED, DEFAULTS_MODE_OPTIONS, IMDS_REGION_PATH, IMDS_TOKEN_PATH, X_AWS_EC2_METADATA_TOKEN, X_AWS_EC2_METADATA_TOKEN_TTL;
-var init_constants4 = __esm({
+var init_constants3 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/defaults-mode/constants.js"() {
     "use strict";
     AWS_EXECUTION_ENV = "AWS_EXECUTION_ENV";
@@ -4669,7 +4582,7 @@ var TIMEOUT_MS, NEG_CACHE_TTL_MS, negativeCacheUntil, getInstanceMetadataRegion,
 var init_getInstanceMetadataRegion = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/config-resolver/regionConfig/getInstanceMetadataRegion.js"() {
     "use strict";
-    init_constants4();
+    init_constants3();
     TIMEOUT_MS = 1e3;
     NEG_CACHE_TTL_MS = 6e4;
     negativeCacheUntil = 0;
@@ -4721,15 +4634,15 @@ var init_getInstanceMetadataRegion = __esm({
       }
       return { hostname: "169.254.169.254" };
     };
-    imdsRequest = async (options) => {
+    imdsRequest = async (options2) => {
       const { request } = await import("node:http");
       return new Promise((resolve, reject) => {
         const req = request({
-          hostname: options.hostname,
-          port: options.port,
-          path: options.path,
-          method: options.method,
-          headers: options.headers,
+          hostname: options2.hostname,
+          port: options2.port,
+          path: options2.path,
+          method: options2.method,
+          headers: options2.headers,
           timeout: TIMEOUT_MS,
           signal: AbortSignal.timeout(TIMEOUT_MS)
         });
@@ -4969,7 +4882,7 @@ var init_resolveDefaultsModeConfig = __esm({
     init_getInstanceMetadataRegion();
     init_configLoader();
     init_memoize();
-    init_constants4();
+    init_constants3();
     init_defaultsModeConfig();
     resolveDefaultsModeConfig = ({ region = loadConfig(NODE_REGION_CONFIG_OPTIONS), defaultsMode = loadConfig(NODE_DEFAULTS_MODE_CONFIG_OPTIONS) } = {}) => memoize(async () => {
       const mode = typeof defaultsMode === "function" ? await defaultsMode() : defaultsMode;
@@ -5032,7 +4945,7 @@ __export(config_exports, {
   ProviderError: () => ProviderError,
   REGION_ENV_NAME: () => REGION_ENV_NAME,
   REGION_INI_NAME: () => REGION_INI_NAME,
-  SelectorType: () => SelectorType2,
+  SelectorType: () => SelectorType,
   TokenProviderError: () => TokenProviderError,
   booleanSelector: () => booleanSelector,
   chain: () => chain,
@@ -5074,7 +4987,7 @@ var init_config2 = __esm({
     init_getProfileName();
     init_getSSOTokenFilepath();
     init_getSSOTokenFromFile();
-    init_constants2();
+    init_constants();
     init_loadSharedConfigFiles();
     init_loadSsoSessionData();
     init_parseKnownFiles();
@@ -5147,8 +5060,8 @@ var init_getIgnoreConfiguredEndpointUrls = __esm({
     ENV_IGNORE_CONFIGURED_ENDPOINT_URLS = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
     CONFIG_IGNORE_CONFIGURED_ENDPOINT_URLS = "ignore_configured_endpoint_urls";
     ignoreConfiguredEndpointUrlsConfigSelectors = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_IGNORE_CONFIGURED_ENDPOINT_URLS, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, CONFIG_IGNORE_CONFIGURED_ENDPOINT_URLS, SelectorType2.CONFIG),
+      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_IGNORE_CONFIGURED_ENDPOINT_URLS, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, CONFIG_IGNORE_CONFIGURED_ENDPOINT_URLS, SelectorType.CONFIG),
       default: false
     };
   }
@@ -5898,9 +5811,9 @@ var init_evaluateTemplate = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/utils/evaluateTemplate.js"() {
     "use strict";
     init_lib();
-    evaluateTemplate = (template, options) => {
+    evaluateTemplate = (template, options2) => {
       const evaluatedTemplateArr = [];
-      const { referenceRecord, endpointParams } = options;
+      const { referenceRecord, endpointParams } = options2;
       let currentIndex = 0;
       while (currentIndex < template.length) {
         const openingBraceIndex = template.indexOf("{", currentIndex);
@@ -5937,8 +5850,8 @@ var getReferenceValue;
 var init_getReferenceValue = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/utils/getReferenceValue.js"() {
     "use strict";
-    getReferenceValue = ({ ref }, options) => {
-      return options.referenceRecord[ref] ?? options.endpointParams[ref];
+    getReferenceValue = ({ ref }, options2) => {
+      return options2.referenceRecord[ref] ?? options2.endpointParams[ref];
     };
   }
 });
@@ -5953,24 +5866,24 @@ var init_evaluateExpression = __esm({
     init_endpointFunctions();
     init_evaluateTemplate();
     init_getReferenceValue();
-    evaluateExpression = (obj, keyName, options) => {
+    evaluateExpression = (obj, keyName, options2) => {
       if (typeof obj === "string") {
-        return evaluateTemplate(obj, options);
+        return evaluateTemplate(obj, options2);
       } else if (obj["fn"]) {
-        return group.callFunction(obj, options);
+        return group.callFunction(obj, options2);
       } else if (obj["ref"]) {
-        return getReferenceValue(obj, options);
+        return getReferenceValue(obj, options2);
       }
       throw new EndpointError(`'${keyName}': ${String(obj)} is not a string, function or reference.`);
     };
-    callFunction = ({ fn, argv }, options) => {
+    callFunction = ({ fn, argv }, options2) => {
       const evaluatedArgs = Array(argv.length);
       for (let i5 = 0; i5 < evaluatedArgs.length; ++i5) {
         const arg = argv[i5];
         if (typeof arg === "boolean" || typeof arg === "number") {
           evaluatedArgs[i5] = arg;
         } else {
-          evaluatedArgs[i5] = group.evaluateExpression(arg, "arg", options);
+          evaluatedArgs[i5] = group.evaluateExpression(arg, "arg", options2);
         }
       }
       const namespaceSeparatorIndex = fn.indexOf(".");
@@ -6010,13 +5923,13 @@ var init_evaluateCondition = __esm({
     init_debug();
     init_types2();
     init_callFunction();
-    evaluateCondition = (condition, options) => {
+    evaluateCondition = (condition, options2) => {
       const { assign } = condition;
-      if (assign && assign in options.referenceRecord) {
+      if (assign && assign in options2.referenceRecord) {
         throw new EndpointError(`'${assign}' is already defined in Reference Record.`);
       }
-      const value = callFunction(condition, options);
-      options.logger?.debug?.(`${debugId} evaluateCondition: ${toDebugString(condition)} = ${toDebugString(value)}`);
+      const value = callFunction(condition, options2);
+      options2.logger?.debug?.(`${debugId} evaluateCondition: ${toDebugString(condition)} = ${toDebugString(value)}`);
       const result = value === "" ? true : !!value;
       if (assign != null) {
         return { result, toAssign: { name: assign, value } };
@@ -6033,9 +5946,9 @@ var init_getEndpointHeaders = __esm({
     "use strict";
     init_types2();
     init_evaluateExpression();
-    getEndpointHeaders = (headers, options) => Object.entries(headers ?? {}).reduce((acc, [headerKey, headerVal]) => {
+    getEndpointHeaders = (headers, options2) => Object.entries(headers ?? {}).reduce((acc, [headerKey, headerVal]) => {
       acc[headerKey] = headerVal.map((headerValEntry) => {
-        const processedExpr = evaluateExpression(headerValEntry, "Header value entry", options);
+        const processedExpr = evaluateExpression(headerValEntry, "Header value entry", options2);
         if (typeof processedExpr !== "string") {
           throw new EndpointError(`Header '${headerKey}' value '${processedExpr}' is not a string`);
         }
@@ -6053,22 +5966,22 @@ var init_getEndpointProperties = __esm({
     "use strict";
     init_types2();
     init_evaluateTemplate();
-    getEndpointProperties = (properties, options) => Object.entries(properties).reduce((acc, [propertyKey, propertyVal]) => {
-      acc[propertyKey] = group2.getEndpointProperty(propertyVal, options);
+    getEndpointProperties = (properties, options2) => Object.entries(properties).reduce((acc, [propertyKey, propertyVal]) => {
+      acc[propertyKey] = group2.getEndpointProperty(propertyVal, options2);
       return acc;
     }, {});
-    getEndpointProperty = (property, options) => {
+    getEndpointProperty = (property, options2) => {
       if (Array.isArray(property)) {
-        return property.map((propertyEntry) => getEndpointProperty(propertyEntry, options));
+        return property.map((propertyEntry) => getEndpointProperty(propertyEntry, options2));
       }
       switch (typeof property) {
         case "string":
-          return evaluateTemplate(property, options);
+          return evaluateTemplate(property, options2);
         case "object":
           if (property === null) {
             throw new EndpointError(`Unexpected endpoint property: ${property}`);
           }
-          return group2.getEndpointProperties(property, options);
+          return group2.getEndpointProperties(property, options2);
         case "boolean":
           return property;
         default:
@@ -6089,8 +6002,8 @@ var init_getEndpointUrl = __esm({
     "use strict";
     init_types2();
     init_evaluateExpression();
-    getEndpointUrl = (endpointUrl, options) => {
-      const expression = evaluateExpression(endpointUrl, "Endpoint URL", options);
+    getEndpointUrl = (endpointUrl, options2) => {
+      const expression = evaluateExpression(endpointUrl, "Endpoint URL", options2);
       if (typeof expression === "string") {
         try {
           return new URL(expression);
@@ -6116,14 +6029,14 @@ var init_decideEndpoint = __esm({
     init_getEndpointProperties();
     init_getEndpointUrl();
     RESULT = 1e8;
-    decideEndpoint = (bdd5, options) => {
+    decideEndpoint = (bdd5, options2) => {
       const { nodes: nodes5, root: root5, results, conditions } = bdd5;
       let ref = root5;
       const referenceRecord = {};
       const closure = {
         referenceRecord,
-        endpointParams: options.endpointParams,
-        logger: options.logger
+        endpointParams: options2.endpointParams,
+        logger: options2.logger
       };
       while (ref !== 1 && ref !== -1 && ref < RESULT) {
         const node_i = 3 * (Math.abs(ref) - 1);
@@ -6161,11 +6074,11 @@ var init_evaluateConditions = __esm({
     "use strict";
     init_debug();
     init_evaluateCondition();
-    evaluateConditions = (conditions = [], options) => {
+    evaluateConditions = (conditions = [], options2) => {
       const conditionsReferenceRecord = {};
       const conditionOptions = {
-        ...options,
-        referenceRecord: { ...options.referenceRecord }
+        ...options2,
+        referenceRecord: { ...options2.referenceRecord }
       };
       let didAssign = false;
       for (const condition of conditions) {
@@ -6177,7 +6090,7 @@ var init_evaluateConditions = __esm({
           didAssign = true;
           conditionsReferenceRecord[toAssign.name] = toAssign.value;
           conditionOptions.referenceRecord[toAssign.name] = toAssign.value;
-          options.logger?.debug?.(`${debugId} assign: ${toAssign.name} := ${toDebugString(toAssign.value)}`);
+          options2.logger?.debug?.(`${debugId} assign: ${toAssign.name} := ${toDebugString(toAssign.value)}`);
         }
       }
       if (didAssign) {
@@ -6198,18 +6111,18 @@ var init_evaluateEndpointRule = __esm({
     init_getEndpointHeaders();
     init_getEndpointProperties();
     init_getEndpointUrl();
-    evaluateEndpointRule = (endpointRule, options) => {
+    evaluateEndpointRule = (endpointRule, options2) => {
       const { conditions, endpoint } = endpointRule;
-      const { result, referenceRecord } = evaluateConditions(conditions, options);
+      const { result, referenceRecord } = evaluateConditions(conditions, options2);
       if (!result) {
         return;
       }
       const endpointRuleOptions = referenceRecord ? {
-        ...options,
-        referenceRecord: { ...options.referenceRecord, ...referenceRecord }
-      } : options;
+        ...options2,
+        referenceRecord: { ...options2.referenceRecord, ...referenceRecord }
+      } : options2;
       const { url, properties, headers } = endpoint;
-      options.logger?.debug?.(`${debugId} Resolving endpoint from template: ${toDebugString(endpoint)}`);
+      options2.logger?.debug?.(`${debugId} Resolving endpoint from template: ${toDebugString(endpoint)}`);
       const endpointToReturn = { url: getEndpointUrl(url, endpointRuleOptions) };
       if (headers != null) {
         endpointToReturn.headers = getEndpointHeaders(headers, endpointRuleOptions);
@@ -6230,16 +6143,16 @@ var init_evaluateErrorRule = __esm({
     init_types2();
     init_evaluateConditions();
     init_evaluateExpression();
-    evaluateErrorRule = (errorRule, options) => {
+    evaluateErrorRule = (errorRule, options2) => {
       const { conditions, error: error2 } = errorRule;
-      const { result, referenceRecord } = evaluateConditions(conditions, options);
+      const { result, referenceRecord } = evaluateConditions(conditions, options2);
       if (!result) {
         return;
       }
       const errorRuleOptions = referenceRecord ? {
-        ...options,
-        referenceRecord: { ...options.referenceRecord, ...referenceRecord }
-      } : options;
+        ...options2,
+        referenceRecord: { ...options2.referenceRecord, ...referenceRecord }
+      } : options2;
       throw new EndpointError(evaluateExpression(error2, "Error", errorRuleOptions));
     };
   }
@@ -6254,17 +6167,17 @@ var init_evaluateRules = __esm({
     init_evaluateConditions();
     init_evaluateEndpointRule();
     init_evaluateErrorRule();
-    evaluateRules = (rules, options) => {
+    evaluateRules = (rules, options2) => {
       for (const rule of rules) {
         if (rule.type === "endpoint") {
-          const endpointOrUndefined = evaluateEndpointRule(rule, options);
+          const endpointOrUndefined = evaluateEndpointRule(rule, options2);
           if (endpointOrUndefined) {
             return endpointOrUndefined;
           }
         } else if (rule.type === "error") {
-          evaluateErrorRule(rule, options);
+          evaluateErrorRule(rule, options2);
         } else if (rule.type === "tree") {
-          const endpointOrUndefined = group3.evaluateTreeRule(rule, options);
+          const endpointOrUndefined = group3.evaluateTreeRule(rule, options2);
           if (endpointOrUndefined) {
             return endpointOrUndefined;
           }
@@ -6274,13 +6187,13 @@ var init_evaluateRules = __esm({
       }
       throw new EndpointError(`Rules evaluation failed`);
     };
-    evaluateTreeRule = (treeRule, options) => {
+    evaluateTreeRule = (treeRule, options2) => {
       const { conditions, rules } = treeRule;
-      const { result, referenceRecord } = evaluateConditions(conditions, options);
+      const { result, referenceRecord } = evaluateConditions(conditions, options2);
       if (!result) {
         return;
       }
-      const treeRuleOptions = referenceRecord ? { ...options, referenceRecord: { ...options.referenceRecord, ...referenceRecord } } : options;
+      const treeRuleOptions = referenceRecord ? { ...options2, referenceRecord: { ...options2.referenceRecord, ...referenceRecord } } : options2;
       return group3.evaluateRules(rules, treeRuleOptions);
     };
     group3 = {
@@ -6307,10 +6220,10 @@ var init_resolveEndpoint = __esm({
     init_debug();
     init_types2();
     init_utils();
-    resolveEndpoint = (ruleSetObject, options) => {
-      const { endpointParams, logger: logger2 } = options;
+    resolveEndpoint = (ruleSetObject, options2) => {
+      const { endpointParams, logger: logger2 } = options2;
       const { parameters, rules } = ruleSetObject;
-      options.logger?.debug?.(`${debugId} Initial EndpointParams: ${toDebugString(endpointParams)}`);
+      options2.logger?.debug?.(`${debugId} Initial EndpointParams: ${toDebugString(endpointParams)}`);
       for (const paramKey in parameters) {
         if (!hasOwn(parameters, paramKey)) {
           continue;
@@ -6326,7 +6239,7 @@ var init_resolveEndpoint = __esm({
         }
       }
       const endpoint = evaluateRules(rules, { endpointParams, logger: logger2, referenceRecord: {} });
-      options.logger?.debug?.(`${debugId} Resolved endpoint: ${toDebugString(endpoint)}`);
+      options2.logger?.debug?.(`${debugId} Resolved endpoint: ${toDebugString(endpoint)}`);
       return endpoint;
     };
   }
@@ -6405,13 +6318,13 @@ var init_serializerMiddleware = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/middleware-serde/serializerMiddleware.js"() {
     "use strict";
     init_endpoints();
-    serializerMiddleware = (options, serializer) => (next, context) => async (args) => {
-      const endpointConfig = options;
+    serializerMiddleware = (options2, serializer) => (next, context) => async (args) => {
+      const endpointConfig = options2;
       const endpoint = context.endpointV2 ? async () => toEndpointV1(context.endpointV2) : endpointConfig.endpoint;
       if (!endpoint) {
         throw new Error("No valid endpoint provider available.");
       }
-      const request = await serializer(args.input, { ...options, endpoint });
+      const request = await serializer(args.input, { ...options2, endpoint });
       return next({
         ...args,
         request
@@ -6745,11 +6658,11 @@ var init_ByteArrayCollector = __esm({
           return bytes;
         }
         const aggregation = this.allocByteArray(this.byteLength);
-        let cursor = 0;
+        let cursor2 = 0;
         for (let i5 = 0; i5 < this.byteArrays.length; ++i5) {
           const bytes = this.byteArrays[i5];
-          aggregation.set(bytes, cursor);
-          cursor += bytes.byteLength;
+          aggregation.set(bytes, cursor2);
+          cursor2 += bytes.byteLength;
         }
         this.reset();
         return aggregation;
@@ -6930,8 +6843,8 @@ var getAwsChunkedEncodingStream;
 var init_getAwsChunkedEncodingStream_browser = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/getAwsChunkedEncodingStream.browser.js"() {
     "use strict";
-    getAwsChunkedEncodingStream = (readableStream, options) => {
-      const { base64Encoder, bodyLengthChecker, checksumAlgorithmFn, checksumLocationName, streamHasher } = options;
+    getAwsChunkedEncodingStream = (readableStream, options2) => {
+      const { base64Encoder, bodyLengthChecker, checksumAlgorithmFn, checksumLocationName, streamHasher } = options2;
       const checksumRequired = base64Encoder !== void 0 && bodyLengthChecker !== void 0 && checksumAlgorithmFn !== void 0 && checksumLocationName !== void 0 && streamHasher !== void 0;
       const digest4 = checksumRequired ? streamHasher(checksumAlgorithmFn, readableStream) : void 0;
       Promise.resolve(digest4).catch(() => {
@@ -6963,13 +6876,13 @@ ${value}\r
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-stream/getAwsChunkedEncodingStream.js
-function getAwsChunkedEncodingStream2(stream, options) {
+function getAwsChunkedEncodingStream2(stream, options2) {
   const readable = stream;
   const readableStream = stream;
   if (isReadableStream(readableStream)) {
-    return getAwsChunkedEncodingStream(readableStream, options);
+    return getAwsChunkedEncodingStream(readableStream, options2);
   }
-  const { base64Encoder, bodyLengthChecker, checksumAlgorithmFn, checksumLocationName, streamHasher } = options;
+  const { base64Encoder, bodyLengthChecker, checksumAlgorithmFn, checksumLocationName, streamHasher } = options2;
   const checksumRequired = base64Encoder !== void 0 && checksumAlgorithmFn !== void 0 && checksumLocationName !== void 0 && streamHasher !== void 0;
   const digest4 = checksumRequired ? streamHasher(checksumAlgorithmFn, readable) : void 0;
   Promise.resolve(digest4).catch(() => {
@@ -7192,15 +7105,15 @@ var init_sdk_stream_mixin_browser = __esm({
       return Object.assign(stream, {
         transformToByteArray,
         transformToString: async (encoding) => {
-          const buf = await transformToByteArray();
+          const buf2 = await transformToByteArray();
           if (encoding === "base64") {
-            return toBase642(buf);
+            return toBase642(buf2);
           } else if (encoding === "hex") {
-            return toHex(buf);
+            return toHex(buf2);
           } else if (encoding === void 0 || encoding === "utf8" || encoding === "utf-8") {
-            return toUtf82(buf);
+            return toUtf82(buf2);
           } else if (typeof TextDecoder === "function") {
-            return new TextDecoder(encoding).decode(buf);
+            return new TextDecoder(encoding).decode(buf2);
           } else {
             throw new Error("TextDecoder is not available, please make sure polyfill is provided.");
           }
@@ -7295,12 +7208,12 @@ var init_sdk_stream_mixin = __esm({
       return Object.assign(stream, {
         transformToByteArray,
         transformToString: async (encoding) => {
-          const buf = await transformToByteArray();
+          const buf2 = await transformToByteArray();
           if (encoding === void 0 || Buffer.isEncoding(encoding)) {
-            return fromArrayBuffer(buf.buffer, buf.byteOffset, buf.byteLength).toString(encoding);
+            return fromArrayBuffer(buf2.buffer, buf2.byteOffset, buf2.byteLength).toString(encoding);
           } else {
             const decoder = new TextDecoder(encoding);
-            return decoder.decode(buf);
+            return decoder.decode(buf2);
           }
         },
         transformToWebStream: () => {
@@ -7680,10 +7593,10 @@ var init_HttpBindingNormalizedSchema = __esm({
       return segments.length ? segments : void 0;
     };
     buildHttpOperationBindings = (schema) => {
-      const { http, endpoint } = translateTraits(schema.traits ?? {});
-      const [path, search] = http?.[1].split("?") ?? [];
+      const { http: http2, endpoint } = translateTraits(schema.traits ?? {});
+      const [path, search] = http2?.[1].split("?") ?? [];
       return [
-        http?.[0],
+        http2?.[0],
         path,
         search ? [...new URLSearchParams(search)] : [],
         path ? buildPathSegments(path) : void 0,
@@ -7776,8 +7689,8 @@ var init_HashCalculator = __esm({
     init_serde();
     HashCalculator = class extends import_node_stream8.Writable {
       hash;
-      constructor(hash, options) {
-        super(options);
+      constructor(hash, options2) {
+        super(options2);
         this.hash = hash;
       }
       _write(chunk, encoding, callback) {
@@ -7896,11 +7809,11 @@ var init_Md5Js = __esm({
       bytesHashed = 0;
       update(sourceData) {
         const data = toUint8Array(sourceData);
-        let pos = 0;
+        let pos2 = 0;
         let len = data.byteLength;
         this.bytesHashed += len;
         while (len > 0) {
-          this.writeBuffer.setUint8(this.bufferLength++, data[pos++]);
+          this.writeBuffer.setUint8(this.bufferLength++, data[pos2++]);
           --len;
           if (this.bufferLength === 64) {
             compress(this.state, this.writeBuffer);
@@ -7910,27 +7823,27 @@ var init_Md5Js = __esm({
       }
       async digest() {
         const state2 = Uint32Array.from(this.state);
-        const buf = new DataView(this.writeBuffer.buffer.slice(0));
+        const buf2 = new DataView(this.writeBuffer.buffer.slice(0));
         let bufLen = this.bufferLength;
         const bits = this.bytesHashed * 8;
-        buf.setUint8(bufLen++, 128);
+        buf2.setUint8(bufLen++, 128);
         if (this.bufferLength % 64 >= 56) {
           for (let i5 = bufLen; i5 < 64; ++i5) {
-            buf.setUint8(i5, 0);
+            buf2.setUint8(i5, 0);
           }
-          compress(state2, buf);
+          compress(state2, buf2);
           bufLen = 0;
         }
         for (let i5 = bufLen; i5 < 56; ++i5) {
-          buf.setUint8(i5, 0);
+          buf2.setUint8(i5, 0);
         }
-        buf.setUint32(56, bits >>> 0, true);
-        buf.setUint32(60, Math.floor(bits / 2 ** 32), true);
-        compress(state2, buf);
+        buf2.setUint32(56, bits >>> 0, true);
+        buf2.setUint32(60, Math.floor(bits / 2 ** 32), true);
+        compress(state2, buf2);
         const out = new Uint8Array(16);
-        const view = new DataView(out.buffer);
+        const view2 = new DataView(out.buffer);
         for (let i5 = 0; i5 < 4; ++i5) {
-          view.setUint32(i5 * 4, state2[i5], true);
+          view2.setUint32(i5 * 4, state2[i5], true);
         }
         return out;
       }
@@ -7957,8 +7870,8 @@ function buildNativeClass() {
       this.hash.update(toUint8Array(data));
     }
     async digest() {
-      const buf = this.hash.copy().digest();
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      const buf2 = this.hash.copy().digest();
+      return new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength);
     }
     reset() {
       this.hash = (0, import_node_crypto4.createHash)("md5");
@@ -8313,14 +8226,14 @@ function buildNativeClass3() {
       this.hash.update(data);
     }
     async digest() {
-      let buf;
+      let buf2;
       if (this.isHmac) {
         this.finished = true;
-        buf = this.hash.digest();
+        buf2 = this.hash.digest();
       } else {
-        buf = this.hash.copy().digest();
+        buf2 = this.hash.copy().digest();
       }
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      return new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength);
     }
     reset() {
       this.hash = this.createHash();
@@ -8733,14 +8646,14 @@ function splitMessage({ byteLength, byteOffset, buffer }) {
   if (byteLength < MINIMUM_MESSAGE_LENGTH) {
     throw new Error("Provided message too short to accommodate event stream message overhead");
   }
-  const view = new DataView(buffer, byteOffset, byteLength);
-  const messageLength = view.getUint32(0, false);
+  const view2 = new DataView(buffer, byteOffset, byteLength);
+  const messageLength = view2.getUint32(0, false);
   if (byteLength !== messageLength) {
     throw new Error("Reported message length does not match received message length");
   }
-  const headerLength = view.getUint32(PRELUDE_MEMBER_LENGTH, false);
-  const expectedPreludeChecksum = view.getUint32(PRELUDE_LENGTH, false);
-  const expectedMessageChecksum = view.getUint32(byteLength - CHECKSUM_LENGTH, false);
+  const headerLength = view2.getUint32(PRELUDE_MEMBER_LENGTH, false);
+  const expectedPreludeChecksum = view2.getUint32(PRELUDE_LENGTH, false);
+  const expectedMessageChecksum = view2.getUint32(byteLength - CHECKSUM_LENGTH, false);
   const checksummer = new Crc32Node();
   checksummer.update(new Uint8Array(buffer, byteOffset, PRELUDE_LENGTH));
   if (expectedPreludeChecksum !== checksummer.digestSync()) {
@@ -8819,16 +8732,16 @@ var init_EventStreamCodec = __esm({
         const headers = this.headerMarshaller.format(rawHeaders);
         const length = headers.byteLength + body.byteLength + 16;
         const out = new Uint8Array(length);
-        const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+        const view2 = new DataView(out.buffer, out.byteOffset, out.byteLength);
         const checksum = new Crc32Node();
-        view.setUint32(0, length, false);
-        view.setUint32(4, headers.byteLength, false);
+        view2.setUint32(0, length, false);
+        view2.setUint32(4, headers.byteLength, false);
         checksum.update(out.subarray(0, 8));
-        view.setUint32(8, checksum.digestSync(), false);
+        view2.setUint32(8, checksum.digestSync(), false);
         out.set(headers, 12);
         out.set(body, headers.byteLength + 12);
         checksum.update(out.subarray(8, length - 4));
-        view.setUint32(length - 4, checksum.digestSync(), false);
+        view2.setUint32(length - 4, checksum.digestSync(), false);
         return out;
       }
       decode(message) {
@@ -8849,8 +8762,8 @@ var init_MessageDecoderStream = __esm({
     "use strict";
     MessageDecoderStream = class {
       options;
-      constructor(options) {
-        this.options = options;
+      constructor(options2) {
+        this.options = options2;
       }
       [Symbol.asyncIterator]() {
         return this.asyncIterator();
@@ -8872,8 +8785,8 @@ var init_MessageEncoderStream = __esm({
     "use strict";
     MessageEncoderStream = class {
       options;
-      constructor(options) {
-        this.options = options;
+      constructor(options2) {
+        this.options = options2;
       }
       [Symbol.asyncIterator]() {
         return this.asyncIterator();
@@ -8898,8 +8811,8 @@ var init_SmithyMessageDecoderStream = __esm({
     "use strict";
     SmithyMessageDecoderStream = class {
       options;
-      constructor(options) {
-        this.options = options;
+      constructor(options2) {
+        this.options = options2;
       }
       [Symbol.asyncIterator]() {
         return this.asyncIterator();
@@ -8924,8 +8837,8 @@ var init_SmithyMessageEncoderStream = __esm({
     "use strict";
     SmithyMessageEncoderStream = class {
       options;
-      constructor(options) {
-        this.options = options;
+      constructor(options2) {
+        this.options = options2;
       }
       [Symbol.asyncIterator]() {
         return this.asyncIterator();
@@ -9012,12 +8925,12 @@ var init_getChunkedStream = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-serde-universal/getUnmarshalledStream.js
-function getUnmarshalledStream(source, options) {
-  const messageUnmarshaller = getMessageUnmarshaller(options.deserializer, options.toUtf8);
+function getUnmarshalledStream(source, options2) {
+  const messageUnmarshaller = getMessageUnmarshaller(options2.deserializer, options2.toUtf8);
   return {
     [Symbol.asyncIterator]: async function* () {
       for await (const chunk of source) {
-        const message = options.eventStreamCodec.decode(chunk);
+        const message = options2.eventStreamCodec.decode(chunk);
         const type = await messageUnmarshaller(message);
         if (type === void 0) {
           continue;
@@ -9098,7 +9011,7 @@ var init_EventStreamMarshaller = __esm({
         });
       }
     };
-    eventStreamSerdeProvider = (options) => new EventStreamMarshaller(options);
+    eventStreamSerdeProvider = (options2) => new EventStreamMarshaller(options2);
   }
 });
 
@@ -9151,7 +9064,7 @@ var init_EventStreamMarshaller2 = __esm({
         return import_node_stream9.Readable.from(this.universalMarshaller.serialize(input, serializer));
       }
     };
-    eventStreamSerdeProvider2 = (options) => new EventStreamMarshaller2(options);
+    eventStreamSerdeProvider2 = (options2) => new EventStreamMarshaller2(options2);
   }
 });
 
@@ -9536,11 +9449,11 @@ var init_HttpProtocol = __esm({
     HttpProtocol = class extends SerdeContext {
       options;
       compositeErrorRegistry;
-      constructor(options) {
+      constructor(options2) {
         super();
-        this.options = options;
-        this.compositeErrorRegistry = new TypeRegistry(options.defaultNamespace);
-        for (const etr of options.errorTypeRegistries ?? []) {
+        this.options = options2;
+        this.compositeErrorRegistry = new TypeRegistry(options2.defaultNamespace);
+        for (const etr of options2.errorTypeRegistries ?? []) {
           this.compositeErrorRegistry.copyFrom(etr);
         }
       }
@@ -9775,7 +9688,7 @@ var init_HttpBindingProtocol = __esm({
         const headers = request.headers;
         const bodySchema = bindings.syntheticBodySchema;
         let hasBodyValue = false;
-        let payload;
+        let payload2;
         let eventStream;
         let labels;
         const names = Object.getOwnPropertyNames(input);
@@ -9804,7 +9717,7 @@ var init_HttpBindingProtocol = __esm({
               if (stream === 2) {
                 eventStream = inputMemberValue || void 0;
               } else {
-                payload = inputMemberValue;
+                payload2 = inputMemberValue;
               }
             } else {
               if (directSerializer) {
@@ -9812,7 +9725,7 @@ var init_HttpBindingProtocol = __esm({
               } else {
                 serializer.write(memberNs, inputMemberValue);
               }
-              payload = serializer.flush();
+              payload2 = serializer.flush();
             }
           } else if (location === 33 || location === 38) {
             const serialized = this.serializeHttpValue(value, inputMemberValue, location, directSerializer);
@@ -9846,9 +9759,9 @@ var init_HttpBindingProtocol = __esm({
           } else {
             serializer.write(bodySchema, input);
           }
-          payload = serializer.flush();
+          payload2 = serializer.flush();
         }
-        request.body = payload;
+        request.body = payload2;
         return eventStream;
       }
       serializeQuery(value, data, wireName, query, directSerializer) {
@@ -9951,10 +9864,10 @@ var init_HttpBindingProtocol = __esm({
         const deserializer = this.deserializer;
         const directDeserializer = typeof deserializer.readCodec === "function" ? deserializer : void 0;
         const ns = HttpBindingNormalizedSchema.of(schema);
-        const { bodyMemberNames, bindings: { payload, statusCode, headers: responseHeaders, prefixHeaders } } = ns.getHttpBindings().response;
+        const { bodyMemberNames, bindings: { payload: payload2, statusCode, headers: responseHeaders, prefixHeaders } } = ns.getHttpBindings().response;
         const headers = response.headers;
-        if (payload) {
-          const [memberName, value] = payload;
+        if (payload2) {
+          const [memberName, value] = payload2;
           const [memberSchema, flags] = value;
           const stream = flags >> 11 & 3;
           if (stream) {
@@ -10039,7 +9952,7 @@ var init_RpcProtocol = __esm({
         const endpoint = await context.endpoint();
         const ns = NormalizedSchema.of(operationSchema?.input);
         const schema = ns.getSchema();
-        let payload;
+        let payload2;
         const input = _input && typeof _input === "object" ? _input : {};
         const request = new HttpRequest({
           protocol: "",
@@ -10065,7 +9978,7 @@ var init_RpcProtocol = __esm({
                   initialRequest[memberName] = input[memberName];
                 }
               }
-              payload = await this.serializeEventStream({
+              payload2 = await this.serializeEventStream({
                 eventStream: input[eventStreamMember],
                 requestSchema: ns,
                 initialRequest
@@ -10073,12 +9986,12 @@ var init_RpcProtocol = __esm({
             }
           } else {
             serializer.write(schema, input);
-            payload = serializer.flush();
+            payload2 = serializer.flush();
           }
         }
         request.headers = Object.assign(request.headers, headers);
         request.query = query;
-        request.body = payload;
+        request.body = payload2;
         request.method = "POST";
         return request;
       }
@@ -10692,9 +10605,9 @@ var init_contentLengthMiddleware = __esm({
       name: "contentLengthMiddleware",
       override: true
     };
-    getContentLengthPlugin = (options) => ({
+    getContentLengthPlugin = (options2) => ({
       applyToStack: (clientStack) => {
-        clientStack.add(contentLengthMiddleware(options.bodyLengthChecker), contentLengthMiddlewareOptions);
+        clientStack.add(contentLengthMiddleware(options2.bodyLengthChecker), contentLengthMiddlewareOptions);
       }
     });
   }
@@ -11140,8 +11053,8 @@ var init_JsonShapeDeserializer2 = __esm({
           if (data.byteLength === 0) {
             return {};
           }
-          const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-          parsed = JSON.parse(buf, reviver);
+          const buf2 = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+          parsed = JSON.parse(buf2, reviver);
         } else {
           parsed = await parseJsonBody(data, this.serdeContext, schema);
         }
@@ -11381,8 +11294,8 @@ var init_JsonBytesStringAdapter = __esm({
       split(separator, limit) {
         return this.s().split(separator, limit);
       }
-      substring(start, end) {
-        return this.s().substring(start, end);
+      substring(start, end2) {
+        return this.s().substring(start, end2);
       }
       trim() {
         return this.s().trim();
@@ -11393,8 +11306,8 @@ var init_JsonBytesStringAdapter = __esm({
       trimEnd() {
         return this.s().trimEnd();
       }
-      charAt(pos) {
-        return this.s().charAt(pos);
+      charAt(pos2) {
+        return this.s().charAt(pos2);
       }
       charCodeAt(index) {
         return this.s().charCodeAt(index);
@@ -12627,12 +12540,12 @@ var init_hostHeaderMiddleware = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-host-header/hostHeaderMiddleware.js"() {
     "use strict";
     init_protocols();
-    hostHeaderMiddleware = (options) => (next) => async (args) => {
+    hostHeaderMiddleware = (options2) => (next) => async (args) => {
       if (!HttpRequest.isInstance(args.request)) {
         return next(args);
       }
       const { request } = args;
-      const { handlerProtocol = "" } = options.requestHandler.metadata || {};
+      const { handlerProtocol = "" } = options2.requestHandler.metadata || {};
       if (handlerProtocol.indexOf("h2") >= 0 && !request.headers[":authority"]) {
         delete request.headers["host"];
         request.headers[":authority"] = request.hostname + (request.port ? ":" + request.port : "");
@@ -12652,9 +12565,9 @@ var init_hostHeaderMiddleware = __esm({
       tags: ["HOST"],
       override: true
     };
-    getHostHeaderPlugin = (options) => ({
+    getHostHeaderPlugin = (options2) => ({
       applyToStack: (clientStack) => {
-        clientStack.add(hostHeaderMiddleware(options), hostHeaderMiddlewareOptions);
+        clientStack.add(hostHeaderMiddleware(options2), hostHeaderMiddlewareOptions);
       }
     });
   }
@@ -12706,7 +12619,7 @@ var init_loggerMiddleware = __esm({
       step: "initialize",
       override: true
     };
-    getLoggerPlugin = (options) => ({
+    getLoggerPlugin = (options2) => ({
       applyToStack: (clientStack) => {
         clientStack.add(loggerMiddleware(), loggerMiddlewareOptions);
       }
@@ -12929,7 +12842,7 @@ var init_getRecursionDetectionPlugin = __esm({
     "use strict";
     init_configuration();
     init_recursionDetectionMiddleware();
-    getRecursionDetectionPlugin = (options) => ({
+    getRecursionDetectionPlugin = (options2) => ({
       applyToStack: (clientStack) => {
         clientStack.add(recursionDetectionMiddleware(), recursionDetectionMiddlewareOptions);
       }
@@ -12980,9 +12893,9 @@ var init_httpAuthSchemeMiddleware = __esm({
     init_transport();
     init_resolveAuthOptions();
     httpAuthSchemeMiddleware = (config, mwOptions) => (next, context) => async (args) => {
-      const options = config.httpAuthSchemeProvider(await mwOptions.httpAuthSchemeParametersProvider(config, context, args.input));
+      const options2 = config.httpAuthSchemeProvider(await mwOptions.httpAuthSchemeParametersProvider(config, context, args.input));
       const authSchemePreference = config.authSchemePreference ? await config.authSchemePreference() : [];
-      const resolvedOptions = resolveAuthOptions(options, authSchemePreference);
+      const resolvedOptions = resolveAuthOptions(options2, authSchemePreference);
       const authSchemes = convertHttpAuthSchemesToMap(config.httpAuthSchemes);
       const smithyContext = getSmithyContext(context);
       const failureReasons = [];
@@ -13189,15 +13102,15 @@ var init_createPaginator = __esm({
       return await client.send(command5, ...args);
     };
     get = (fromObject, path) => {
-      let cursor = fromObject;
+      let cursor2 = fromObject;
       const pathComponents = path.split(".");
       for (const step of pathComponents) {
-        if (!cursor || typeof cursor !== "object") {
+        if (!cursor2 || typeof cursor2 !== "object") {
           return void 0;
         }
-        cursor = cursor[step];
+        cursor2 = cursor2[step];
       }
-      return cursor;
+      return cursor2;
     };
   }
 });
@@ -13342,9 +13255,9 @@ var init_memoizeIdentityProvider = __esm({
       let pending;
       let hasResult;
       let isConstant = false;
-      const coalesceProvider = async (options) => {
+      const coalesceProvider = async (options2) => {
         if (!pending) {
-          pending = normalizedProvider(options);
+          pending = normalizedProvider(options2);
         }
         try {
           resolved = await pending;
@@ -13356,16 +13269,16 @@ var init_memoizeIdentityProvider = __esm({
         return resolved;
       };
       if (isExpired === void 0) {
-        return async (options) => {
-          if (!hasResult || options?.forceRefresh) {
-            resolved = await coalesceProvider(options);
+        return async (options2) => {
+          if (!hasResult || options2?.forceRefresh) {
+            resolved = await coalesceProvider(options2);
           }
           return resolved;
         };
       }
-      return async (options) => {
-        if (!hasResult || options?.forceRefresh) {
-          resolved = await coalesceProvider(options);
+      return async (options2) => {
+        if (!hasResult || options2?.forceRefresh) {
+          resolved = await coalesceProvider(options2);
         }
         if (isConstant) {
           return resolved;
@@ -13375,7 +13288,7 @@ var init_memoizeIdentityProvider = __esm({
           return resolved;
         }
         if (isExpired(resolved)) {
-          await coalesceProvider(options);
+          await coalesceProvider(options2);
           return resolved;
         }
         return resolved;
@@ -13819,7 +13732,7 @@ var init_isStreamingPayload = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/retry/service-error-classification/constants.js
 var CLOCK_SKEW_ERROR_CODES, THROTTLING_ERROR_CODES, TRANSIENT_ERROR_CODES, TRANSIENT_ERROR_STATUS_CODES, NODEJS_TIMEOUT_ERROR_CODES, NODEJS_NETWORK_ERROR_CODES;
-var init_constants5 = __esm({
+var init_constants4 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/service-error-classification/constants.js"() {
     "use strict";
     CLOCK_SKEW_ERROR_CODES = [
@@ -13862,7 +13775,7 @@ var isRetryableByTrait, isClockSkewError, isClockSkewCorrectedError, isBrowserNe
 var init_service_error_classification = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/service-error-classification/service-error-classification.js"() {
     "use strict";
-    init_constants5();
+    init_constants4();
     isRetryableByTrait = (error2) => error2?.$retryable !== void 0;
     isClockSkewError = (error2) => CLOCK_SKEW_ERROR_CODES.includes(error2.name);
     isClockSkewCorrectedError = (error2) => error2.$metadata?.clockSkewCorrected;
@@ -13932,7 +13845,7 @@ var init_race = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/retry/util-retry/constants.js
 var DEFAULT_RETRY_DELAY_BASE, MAXIMUM_RETRY_DELAY, THROTTLING_RETRY_DELAY_BASE, INITIAL_RETRY_TOKENS, RETRY_COST, TIMEOUT_RETRY_COST, NO_RETRY_INCREMENT, INVOCATION_ID_HEADER, REQUEST_HEADER;
-var init_constants6 = __esm({
+var init_constants5 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/util-retry/constants.js"() {
     "use strict";
     DEFAULT_RETRY_DELAY_BASE = 100;
@@ -14024,9 +13937,9 @@ var init_util = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/retryMiddleware.js
 function bindRetryMiddleware(isStreamingPayload2) {
-  return (options) => (next, context) => async (args) => {
-    let retryStrategy = await options.retryStrategy();
-    const maxAttempts = await options.maxAttempts();
+  return (options2) => (next, context) => async (args) => {
+    let retryStrategy = await options2.retryStrategy();
+    const maxAttempts = await options2.maxAttempts();
     const abortSignal = context[import_types25.SMITHY_CONTEXT_KEY]?.abortSignal;
     if (isRetryStrategyV2(retryStrategy)) {
       retryStrategy = retryStrategy;
@@ -14051,7 +13964,7 @@ function bindRetryMiddleware(isStreamingPayload2) {
           output.$metadata.totalRetryDelay = totalRetryDelay;
           return { response, output };
         } catch (e5) {
-          const retryErrorInfo = getRetryErrorInfo(e5, options.logger);
+          const retryErrorInfo = getRetryErrorInfo(e5, options2.logger);
           lastError = asSdkError(e5);
           if (isRequest && isStreamingPayload2(request)) {
             (context.logger instanceof NoOpLogger ? console : context.logger)?.warn("An error was encountered in a non-retryable streaming request.");
@@ -14092,9 +14005,9 @@ function bindRetryMiddleware(isStreamingPayload2) {
 }
 function bindGetRetryPlugin(isStreamingPayload2) {
   const retryMiddleware2 = bindRetryMiddleware(isStreamingPayload2);
-  return (options) => ({
+  return (options2) => ({
     applyToStack: (clientStack) => {
-      clientStack.add(retryMiddleware2(options), retryMiddlewareOptions);
+      clientStack.add(retryMiddleware2(options2), retryMiddlewareOptions);
     }
   });
 }
@@ -14108,7 +14021,7 @@ var init_retryMiddleware = __esm({
     import_types25 = __toESM(require_dist_cjs());
     init_service_error_classification();
     init_race();
-    init_constants6();
+    init_constants5();
     init_parseRetryAfterHeader();
     init_util();
     isRetryStrategyV2 = (retryStrategy) => typeof retryStrategy.acquireInitialRetryToken !== "undefined" && typeof retryStrategy.refreshRetryTokenForRetry !== "undefined" && typeof retryStrategy.recordSuccess !== "undefined";
@@ -14169,12 +14082,12 @@ var init_DefaultRateLimiter = __esm({
       lastTxRateBucket;
       maxCapacity;
       timeWindow = 0;
-      constructor(options) {
-        this.beta = options?.beta ?? 0.7;
-        this.minCapacity = options?.minCapacity ?? 1;
-        this.minFillRate = options?.minFillRate ?? 0.5;
-        this.scaleConstant = options?.scaleConstant ?? 0.4;
-        this.smooth = options?.smooth ?? 0.8;
+      constructor(options2) {
+        this.beta = options2?.beta ?? 0.7;
+        this.minCapacity = options2?.minCapacity ?? 1;
+        this.minFillRate = options2?.minFillRate ?? 0.5;
+        this.scaleConstant = options2?.scaleConstant ?? 0.4;
+        this.smooth = options2?.smooth ?? 0.8;
         this.lastThrottleTime = this.getCurrentTimeInSeconds();
         this.lastTxRateBucket = Math.floor(this.getCurrentTimeInSeconds());
         this.fillRate = this.minFillRate;
@@ -14294,7 +14207,7 @@ var DefaultRetryBackoffStrategy;
 var init_DefaultRetryBackoffStrategy = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/util-retry/DefaultRetryBackoffStrategy.js"() {
     "use strict";
-    init_constants6();
+    init_constants5();
     init_retries_2026_config();
     DefaultRetryBackoffStrategy = class {
       x = Retry.delay();
@@ -14316,7 +14229,7 @@ var DefaultRetryToken;
 var init_DefaultRetryToken = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/util-retry/DefaultRetryToken.js"() {
     "use strict";
-    init_constants6();
+    init_constants5();
     DefaultRetryToken = class {
       delay;
       count;
@@ -14369,7 +14282,7 @@ var init_StandardRetryStrategy = __esm({
     init_DefaultRetryBackoffStrategy();
     init_DefaultRetryToken();
     init_config3();
-    init_constants6();
+    init_constants5();
     init_retries_2026_config();
     refusal = {
       incompatible: 1,
@@ -14474,12 +14387,12 @@ var init_AdaptiveRetryStrategy = __esm({
       mode = RETRY_MODES.ADAPTIVE;
       rateLimiter;
       standardRetryStrategy;
-      constructor(maxAttemptsProvider, options) {
-        const { rateLimiter } = options ?? {};
+      constructor(maxAttemptsProvider, options2) {
+        const { rateLimiter } = options2 ?? {};
         this.rateLimiter = rateLimiter ?? new DefaultRateLimiter();
-        this.standardRetryStrategy = options ? new StandardRetryStrategy({
+        this.standardRetryStrategy = options2 ? new StandardRetryStrategy({
           maxAttempts: typeof maxAttemptsProvider === "number" ? maxAttemptsProvider : 3,
-          ...options
+          ...options2
         }) : new StandardRetryStrategy(maxAttemptsProvider);
       }
       async acquireInitialRetryToken(retryTokenScope) {
@@ -14534,12 +14447,12 @@ var getDefaultRetryQuota;
 var init_defaultRetryQuota = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/retry-pre-sra-deprecated/defaultRetryQuota.js"() {
     "use strict";
-    init_constants6();
-    getDefaultRetryQuota = (initialRetryTokens, options) => {
+    init_constants5();
+    getDefaultRetryQuota = (initialRetryTokens, options2) => {
       const MAX_CAPACITY = initialRetryTokens;
-      const noRetryIncrement = options?.noRetryIncrement ?? NO_RETRY_INCREMENT;
-      const retryCost = options?.retryCost ?? RETRY_COST;
-      const timeoutRetryCost = options?.timeoutRetryCost ?? TIMEOUT_RETRY_COST;
+      const noRetryIncrement = options2?.noRetryIncrement ?? NO_RETRY_INCREMENT;
+      const retryCost = options2?.retryCost ?? RETRY_COST;
+      const timeoutRetryCost = options2?.timeoutRetryCost ?? TIMEOUT_RETRY_COST;
       let availableCapacity = initialRetryTokens;
       const getCapacityAmount = (error2) => error2.name === "TimeoutError" ? timeoutRetryCost : retryCost;
       const hasRetryTokens = (error2) => getCapacityAmount(error2) <= availableCapacity;
@@ -14569,7 +14482,7 @@ var defaultDelayDecider;
 var init_delayDecider = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/retry-pre-sra-deprecated/delayDecider.js"() {
     "use strict";
-    init_constants6();
+    init_constants5();
     defaultDelayDecider = (delayBase, attempts) => Math.floor(Math.min(MAXIMUM_RETRY_DELAY, Math.random() * 2 ** attempts * delayBase));
   }
 });
@@ -14598,7 +14511,7 @@ var init_StandardRetryStrategy2 = __esm({
     init_serde();
     init_service_error_classification();
     init_config3();
-    init_constants6();
+    init_constants5();
     init_util();
     init_defaultRetryQuota();
     init_delayDecider();
@@ -14609,11 +14522,11 @@ var init_StandardRetryStrategy2 = __esm({
       delayDecider;
       retryQuota;
       mode = RETRY_MODES.STANDARD;
-      constructor(maxAttemptsProvider, options) {
+      constructor(maxAttemptsProvider, options2) {
         this.maxAttemptsProvider = maxAttemptsProvider;
-        this.retryDecider = options?.retryDecider ?? defaultRetryDecider;
-        this.delayDecider = options?.delayDecider ?? defaultDelayDecider;
-        this.retryQuota = options?.retryQuota ?? getDefaultRetryQuota(INITIAL_RETRY_TOKENS);
+        this.retryDecider = options2?.retryDecider ?? defaultRetryDecider;
+        this.delayDecider = options2?.delayDecider ?? defaultDelayDecider;
+        this.retryQuota = options2?.retryQuota ?? getDefaultRetryQuota(INITIAL_RETRY_TOKENS);
       }
       shouldRetry(error2, attempts, maxAttempts) {
         return attempts < maxAttempts && this.retryDecider(error2) && this.retryQuota.hasRetryTokens(error2);
@@ -14627,7 +14540,7 @@ var init_StandardRetryStrategy2 = __esm({
         }
         return maxAttempts;
       }
-      async retry(next, args, options) {
+      async retry(next, args, options2) {
         let retryTokenAmount;
         let attempts = 0;
         let totalDelay = 0;
@@ -14641,12 +14554,12 @@ var init_StandardRetryStrategy2 = __esm({
             if (HttpRequest.isInstance(request)) {
               request.headers[REQUEST_HEADER] = `attempt=${attempts + 1}; max=${maxAttempts}`;
             }
-            if (options?.beforeRequest) {
-              await options.beforeRequest();
+            if (options2?.beforeRequest) {
+              await options2.beforeRequest();
             }
             const { response, output } = await next(args);
-            if (options?.afterRequest) {
-              options.afterRequest(response);
+            if (options2?.afterRequest) {
+              options2.afterRequest(response);
             }
             this.retryQuota.releaseRetryTokens(retryTokenAmount);
             output.$metadata.attempts = attempts + 1;
@@ -14703,8 +14616,8 @@ var init_AdaptiveRetryStrategy2 = __esm({
     init_StandardRetryStrategy2();
     AdaptiveRetryStrategy2 = class extends StandardRetryStrategy2 {
       rateLimiter;
-      constructor(maxAttemptsProvider, options) {
-        const { rateLimiter, ...superOptions } = options ?? {};
+      constructor(maxAttemptsProvider, options2) {
+        const { rateLimiter, ...superOptions } = options2 ?? {};
         super(maxAttemptsProvider, superOptions);
         this.rateLimiter = rateLimiter ?? new DefaultRateLimiter();
         this.mode = RETRY_MODES.ADAPTIVE;
@@ -14800,7 +14713,7 @@ var init_omitRetryHeadersMiddleware = __esm({
   "node_modules/@smithy/core/dist-es/submodules/retry/middleware-retry/omitRetryHeadersMiddleware.js"() {
     "use strict";
     init_protocols();
-    init_constants6();
+    init_constants5();
     omitRetryHeadersMiddleware = () => (next) => async (args) => {
       const { request } = args;
       if (HttpRequest.isInstance(request)) {
@@ -14816,7 +14729,7 @@ var init_omitRetryHeadersMiddleware = __esm({
       toMiddleware: "awsAuthMiddleware",
       override: true
     };
-    getOmitRetryHeadersPlugin = (options) => ({
+    getOmitRetryHeadersPlugin = (options2) => ({
       applyToStack: (clientStack) => {
         clientStack.addRelativeTo(omitRetryHeadersMiddleware(), omitRetryHeadersMiddlewareOptions);
       }
@@ -14883,7 +14796,7 @@ var init_retry2 = __esm({
     init_DefaultRateLimiter();
     init_StandardRetryStrategy();
     init_config3();
-    init_constants6();
+    init_constants5();
     init_retries_2026_config();
     init_AdaptiveRetryStrategy2();
     init_StandardRetryStrategy2();
@@ -14957,7 +14870,7 @@ var init_check_features = __esm({
 
 // node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-user-agent/constants.js
 var USER_AGENT, X_AMZ_USER_AGENT, SPACE, UA_NAME_SEPARATOR, UA_NAME_ESCAPE_REGEX, UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR;
-var init_constants7 = __esm({
+var init_constants6 = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/middleware-user-agent/constants.js"() {
     "use strict";
     USER_AGENT = "user-agent";
@@ -15003,21 +14916,21 @@ var init_user_agent_middleware = __esm({
     init_protocols();
     init_partition();
     init_check_features();
-    init_constants7();
+    init_constants6();
     init_encode_features();
-    userAgentMiddleware = (options) => (next, context) => async (args) => {
+    userAgentMiddleware = (options2) => (next, context) => async (args) => {
       const { request } = args;
       if (!HttpRequest.isInstance(request)) {
         return next(args);
       }
       const { headers } = request;
       const userAgent = context?.userAgent?.map(escapeUserAgent) || [];
-      const defaultUserAgent2 = (await options.defaultUserAgentProvider()).map(escapeUserAgent);
-      await checkFeatures(context, options, args);
+      const defaultUserAgent2 = (await options2.defaultUserAgentProvider()).map(escapeUserAgent);
+      await checkFeatures(context, options2, args);
       const awsContext = context;
       defaultUserAgent2.push(`m/${encodeFeatures(Object.assign({}, context.__smithy_context?.features, awsContext.__aws_sdk_context?.features))}`);
-      const customUserAgent = options?.customUserAgent?.map(escapeUserAgent) || [];
-      const appId = await options.userAgentAppId();
+      const customUserAgent = options2?.customUserAgent?.map(escapeUserAgent) || [];
+      const appId = await options2.userAgentAppId();
       if (appId) {
         defaultUserAgent2.push(escapeUserAgent([`app`, `${appId}`]));
       }
@@ -15027,7 +14940,7 @@ var init_user_agent_middleware = __esm({
         ...defaultUserAgent2.filter((section) => section.startsWith("aws-sdk-")),
         ...customUserAgent
       ].join(SPACE);
-      if (options.runtime !== "browser") {
+      if (options2.runtime !== "browser") {
         if (normalUAValue) {
           headers[X_AMZ_USER_AGENT] = headers[X_AMZ_USER_AGENT] ? `${headers[USER_AGENT]} ${normalUAValue}` : normalUAValue;
         }
@@ -17653,1067 +17566,279 @@ var init_client3 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmForRequest.js
-var getChecksumAlgorithmForRequest;
-var init_getChecksumAlgorithmForRequest = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmForRequest.js"() {
-    "use strict";
-    init_constants();
-    getChecksumAlgorithmForRequest = (input, { requestChecksumRequired, requestAlgorithmMember, requestChecksumCalculation }) => {
-      if (!requestAlgorithmMember) {
-        return requestChecksumCalculation === RequestChecksumCalculation.WHEN_SUPPORTED || requestChecksumRequired ? DEFAULT_CHECKSUM_ALGORITHM : void 0;
-      }
-      if (!input[requestAlgorithmMember]) {
-        return void 0;
-      }
-      const checksumAlgorithm = input[requestAlgorithmMember];
-      return checksumAlgorithm;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumLocationName.js
-var getChecksumLocationName;
-var init_getChecksumLocationName = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumLocationName.js"() {
-    "use strict";
-    init_constants();
-    getChecksumLocationName = (algorithm) => algorithm === ChecksumAlgorithm.MD5 ? "content-md5" : `x-amz-checksum-${algorithm.toLowerCase()}`;
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeader.js
-var hasHeader;
-var init_hasHeader = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeader.js"() {
-    "use strict";
-    hasHeader = (header, headers) => {
-      const soughtHeader = header.toLowerCase();
-      for (const headerName of Object.keys(headers)) {
-        if (soughtHeader === headerName.toLowerCase()) {
-          return true;
-        }
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeaderWithPrefix.js
-var hasHeaderWithPrefix;
-var init_hasHeaderWithPrefix = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeaderWithPrefix.js"() {
-    "use strict";
-    hasHeaderWithPrefix = (headerPrefix, headers) => {
-      const soughtHeaderPrefix = headerPrefix.toLowerCase();
-      for (const headerName of Object.keys(headers)) {
-        if (headerName.toLowerCase().startsWith(soughtHeaderPrefix)) {
-          return true;
-        }
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isStreaming.js
-var isStreaming;
-var init_isStreaming = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isStreaming.js"() {
-    "use strict";
-    init_serde();
-    isStreaming = (body) => body !== void 0 && typeof body !== "string" && !ArrayBuffer.isView(body) && !isArrayBuffer(body);
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cJs.js
-var T2, Crc32cJs;
-var init_Crc32cJs = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cJs.js"() {
-    "use strict";
-    T2 = new Uint32Array(256);
-    for (let i5 = 0; i5 < 256; ++i5) {
-      let c5 = i5;
-      for (let j5 = 0; j5 < 8; ++j5) {
-        c5 = c5 & 1 ? 2197175160 ^ c5 >>> 1 : c5 >>> 1;
-      }
-      T2[i5] = c5 >>> 0;
-    }
-    Crc32cJs = class {
-      digestLength = 4;
-      crc = 4294967295;
-      update(data) {
-        let crc = this.crc;
-        for (let i5 = 0; i5 < data.length; ++i5) {
-          crc = crc >>> 8 ^ T2[(crc ^ data[i5]) & 255];
-        }
-        this.crc = crc;
-      }
-      async digest() {
-        const value = (this.crc ^ 4294967295) >>> 0;
-        const out = new Uint8Array(4);
-        out[0] = value >>> 24;
-        out[1] = value >>> 16 & 255;
-        out[2] = value >>> 8 & 255;
-        out[3] = value & 255;
-        return out;
-      }
-      reset() {
-        this.crc = 4294967295;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cNode.js
-var Crc32cNode;
-var init_Crc32cNode = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cNode.js"() {
-    "use strict";
-    init_Crc32cJs();
-    Crc32cNode = Crc32cJs;
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/crc64-nvme-crt-container.js
-var crc64NvmeCrtContainer;
-var init_crc64_nvme_crt_container = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/crc64-nvme-crt-container.js"() {
-    "use strict";
-    crc64NvmeCrtContainer = {
-      CrtCrc64Nvme: null
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64NvmeJs.js
-var generateCRC64NVMETable, CRC64_NVME_REVERSED_TABLE, t0, t1, t2, t3, t4, t5, t6, t7, ensureTablesInitialized, Crc64NvmeJs;
-var init_Crc64NvmeJs = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64NvmeJs.js"() {
-    "use strict";
-    generateCRC64NVMETable = () => {
-      const sliceLength = 8;
-      const tables = new Array(sliceLength);
-      for (let slice = 0; slice < sliceLength; slice++) {
-        const table = new Array(512);
-        for (let i5 = 0; i5 < 256; i5++) {
-          let crc = BigInt(i5);
-          for (let j5 = 0; j5 < 8 * (slice + 1); j5++) {
-            if (crc & 1n) {
-              crc = crc >> 1n ^ 0x9a6c9329ac4bc9b5n;
-            } else {
-              crc = crc >> 1n;
-            }
-          }
-          table[i5 * 2] = Number(crc >> 32n & 0xffffffffn);
-          table[i5 * 2 + 1] = Number(crc & 0xffffffffn);
-        }
-        tables[slice] = new Uint32Array(table);
-      }
-      return tables;
-    };
-    ensureTablesInitialized = () => {
-      if (!CRC64_NVME_REVERSED_TABLE) {
-        CRC64_NVME_REVERSED_TABLE = generateCRC64NVMETable();
-        [t0, t1, t2, t3, t4, t5, t6, t7] = CRC64_NVME_REVERSED_TABLE;
-      }
-    };
-    Crc64NvmeJs = class {
-      c1 = 0;
-      c2 = 0;
-      constructor() {
-        ensureTablesInitialized();
-        this.reset();
-      }
-      update(data) {
-        const len = data.length;
-        let i5 = 0;
-        let crc1 = this.c1;
-        let crc2 = this.c2;
-        while (i5 + 8 <= len) {
-          const idx0 = ((crc2 ^ data[i5++]) & 255) << 1;
-          const idx1 = ((crc2 >>> 8 ^ data[i5++]) & 255) << 1;
-          const idx2 = ((crc2 >>> 16 ^ data[i5++]) & 255) << 1;
-          const idx3 = ((crc2 >>> 24 ^ data[i5++]) & 255) << 1;
-          const idx4 = ((crc1 ^ data[i5++]) & 255) << 1;
-          const idx5 = ((crc1 >>> 8 ^ data[i5++]) & 255) << 1;
-          const idx6 = ((crc1 >>> 16 ^ data[i5++]) & 255) << 1;
-          const idx7 = ((crc1 >>> 24 ^ data[i5++]) & 255) << 1;
-          crc1 = t7[idx0] ^ t6[idx1] ^ t5[idx2] ^ t4[idx3] ^ t3[idx4] ^ t2[idx5] ^ t1[idx6] ^ t0[idx7];
-          crc2 = t7[idx0 + 1] ^ t6[idx1 + 1] ^ t5[idx2 + 1] ^ t4[idx3 + 1] ^ t3[idx4 + 1] ^ t2[idx5 + 1] ^ t1[idx6 + 1] ^ t0[idx7 + 1];
-        }
-        while (i5 < len) {
-          const idx = ((crc2 ^ data[i5]) & 255) << 1;
-          crc2 = (crc2 >>> 8 | (crc1 & 255) << 24) >>> 0;
-          crc1 = crc1 >>> 8 ^ t0[idx];
-          crc2 ^= t0[idx + 1];
-          ++i5;
-        }
-        this.c1 = crc1;
-        this.c2 = crc2;
-      }
-      async digest() {
-        const c1 = this.c1 ^ 4294967295;
-        const c22 = this.c2 ^ 4294967295;
-        return new Uint8Array([
-          c1 >>> 24,
-          c1 >>> 16 & 255,
-          c1 >>> 8 & 255,
-          c1 & 255,
-          c22 >>> 24,
-          c22 >>> 16 & 255,
-          c22 >>> 8 & 255,
-          c22 & 255
-        ]);
-      }
-      reset() {
-        this.c1 = 4294967295;
-        this.c2 = 4294967295;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64Nvme.js
-var Crc64Nvme;
-var init_Crc64Nvme = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64Nvme.js"() {
-    "use strict";
-    init_crc64_nvme_crt_container();
-    init_Crc64NvmeJs();
-    Crc64Nvme = class {
-      impl;
-      constructor() {
-        const Crt = crc64NvmeCrtContainer.CrtCrc64Nvme;
-        this.impl = Crt ? new Crt() : new Crc64NvmeJs();
-      }
-      update(data) {
-        this.impl.update(data);
-      }
-      async digest() {
-        return this.impl.digest();
-      }
-      reset() {
-        this.impl.reset();
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/index.js
-var init_crc = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/index.js"() {
-    "use strict";
-    init_Crc32cNode();
-    init_Crc64Nvme();
-    init_checksum2();
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/types.js
-var CLIENT_SUPPORTED_ALGORITHMS, PRIORITY_ORDER_ALGORITHMS;
-var init_types3 = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/types.js"() {
-    "use strict";
-    init_constants();
-    CLIENT_SUPPORTED_ALGORITHMS = [
-      ChecksumAlgorithm.CRC32,
-      ChecksumAlgorithm.CRC32C,
-      ChecksumAlgorithm.CRC64NVME,
-      ChecksumAlgorithm.SHA1,
-      ChecksumAlgorithm.SHA256
-    ];
-    PRIORITY_ORDER_ALGORITHMS = [
-      ChecksumAlgorithm.SHA256,
-      ChecksumAlgorithm.SHA1,
-      ChecksumAlgorithm.CRC32,
-      ChecksumAlgorithm.CRC32C,
-      ChecksumAlgorithm.CRC64NVME
-    ];
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/selectChecksumAlgorithmFunction.js
-var selectChecksumAlgorithmFunction;
-var init_selectChecksumAlgorithmFunction = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/selectChecksumAlgorithmFunction.js"() {
-    "use strict";
-    init_crc();
-    init_constants();
-    init_types3();
-    selectChecksumAlgorithmFunction = (checksumAlgorithm, config) => {
-      const { checksumAlgorithms = {} } = config;
-      switch (checksumAlgorithm) {
-        case ChecksumAlgorithm.MD5:
-          return checksumAlgorithms?.MD5 ?? config.md5;
-        case ChecksumAlgorithm.CRC32:
-          return checksumAlgorithms?.CRC32 ?? Crc32Node;
-        case ChecksumAlgorithm.CRC32C:
-          return checksumAlgorithms?.CRC32C ?? Crc32cNode;
-        case ChecksumAlgorithm.CRC64NVME:
-          return checksumAlgorithms?.CRC64NVME ?? Crc64Nvme;
-        case ChecksumAlgorithm.SHA1:
-          return checksumAlgorithms?.SHA1 ?? config.sha1;
-        case ChecksumAlgorithm.SHA256:
-          return checksumAlgorithms?.SHA256 ?? config.sha256;
-        default:
-          if (checksumAlgorithms?.[checksumAlgorithm]) {
-            return checksumAlgorithms[checksumAlgorithm];
-          }
-          throw new Error(`The checksum algorithm "${checksumAlgorithm}" is not supported by the client. Select one of ${CLIENT_SUPPORTED_ALGORITHMS}, or provide an implementation to  the client constructor checksums field.`);
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringHasher.js
-var stringHasher;
-var init_stringHasher = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringHasher.js"() {
-    "use strict";
-    init_serde();
-    stringHasher = (checksumAlgorithmFn, body) => {
-      const hash = new checksumAlgorithmFn();
-      hash.update(toUint8Array(body || ""));
-      return hash.digest();
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsMiddleware.js
-var flexibleChecksumsMiddlewareOptions, flexibleChecksumsMiddleware;
-var init_flexibleChecksumsMiddleware = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsMiddleware.js"() {
-    "use strict";
-    init_client3();
-    init_protocols();
-    init_serde();
-    init_constants();
-    init_getChecksumAlgorithmForRequest();
-    init_getChecksumLocationName();
-    init_hasHeader();
-    init_hasHeaderWithPrefix();
-    init_isStreaming();
-    init_selectChecksumAlgorithmFunction();
-    init_stringHasher();
-    flexibleChecksumsMiddlewareOptions = {
-      name: "flexibleChecksumsMiddleware",
-      step: "build",
-      tags: ["BODY_CHECKSUM"],
-      override: true
-    };
-    flexibleChecksumsMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
-      if (!HttpRequest.isInstance(args.request)) {
-        return next(args);
-      }
-      if (hasHeaderWithPrefix("x-amz-checksum-", args.request.headers)) {
-        return next(args);
-      }
-      const { request, input } = args;
-      const { body: requestBody, headers } = request;
-      const { base64Encoder, streamHasher } = config;
-      const { requestChecksumRequired, requestAlgorithmMember } = middlewareConfig;
-      const requestChecksumCalculation = await config.requestChecksumCalculation();
-      const requestAlgorithmMemberName = requestAlgorithmMember?.name;
-      const requestAlgorithmMemberHttpHeader = requestAlgorithmMember?.httpHeader;
-      if (requestAlgorithmMemberName && !input[requestAlgorithmMemberName]) {
-        if (requestChecksumCalculation === RequestChecksumCalculation.WHEN_SUPPORTED || requestChecksumRequired) {
-          input[requestAlgorithmMemberName] = DEFAULT_CHECKSUM_ALGORITHM;
-          if (requestAlgorithmMemberHttpHeader) {
-            headers[requestAlgorithmMemberHttpHeader] = DEFAULT_CHECKSUM_ALGORITHM;
-          }
-        }
-      }
-      const checksumAlgorithm = getChecksumAlgorithmForRequest(input, {
-        requestChecksumRequired,
-        requestAlgorithmMember: requestAlgorithmMember?.name,
-        requestChecksumCalculation
-      });
-      let updatedBody = requestBody;
-      let updatedHeaders = headers;
-      if (checksumAlgorithm) {
-        switch (checksumAlgorithm) {
-          case ChecksumAlgorithm.CRC32:
-            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_CRC32", "U");
-            break;
-          case ChecksumAlgorithm.CRC32C:
-            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_CRC32C", "V");
-            break;
-          case ChecksumAlgorithm.CRC64NVME:
-            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_CRC64", "W");
-            break;
-          case ChecksumAlgorithm.SHA1:
-            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_SHA1", "X");
-            break;
-          case ChecksumAlgorithm.SHA256:
-            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_SHA256", "Y");
-            break;
-        }
-        const checksumLocationName = getChecksumLocationName(checksumAlgorithm);
-        const checksumAlgorithmFn = selectChecksumAlgorithmFunction(checksumAlgorithm, config);
-        if (isStreaming(requestBody)) {
-          const { getAwsChunkedEncodingStream: getAwsChunkedEncodingStream3, bodyLengthChecker } = config;
-          updatedBody = getAwsChunkedEncodingStream3(typeof config.requestStreamBufferSize === "number" && config.requestStreamBufferSize >= 8 * 1024 ? createBufferedReadable(requestBody, config.requestStreamBufferSize, context.logger) : requestBody, {
-            base64Encoder,
-            bodyLengthChecker,
-            checksumLocationName,
-            checksumAlgorithmFn,
-            streamHasher
-          });
-          updatedHeaders = {
-            ...headers,
-            "content-encoding": headers["content-encoding"] ? `${headers["content-encoding"]},aws-chunked` : "aws-chunked",
-            "transfer-encoding": "chunked",
-            "x-amz-decoded-content-length": headers["content-length"],
-            "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-            "x-amz-trailer": checksumLocationName
-          };
-          delete updatedHeaders["content-length"];
-        } else if (!hasHeader(checksumLocationName, headers)) {
-          const rawChecksum = await stringHasher(checksumAlgorithmFn, requestBody);
-          updatedHeaders = {
-            ...headers,
-            [checksumLocationName]: base64Encoder(rawChecksum)
-          };
-        }
-      }
-      try {
-        const result = await next({
-          ...args,
-          request: {
-            ...request,
-            headers: updatedHeaders,
-            body: updatedBody
-          }
-        });
-        return result;
-      } catch (e5) {
-        if (e5 instanceof Error && e5.name === "InvalidChunkSizeError") {
-          try {
-            if (!e5.message.endsWith(".")) {
-              e5.message += ".";
-            }
-            e5.message += " Set [requestStreamBufferSize=number e.g. 65_536] in client constructor to instruct AWS SDK to buffer your input stream.";
-          } catch (ignored) {
-          }
-        }
-        throw e5;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsInputMiddleware.js
-var flexibleChecksumsInputMiddlewareOptions, flexibleChecksumsInputMiddleware;
-var init_flexibleChecksumsInputMiddleware = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsInputMiddleware.js"() {
-    "use strict";
-    init_client3();
-    init_constants();
-    flexibleChecksumsInputMiddlewareOptions = {
-      name: "flexibleChecksumsInputMiddleware",
-      toMiddleware: "serializerMiddleware",
-      relation: "before",
-      tags: ["BODY_CHECKSUM"],
-      override: true
-    };
-    flexibleChecksumsInputMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
-      const input = args.input;
-      const { requestValidationModeMember } = middlewareConfig;
-      const requestChecksumCalculation = await config.requestChecksumCalculation();
-      const responseChecksumValidation = await config.responseChecksumValidation();
-      switch (requestChecksumCalculation) {
-        case RequestChecksumCalculation.WHEN_REQUIRED:
-          setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_WHEN_REQUIRED", "a");
-          break;
-        case RequestChecksumCalculation.WHEN_SUPPORTED:
-          setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_WHEN_SUPPORTED", "Z");
-          break;
-      }
-      switch (responseChecksumValidation) {
-        case ResponseChecksumValidation.WHEN_REQUIRED:
-          setFeature(context, "FLEXIBLE_CHECKSUMS_RES_WHEN_REQUIRED", "c");
-          break;
-        case ResponseChecksumValidation.WHEN_SUPPORTED:
-          setFeature(context, "FLEXIBLE_CHECKSUMS_RES_WHEN_SUPPORTED", "b");
-          break;
-      }
-      if (requestValidationModeMember && !input[requestValidationModeMember]) {
-        if (responseChecksumValidation === ResponseChecksumValidation.WHEN_SUPPORTED) {
-          input[requestValidationModeMember] = "ENABLED";
-        }
-      }
-      return next(args);
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmListForResponse.js
-var getChecksumAlgorithmListForResponse;
-var init_getChecksumAlgorithmListForResponse = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmListForResponse.js"() {
-    "use strict";
-    init_types3();
-    getChecksumAlgorithmListForResponse = (responseAlgorithms = []) => {
-      const validChecksumAlgorithms = [];
-      let i5 = PRIORITY_ORDER_ALGORITHMS.length;
-      for (const algorithm of responseAlgorithms) {
-        const priority = PRIORITY_ORDER_ALGORITHMS.indexOf(algorithm);
-        if (priority !== -1) {
-          validChecksumAlgorithms[priority] = algorithm;
-        } else {
-          validChecksumAlgorithms[i5++] = algorithm;
-        }
-      }
-      return validChecksumAlgorithms.filter(Boolean);
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isChecksumWithPartNumber.js
-var isChecksumWithPartNumber;
-var init_isChecksumWithPartNumber = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isChecksumWithPartNumber.js"() {
-    "use strict";
-    isChecksumWithPartNumber = (checksum) => {
-      const lastHyphenIndex = checksum.lastIndexOf("-");
-      if (lastHyphenIndex !== -1) {
-        const numberPart = checksum.slice(lastHyphenIndex + 1);
-        if (!numberPart.startsWith("0")) {
-          const number = parseInt(numberPart, 10);
-          if (!isNaN(number) && number >= 1 && number <= 1e4) {
-            return true;
-          }
-        }
-      }
-      return false;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksum.js
-var getChecksum;
-var init_getChecksum = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksum.js"() {
-    "use strict";
-    init_stringHasher();
-    getChecksum = async (body, { checksumAlgorithmFn, base64Encoder }) => base64Encoder(await stringHasher(checksumAlgorithmFn, body));
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/validateChecksumFromResponse.js
-var validateChecksumFromResponse;
-var init_validateChecksumFromResponse = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/validateChecksumFromResponse.js"() {
-    "use strict";
-    init_serde();
-    init_constants();
-    init_getChecksum();
-    init_getChecksumAlgorithmListForResponse();
-    init_getChecksumLocationName();
-    init_isStreaming();
-    init_selectChecksumAlgorithmFunction();
-    validateChecksumFromResponse = async (response, { config, responseAlgorithms, logger: logger2 }) => {
-      const checksumAlgorithms = getChecksumAlgorithmListForResponse(responseAlgorithms);
-      const { body: responseBody, headers: responseHeaders } = response;
-      for (const algorithm of checksumAlgorithms) {
-        const responseHeader = getChecksumLocationName(algorithm);
-        const checksumFromResponse = responseHeaders[responseHeader];
-        if (checksumFromResponse) {
-          let checksumAlgorithmFn;
-          try {
-            checksumAlgorithmFn = selectChecksumAlgorithmFunction(algorithm, config);
-          } catch (error2) {
-            if (algorithm === ChecksumAlgorithm.CRC64NVME) {
-              logger2?.warn(`Skipping ${ChecksumAlgorithm.CRC64NVME} checksum validation: ${error2.message}`);
-              continue;
-            }
-            throw error2;
-          }
-          const { base64Encoder } = config;
-          if (isStreaming(responseBody)) {
-            response.body = createChecksumStream2({
-              expectedChecksum: checksumFromResponse,
-              checksumSourceLocation: responseHeader,
-              checksum: new checksumAlgorithmFn(),
-              source: responseBody,
-              base64Encoder
-            });
-            return;
-          }
-          const checksum = await getChecksum(responseBody, { checksumAlgorithmFn, base64Encoder });
-          if (checksum === checksumFromResponse) {
-            break;
-          }
-          throw new Error(`Checksum mismatch: expected "${checksum}" but received "${checksumFromResponse}" in response header "${responseHeader}".`);
-        }
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsResponseMiddleware.js
-var flexibleChecksumsResponseMiddlewareOptions, flexibleChecksumsResponseMiddleware;
-var init_flexibleChecksumsResponseMiddleware = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsResponseMiddleware.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getDateHeader.js
+var getDateHeader, getAgeHeader;
+var init_getDateHeader = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getDateHeader.js"() {
     "use strict";
     init_protocols();
-    init_getChecksumAlgorithmListForResponse();
-    init_getChecksumLocationName();
-    init_isChecksumWithPartNumber();
-    init_validateChecksumFromResponse();
-    flexibleChecksumsResponseMiddlewareOptions = {
-      name: "flexibleChecksumsResponseMiddleware",
-      toMiddleware: "deserializerMiddleware",
-      relation: "after",
-      tags: ["BODY_CHECKSUM"],
-      override: true
-    };
-    flexibleChecksumsResponseMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
-      if (!HttpRequest.isInstance(args.request)) {
-        return next(args);
+    getDateHeader = (response) => HttpResponse.isInstance(response) ? response.headers?.date ?? response.headers?.Date : void 0;
+    getAgeHeader = (response) => HttpResponse.isInstance(response) ? response.headers?.age ?? response.headers?.Age : void 0;
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getSkewCorrectedDate.js
+var getSkewCorrectedDate;
+var init_getSkewCorrectedDate = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getSkewCorrectedDate.js"() {
+    "use strict";
+    getSkewCorrectedDate = (systemClockOffset) => new Date(Date.now() + systemClockOffset);
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getUpdatedSystemClockOffset.js
+var getUpdatedSystemClockOffset;
+var init_getUpdatedSystemClockOffset = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getUpdatedSystemClockOffset.js"() {
+    "use strict";
+    getUpdatedSystemClockOffset = (clockTime, currentSystemClockOffset, timeRequestSent, ageHeader) => {
+      if (ageHeader !== void 0) {
+        return currentSystemClockOffset;
       }
-      const input = args.input;
-      const result = await next(args);
-      const response = result.response;
-      const { requestValidationModeMember, responseAlgorithms } = middlewareConfig;
-      if (requestValidationModeMember && input[requestValidationModeMember] === "ENABLED") {
-        const { clientName, commandName } = context;
-        const customChecksumAlgorithms = Object.keys(config.checksumAlgorithms ?? {}).filter((algorithm) => {
-          const responseHeader = getChecksumLocationName(algorithm);
-          return response.headers[responseHeader] !== void 0;
-        });
-        const algoList = getChecksumAlgorithmListForResponse([
-          ...responseAlgorithms ?? [],
-          ...customChecksumAlgorithms
-        ]);
-        const isS3WholeObjectMultipartGetResponseChecksum = clientName === "S3Client" && commandName === "GetObjectCommand" && algoList.every((algorithm) => {
-          const responseHeader = getChecksumLocationName(algorithm);
-          const checksumFromResponse = response.headers[responseHeader];
-          return !checksumFromResponse || isChecksumWithPartNumber(checksumFromResponse);
-        });
-        if (isS3WholeObjectMultipartGetResponseChecksum) {
-          return result;
-        }
-        await validateChecksumFromResponse(response, {
-          config,
-          responseAlgorithms: algoList,
-          logger: context.logger
-        });
+      const serverTime = Date.parse(clockTime);
+      if (Number.isNaN(serverTime)) {
+        return currentSystemClockOffset;
       }
-      return result;
+      const timeResponseReceived = Date.now();
+      if (timeRequestSent !== void 0 && timeResponseReceived - timeRequestSent > 9e5) {
+        return currentSystemClockOffset;
+      }
+      return serverTime - timeResponseReceived;
     };
   }
 });
 
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getFlexibleChecksumsPlugin.js
-var getFlexibleChecksumsPlugin;
-var init_getFlexibleChecksumsPlugin = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getFlexibleChecksumsPlugin.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/index.js
+var init_utils3 = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/index.js"() {
     "use strict";
-    init_flexibleChecksumsInputMiddleware();
-    init_flexibleChecksumsMiddleware();
-    init_flexibleChecksumsResponseMiddleware();
-    getFlexibleChecksumsPlugin = (config, middlewareConfig) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(flexibleChecksumsMiddleware(config, middlewareConfig), flexibleChecksumsMiddlewareOptions);
-        clientStack.addRelativeTo(flexibleChecksumsInputMiddleware(config, middlewareConfig), flexibleChecksumsInputMiddlewareOptions);
-        clientStack.addRelativeTo(flexibleChecksumsResponseMiddleware(config, middlewareConfig), flexibleChecksumsResponseMiddlewareOptions);
-      }
-    });
+    init_getDateHeader();
+    init_getSkewCorrectedDate();
+    init_getUpdatedSystemClockOffset();
   }
 });
 
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/resolveFlexibleChecksumsConfig.js
-var resolveFlexibleChecksumsConfig;
-var init_resolveFlexibleChecksumsConfig = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/resolveFlexibleChecksumsConfig.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js
+var import_types26, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
+var init_AwsSdkSigV4Signer = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js"() {
     "use strict";
-    init_client2();
-    init_constants();
-    resolveFlexibleChecksumsConfig = (input) => {
-      const { requestChecksumCalculation, responseChecksumValidation, requestStreamBufferSize } = input;
-      return Object.assign(input, {
-        requestChecksumCalculation: normalizeProvider(requestChecksumCalculation ?? DEFAULT_REQUEST_CHECKSUM_CALCULATION),
-        responseChecksumValidation: normalizeProvider(responseChecksumValidation ?? DEFAULT_RESPONSE_CHECKSUM_VALIDATION),
-        requestStreamBufferSize: Number(requestStreamBufferSize ?? 0),
-        checksumAlgorithms: input.checksumAlgorithms ?? {}
-      });
-    };
-  }
-});
-
-// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/index.js
-var flexible_checksums_exports = {};
-__export(flexible_checksums_exports, {
-  CONFIG_REQUEST_CHECKSUM_CALCULATION: () => CONFIG_REQUEST_CHECKSUM_CALCULATION,
-  CONFIG_RESPONSE_CHECKSUM_VALIDATION: () => CONFIG_RESPONSE_CHECKSUM_VALIDATION,
-  ChecksumAlgorithm: () => ChecksumAlgorithm,
-  ChecksumLocation: () => ChecksumLocation,
-  DEFAULT_CHECKSUM_ALGORITHM: () => DEFAULT_CHECKSUM_ALGORITHM,
-  DEFAULT_REQUEST_CHECKSUM_CALCULATION: () => DEFAULT_REQUEST_CHECKSUM_CALCULATION,
-  DEFAULT_RESPONSE_CHECKSUM_VALIDATION: () => DEFAULT_RESPONSE_CHECKSUM_VALIDATION,
-  ENV_REQUEST_CHECKSUM_CALCULATION: () => ENV_REQUEST_CHECKSUM_CALCULATION,
-  ENV_RESPONSE_CHECKSUM_VALIDATION: () => ENV_RESPONSE_CHECKSUM_VALIDATION,
-  NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS: () => NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS,
-  NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS: () => NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS,
-  RequestChecksumCalculation: () => RequestChecksumCalculation,
-  ResponseChecksumValidation: () => ResponseChecksumValidation,
-  flexibleChecksumsMiddleware: () => flexibleChecksumsMiddleware,
-  flexibleChecksumsMiddlewareOptions: () => flexibleChecksumsMiddlewareOptions,
-  getFlexibleChecksumsPlugin: () => getFlexibleChecksumsPlugin,
-  resolveFlexibleChecksumsConfig: () => resolveFlexibleChecksumsConfig
-});
-var init_flexible_checksums = __esm({
-  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/index.js"() {
-    "use strict";
-    init_NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS();
-    init_NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS();
-    init_constants();
-    init_flexibleChecksumsMiddleware();
-    init_getFlexibleChecksumsPlugin();
-    init_resolveFlexibleChecksumsConfig();
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-check-content-length-header/check-content-length-header.js
-function checkContentLengthHeader() {
-  return (next, context) => async (args) => {
-    const { request } = args;
-    if (HttpRequest.isInstance(request)) {
-      if (!(CONTENT_LENGTH_HEADER2 in request.headers) && !(DECODED_CONTENT_LENGTH_HEADER in request.headers)) {
-        const message = `Are you using a Stream of unknown length as the Body of a PutObject request? Consider using Upload instead from @aws-sdk/lib-storage.`;
-        if (typeof context?.logger?.warn === "function" && !(context.logger instanceof NoOpLogger)) {
-          context.logger.warn(message);
-        } else {
-          console.warn(message);
-        }
-      }
-    }
-    return next({ ...args });
-  };
-}
-var CONTENT_LENGTH_HEADER2, DECODED_CONTENT_LENGTH_HEADER, checkContentLengthHeaderMiddlewareOptions, getCheckContentLengthHeaderPlugin;
-var init_check_content_length_header = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-check-content-length-header/check-content-length-header.js"() {
-    "use strict";
-    init_client2();
     init_protocols();
-    CONTENT_LENGTH_HEADER2 = "content-length";
-    DECODED_CONTENT_LENGTH_HEADER = "x-amz-decoded-content-length";
-    checkContentLengthHeaderMiddlewareOptions = {
-      step: "finalizeRequest",
-      tags: ["CHECK_CONTENT_LENGTH_HEADER"],
-      name: "getCheckContentLengthHeaderPlugin",
-      override: true
-    };
-    getCheckContentLengthHeaderPlugin = (unused) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(checkContentLengthHeader(), checkContentLengthHeaderMiddlewareOptions);
+    import_types26 = __toESM(require_dist_cjs());
+    init_utils3();
+    throwSigningPropertyError = (name, property) => {
+      if (!property) {
+        throw new Error(`Property \`${name}\` is not resolved for AWS SDK SigV4Auth`);
       }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-endpoint-middleware.js
-var regionRedirectEndpointMiddleware, regionRedirectEndpointMiddlewareOptions;
-var init_region_redirect_endpoint_middleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-endpoint-middleware.js"() {
-    "use strict";
-    regionRedirectEndpointMiddleware = (config) => {
-      return (next, context) => async (args) => {
-        const originalRegion = await config.region();
-        const regionProviderRef = config.region;
-        let unlock = () => {
-        };
-        if (context.__s3RegionRedirect) {
-          Object.defineProperty(config, "region", {
-            writable: false,
-            value: async () => {
-              return context.__s3RegionRedirect;
-            }
-          });
-          unlock = () => Object.defineProperty(config, "region", {
-            writable: true,
-            value: regionProviderRef
-          });
-        }
-        try {
-          const result = await next(args);
-          if (context.__s3RegionRedirect) {
-            unlock();
-            const region = await config.region();
-            if (originalRegion !== region) {
-              throw new Error("Region was not restored following S3 region redirect.");
-            }
-          }
-          return result;
-        } catch (e5) {
-          unlock();
-          throw e5;
-        }
+      return property;
+    };
+    hasEventStreamOutput = (signingProperties) => {
+      const context = signingProperties.context;
+      const eventStream = context?.[import_types26.SMITHY_CONTEXT_KEY]?.eventStream;
+      return eventStream?.output === true;
+    };
+    validateSigningProperties = async (signingProperties) => {
+      const context = throwSigningPropertyError("context", signingProperties.context);
+      const config = throwSigningPropertyError("config", signingProperties.config);
+      const authScheme = context.endpointV2?.properties?.authSchemes?.[0];
+      const signerFunction = throwSigningPropertyError("signer", config.signer);
+      const signer = await signerFunction(authScheme);
+      const signingRegion = signingProperties?.signingRegion;
+      const signingRegionSet = signingProperties?.signingRegionSet;
+      const signingName = signingProperties?.signingName;
+      return {
+        config,
+        signer,
+        signingRegion,
+        signingRegionSet,
+        signingName
       };
     };
-    regionRedirectEndpointMiddlewareOptions = {
-      tags: ["REGION_REDIRECT", "S3"],
-      name: "regionRedirectEndpointMiddleware",
-      override: true,
-      relation: "before",
-      toMiddleware: "endpointV2Middleware"
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-middleware.js
-function regionRedirectMiddleware(clientConfig) {
-  return (next, context) => async (args) => {
-    try {
-      return await next(args);
-    } catch (err) {
-      if (clientConfig.followRegionRedirects) {
-        const statusCode = err?.$metadata?.httpStatusCode;
-        const isHeadBucket = context.commandName === "HeadBucketCommand";
-        const bucketRegionHeader = err?.$response?.headers?.["x-amz-bucket-region"];
-        if (bucketRegionHeader) {
-          if (statusCode === 301 || statusCode === 400 && (err?.name === "IllegalLocationConstraintException" || isHeadBucket)) {
-            try {
-              const actualRegion = bucketRegionHeader;
-              context.logger?.debug(`Redirecting from ${await clientConfig.region()} to ${actualRegion}`);
-              context.__s3RegionRedirect = actualRegion;
-              setFeature(context, "S3_REGION_REDIRECT", "Ah");
-            } catch (e5) {
-              throw new Error("Region redirect failed: " + e5);
-            }
-            return next(args);
+    AwsSdkSigV4Signer = class {
+      async sign(httpRequest, identity, signingProperties) {
+        if (!HttpRequest.isInstance(httpRequest)) {
+          throw new Error("The request is not an instance of `HttpRequest` and cannot be signed");
+        }
+        const validatedProps = await validateSigningProperties(signingProperties);
+        const { config, signer } = validatedProps;
+        let { signingRegion, signingName } = validatedProps;
+        const handlerExecutionContext = signingProperties.context;
+        if (handlerExecutionContext?.authSchemes?.length ?? 0 > 1) {
+          const [first, second] = handlerExecutionContext.authSchemes;
+          if (first?.name === "sigv4a" && second?.name === "sigv4") {
+            signingRegion = second?.signingRegion ?? signingRegion;
+            signingName = second?.signingName ?? signingName;
           }
         }
-      }
-      throw err;
-    }
-  };
-}
-var regionRedirectMiddlewareOptions, getRegionRedirectMiddlewarePlugin;
-var init_region_redirect_middleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-middleware.js"() {
-    "use strict";
-    init_client3();
-    init_region_redirect_endpoint_middleware();
-    regionRedirectMiddlewareOptions = {
-      step: "initialize",
-      tags: ["REGION_REDIRECT", "S3"],
-      name: "regionRedirectMiddleware",
-      override: true
-    };
-    getRegionRedirectMiddlewarePlugin = (clientConfig) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(regionRedirectMiddleware(clientConfig), regionRedirectMiddlewareOptions);
-        clientStack.addRelativeTo(regionRedirectEndpointMiddleware(clientConfig), regionRedirectEndpointMiddlewareOptions);
-      }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCache.js
-var S3ExpressIdentityCache;
-var init_S3ExpressIdentityCache = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCache.js"() {
-    "use strict";
-    S3ExpressIdentityCache = class _S3ExpressIdentityCache {
-      data;
-      lastPurgeTime = Date.now();
-      static EXPIRED_CREDENTIAL_PURGE_INTERVAL_MS = 3e4;
-      constructor(data = {}) {
-        this.data = data;
-      }
-      get(key) {
-        const entry = this.data[key];
-        if (!entry) {
-          return;
+        const noSkewCorrection = await config.disableClockSkewCorrection?.() === true;
+        signingProperties._disableClockSkewCorrection = noSkewCorrection;
+        const skipSkewSampling = noSkewCorrection || hasEventStreamOutput(signingProperties);
+        signingProperties._skipClockSkewSampling = skipSkewSampling;
+        if (!skipSkewSampling) {
+          signingProperties._preRequestSystemClockOffset = config.systemClockOffset;
+          signingProperties._requestSentAt = Date.now();
         }
-        return entry;
+        const signedRequest = await signer.sign(httpRequest, {
+          signingDate: noSkewCorrection ? /* @__PURE__ */ new Date() : getSkewCorrectedDate(config.systemClockOffset),
+          signingRegion,
+          signingService: signingName
+        });
+        return signedRequest;
       }
-      set(key, entry) {
-        this.data[key] = entry;
-        return entry;
-      }
-      delete(key) {
-        delete this.data[key];
-      }
-      clear() {
-        this.data = {};
-      }
-      async purgeExpired() {
-        const now = Date.now();
-        if (this.lastPurgeTime + _S3ExpressIdentityCache.EXPIRED_CREDENTIAL_PURGE_INTERVAL_MS > now) {
-          return;
-        }
-        const data = this.data;
-        for (const key in data) {
-          const entry = data[key];
-          if (!entry.isRefreshing) {
-            const credential = await entry.identity;
-            if (credential.expiration) {
-              if (credential.expiration.getTime() < now && data[key] === entry) {
-                delete data[key];
+      errorHandler(signingProperties) {
+        return (error2) => {
+          const errorException = error2;
+          if (!signingProperties._skipClockSkewSampling && !signingProperties._disableClockSkewCorrection) {
+            const serverTime = errorException.ServerTime ?? getDateHeader(errorException.$response);
+            if (serverTime) {
+              const config = throwSigningPropertyError("config", signingProperties.config);
+              const preRequestOffset = signingProperties._preRequestSystemClockOffset;
+              const timeRequestSent = signingProperties._requestSentAt;
+              const ageHeader = getAgeHeader(errorException.$response);
+              const newOffset = getUpdatedSystemClockOffset(serverTime, config.systemClockOffset, timeRequestSent, ageHeader);
+              config.systemClockOffset = newOffset;
+              const skewExceedsThreshold = Math.abs(newOffset) >= 24e4;
+              const isLocalCorrection = newOffset !== preRequestOffset;
+              const isConcurrentCorrection = preRequestOffset !== void 0 && preRequestOffset !== newOffset;
+              if (skewExceedsThreshold && (isLocalCorrection || isConcurrentCorrection) && errorException.$metadata) {
+                errorException.$metadata.clockSkewCorrected = true;
               }
             }
           }
-        }
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCacheEntry.js
-var S3ExpressIdentityCacheEntry;
-var init_S3ExpressIdentityCacheEntry = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCacheEntry.js"() {
-    "use strict";
-    S3ExpressIdentityCacheEntry = class {
-      _identity;
-      isRefreshing;
-      accessed;
-      constructor(_identity, isRefreshing = false, accessed = Date.now()) {
-        this._identity = _identity;
-        this.isRefreshing = isRefreshing;
-        this.accessed = accessed;
-      }
-      get identity() {
-        this.accessed = Date.now();
-        return this._identity;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityProviderImpl.js
-var S3ExpressIdentityProviderImpl;
-var init_S3ExpressIdentityProviderImpl = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityProviderImpl.js"() {
-    "use strict";
-    init_S3ExpressIdentityCache();
-    init_S3ExpressIdentityCacheEntry();
-    S3ExpressIdentityProviderImpl = class _S3ExpressIdentityProviderImpl {
-      createSessionFn;
-      cache;
-      static REFRESH_WINDOW_MS = 6e4;
-      accessKeyId;
-      cacheGeneration = 0;
-      constructor(createSessionFn, cache5 = new S3ExpressIdentityCache()) {
-        this.createSessionFn = createSessionFn;
-        this.cache = cache5;
-      }
-      async getS3ExpressIdentity(awsIdentity, identityProperties) {
-        const bucket = identityProperties.Bucket;
-        const { cache: cache5 } = this;
-        if (awsIdentity.accessKeyId !== this.accessKeyId) {
-          this.accessKeyId = awsIdentity.accessKeyId;
-          this.cacheGeneration++;
-          cache5.clear();
-        }
-        const cacheGeneration = this.cacheGeneration;
-        const entry = cache5.get(bucket);
-        if (entry) {
-          return entry.identity.then((identity) => {
-            const isExpired = (identity.expiration?.getTime() ?? 0) < Date.now();
-            if (isExpired) {
-              return cache5.set(bucket, new S3ExpressIdentityCacheEntry(this.getIdentity(bucket))).identity;
-            }
-            const isExpiringSoon = (identity.expiration?.getTime() ?? 0) < Date.now() + _S3ExpressIdentityProviderImpl.REFRESH_WINDOW_MS;
-            if (isExpiringSoon && !entry.isRefreshing) {
-              entry.isRefreshing = true;
-              this.getIdentity(bucket).then((id) => {
-                if (cacheGeneration === this.cacheGeneration) {
-                  cache5.set(bucket, new S3ExpressIdentityCacheEntry(Promise.resolve(id)));
-                }
-              });
-            }
-            return identity;
-          });
-        }
-        return cache5.set(bucket, new S3ExpressIdentityCacheEntry(this.getIdentity(bucket))).identity;
-      }
-      async getIdentity(bucket) {
-        await this.cache.purgeExpired().catch((error2) => {
-          console.warn("Error while clearing expired entries in S3ExpressIdentityCache: \n" + error2);
-        });
-        const session = await this.createSessionFn(bucket);
-        if (!session.Credentials?.AccessKeyId || !session.Credentials?.SecretAccessKey) {
-          throw new Error("s3#createSession response credential missing AccessKeyId or SecretAccessKey.");
-        }
-        const identity = {
-          accessKeyId: session.Credentials.AccessKeyId,
-          secretAccessKey: session.Credentials.SecretAccessKey,
-          sessionToken: session.Credentials.SessionToken,
-          expiration: session.Credentials.Expiration ? new Date(session.Credentials.Expiration) : void 0
+          throw error2;
         };
-        return identity;
+      }
+      successHandler(httpResponse, signingProperties) {
+        if (signingProperties._skipClockSkewSampling || signingProperties._disableClockSkewCorrection) {
+          return;
+        }
+        const dateHeader = getDateHeader(httpResponse);
+        if (dateHeader) {
+          const config = throwSigningPropertyError("config", signingProperties.config);
+          const timeRequestSent = signingProperties._requestSentAt;
+          const ageHeader = getAgeHeader(httpResponse);
+          config.systemClockOffset = getUpdatedSystemClockOffset(dateHeader, config.systemClockOffset, timeRequestSent, ageHeader);
+        }
       }
     };
+    AWSSDKSigV4Signer = AwsSdkSigV4Signer;
   }
 });
 
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-configuration/s3Configuration.js
-var resolveS3Config;
-var init_s3Configuration = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-configuration/s3Configuration.js"() {
-    "use strict";
-    init_S3ExpressIdentityProviderImpl();
-    resolveS3Config = (input, { session }) => {
-      const [s3ClientProvider, CreateSessionCommandCtor] = session;
-      const { forcePathStyle, useAccelerateEndpoint, disableMultiregionAccessPoints, followRegionRedirects, s3ExpressIdentityProvider, bucketEndpoint, expectContinueHeader } = input;
-      return Object.assign(input, {
-        forcePathStyle: forcePathStyle ?? false,
-        useAccelerateEndpoint: useAccelerateEndpoint ?? false,
-        disableMultiregionAccessPoints: disableMultiregionAccessPoints ?? false,
-        followRegionRedirects: followRegionRedirects ?? false,
-        s3ExpressIdentityProvider: s3ExpressIdentityProvider ?? new S3ExpressIdentityProviderImpl(async (key) => s3ClientProvider().send(new CreateSessionCommandCtor({
-          Bucket: key
-        }))),
-        bucketEndpoint: bucketEndpoint ?? false,
-        expectContinueHeader: expectContinueHeader ?? 2097152
-      });
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-expires/s3-expires-middleware.js
-var s3ExpiresMiddleware, s3ExpiresMiddlewareOptions, getS3ExpiresMiddlewarePlugin;
-var init_s3_expires_middleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-expires/s3-expires-middleware.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4ASigner.js
+var AwsSdkSigV4ASigner;
+var init_AwsSdkSigV4ASigner = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4ASigner.js"() {
     "use strict";
     init_protocols();
-    init_serde();
-    s3ExpiresMiddleware = (config) => {
-      return (next, context) => async (args) => {
-        const result = await next(args);
-        const { response } = result;
-        if (HttpResponse.isInstance(response)) {
-          if (response.headers.expires) {
-            response.headers.expiresstring = response.headers.expires;
-            try {
-              parseRfc7231DateTime(response.headers.expires);
-            } catch (e5) {
-              context.logger?.warn(`AWS SDK Warning for ${context.clientName}::${context.commandName} response parsing (${response.headers.expires}): ${e5}`);
-              delete response.headers.expires;
-            }
+    init_utils3();
+    init_AwsSdkSigV4Signer();
+    AwsSdkSigV4ASigner = class extends AwsSdkSigV4Signer {
+      async sign(httpRequest, identity, signingProperties) {
+        if (!HttpRequest.isInstance(httpRequest)) {
+          throw new Error("The request is not an instance of `HttpRequest` and cannot be signed");
+        }
+        const { config, signer, signingRegion, signingRegionSet, signingName } = await validateSigningProperties(signingProperties);
+        const configResolvedSigningRegionSet = await config.sigv4aSigningRegionSet?.();
+        const multiRegionOverride = (configResolvedSigningRegionSet ?? signingRegionSet ?? [signingRegion]).join(",");
+        const noSkewCorrection = await config.disableClockSkewCorrection?.() === true;
+        signingProperties._disableClockSkewCorrection = noSkewCorrection;
+        if (!noSkewCorrection) {
+          signingProperties._preRequestSystemClockOffset = config.systemClockOffset;
+          signingProperties._requestSentAt = Date.now();
+        }
+        const signedRequest = await signer.sign(httpRequest, {
+          signingDate: noSkewCorrection ? /* @__PURE__ */ new Date() : getSkewCorrectedDate(config.systemClockOffset),
+          signingRegion: multiRegionOverride,
+          signingService: signingName
+        });
+        return signedRequest;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getArrayForCommaSeparatedString.js
+var getArrayForCommaSeparatedString;
+var init_getArrayForCommaSeparatedString = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getArrayForCommaSeparatedString.js"() {
+    "use strict";
+    getArrayForCommaSeparatedString = (str) => typeof str === "string" && str.length > 0 ? str.split(",").map((item) => item.trim()) : [];
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getBearerTokenEnvKey.js
+var getBearerTokenEnvKey;
+var init_getBearerTokenEnvKey = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getBearerTokenEnvKey.js"() {
+    "use strict";
+    getBearerTokenEnvKey = (signingName) => `AWS_BEARER_TOKEN_${signingName.replace(/[\s-]/g, "_").toUpperCase()}`;
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/NODE_AUTH_SCHEME_PREFERENCE_OPTIONS.js
+var NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY, NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS;
+var init_NODE_AUTH_SCHEME_PREFERENCE_OPTIONS = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/NODE_AUTH_SCHEME_PREFERENCE_OPTIONS.js"() {
+    "use strict";
+    init_getArrayForCommaSeparatedString();
+    init_getBearerTokenEnvKey();
+    NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY = "AWS_AUTH_SCHEME_PREFERENCE";
+    NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY = "auth_scheme_preference";
+    NODE_AUTH_SCHEME_PREFERENCE_OPTIONS = {
+      environmentVariableSelector: (env2, options2) => {
+        if (options2?.signingName) {
+          const bearerTokenKey = getBearerTokenEnvKey(options2.signingName);
+          if (bearerTokenKey in env2) {
+            return ["httpBearerAuth"];
           }
         }
-        return result;
-      };
+        if (!(NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY in env2)) {
+          return void 0;
+        }
+        return getArrayForCommaSeparatedString(env2[NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY]);
+      },
+      configFileSelector: (profile) => {
+        if (!(NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY in profile)) {
+          return void 0;
+        }
+        return getArrayForCommaSeparatedString(profile[NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY]);
+      },
+      default: []
     };
-    s3ExpiresMiddlewareOptions = {
-      tags: ["S3"],
-      name: "s3ExpiresMiddleware",
-      override: true,
-      relation: "after",
-      toMiddleware: "deserializerMiddleware"
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4AConfig.js
+var resolveAwsSdkSigV4AConfig, NODE_SIGV4A_CONFIG_OPTIONS;
+var init_resolveAwsSdkSigV4AConfig = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4AConfig.js"() {
+    "use strict";
+    init_dist_es();
+    init_config2();
+    resolveAwsSdkSigV4AConfig = (config) => {
+      config.sigv4aSigningRegionSet = normalizeProvider2(config.sigv4aSigningRegionSet);
+      return config;
     };
-    getS3ExpiresMiddlewarePlugin = (clientConfig) => ({
-      applyToStack: (clientStack) => {
-        clientStack.addRelativeTo(s3ExpiresMiddleware(clientConfig), s3ExpiresMiddlewareOptions);
-      }
-    });
+    NODE_SIGV4A_CONFIG_OPTIONS = {
+      environmentVariableSelector(env2) {
+        if (env2.AWS_SIGV4A_SIGNING_REGION_SET) {
+          return env2.AWS_SIGV4A_SIGNING_REGION_SET.split(",").map((_) => _.trim());
+        }
+        throw new ProviderError("AWS_SIGV4A_SIGNING_REGION_SET not set in env.", {
+          tryNextLink: true
+        });
+      },
+      configFileSelector(profile) {
+        if (profile.sigv4a_signing_region_set) {
+          return (profile.sigv4a_signing_region_set ?? "").split(",").map((_) => _.trim());
+        }
+        throw new ProviderError("sigv4a_signing_region_set not set in profile.", {
+          tryNextLink: true
+        });
+      },
+      default: void 0
+    };
   }
 });
 
@@ -19080,14 +18205,14 @@ ${toHex2(hashedRequest)}`;
       }
       return false;
     };
-    var moveHeadersToQuery = (request, options = {}) => {
+    var moveHeadersToQuery = (request, options2 = {}) => {
       const { headers, query = {} } = HttpRequest2.clone(request);
       for (const name in headers) {
         if (!hasOwn2(headers, name)) {
           continue;
         }
         const lname = name.toLowerCase();
-        if (lname.slice(0, 6) === "x-amz-" && !options.unhoistableHeaders?.has(lname) || options.hoistableHeaders?.has(lname)) {
+        if (lname.slice(0, 6) === "x-amz-" && !options2.unhoistableHeaders?.has(lname) || options2.hoistableHeaders?.has(lname)) {
           query[name] = headers[name];
           delete headers[name];
         }
@@ -19122,8 +18247,8 @@ ${toHex2(hashedRequest)}`;
           uriEscapePath
         });
       }
-      async presign(originalRequest, options = {}) {
-        const { signingDate = /* @__PURE__ */ new Date(), expiresIn = 3600, unsignableHeaders, unhoistableHeaders, signableHeaders, hoistableHeaders, signingRegion, signingService } = options;
+      async presign(originalRequest, options2 = {}) {
+        const { signingDate = /* @__PURE__ */ new Date(), expiresIn = 3600, unsignableHeaders, unhoistableHeaders, signableHeaders, hoistableHeaders, signingRegion, signingService } = options2;
         const credentials = await this.credentialProvider();
         this.validateResolvedCredentials(credentials);
         const region = signingRegion ?? await this.regionProvider();
@@ -19145,22 +18270,22 @@ ${toHex2(hashedRequest)}`;
         request.query[SIGNATURE_QUERY_PARAM] = await this.getSignature(longDate, scope, this.getSigningKey(credentials, region, shortDate, signingService), this.createCanonicalRequest(request, canonicalHeaders, await getPayloadHash(originalRequest, this.sha256)));
         return request;
       }
-      async sign(toSign, options) {
+      async sign(toSign, options2) {
         if (typeof toSign === "string") {
-          return this.signString(toSign, options);
+          return this.signString(toSign, options2);
         } else if (toSign.headers && toSign.payload) {
-          return this.signEvent(toSign, options);
+          return this.signEvent(toSign, options2);
         } else if (toSign.message) {
-          return this.signMessage(toSign, options);
+          return this.signMessage(toSign, options2);
         } else {
-          return this.signRequest(toSign, options);
+          return this.signRequest(toSign, options2);
         }
       }
-      async signEvent({ headers, payload }, { signingDate = /* @__PURE__ */ new Date(), priorSignature, signingRegion, signingService, eventStreamCredentials }) {
+      async signEvent({ headers, payload: payload2 }, { signingDate = /* @__PURE__ */ new Date(), priorSignature, signingRegion, signingService, eventStreamCredentials }) {
         const region = signingRegion ?? await this.regionProvider();
         const { shortDate, longDate } = this.formatDate(signingDate);
         const scope = createScope(shortDate, region, signingService ?? this.service);
-        const hashedPayload = await getPayloadHash({ headers: {}, body: payload }, this.sha256);
+        const hashedPayload = await getPayloadHash({ headers: {}, body: payload2 }, this.sha256);
         const hash = new this.sha256();
         hash.update(headers);
         const hashedHeaders = toHex2(await hash.digest());
@@ -19278,454 +18403,3246 @@ ${toHex2(hashedRequest)}`;
   }
 });
 
-// node_modules/@aws-sdk/signature-v4-multi-region/dist-cjs/index.js
-var require_dist_cjs3 = __commonJS({
-  "node_modules/@aws-sdk/signature-v4-multi-region/dist-cjs/index.js"(exports2) {
-    "use strict";
-    var { SignatureV4: SignatureV42, signatureV4aContainer } = require_dist_cjs2();
-    var signatureV4CrtContainer = {
-      CrtSignerV4: null
-    };
-    var SESSION_TOKEN_QUERY_PARAM2 = "X-Amz-S3session-Token";
-    var SESSION_TOKEN_HEADER2 = SESSION_TOKEN_QUERY_PARAM2.toLowerCase();
-    var SignatureV4SignWithCredentials2 = class extends SignatureV42 {
-      async signWithCredentials(requestToSign, credentials, options) {
-        const credentialsWithoutSessionToken = getCredentialsWithoutSessionToken(credentials);
-        requestToSign.headers[SESSION_TOKEN_HEADER2] = credentials.sessionToken;
-        const privateAccess = this;
-        setSingleOverride(privateAccess, credentialsWithoutSessionToken);
-        return privateAccess.signRequest(requestToSign, options ?? {});
-      }
-      async presignWithCredentials(requestToSign, credentials, options) {
-        const credentialsWithoutSessionToken = getCredentialsWithoutSessionToken(credentials);
-        delete requestToSign.headers[SESSION_TOKEN_HEADER2];
-        requestToSign.headers[SESSION_TOKEN_QUERY_PARAM2] = credentials.sessionToken;
-        requestToSign.query = requestToSign.query ?? {};
-        requestToSign.query[SESSION_TOKEN_QUERY_PARAM2] = credentials.sessionToken;
-        const privateAccess = this;
-        setSingleOverride(privateAccess, credentialsWithoutSessionToken);
-        return this.presign(requestToSign, options);
-      }
-    };
-    function getCredentialsWithoutSessionToken(credentials) {
-      return {
-        accessKeyId: credentials.accessKeyId,
-        secretAccessKey: credentials.secretAccessKey,
-        expiration: credentials.expiration
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js
+function normalizeCredentialProvider(config, { credentials, credentialDefaultProvider }) {
+  let credentialsProvider;
+  if (credentials) {
+    if (!credentials?.memoized) {
+      credentialsProvider = memoizeIdentityProvider(credentials, isIdentityExpired, doesIdentityRequireRefresh);
+    } else {
+      credentialsProvider = credentials;
+    }
+  } else {
+    if (credentialDefaultProvider) {
+      credentialsProvider = normalizeProvider2(credentialDefaultProvider(Object.assign({}, config, {
+        parentClientConfig: config
+      })));
+    } else {
+      credentialsProvider = async () => {
+        throw new Error("@aws-sdk/core::resolveAwsSdkSigV4Config - `credentials` not provided and no credentialDefaultProvider was configured.");
       };
     }
-    function setSingleOverride(privateAccess, credentialsWithoutSessionToken) {
-      const currentCredentialProvider = privateAccess.credentialProvider;
-      privateAccess.credentialProvider = () => {
-        privateAccess.credentialProvider = currentCredentialProvider;
-        return Promise.resolve(credentialsWithoutSessionToken);
-      };
-    }
-    var SignatureV4MultiRegion3 = class {
-      sigv4aSigner;
-      sigv4Signer;
-      signerOptions;
-      static sigv4aDependency() {
-        if (typeof signatureV4CrtContainer.CrtSignerV4 === "function") {
-          return "crt";
-        } else if (typeof signatureV4aContainer.SignatureV4a === "function") {
-          return "js";
-        }
-        return "none";
-      }
-      constructor(options) {
-        this.sigv4Signer = new SignatureV4SignWithCredentials2(options);
-        this.signerOptions = options;
-      }
-      async sign(requestToSign, options = {}) {
-        if (options.signingRegion === "*") {
-          return this.getSigv4aSigner().sign(requestToSign, options);
-        }
-        return this.sigv4Signer.sign(requestToSign, options);
-      }
-      async signWithCredentials(requestToSign, credentials, options = {}) {
-        if (options.signingRegion === "*") {
-          const signer = this.getSigv4aSigner();
-          const CrtSignerV4 = signatureV4CrtContainer.CrtSignerV4;
-          if (CrtSignerV4 && signer instanceof CrtSignerV4) {
-            return signer.signWithCredentials(requestToSign, credentials, options);
-          } else {
-            throw new Error(`signWithCredentials with signingRegion '*' is only supported when using the CRT dependency @aws-sdk/signature-v4-crt. Please check whether you have installed the "@aws-sdk/signature-v4-crt" package explicitly. You must also register the package by calling [require("@aws-sdk/signature-v4-crt");] or an ESM equivalent such as [import "@aws-sdk/signature-v4-crt";]. For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt`);
-          }
-        }
-        return this.sigv4Signer.signWithCredentials(requestToSign, credentials, options);
-      }
-      async presign(originalRequest, options = {}) {
-        if (options.signingRegion === "*") {
-          const signer = this.getSigv4aSigner();
-          const CrtSignerV4 = signatureV4CrtContainer.CrtSignerV4;
-          if (CrtSignerV4 && signer instanceof CrtSignerV4) {
-            return signer.presign(originalRequest, options);
-          } else {
-            throw new Error(`presign with signingRegion '*' is only supported when using the CRT dependency @aws-sdk/signature-v4-crt. Please check whether you have installed the "@aws-sdk/signature-v4-crt" package explicitly. You must also register the package by calling [require("@aws-sdk/signature-v4-crt");] or an ESM equivalent such as [import "@aws-sdk/signature-v4-crt";]. For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt`);
-          }
-        }
-        return this.sigv4Signer.presign(originalRequest, options);
-      }
-      async presignWithCredentials(originalRequest, credentials, options = {}) {
-        if (options.signingRegion === "*") {
-          throw new Error("Method presignWithCredentials is not supported for [signingRegion=*].");
-        }
-        return this.sigv4Signer.presignWithCredentials(originalRequest, credentials, options);
-      }
-      getSigv4aSigner() {
-        if (!this.sigv4aSigner) {
-          const CrtSignerV4 = signatureV4CrtContainer.CrtSignerV4;
-          const JsSigV4aSigner = signatureV4aContainer.SignatureV4a;
-          if (this.signerOptions.runtime === "node") {
-            if (!CrtSignerV4 && !JsSigV4aSigner) {
-              throw new Error("Neither CRT nor JS SigV4a implementation is available. Please load either @aws-sdk/signature-v4-crt or @aws-sdk/signature-v4a. For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt");
-            }
-            if (CrtSignerV4 && typeof CrtSignerV4 === "function") {
-              this.sigv4aSigner = new CrtSignerV4({
-                ...this.signerOptions,
-                signingAlgorithm: 1
-              });
-            } else if (JsSigV4aSigner && typeof JsSigV4aSigner === "function") {
-              this.sigv4aSigner = new JsSigV4aSigner({
-                ...this.signerOptions
-              });
-            } else {
-              throw new Error("Available SigV4a implementation is not a valid constructor. Please ensure you've properly imported @aws-sdk/signature-v4-crt or @aws-sdk/signature-v4a.For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt");
-            }
-          } else {
-            if (!JsSigV4aSigner || typeof JsSigV4aSigner !== "function") {
-              throw new Error("JS SigV4a implementation is not available or not a valid constructor. Please check whether you have installed the @aws-sdk/signature-v4a package explicitly. The CRT implementation is not available for browsers. You must also register the package by calling [require('@aws-sdk/signature-v4a');] or an ESM equivalent such as [import '@aws-sdk/signature-v4a';]. For more information please go to https://github.com/aws/aws-sdk-js-v3#using-javascript-non-crt-implementation-of-sigv4a");
-            }
-            this.sigv4aSigner = new JsSigV4aSigner({
-              ...this.signerOptions
-            });
-          }
-        }
-        return this.sigv4aSigner;
-      }
-    };
-    exports2.SignatureV4MultiRegion = SignatureV4MultiRegion3;
-    exports2.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials2;
-    exports2.signatureV4CrtContainer = signatureV4CrtContainer;
   }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/SignatureV4S3Express.js
-var import_signature_v4_multi_region, SignatureV4S3Express;
-var init_SignatureV4S3Express = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/SignatureV4S3Express.js"() {
+  credentialsProvider.memoized = true;
+  return credentialsProvider;
+}
+function bindCallerConfig(config, credentialsProvider) {
+  if (credentialsProvider.configBound) {
+    return credentialsProvider;
+  }
+  const fn = async (options2) => credentialsProvider({ ...options2, callerClientConfig: config });
+  fn.memoized = credentialsProvider.memoized;
+  fn.configBound = true;
+  return fn;
+}
+var import_signature_v4, bindResolveAwsSdkSigV4Config;
+var init_resolveAwsSdkSigV4Config = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js"() {
     "use strict";
-    import_signature_v4_multi_region = __toESM(require_dist_cjs3());
-    SignatureV4S3Express = class extends import_signature_v4_multi_region.SignatureV4SignWithCredentials {
+    init_client3();
+    init_dist_es();
+    import_signature_v4 = __toESM(require_dist_cjs2());
+    bindResolveAwsSdkSigV4Config = (defaultDisableClockSkewCorrection) => (config) => {
+      let inputCredentials = config.credentials;
+      let isUserSupplied = !!config.credentials;
+      let resolvedCredentials = void 0;
+      Object.defineProperty(config, "credentials", {
+        set(credentials) {
+          if (credentials && credentials !== inputCredentials && credentials !== resolvedCredentials) {
+            isUserSupplied = true;
+          }
+          inputCredentials = credentials;
+          const memoizedProvider = normalizeCredentialProvider(config, {
+            credentials: inputCredentials,
+            credentialDefaultProvider: config.credentialDefaultProvider
+          });
+          const boundProvider = bindCallerConfig(config, memoizedProvider);
+          if (isUserSupplied && !boundProvider.attributed) {
+            const isCredentialObject = typeof inputCredentials === "object" && inputCredentials !== null;
+            resolvedCredentials = async (options2) => {
+              const creds = await boundProvider(options2);
+              const attributedCreds = creds;
+              if (isCredentialObject && (!attributedCreds.$source || Object.keys(attributedCreds.$source).length === 0)) {
+                return setCredentialFeature(attributedCreds, "CREDENTIALS_CODE", "e");
+              }
+              return attributedCreds;
+            };
+            resolvedCredentials.memoized = boundProvider.memoized;
+            resolvedCredentials.configBound = boundProvider.configBound;
+            resolvedCredentials.attributed = true;
+          } else {
+            resolvedCredentials = boundProvider;
+          }
+        },
+        get() {
+          return resolvedCredentials;
+        },
+        enumerable: true,
+        configurable: true
+      });
+      config.credentials = inputCredentials;
+      const { signingEscapePath = true, systemClockOffset = config.systemClockOffset || 0, sha256 } = config;
+      let signer;
+      if (config.signer) {
+        signer = normalizeProvider2(config.signer);
+      } else if (config.regionInfoProvider) {
+        signer = () => normalizeProvider2(config.region)().then(async (region) => [
+          await config.regionInfoProvider(region, {
+            useFipsEndpoint: await config.useFipsEndpoint(),
+            useDualstackEndpoint: await config.useDualstackEndpoint()
+          }) || {},
+          region
+        ]).then(([regionInfo, region]) => {
+          const { signingRegion, signingService } = regionInfo;
+          config.signingRegion = config.signingRegion || signingRegion || region;
+          config.signingName = config.signingName || signingService || config.serviceId;
+          const params = {
+            ...config,
+            credentials: config.credentials,
+            region: config.signingRegion,
+            service: config.signingName,
+            sha256,
+            uriEscapePath: signingEscapePath
+          };
+          const SignerCtor = config.signerConstructor || import_signature_v4.SignatureV4;
+          return new SignerCtor(params);
+        });
+      } else {
+        signer = async (authScheme) => {
+          authScheme = Object.assign({}, {
+            name: "sigv4",
+            signingName: config.signingName || config.defaultSigningName,
+            signingRegion: await normalizeProvider2(config.region)(),
+            properties: {}
+          }, authScheme);
+          const signingRegion = authScheme.signingRegion;
+          const signingService = authScheme.signingName;
+          config.signingRegion = config.signingRegion || signingRegion;
+          config.signingName = config.signingName || signingService || config.serviceId;
+          const params = {
+            ...config,
+            credentials: config.credentials,
+            region: config.signingRegion,
+            service: config.signingName,
+            sha256,
+            uriEscapePath: signingEscapePath
+          };
+          const SignerCtor = config.signerConstructor || import_signature_v4.SignatureV4;
+          return new SignerCtor(params);
+        };
+      }
+      const resolvedConfig = Object.assign(config, {
+        systemClockOffset,
+        signingEscapePath,
+        signer,
+        disableClockSkewCorrection: normalizeProvider2(config.disableClockSkewCorrection ?? defaultDisableClockSkewCorrection)
+      });
+      return resolvedConfig;
     };
   }
 });
 
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/constants.js
-var S3_EXPRESS_BUCKET_TYPE, S3_EXPRESS_BACKEND, S3_EXPRESS_AUTH_SCHEME, SESSION_TOKEN_QUERY_PARAM, SESSION_TOKEN_HEADER, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_ENV_NAME, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_INI_NAME, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS;
-var init_constants8 = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/constants.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/index.js
+var init_aws_sdk = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/index.js"() {
+    "use strict";
+    init_AwsSdkSigV4Signer();
+    init_AwsSdkSigV4ASigner();
+    init_NODE_AUTH_SCHEME_PREFERENCE_OPTIONS();
+    init_resolveAwsSdkSigV4AConfig();
+    init_resolveAwsSdkSigV4Config();
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-node-config.js
+var ENV_DISABLE_CLOCK_SKEW_CORRECTION, CONFIG_DISABLE_CLOCK_SKEW_CORRECTION, NODE_DISABLE_CLOCK_SKEW_CORRECTION_CONFIG_OPTIONS;
+var init_clock_skew_node_config = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-node-config.js"() {
     "use strict";
     init_config2();
-    S3_EXPRESS_BUCKET_TYPE = "Directory";
-    S3_EXPRESS_BACKEND = "S3Express";
-    S3_EXPRESS_AUTH_SCHEME = "sigv4-s3express";
-    SESSION_TOKEN_QUERY_PARAM = "X-Amz-S3session-Token";
-    SESSION_TOKEN_HEADER = SESSION_TOKEN_QUERY_PARAM.toLowerCase();
-    NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_ENV_NAME = "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH";
-    NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_INI_NAME = "s3_disable_express_session_auth";
-    NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_ENV_NAME, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_INI_NAME, SelectorType2.CONFIG),
+    ENV_DISABLE_CLOCK_SKEW_CORRECTION = "AWS_DISABLE_CLOCK_SKEW_CORRECTION";
+    CONFIG_DISABLE_CLOCK_SKEW_CORRECTION = "disable_clock_skew_correction";
+    NODE_DISABLE_CLOCK_SKEW_CORRECTION_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_DISABLE_CLOCK_SKEW_CORRECTION, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, CONFIG_DISABLE_CLOCK_SKEW_CORRECTION, SelectorType.CONFIG),
       default: false
     };
   }
 });
 
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressMiddleware.js
-var s3ExpressMiddleware, s3ExpressMiddlewareOptions, getS3ExpressPlugin;
-var init_s3ExpressMiddleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressMiddleware.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-defaults.js
+var DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION;
+var init_clock_skew_defaults = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-defaults.js"() {
     "use strict";
-    init_client3();
-    init_protocols();
-    init_constants8();
-    s3ExpressMiddleware = (options) => {
-      return (next, context) => async (args) => {
-        if (context.endpointV2) {
-          const endpoint = context.endpointV2;
-          const isS3ExpressAuth = endpoint.properties?.authSchemes?.[0]?.name === S3_EXPRESS_AUTH_SCHEME;
-          const isS3ExpressBucket = endpoint.properties?.backend === S3_EXPRESS_BACKEND || endpoint.properties?.bucketType === S3_EXPRESS_BUCKET_TYPE;
-          if (isS3ExpressBucket) {
-            setFeature(context, "S3_EXPRESS_BUCKET", "J");
-            context.isS3ExpressBucket = true;
-          }
-          if (isS3ExpressAuth) {
-            const requestBucket = args.input.Bucket;
-            if (requestBucket) {
-              const s3ExpressIdentity = await options.s3ExpressIdentityProvider.getS3ExpressIdentity(await options.credentials(), {
-                Bucket: requestBucket
-              });
-              context.s3ExpressIdentity = s3ExpressIdentity;
-              if (HttpRequest.isInstance(args.request) && s3ExpressIdentity.sessionToken) {
-                args.request.headers[SESSION_TOKEN_HEADER] = s3ExpressIdentity.sessionToken;
-              }
-            }
-          }
-        }
-        return next(args);
-      };
-    };
-    s3ExpressMiddlewareOptions = {
-      name: "s3ExpressMiddleware",
-      step: "build",
-      tags: ["S3", "S3_EXPRESS"],
-      override: true
-    };
-    getS3ExpressPlugin = (options) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(s3ExpressMiddleware(options), s3ExpressMiddlewareOptions);
-      }
-    });
+    init_config2();
+    init_clock_skew_node_config();
+    DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION = loadConfig(NODE_DISABLE_CLOCK_SKEW_CORRECTION_CONFIG_OPTIONS);
   }
 });
 
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/signS3Express.js
-var signS3Express;
-var init_signS3Express = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/signS3Express.js"() {
+// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/index.js
+var httpAuthSchemes_exports = {};
+__export(httpAuthSchemes_exports, {
+  AWSSDKSigV4Signer: () => AWSSDKSigV4Signer,
+  AwsSdkSigV4ASigner: () => AwsSdkSigV4ASigner,
+  AwsSdkSigV4Signer: () => AwsSdkSigV4Signer,
+  NODE_AUTH_SCHEME_PREFERENCE_OPTIONS: () => NODE_AUTH_SCHEME_PREFERENCE_OPTIONS,
+  NODE_SIGV4A_CONFIG_OPTIONS: () => NODE_SIGV4A_CONFIG_OPTIONS,
+  getBearerTokenEnvKey: () => getBearerTokenEnvKey,
+  resolveAWSSDKSigV4Config: () => resolveAWSSDKSigV4Config,
+  resolveAwsSdkSigV4AConfig: () => resolveAwsSdkSigV4AConfig,
+  resolveAwsSdkSigV4Config: () => resolveAwsSdkSigV4Config,
+  validateSigningProperties: () => validateSigningProperties
+});
+var resolveAwsSdkSigV4Config, resolveAWSSDKSigV4Config;
+var init_httpAuthSchemes2 = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/index.js"() {
     "use strict";
-    signS3Express = async (s3ExpressIdentity, signingOptions, request, sigV4MultiRegionSigner) => {
-      const signedRequest = await sigV4MultiRegionSigner.signWithCredentials(request, s3ExpressIdentity, {});
-      if (signedRequest.headers["X-Amz-Security-Token"] || signedRequest.headers["x-amz-security-token"]) {
-        throw new Error("X-Amz-Security-Token must not be set for s3-express requests.");
-      }
-      return signedRequest;
-    };
+    init_aws_sdk();
+    init_getBearerTokenEnvKey();
+    init_aws_sdk();
+    init_clock_skew_defaults();
+    resolveAwsSdkSigV4Config = bindResolveAwsSdkSigV4Config(DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION);
+    resolveAWSSDKSigV4Config = resolveAwsSdkSigV4Config;
   }
 });
 
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressHttpSigningMiddleware.js
-var defaultErrorHandler2, defaultSuccessHandler2, s3ExpressHttpSigningMiddlewareOptions, s3ExpressHttpSigningMiddleware, getS3ExpressHttpSigningPlugin;
-var init_s3ExpressHttpSigningMiddleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressHttpSigningMiddleware.js"() {
+// node_modules/@aws-sdk/credential-provider-env/dist-cjs/index.js
+var require_dist_cjs3 = __commonJS({
+  "node_modules/@aws-sdk/credential-provider-env/dist-cjs/index.js"(exports2) {
     "use strict";
-    init_dist_es();
-    init_client2();
-    init_protocols();
-    init_signS3Express();
-    defaultErrorHandler2 = (signingProperties) => (error2) => {
-      throw error2;
-    };
-    defaultSuccessHandler2 = (httpResponse, signingProperties) => {
-    };
-    s3ExpressHttpSigningMiddlewareOptions = httpSigningMiddlewareOptions;
-    s3ExpressHttpSigningMiddleware = (config) => (next, context) => async (args) => {
-      if (!HttpRequest.isInstance(args.request)) {
-        return next(args);
-      }
-      const smithyContext = getSmithyContext(context);
-      const scheme = smithyContext.selectedHttpAuthScheme;
-      if (!scheme) {
-        throw new Error(`No HttpAuthScheme was selected: unable to sign request`);
-      }
-      const { httpAuthOption: { signingProperties = {} }, identity, signer } = scheme;
-      let request;
-      if (context.s3ExpressIdentity) {
-        request = await signS3Express(context.s3ExpressIdentity, signingProperties, args.request, await config.signer());
-      } else {
-        request = await signer.sign(args.request, identity, signingProperties);
-      }
-      const output = await next({
-        ...args,
-        request
-      }).catch((signer.errorHandler || defaultErrorHandler2)(signingProperties));
-      (signer.successHandler || defaultSuccessHandler2)(output.response, signingProperties);
-      return output;
-    };
-    getS3ExpressHttpSigningPlugin = (config) => ({
-      applyToStack: (clientStack) => {
-        clientStack.addRelativeTo(s3ExpressHttpSigningMiddleware(config), httpSigningMiddlewareOptions);
-      }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js
-function toStream(bytes) {
-  return import_node_stream11.Readable.from(Buffer.from(bytes));
-}
-var import_node_stream11;
-var init_toStream = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js"() {
-    "use strict";
-    import_node_stream11 = require("node:stream");
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-throw-200-exceptions/throw-200-exceptions.js
-var THROW_IF_EMPTY_BODY, throw200ExceptionsMiddleware, collectBody2, throw200ExceptionsMiddlewareOptions, getThrow200ExceptionsPlugin;
-var init_throw_200_exceptions = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-throw-200-exceptions/throw-200-exceptions.js"() {
-    "use strict";
-    init_protocols();
-    init_toStream();
-    THROW_IF_EMPTY_BODY = {
-      CopyObjectCommand: true,
-      UploadPartCopyCommand: true,
-      CompleteMultipartUploadCommand: true
-    };
-    throw200ExceptionsMiddleware = (config) => (next, context) => async (args) => {
-      const result = await next(args);
-      const { response } = result;
-      if (!HttpResponse.isInstance(response)) {
-        return result;
-      }
-      const { statusCode, body } = response;
-      if (statusCode < 200 || statusCode >= 300) {
-        return result;
-      }
-      const bodyBytes = await collectBody2(body, config);
-      response.body = toStream(bodyBytes);
-      if (bodyBytes.length === 0 && THROW_IF_EMPTY_BODY[context.commandName]) {
-        const err = new Error("S3 aborted request");
-        err.$metadata = {
-          httpStatusCode: 503
+    var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
+    var { CredentialsProviderError: CredentialsProviderError2 } = (init_config2(), __toCommonJS(config_exports));
+    var ENV_KEY = "AWS_ACCESS_KEY_ID";
+    var ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
+    var ENV_SESSION = "AWS_SESSION_TOKEN";
+    var ENV_EXPIRATION = "AWS_CREDENTIAL_EXPIRATION";
+    var ENV_CREDENTIAL_SCOPE = "AWS_CREDENTIAL_SCOPE";
+    var ENV_ACCOUNT_ID = "AWS_ACCOUNT_ID";
+    var fromEnv2 = (init) => async () => {
+      init?.logger?.debug("@aws-sdk/credential-provider-env - fromEnv");
+      const accessKeyId = process.env[ENV_KEY];
+      const secretAccessKey = process.env[ENV_SECRET];
+      const sessionToken = process.env[ENV_SESSION];
+      const expiry = process.env[ENV_EXPIRATION];
+      const credentialScope = process.env[ENV_CREDENTIAL_SCOPE];
+      const accountId = process.env[ENV_ACCOUNT_ID];
+      if (accessKeyId && secretAccessKey) {
+        const credentials = {
+          accessKeyId,
+          secretAccessKey,
+          ...sessionToken && { sessionToken },
+          ...expiry && { expiration: new Date(expiry) },
+          ...credentialScope && { credentialScope },
+          ...accountId && { accountId }
         };
-        err.name = "InternalError";
-        throw err;
+        setCredentialFeature2(credentials, "CREDENTIALS_ENV_VARS", "g");
+        return credentials;
       }
-      const bodyStringTail = config.utf8Encoder(bodyBytes.subarray(bodyBytes.length - 16));
-      if (bodyStringTail && bodyStringTail.endsWith("</Error>")) {
-        response.statusCode = 503;
-      }
-      return result;
+      throw new CredentialsProviderError2("Unable to find environment variable credentials.", { logger: init?.logger });
     };
-    collectBody2 = (streamBody = new Uint8Array(), context) => {
-      if (streamBody instanceof Uint8Array) {
-        return Promise.resolve(streamBody);
-      }
-      return context.streamCollector(streamBody) || Promise.resolve(new Uint8Array());
-    };
-    throw200ExceptionsMiddlewareOptions = {
-      relation: "after",
-      toMiddleware: "deserializerMiddleware",
-      tags: ["THROW_200_EXCEPTIONS", "S3"],
-      name: "throw200ExceptionsMiddleware",
-      override: true
-    };
-    getThrow200ExceptionsPlugin = (config) => ({
-      applyToStack: (clientStack) => {
-        clientStack.addRelativeTo(throw200ExceptionsMiddleware(config), throw200ExceptionsMiddlewareOptions);
-      }
-    });
+    exports2.ENV_ACCOUNT_ID = ENV_ACCOUNT_ID;
+    exports2.ENV_CREDENTIAL_SCOPE = ENV_CREDENTIAL_SCOPE;
+    exports2.ENV_EXPIRATION = ENV_EXPIRATION;
+    exports2.ENV_KEY = ENV_KEY;
+    exports2.ENV_SECRET = ENV_SECRET;
+    exports2.ENV_SESSION = ENV_SESSION;
+    exports2.fromEnv = fromEnv2;
   }
 });
 
-// node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js
-var validate, parse2;
-var init_arn = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js"() {
+// node_modules/@smithy/credential-provider-imds/dist-cjs/index.js
+var require_dist_cjs4 = __commonJS({
+  "node_modules/@smithy/credential-provider-imds/dist-cjs/index.js"(exports2) {
     "use strict";
-    validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
-    parse2 = (arn) => {
-      const segments = arn.split(":");
-      if (segments.length < 6 || segments[0] !== "arn") {
-        throw new Error("Malformed ARN");
+    var { ProviderError: ProviderError2, CredentialsProviderError: CredentialsProviderError2, loadConfig: loadConfig2 } = (init_config2(), __toCommonJS(config_exports));
+    var node_http = require("node:http");
+    var { parseUrl: parseUrl2 } = (init_protocols(), __toCommonJS(protocols_exports));
+    var isImdsCredentials = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.AccessKeyId === "string" && typeof arg.SecretAccessKey === "string" && typeof arg.Token === "string" && typeof arg.Expiration === "string";
+    var fromImdsCredentials = (creds) => ({
+      accessKeyId: creds.AccessKeyId,
+      secretAccessKey: creds.SecretAccessKey,
+      sessionToken: creds.Token,
+      expiration: new Date(creds.Expiration),
+      ...creds.AccountId && { accountId: creds.AccountId }
+    });
+    var DEFAULT_TIMEOUT = 1e3;
+    var DEFAULT_MAX_RETRIES = 0;
+    var providerConfigFromInit = ({ maxRetries = DEFAULT_MAX_RETRIES, timeout = DEFAULT_TIMEOUT }) => ({ maxRetries, timeout });
+    function httpRequest(options2) {
+      return new Promise((resolve, reject) => {
+        const req = node_http.request({
+          method: "GET",
+          ...options2,
+          hostname: options2.hostname?.replace(/^\[(.+)\]$/, "$1")
+        });
+        req.on("error", (err) => {
+          reject(Object.assign(new ProviderError2("Unable to connect to instance metadata service"), err));
+          req.destroy();
+        });
+        req.on("timeout", () => {
+          reject(new ProviderError2("TimeoutError from instance metadata service"));
+          req.destroy();
+        });
+        req.on("response", (res) => {
+          const { statusCode = 400 } = res;
+          if (statusCode < 200 || 300 <= statusCode) {
+            reject(Object.assign(new ProviderError2("Error response received from instance metadata service"), { statusCode }));
+            req.destroy();
+          }
+          const chunks = [];
+          res.on("data", (chunk) => {
+            chunks.push(chunk);
+          });
+          res.on("end", () => {
+            resolve(Buffer.concat(chunks));
+            req.destroy();
+          });
+        });
+        req.end();
+      });
+    }
+    var retry = (toRetry, maxRetries) => {
+      let promise = toRetry();
+      for (let i5 = 0; i5 < maxRetries; i5++) {
+        promise = promise.catch(toRetry);
       }
-      const [, partition2, service, region, accountId, ...resource] = segments;
+      return promise;
+    };
+    var ENV_CMDS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    var ENV_CMDS_RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+    var ENV_CMDS_AUTH_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+    var fromContainerMetadata = (init = {}) => {
+      const { timeout, maxRetries } = providerConfigFromInit(init);
+      return () => retry(async () => {
+        const requestOptions = await getCmdsUri({ logger: init.logger });
+        const credsResponse = JSON.parse(await requestFromEcsImds(timeout, requestOptions));
+        if (!isImdsCredentials(credsResponse)) {
+          throw new CredentialsProviderError2("Invalid response received from instance metadata service.", {
+            logger: init.logger
+          });
+        }
+        return fromImdsCredentials(credsResponse);
+      }, maxRetries);
+    };
+    var requestFromEcsImds = async (timeout, options2) => {
+      if (process.env[ENV_CMDS_AUTH_TOKEN]) {
+        options2.headers = {
+          ...options2.headers,
+          Authorization: process.env[ENV_CMDS_AUTH_TOKEN]
+        };
+      }
+      const buffer = await httpRequest({
+        ...options2,
+        timeout
+      });
+      return buffer.toString();
+    };
+    var CMDS_IP = "169.254.170.2";
+    var GREENGRASS_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1"]);
+    var GREENGRASS_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:"]);
+    var getCmdsUri = async ({ logger: logger2 }) => {
+      if (process.env[ENV_CMDS_RELATIVE_URI]) {
+        return {
+          hostname: CMDS_IP,
+          path: process.env[ENV_CMDS_RELATIVE_URI]
+        };
+      }
+      if (process.env[ENV_CMDS_FULL_URI]) {
+        let parsed;
+        try {
+          parsed = new URL(process.env[ENV_CMDS_FULL_URI]);
+        } catch {
+          throw new CredentialsProviderError2(`${process.env[ENV_CMDS_FULL_URI]} is not a valid container metadata service URL`, { tryNextLink: false, logger: logger2 });
+        }
+        if (!parsed.hostname || !GREENGRASS_HOSTS.has(parsed.hostname)) {
+          throw new CredentialsProviderError2(`${parsed.hostname} is not a valid container metadata service hostname`, {
+            tryNextLink: false,
+            logger: logger2
+          });
+        }
+        if (!parsed.protocol || !GREENGRASS_PROTOCOLS.has(parsed.protocol)) {
+          throw new CredentialsProviderError2(`${parsed.protocol} is not a valid container metadata service protocol`, {
+            tryNextLink: false,
+            logger: logger2
+          });
+        }
+        return {
+          protocol: parsed.protocol,
+          hostname: parsed.hostname,
+          path: parsed.pathname + parsed.search,
+          port: parsed.port ? parseInt(parsed.port, 10) : void 0
+        };
+      }
+      throw new CredentialsProviderError2(`The container metadata credential provider cannot be used unless the ${ENV_CMDS_RELATIVE_URI} or ${ENV_CMDS_FULL_URI} environment variable is set`, {
+        tryNextLink: false,
+        logger: logger2
+      });
+    };
+    var InstanceMetadataV1FallbackError = class _InstanceMetadataV1FallbackError extends CredentialsProviderError2 {
+      tryNextLink;
+      name = "InstanceMetadataV1FallbackError";
+      constructor(message, tryNextLink = true) {
+        super(message, tryNextLink);
+        this.tryNextLink = tryNextLink;
+        Object.setPrototypeOf(this, _InstanceMetadataV1FallbackError.prototype);
+      }
+    };
+    var Endpoint;
+    (function(Endpoint2) {
+      Endpoint2["IPv4"] = "http://169.254.169.254";
+      Endpoint2["IPv6"] = "http://[fd00:ec2::254]";
+    })(Endpoint || (Endpoint = {}));
+    var ENV_ENDPOINT_NAME = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+    var CONFIG_ENDPOINT_NAME = "ec2_metadata_service_endpoint";
+    var ENDPOINT_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => env2[ENV_ENDPOINT_NAME],
+      configFileSelector: (profile) => profile[CONFIG_ENDPOINT_NAME],
+      default: void 0
+    };
+    var EndpointMode;
+    (function(EndpointMode2) {
+      EndpointMode2["IPv4"] = "IPv4";
+      EndpointMode2["IPv6"] = "IPv6";
+    })(EndpointMode || (EndpointMode = {}));
+    var ENV_ENDPOINT_MODE_NAME = "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE";
+    var CONFIG_ENDPOINT_MODE_NAME = "ec2_metadata_service_endpoint_mode";
+    var ENDPOINT_MODE_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => env2[ENV_ENDPOINT_MODE_NAME],
+      configFileSelector: (profile) => profile[CONFIG_ENDPOINT_MODE_NAME],
+      default: EndpointMode.IPv4
+    };
+    var getInstanceMetadataEndpoint = async () => parseUrl2(await getFromEndpointConfig() || await getFromEndpointModeConfig());
+    var getFromEndpointConfig = async () => loadConfig2(ENDPOINT_CONFIG_OPTIONS)();
+    var getFromEndpointModeConfig = async () => {
+      const endpointMode = await loadConfig2(ENDPOINT_MODE_CONFIG_OPTIONS)();
+      switch (endpointMode) {
+        case EndpointMode.IPv4:
+          return Endpoint.IPv4;
+        case EndpointMode.IPv6:
+          return Endpoint.IPv6;
+        default:
+          throw new Error(`Unsupported endpoint mode: ${endpointMode}. Select from ${Object.values(EndpointMode)}`);
+      }
+    };
+    var STATIC_STABILITY_REFRESH_INTERVAL_SECONDS = 5 * 60;
+    var STATIC_STABILITY_REFRESH_INTERVAL_JITTER_WINDOW_SECONDS = 5 * 60;
+    var STATIC_STABILITY_DOC_URL = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-static-credentials.html";
+    var getExtendedInstanceMetadataCredentials = (credentials, logger2) => {
+      const refreshInterval = STATIC_STABILITY_REFRESH_INTERVAL_SECONDS + Math.floor(Math.random() * STATIC_STABILITY_REFRESH_INTERVAL_JITTER_WINDOW_SECONDS);
+      const newExpiration = new Date(Date.now() + refreshInterval * 1e3);
+      logger2.warn(`Attempting credential expiration extension due to a credential service availability issue. A refresh of these credentials will be attempted after ${new Date(newExpiration)}.
+For more information, please visit: ` + STATIC_STABILITY_DOC_URL);
+      const originalExpiration = credentials.originalExpiration ?? credentials.expiration;
       return {
-        partition: partition2,
-        service,
-        region,
-        accountId,
-        resource: resource.join(":")
+        ...credentials,
+        ...originalExpiration ? { originalExpiration } : {},
+        expiration: newExpiration
       };
     };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/util/index.js
-var init_util2 = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/util/index.js"() {
-    "use strict";
-    init_arn();
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/bucket-endpoint-middleware.js
-function bucketEndpointMiddleware(options) {
-  return (next, context) => async (args) => {
-    if (options.bucketEndpoint) {
-      const endpoint = context.endpointV2;
-      if (endpoint) {
-        const bucket = args.input.Bucket;
-        if (typeof bucket === "string") {
-          try {
-            const bucketEndpointUrl = new URL(bucket);
-            context.endpointV2 = {
-              ...endpoint,
-              url: bucketEndpointUrl
-            };
-          } catch (e5) {
-            const warning2 = `@aws-sdk/middleware-sdk-s3: bucketEndpoint=true was set but Bucket=${bucket} could not be parsed as URL.`;
-            if (context.logger?.constructor?.name === "NoOpLogger") {
-              console.warn(warning2);
-            } else {
-              context.logger?.warn?.(warning2);
-            }
+    var staticStabilityProvider = (provider, options2 = {}) => {
+      const logger2 = options2?.logger || console;
+      let pastCredentials;
+      return async () => {
+        let credentials;
+        try {
+          credentials = await provider();
+          if (credentials.expiration && credentials.expiration.getTime() < Date.now()) {
+            credentials = getExtendedInstanceMetadataCredentials(credentials, logger2);
+          }
+        } catch (e5) {
+          if (pastCredentials) {
+            logger2.warn("Credential renew failed: ", e5);
+            credentials = getExtendedInstanceMetadataCredentials(pastCredentials, logger2);
+          } else {
             throw e5;
           }
         }
+        pastCredentials = credentials;
+        return credentials;
+      };
+    };
+    var IMDS_PATH = "/latest/meta-data/iam/security-credentials/";
+    var IMDS_TOKEN_PATH2 = "/latest/api/token";
+    var AWS_EC2_METADATA_V1_DISABLED = "AWS_EC2_METADATA_V1_DISABLED";
+    var PROFILE_AWS_EC2_METADATA_V1_DISABLED = "ec2_metadata_v1_disabled";
+    var X_AWS_EC2_METADATA_TOKEN2 = "x-aws-ec2-metadata-token";
+    var fromInstanceMetadata = (init = {}) => staticStabilityProvider(getInstanceMetadataProvider(init), { logger: init.logger });
+    var getInstanceMetadataProvider = (init = {}) => {
+      let disableFetchToken = false;
+      const { logger: logger2, profile } = init;
+      const { timeout, maxRetries } = providerConfigFromInit(init);
+      const getCredentials = async (maxRetries2, options2) => {
+        const isImdsV1Fallback = disableFetchToken || options2.headers?.[X_AWS_EC2_METADATA_TOKEN2] == null;
+        if (isImdsV1Fallback) {
+          let fallbackBlockedFromProfile = false;
+          let fallbackBlockedFromProcessEnv = false;
+          const configValue = await loadConfig2({
+            environmentVariableSelector: (env2) => {
+              const envValue = env2[AWS_EC2_METADATA_V1_DISABLED];
+              fallbackBlockedFromProcessEnv = !!envValue && envValue !== "false";
+              if (envValue === void 0) {
+                throw new CredentialsProviderError2(`${AWS_EC2_METADATA_V1_DISABLED} not set in env, checking config file next.`, { logger: init.logger });
+              }
+              return fallbackBlockedFromProcessEnv;
+            },
+            configFileSelector: (profile2) => {
+              const profileValue = profile2[PROFILE_AWS_EC2_METADATA_V1_DISABLED];
+              fallbackBlockedFromProfile = !!profileValue && profileValue !== "false";
+              return fallbackBlockedFromProfile;
+            },
+            default: false
+          }, {
+            profile
+          })();
+          if (init.ec2MetadataV1Disabled || configValue) {
+            const causes = [];
+            if (init.ec2MetadataV1Disabled)
+              causes.push("credential provider initialization (runtime option ec2MetadataV1Disabled)");
+            if (fallbackBlockedFromProfile)
+              causes.push(`config file profile (${PROFILE_AWS_EC2_METADATA_V1_DISABLED})`);
+            if (fallbackBlockedFromProcessEnv)
+              causes.push(`process environment variable (${AWS_EC2_METADATA_V1_DISABLED})`);
+            throw new InstanceMetadataV1FallbackError(`AWS EC2 Metadata v1 fallback has been blocked by AWS SDK configuration in the following: [${causes.join(", ")}].`);
+          }
+        }
+        const imdsProfile = (await retry(async () => {
+          let profile2;
+          try {
+            profile2 = await getProfile(options2);
+          } catch (err) {
+            if (err.statusCode === 401) {
+              disableFetchToken = false;
+            }
+            throw err;
+          }
+          return profile2;
+        }, maxRetries2)).trim();
+        return retry(async () => {
+          let creds;
+          try {
+            creds = await getCredentialsFromProfile(imdsProfile, options2, init);
+          } catch (err) {
+            if (err.statusCode === 401) {
+              disableFetchToken = false;
+            }
+            throw err;
+          }
+          return creds;
+        }, maxRetries2);
+      };
+      return async () => {
+        const endpoint = await getInstanceMetadataEndpoint();
+        if (disableFetchToken) {
+          logger2?.debug("AWS SDK Instance Metadata", "using v1 fallback (no token fetch)");
+          return getCredentials(maxRetries, { ...endpoint, timeout });
+        } else {
+          let token;
+          try {
+            token = (await getMetadataToken({ ...endpoint, timeout })).toString();
+          } catch (error2) {
+            if (error2?.statusCode === 400) {
+              throw Object.assign(error2, {
+                message: "EC2 Metadata token request returned error"
+              });
+            } else if (error2.message === "TimeoutError" || [403, 404, 405].includes(error2.statusCode)) {
+              disableFetchToken = true;
+            }
+            logger2?.debug("AWS SDK Instance Metadata", "using v1 fallback (initial)");
+            return getCredentials(maxRetries, { ...endpoint, timeout });
+          }
+          return getCredentials(maxRetries, {
+            ...endpoint,
+            headers: {
+              [X_AWS_EC2_METADATA_TOKEN2]: token
+            },
+            timeout
+          });
+        }
+      };
+    };
+    var getMetadataToken = async (options2) => httpRequest({
+      ...options2,
+      path: IMDS_TOKEN_PATH2,
+      method: "PUT",
+      headers: {
+        "x-aws-ec2-metadata-token-ttl-seconds": "21600"
+      }
+    });
+    var getProfile = async (options2) => (await httpRequest({ ...options2, path: IMDS_PATH })).toString();
+    var getCredentialsFromProfile = async (profile, options2, init) => {
+      const credentialsResponse = JSON.parse((await httpRequest({
+        ...options2,
+        path: IMDS_PATH + profile
+      })).toString());
+      if (!isImdsCredentials(credentialsResponse)) {
+        throw new CredentialsProviderError2("Invalid response received from instance metadata service.", {
+          logger: init.logger
+        });
+      }
+      return fromImdsCredentials(credentialsResponse);
+    };
+    exports2.DEFAULT_MAX_RETRIES = DEFAULT_MAX_RETRIES;
+    exports2.DEFAULT_TIMEOUT = DEFAULT_TIMEOUT;
+    exports2.ENV_CMDS_AUTH_TOKEN = ENV_CMDS_AUTH_TOKEN;
+    exports2.ENV_CMDS_FULL_URI = ENV_CMDS_FULL_URI;
+    exports2.ENV_CMDS_RELATIVE_URI = ENV_CMDS_RELATIVE_URI;
+    exports2.Endpoint = Endpoint;
+    exports2.fromContainerMetadata = fromContainerMetadata;
+    exports2.fromInstanceMetadata = fromInstanceMetadata;
+    exports2.getInstanceMetadataEndpoint = getInstanceMetadataEndpoint;
+    exports2.httpRequest = httpRequest;
+    exports2.providerConfigFromInit = providerConfigFromInit;
+  }
+});
+
+// node_modules/@smithy/node-http-handler/dist-cjs/index.js
+var require_dist_cjs5 = __commonJS({
+  "node_modules/@smithy/node-http-handler/dist-cjs/index.js"(exports2) {
+    "use strict";
+    var { hasOwn: hasOwn2 } = (init_serde(), __toCommonJS(serde_exports));
+    var { streamCollector: streamCollector7 } = (init_serde(), __toCommonJS(serde_exports));
+    exports2.streamCollector = streamCollector7;
+    var { buildQueryString: buildQueryString2, HttpResponse: HttpResponse2 } = (init_protocols(), __toCommonJS(protocols_exports));
+    var node_https = require("node:https");
+    var { Readable: Readable9 } = require("node:stream");
+    var http2 = require("node:http2");
+    function buildAbortError(abortSignal) {
+      const reason = abortSignal && typeof abortSignal === "object" && "reason" in abortSignal ? abortSignal.reason : void 0;
+      if (reason) {
+        if (reason instanceof Error) {
+          const abortError3 = new Error("Request aborted");
+          abortError3.name = "AbortError";
+          abortError3.cause = reason;
+          return abortError3;
+        }
+        const abortError2 = new Error(String(reason));
+        abortError2.name = "AbortError";
+        return abortError2;
+      }
+      const abortError = new Error("Request aborted");
+      abortError.name = "AbortError";
+      return abortError;
+    }
+    var NODEJS_TIMEOUT_ERROR_CODES2 = ["ECONNRESET", "EPIPE", "ETIMEDOUT"];
+    var getTransformedHeaders = (headers) => {
+      const transformedHeaders = {};
+      for (const name in headers) {
+        if (!hasOwn2(headers, name)) {
+          continue;
+        }
+        const headerValues = headers[name];
+        transformedHeaders[name] = Array.isArray(headerValues) ? headerValues.join(",") : headerValues;
+      }
+      return transformedHeaders;
+    };
+    var timing = {
+      setTimeout: (cb, ms) => setTimeout(cb, ms),
+      clearTimeout: (timeoutId) => clearTimeout(timeoutId)
+    };
+    var DEFER_EVENT_LISTENER_TIME$2 = 1e3;
+    var setConnectionTimeout = (request, reject, timeoutInMs = 0) => {
+      if (!timeoutInMs) {
+        return -1;
+      }
+      const registerTimeout = (offset) => {
+        const timeoutId = timing.setTimeout(() => {
+          request.destroy();
+          reject(Object.assign(new Error(`@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${timeoutInMs} ms.`), {
+            name: "TimeoutError"
+          }));
+        }, timeoutInMs - offset);
+        const doWithSocket = (socket) => {
+          if (socket?.connecting) {
+            socket.on("connect", () => {
+              timing.clearTimeout(timeoutId);
+            });
+          } else {
+            timing.clearTimeout(timeoutId);
+          }
+        };
+        if (request.socket) {
+          doWithSocket(request.socket);
+        } else {
+          request.on("socket", doWithSocket);
+        }
+      };
+      if (timeoutInMs < 2e3) {
+        registerTimeout(0);
+        return 0;
+      }
+      return timing.setTimeout(registerTimeout.bind(null, DEFER_EVENT_LISTENER_TIME$2), DEFER_EVENT_LISTENER_TIME$2);
+    };
+    var setRequestTimeout = (req, reject, timeoutInMs = 0, throwOnRequestTimeout, logger2) => {
+      if (timeoutInMs) {
+        return timing.setTimeout(() => {
+          let msg = `@smithy/node-http-handler - [${throwOnRequestTimeout ? "ERROR" : "WARN"}] a request has exceeded the configured ${timeoutInMs} ms requestTimeout.`;
+          if (throwOnRequestTimeout) {
+            const error2 = Object.assign(new Error(msg), {
+              name: "TimeoutError",
+              code: "ETIMEDOUT"
+            });
+            req.destroy(error2);
+            reject(error2);
+          } else {
+            msg += ` Init client requestHandler with throwOnRequestTimeout=true to turn this into an error.`;
+            logger2?.warn?.(msg);
+          }
+        }, timeoutInMs);
+      }
+      return -1;
+    };
+    var DEFER_EVENT_LISTENER_TIME$1 = 3e3;
+    var setSocketKeepAlive = (request, { keepAlive, keepAliveMsecs }, deferTimeMs = DEFER_EVENT_LISTENER_TIME$1) => {
+      if (keepAlive !== true) {
+        return -1;
+      }
+      const registerListener = () => {
+        if (request.socket) {
+          request.socket.setKeepAlive(keepAlive, keepAliveMsecs || 0);
+        } else {
+          request.on("socket", (socket) => {
+            socket.setKeepAlive(keepAlive, keepAliveMsecs || 0);
+          });
+        }
+      };
+      if (deferTimeMs === 0) {
+        registerListener();
+        return 0;
+      }
+      return timing.setTimeout(registerListener, deferTimeMs);
+    };
+    var resolveDefaultSocketTimeout = (config) => {
+      const value = config?.defaultSocketTimeout;
+      return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : void 0;
+    };
+    var DEFER_EVENT_LISTENER_TIME = 3e3;
+    var setSocketTimeout = (request, reject, timeoutInMs = 0, isServiceDefault = false) => {
+      if (!Number.isFinite(timeoutInMs) || timeoutInMs <= 0) {
+        return;
+      }
+      let response;
+      request.once("response", (res) => response = res);
+      const onTimeout = () => {
+        if (response?.complete) {
+          request.socket?.destroy();
+          return;
+        }
+        const error2 = Object.assign(new Error(`@smithy/node-http-handler - the request socket timed out after ${timeoutInMs} ms of inactivity (${isServiceDefault ? "service default socket timeout" : "configured by client requestHandler"}).`), { name: "TimeoutError" });
+        response?.destroy(error2);
+        request.destroy();
+        reject(error2);
+      };
+      const registerTimeout = () => {
+        const { socket } = request;
+        if (!socket) {
+          request.once("socket", registerTimeout);
+        } else if (socket.connecting) {
+          socket.once("connect", registerTimeout);
+        } else {
+          socket.setTimeout(timeoutInMs, onTimeout);
+          request.on("close", () => socket.removeListener("timeout", onTimeout));
+        }
+      };
+      if (timeoutInMs < 6e3) {
+        registerTimeout();
+        return;
+      }
+      const deferralId = timing.setTimeout(registerTimeout, DEFER_EVENT_LISTENER_TIME);
+      request.once("close", () => timing.clearTimeout(deferralId));
+    };
+    var MIN_WAIT_TIME = 6e3;
+    async function writeRequestBody(httpRequest, request, maxContinueTimeoutMs = MIN_WAIT_TIME, externalAgent = false) {
+      const headers = request.headers;
+      const expect = headers ? headers.Expect || headers.expect : void 0;
+      let timeoutId = -1;
+      let sendBody = true;
+      if (!externalAgent && expect === "100-continue") {
+        sendBody = await Promise.race([
+          new Promise((resolve) => {
+            timeoutId = Number(timing.setTimeout(() => resolve(true), Math.max(MIN_WAIT_TIME, maxContinueTimeoutMs)));
+          }),
+          new Promise((resolve) => {
+            httpRequest.on("continue", () => {
+              timing.clearTimeout(timeoutId);
+              resolve(true);
+            });
+            httpRequest.on("response", () => {
+              timing.clearTimeout(timeoutId);
+              resolve(false);
+            });
+            httpRequest.on("error", () => {
+              timing.clearTimeout(timeoutId);
+              resolve(false);
+            });
+          })
+        ]);
+      }
+      if (sendBody) {
+        writeBody(httpRequest, request.body);
       }
     }
-    return next(args);
+    function writeBody(httpRequest, body) {
+      if (body instanceof Readable9) {
+        body.pipe(httpRequest);
+        return;
+      }
+      if (body) {
+        const isBuffer2 = Buffer.isBuffer(body);
+        const isString = typeof body === "string";
+        if (isBuffer2 || isString) {
+          if (isBuffer2 && body.byteLength === 0) {
+            httpRequest.end();
+          } else {
+            httpRequest.end(body);
+          }
+          return;
+        }
+        const uint8 = body;
+        if (typeof uint8 === "object" && uint8.buffer && typeof uint8.byteOffset === "number" && typeof uint8.byteLength === "number") {
+          httpRequest.end(Buffer.from(uint8.buffer, uint8.byteOffset, uint8.byteLength));
+          return;
+        }
+        httpRequest.end(Buffer.from(body));
+        return;
+      }
+      httpRequest.end();
+    }
+    var DEFAULT_REQUEST_TIMEOUT = 0;
+    var hAgent = void 0;
+    var hRequest = void 0;
+    var NodeHttpHandler2 = class _NodeHttpHandler {
+      config;
+      configProvider;
+      socketWarningTimestamp = 0;
+      externalAgent = false;
+      metadata = { handlerProtocol: "http/1.1" };
+      static create(instanceOrOptions) {
+        if (typeof instanceOrOptions?.handle === "function") {
+          return instanceOrOptions;
+        }
+        return new _NodeHttpHandler(instanceOrOptions);
+      }
+      static checkSocketUsage(agent, socketWarningTimestamp, logger2 = console) {
+        const { sockets, requests, maxSockets } = agent;
+        if (typeof maxSockets !== "number" || maxSockets === Infinity) {
+          return socketWarningTimestamp;
+        }
+        const interval = 15e3;
+        if (Date.now() - interval < socketWarningTimestamp) {
+          return socketWarningTimestamp;
+        }
+        if (sockets && requests) {
+          for (const origin in sockets) {
+            if (!hasOwn2(sockets, origin)) {
+              continue;
+            }
+            const socketsInUse = sockets[origin]?.length ?? 0;
+            const requestsEnqueued = requests[origin]?.length ?? 0;
+            if (socketsInUse >= maxSockets && requestsEnqueued >= 2 * maxSockets) {
+              logger2?.warn?.(`@smithy/node-http-handler:WARN - socket usage at capacity=${socketsInUse} and ${requestsEnqueued} additional requests are enqueued.
+See https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
+or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler config.`);
+              return Date.now();
+            }
+          }
+        }
+        return socketWarningTimestamp;
+      }
+      constructor(options2) {
+        this.configProvider = new Promise((resolve, reject) => {
+          if (typeof options2 === "function") {
+            options2().then((_options) => {
+              resolve(this.resolveDefaultConfig(_options));
+            }).catch(reject);
+          } else {
+            resolve(this.resolveDefaultConfig(options2));
+          }
+        });
+      }
+      destroy() {
+        this.config?.httpAgent?.destroy();
+        this.config?.httpsAgent?.destroy();
+      }
+      async handle(request, { abortSignal, requestTimeout } = {}) {
+        if (!this.config) {
+          this.config = await this.configProvider;
+        }
+        const config = this.config;
+        const logger2 = config.logger;
+        const isSSL = request.protocol === "https:";
+        if (!isSSL && !this.config.httpAgent) {
+          this.config.httpAgent = await this.config.httpAgentProvider();
+        }
+        return new Promise((_resolve, _reject) => {
+          let writeRequestBodyPromise = void 0;
+          let socketWarningTimeoutId = -1;
+          let connectionTimeoutId = -1;
+          let requestTimeoutId = -1;
+          let keepAliveTimeoutId = -1;
+          const clearTimeouts = () => {
+            timing.clearTimeout(socketWarningTimeoutId);
+            timing.clearTimeout(connectionTimeoutId);
+            timing.clearTimeout(requestTimeoutId);
+            timing.clearTimeout(keepAliveTimeoutId);
+          };
+          const resolve = async (arg) => {
+            await writeRequestBodyPromise;
+            clearTimeouts();
+            _resolve(arg);
+          };
+          const reject = async (arg) => {
+            await writeRequestBodyPromise;
+            clearTimeouts();
+            _reject(arg);
+          };
+          if (abortSignal?.aborted) {
+            const abortError = buildAbortError(abortSignal);
+            reject(abortError);
+            return;
+          }
+          const headers = request.headers;
+          const expectContinue = headers ? (headers.Expect ?? headers.expect) === "100-continue" : false;
+          let agent = isSSL ? config.httpsAgent : config.httpAgent;
+          if (expectContinue && !this.externalAgent) {
+            agent = new (isSSL ? node_https.Agent : hAgent)({
+              keepAlive: false,
+              maxSockets: Infinity
+            });
+          }
+          socketWarningTimeoutId = timing.setTimeout(() => {
+            this.socketWarningTimestamp = _NodeHttpHandler.checkSocketUsage(agent, this.socketWarningTimestamp, logger2);
+          }, config.socketAcquisitionWarningTimeout ?? (config.requestTimeout ?? 2e3) + (config.connectionTimeout ?? 1e3));
+          const queryString = request.query ? buildQueryString2(request.query) : "";
+          let auth = void 0;
+          if (request.username != null || request.password != null) {
+            const username = request.username ?? "";
+            const password = request.password ?? "";
+            auth = `${username}:${password}`;
+          }
+          let path = request.path;
+          if (queryString) {
+            path += `?${queryString}`;
+          }
+          if (request.fragment) {
+            path += `#${request.fragment}`;
+          }
+          let hostname = request.hostname ?? "";
+          if (hostname[0] === "[" && hostname.endsWith("]")) {
+            hostname = request.hostname.slice(1, -1);
+          } else {
+            hostname = request.hostname;
+          }
+          const nodeHttpsOptions = {
+            headers: request.headers,
+            host: hostname,
+            method: request.method,
+            path,
+            port: request.port,
+            agent,
+            auth
+          };
+          const requestFunc = isSSL ? node_https.request : hRequest;
+          const req = requestFunc(nodeHttpsOptions, (res) => {
+            const httpResponse = new HttpResponse2({
+              statusCode: res.statusCode || -1,
+              reason: res.statusMessage,
+              headers: getTransformedHeaders(res.headers),
+              body: res
+            });
+            resolve({ response: httpResponse });
+          });
+          req.on("error", (err) => {
+            if (NODEJS_TIMEOUT_ERROR_CODES2.includes(err.code)) {
+              reject(Object.assign(err, { name: "TimeoutError" }));
+            } else {
+              reject(err);
+            }
+          });
+          if (abortSignal) {
+            const onAbort = () => {
+              req.destroy();
+              const abortError = buildAbortError(abortSignal);
+              reject(abortError);
+            };
+            if (typeof abortSignal.addEventListener === "function") {
+              const signal = abortSignal;
+              signal.addEventListener("abort", onAbort, { once: true });
+              req.once("close", () => signal.removeEventListener("abort", onAbort));
+            } else {
+              abortSignal.onabort = onAbort;
+            }
+          }
+          const effectiveRequestTimeout = requestTimeout ?? config.requestTimeout;
+          connectionTimeoutId = setConnectionTimeout(req, reject, config.connectionTimeout);
+          requestTimeoutId = setRequestTimeout(req, reject, effectiveRequestTimeout, config.throwOnRequestTimeout, logger2 ?? console);
+          const defaultSocketTimeout = config.socketTimeout === void 0 ? resolveDefaultSocketTimeout(config) : void 0;
+          if (defaultSocketTimeout) {
+            setSocketTimeout(req, reject, defaultSocketTimeout, true);
+          } else {
+            setSocketTimeout(req, reject, config.socketTimeout);
+          }
+          const httpAgent = nodeHttpsOptions.agent;
+          if (typeof httpAgent === "object" && "keepAlive" in httpAgent) {
+            keepAliveTimeoutId = setSocketKeepAlive(req, {
+              keepAlive: httpAgent.keepAlive,
+              keepAliveMsecs: httpAgent.keepAliveMsecs
+            });
+          }
+          writeRequestBodyPromise = writeRequestBody(req, request, effectiveRequestTimeout, this.externalAgent).catch((e5) => {
+            clearTimeouts();
+            return _reject(e5);
+          });
+        });
+      }
+      updateHttpClientConfig(key, value) {
+        this.config = void 0;
+        this.configProvider = this.configProvider.then((config) => {
+          switch (key) {
+            case /* @__PURE__ */ Symbol.for("logger"):
+              key = "logger";
+              value = config.logger ?? value;
+              break;
+            case /* @__PURE__ */ Symbol.for("@smithy/defaultSocketTimeout"):
+              key = "defaultSocketTimeout";
+              value = resolveDefaultSocketTimeout(config) ?? value;
+              break;
+          }
+          return {
+            ...config,
+            [key]: value
+          };
+        });
+      }
+      httpHandlerConfigs() {
+        return this.config ?? {};
+      }
+      resolveDefaultConfig(options2) {
+        const { requestTimeout, connectionTimeout, socketTimeout, socketAcquisitionWarningTimeout, httpAgent, httpsAgent, throwOnRequestTimeout, logger: logger2 } = options2 || {};
+        const keepAlive = true;
+        const maxSockets = 50;
+        let httpAgentPromise;
+        return {
+          connectionTimeout,
+          requestTimeout,
+          socketTimeout,
+          defaultSocketTimeout: resolveDefaultSocketTimeout(options2),
+          socketAcquisitionWarningTimeout,
+          throwOnRequestTimeout,
+          httpAgentProvider: () => httpAgentPromise ??= (async () => {
+            const node_http = require("node:http");
+            const { Agent: Agent3, request } = node_http.default ?? node_http;
+            hRequest = request;
+            hAgent = Agent3;
+            if (httpAgent instanceof hAgent || typeof httpAgent?.destroy === "function") {
+              this.externalAgent = true;
+              return httpAgent;
+            }
+            return new hAgent({ keepAlive, maxSockets, ...httpAgent });
+          })(),
+          httpsAgent: (() => {
+            if (httpsAgent instanceof node_https.Agent || typeof httpsAgent?.destroy === "function") {
+              this.externalAgent = true;
+              return httpsAgent;
+            }
+            return new node_https.Agent({ keepAlive, maxSockets, ...httpsAgent });
+          })(),
+          logger: logger2
+        };
+      }
+    };
+    var ids = new Uint16Array(1);
+    var ClientHttp2SessionRef = class {
+      id = ids[0]++;
+      total = 0;
+      max = 0;
+      session;
+      refs = 0;
+      constructor(session) {
+        session.unref();
+        this.session = session;
+      }
+      retain() {
+        if (this.session.destroyed) {
+          throw new Error("@smithy/node-http-handler - cannot acquire reference to destroyed session.");
+        }
+        this.refs += 1;
+        this.total += 1;
+        this.max = Math.max(this.refs, this.max);
+        this.session.ref();
+      }
+      free() {
+        if (this.session.destroyed) {
+          return;
+        }
+        this.refs -= 1;
+        if (this.refs === 0) {
+          this.session.unref();
+        }
+        if (this.refs < 0) {
+          throw new Error("@smithy/node-http-handler - ClientHttp2Session refcount at zero, cannot decrement.");
+        }
+      }
+      deref() {
+        return this.session;
+      }
+      close() {
+        if (!this.session.closed) {
+          this.session.close();
+        }
+      }
+      destroy() {
+        this.refs = 0;
+        if (!this.session.destroyed) {
+          this.session.setTimeout(0);
+          this.session.destroy();
+        }
+      }
+      useCount() {
+        return this.refs;
+      }
+    };
+    var NodeHttp2ConnectionPool = class {
+      sessions = [];
+      maxConcurrency = 0;
+      constructor(sessions) {
+        this.sessions = (sessions ?? []).map((session) => new ClientHttp2SessionRef(session));
+      }
+      poll() {
+        let cleanup = false;
+        for (const session of this.sessions) {
+          if (session.deref().destroyed) {
+            cleanup = true;
+            continue;
+          }
+          if (!this.maxConcurrency || session.useCount() < this.maxConcurrency) {
+            return session;
+          }
+        }
+        if (cleanup) {
+          for (const session of this.sessions) {
+            if (session.deref().destroyed) {
+              this.remove(session);
+            }
+          }
+        }
+      }
+      offerLast(ref) {
+        this.sessions.push(ref);
+      }
+      remove(ref) {
+        const ix = this.sessions.indexOf(ref);
+        if (ix > -1) {
+          this.sessions.splice(ix, 1);
+        }
+      }
+      [Symbol.iterator]() {
+        return this.sessions[Symbol.iterator]();
+      }
+      setMaxConcurrency(maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+      }
+      destroy(ref) {
+        this.remove(ref);
+        ref.destroy();
+      }
+    };
+    var NodeHttp2ConnectionManager = class {
+      config;
+      connectOptions;
+      connectionPools = /* @__PURE__ */ new Map();
+      constructor(config) {
+        this.config = config;
+        if (this.config.maxConcurrency && this.config.maxConcurrency <= 0) {
+          throw new RangeError("maxConcurrency must be greater than zero.");
+        }
+      }
+      lease(requestContext, connectionConfiguration) {
+        const url = this.getUrlString(requestContext);
+        const pool = this.getPool(url);
+        if (!this.config.disableConcurrency && !connectionConfiguration.isEventStream) {
+          const available = pool.poll();
+          if (available) {
+            available.retain();
+            return available;
+          }
+        }
+        const ref = new ClientHttp2SessionRef(this.connect(url));
+        const session = ref.deref();
+        if (this.config.maxConcurrency) {
+          session.settings({ maxConcurrentStreams: this.config.maxConcurrency }, (err) => {
+            if (err) {
+              throw new Error("Fail to set maxConcurrentStreams to " + this.config.maxConcurrency + "when creating new session for " + requestContext.destination.toString());
+            }
+          });
+        }
+        const graceful = () => {
+          this.removeFromPoolAndClose(url, ref);
+        };
+        const ensureDestroyed = () => {
+          this.removeFromPoolAndCheckedDestroy(url, ref);
+        };
+        session.on("goaway", graceful);
+        session.on("error", ensureDestroyed);
+        session.on("frameError", ensureDestroyed);
+        session.on("close", ensureDestroyed);
+        if (connectionConfiguration.requestTimeout) {
+          session.setTimeout(connectionConfiguration.requestTimeout, ensureDestroyed);
+        }
+        pool.offerLast(ref);
+        ref.retain();
+        return ref;
+      }
+      release(_requestContext, ref) {
+        ref.free();
+      }
+      createIsolatedSession(requestContext, connectionConfiguration) {
+        const url = this.getUrlString(requestContext);
+        const ref = new ClientHttp2SessionRef(this.connect(url));
+        const session = ref.deref();
+        session.settings({ maxConcurrentStreams: 1 });
+        const ensureDestroyed = () => {
+          ref.destroy();
+        };
+        session.on("error", ensureDestroyed);
+        session.on("frameError", ensureDestroyed);
+        session.on("close", ensureDestroyed);
+        const timeout = connectionConfiguration.requestTimeout ?? 3e5;
+        session.setTimeout(timeout, ensureDestroyed);
+        ref.retain();
+        return ref;
+      }
+      destroy() {
+        for (const [url, connectionPool] of this.connectionPools) {
+          for (const session of [...connectionPool]) {
+            session.destroy();
+          }
+          this.connectionPools.delete(url);
+        }
+      }
+      setMaxConcurrentStreams(maxConcurrentStreams) {
+        if (maxConcurrentStreams && maxConcurrentStreams <= 0) {
+          throw new RangeError("maxConcurrentStreams must be greater than zero.");
+        }
+        this.config.maxConcurrency = maxConcurrentStreams;
+        for (const pool of this.connectionPools.values()) {
+          pool.setMaxConcurrency(maxConcurrentStreams);
+        }
+      }
+      setDisableConcurrentStreams(disableConcurrentStreams) {
+        this.config.disableConcurrency = disableConcurrentStreams;
+      }
+      setNodeHttp2ConnectOptions(nodeHttp2ConnectOptions) {
+        this.connectOptions = nodeHttp2ConnectOptions;
+      }
+      debug() {
+        const pools = {};
+        for (const [url, pool] of this.connectionPools) {
+          const sessions = [];
+          for (const ref of pool) {
+            sessions.push({
+              id: ref.id,
+              active: ref.useCount(),
+              maxConcurrent: ref.max,
+              totalRequests: ref.total
+            });
+          }
+          pools[url] = { sessions };
+        }
+        return pools;
+      }
+      removeFromPoolAndClose(authority, ref) {
+        this.connectionPools.get(authority)?.remove(ref);
+        ref.close();
+      }
+      removeFromPoolAndCheckedDestroy(authority, ref) {
+        this.connectionPools.get(authority)?.remove(ref);
+        ref.destroy();
+      }
+      getPool(url) {
+        if (!this.connectionPools.has(url)) {
+          const pool = new NodeHttp2ConnectionPool();
+          if (this.config.maxConcurrency) {
+            pool.setMaxConcurrency(this.config.maxConcurrency);
+          }
+          this.connectionPools.set(url, pool);
+        }
+        return this.connectionPools.get(url);
+      }
+      getUrlString(request) {
+        return request.destination.toString();
+      }
+      connect(url) {
+        return this.connectOptions === void 0 ? http2.connect(url) : http2.connect(url, this.connectOptions);
+      }
+    };
+    var { constants } = http2;
+    var NodeHttp2Handler = class _NodeHttp2Handler {
+      config;
+      configProvider;
+      metadata = { handlerProtocol: "h2" };
+      connectionManager = new NodeHttp2ConnectionManager({});
+      static create(instanceOrOptions) {
+        if (typeof instanceOrOptions?.handle === "function") {
+          return instanceOrOptions;
+        }
+        return new _NodeHttp2Handler(instanceOrOptions);
+      }
+      constructor(options2) {
+        this.configProvider = new Promise((resolve, reject) => {
+          if (typeof options2 === "function") {
+            options2().then((opts) => {
+              resolve(opts || {});
+            }).catch(reject);
+          } else {
+            resolve(options2 || {});
+          }
+        });
+      }
+      destroy() {
+        this.connectionManager.destroy();
+      }
+      async handle(request, { abortSignal, requestTimeout, isEventStream } = {}) {
+        if (!this.config) {
+          const config = await this.configProvider;
+          this.config = { ...config, defaultSocketTimeout: resolveDefaultSocketTimeout(config) };
+          const { disableConcurrentStreams: disableConcurrentStreams2, maxConcurrentStreams, nodeHttp2ConnectOptions } = this.config;
+          this.connectionManager.setDisableConcurrentStreams(disableConcurrentStreams2 ?? false);
+          if (maxConcurrentStreams) {
+            this.connectionManager.setMaxConcurrentStreams(maxConcurrentStreams);
+          }
+          if (nodeHttp2ConnectOptions) {
+            this.connectionManager.setNodeHttp2ConnectOptions(nodeHttp2ConnectOptions);
+          }
+        }
+        const { requestTimeout: configRequestTimeout, disableConcurrentStreams, sessionTimeout } = this.config;
+        const useIsolatedSession = disableConcurrentStreams || isEventStream;
+        const effectiveRequestTimeout = requestTimeout ?? configRequestTimeout;
+        const defaultSocketTimeout = effectiveRequestTimeout === void 0 && sessionTimeout === void 0 ? this.config.defaultSocketTimeout : void 0;
+        return new Promise((_resolve, _reject) => {
+          let fulfilled = false;
+          let writeRequestBodyPromise = void 0;
+          const resolve = async (arg) => {
+            await writeRequestBodyPromise;
+            _resolve(arg);
+          };
+          const reject = async (arg) => {
+            await writeRequestBodyPromise;
+            _reject(arg);
+          };
+          if (abortSignal?.aborted) {
+            fulfilled = true;
+            const abortError = buildAbortError(abortSignal);
+            reject(abortError);
+            return;
+          }
+          const { hostname, method, port, protocol, query } = request;
+          let auth = "";
+          if (request.username != null || request.password != null) {
+            const username = request.username ?? "";
+            const password = request.password ?? "";
+            auth = `${username}:${password}@`;
+          }
+          const authority = `${protocol}//${auth}${hostname}${port ? `:${port}` : ""}`;
+          const requestContext = { destination: new URL(authority) };
+          const connectConfig = {
+            requestTimeout: this.config?.sessionTimeout,
+            isEventStream
+          };
+          const ref = useIsolatedSession ? this.connectionManager.createIsolatedSession(requestContext, connectConfig) : this.connectionManager.lease(requestContext, connectConfig);
+          const session = ref.deref();
+          const rejectWithDestroy = (err) => {
+            if (useIsolatedSession) {
+              ref.destroy();
+            }
+            fulfilled = true;
+            reject(err);
+          };
+          const queryString = query ? buildQueryString2(query) : "";
+          let path = request.path;
+          if (queryString) {
+            path += `?${queryString}`;
+          }
+          if (request.fragment) {
+            path += `#${request.fragment}`;
+          }
+          const clientHttp2Stream = session.request({
+            ...request.headers,
+            [constants.HTTP2_HEADER_PATH]: path,
+            [constants.HTTP2_HEADER_METHOD]: method
+          });
+          if (effectiveRequestTimeout) {
+            clientHttp2Stream.setTimeout(effectiveRequestTimeout, () => {
+              clientHttp2Stream.close();
+              const timeoutError = new Error(`Stream timed out because of no activity for ${effectiveRequestTimeout} ms`);
+              timeoutError.name = "TimeoutError";
+              rejectWithDestroy(timeoutError);
+            });
+          } else if (defaultSocketTimeout) {
+            clientHttp2Stream.setTimeout(defaultSocketTimeout, () => {
+              const timeoutError = new Error(`Stream timed out because of no activity for ${defaultSocketTimeout} ms`);
+              timeoutError.name = "TimeoutError";
+              fulfilled = true;
+              reject(timeoutError);
+              clientHttp2Stream.destroy(timeoutError);
+              if (useIsolatedSession) {
+                ref.destroy();
+              }
+            });
+            clientHttp2Stream.once("response", () => clientHttp2Stream.setTimeout(defaultSocketTimeout));
+          }
+          if (abortSignal) {
+            const onAbort = () => {
+              clientHttp2Stream.close();
+              const abortError = buildAbortError(abortSignal);
+              rejectWithDestroy(abortError);
+            };
+            if (typeof abortSignal.addEventListener === "function") {
+              const signal = abortSignal;
+              signal.addEventListener("abort", onAbort, { once: true });
+              clientHttp2Stream.once("close", () => signal.removeEventListener("abort", onAbort));
+            } else {
+              abortSignal.onabort = onAbort;
+            }
+          }
+          clientHttp2Stream.on("frameError", (type, code, id) => {
+            rejectWithDestroy(new Error(`Frame type id ${type} in stream id ${id} has failed with code ${code}.`));
+          });
+          clientHttp2Stream.on("error", rejectWithDestroy);
+          clientHttp2Stream.on("aborted", () => {
+            rejectWithDestroy(new Error(`HTTP/2 stream is abnormally aborted in mid-communication with result code ${clientHttp2Stream.rstCode}.`));
+          });
+          clientHttp2Stream.on("response", (headers) => {
+            const httpResponse = new HttpResponse2({
+              statusCode: headers[":status"] ?? -1,
+              headers: getTransformedHeaders(headers),
+              body: clientHttp2Stream
+            });
+            fulfilled = true;
+            resolve({ response: httpResponse });
+            if (useIsolatedSession) {
+              session.close();
+              clientHttp2Stream.on("end", () => {
+                ref.destroy();
+              });
+            }
+          });
+          clientHttp2Stream.on("close", () => {
+            if (useIsolatedSession) {
+              ref.destroy();
+            } else {
+              this.connectionManager.release(requestContext, ref);
+            }
+            if (!fulfilled) {
+              const error2 = new Error("Unexpected error: http2 request did not get a response");
+              if (session.destroyed) {
+                error2.name = "TimeoutError";
+              }
+              rejectWithDestroy(error2);
+            }
+          });
+          writeRequestBodyPromise = writeRequestBody(clientHttp2Stream, request, effectiveRequestTimeout);
+        });
+      }
+      updateHttpClientConfig(key, value) {
+        this.config = void 0;
+        this.configProvider = this.configProvider.then((config) => {
+          switch (key) {
+            case /* @__PURE__ */ Symbol.for("@smithy/defaultSocketTimeout"):
+              key = "defaultSocketTimeout";
+              value = resolveDefaultSocketTimeout(config) ?? value;
+              break;
+          }
+          return {
+            ...config,
+            [key]: value
+          };
+        });
+      }
+      httpHandlerConfigs() {
+        return this.config ?? {};
+      }
+    };
+    exports2.DEFAULT_REQUEST_TIMEOUT = DEFAULT_REQUEST_TIMEOUT;
+    exports2.NodeHttp2Handler = NodeHttp2Handler;
+    exports2.NodeHttpHandler = NodeHttpHandler2;
+  }
+});
+
+// node_modules/@aws-sdk/credential-provider-http/dist-cjs/index.js
+var require_dist_cjs6 = __commonJS({
+  "node_modules/@aws-sdk/credential-provider-http/dist-cjs/index.js"(exports2) {
+    "use strict";
+    var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
+    var { CredentialsProviderError: CredentialsProviderError2 } = (init_config2(), __toCommonJS(config_exports));
+    var { NodeHttpHandler: NodeHttpHandler2 } = require_dist_cjs5();
+    var fs = require("node:fs/promises");
+    var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
+    var { sdkStreamMixin: sdkStreamMixin3, parseRfc3339DateTime: parseRfc3339DateTime2 } = (init_serde(), __toCommonJS(serde_exports));
+    var ECS_CONTAINER_HOST = "169.254.170.2";
+    var EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
+    var EKS_CONTAINER_HOST_IPv6 = "[fd00:ec2::23]";
+    var checkUrl = (url, logger2) => {
+      if (url.protocol === "https:") {
+        return;
+      }
+      if (url.hostname === ECS_CONTAINER_HOST || url.hostname === EKS_CONTAINER_HOST_IPv4 || url.hostname === EKS_CONTAINER_HOST_IPv6) {
+        return;
+      }
+      if (url.hostname.includes("[")) {
+        if (url.hostname === "[::1]" || url.hostname === "[0000:0000:0000:0000:0000:0000:0000:0001]") {
+          return;
+        }
+      } else {
+        if (url.hostname === "localhost") {
+          return;
+        }
+        const ipComponents = url.hostname.split(".");
+        const inRange = (component) => {
+          const num = parseInt(component, 10);
+          return 0 <= num && num <= 255;
+        };
+        if (ipComponents[0] === "127" && inRange(ipComponents[1]) && inRange(ipComponents[2]) && inRange(ipComponents[3]) && ipComponents.length === 4) {
+          return;
+        }
+      }
+      throw new CredentialsProviderError2(`URL not accepted. It must either be HTTPS or match one of the following:
+  - loopback CIDR 127.0.0.0/8 or [::1/128]
+  - ECS container host 169.254.170.2
+  - EKS container host 169.254.170.23 or [fd00:ec2::23]`, { logger: logger2 });
+    };
+    function createGetRequest(url) {
+      return new HttpRequest2({
+        protocol: url.protocol,
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: url.pathname,
+        query: Array.from(url.searchParams.entries()).reduce((acc, [k5, v]) => {
+          acc[k5] = v;
+          return acc;
+        }, {}),
+        fragment: url.hash
+      });
+    }
+    async function getCredentials(response, logger2) {
+      const stream = sdkStreamMixin3(response.body);
+      const str = await stream.transformToString();
+      if (response.statusCode === 200) {
+        const parsed = JSON.parse(str);
+        if (typeof parsed.AccessKeyId !== "string" || typeof parsed.SecretAccessKey !== "string" || typeof parsed.Token !== "string" || typeof parsed.Expiration !== "string") {
+          throw new CredentialsProviderError2("HTTP credential provider response not of the required format, an object matching: { AccessKeyId: string, SecretAccessKey: string, Token: string, Expiration: string(rfc3339) }", { logger: logger2 });
+        }
+        return {
+          accessKeyId: parsed.AccessKeyId,
+          secretAccessKey: parsed.SecretAccessKey,
+          sessionToken: parsed.Token,
+          expiration: parseRfc3339DateTime2(parsed.Expiration)
+        };
+      }
+      if (response.statusCode >= 400 && response.statusCode < 500) {
+        let parsedBody = {};
+        try {
+          parsedBody = JSON.parse(str);
+        } catch (e5) {
+        }
+        throw Object.assign(new CredentialsProviderError2(`Server responded with status: ${response.statusCode}`, { logger: logger2 }), {
+          Code: parsedBody.Code,
+          Message: parsedBody.Message
+        });
+      }
+      throw new CredentialsProviderError2(`Server responded with status: ${response.statusCode}`, { logger: logger2 });
+    }
+    var retryWrapper = (toRetry, maxRetries, delayMs) => {
+      return async () => {
+        for (let i5 = 0; i5 < maxRetries; ++i5) {
+          try {
+            return await toRetry();
+          } catch (e5) {
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+          }
+        }
+        return await toRetry();
+      };
+    };
+    var AWS_CONTAINER_CREDENTIALS_RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+    var DEFAULT_LINK_LOCAL_HOST = "http://169.254.170.2";
+    var AWS_CONTAINER_CREDENTIALS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    var AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+    var AWS_CONTAINER_AUTHORIZATION_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+    var fromHttp = (options2 = {}) => {
+      options2.logger?.debug("@aws-sdk/credential-provider-http - fromHttp");
+      let host;
+      const relative = options2.awsContainerCredentialsRelativeUri ?? process.env[AWS_CONTAINER_CREDENTIALS_RELATIVE_URI];
+      const full = options2.awsContainerCredentialsFullUri ?? process.env[AWS_CONTAINER_CREDENTIALS_FULL_URI];
+      const token = options2.awsContainerAuthorizationToken ?? process.env[AWS_CONTAINER_AUTHORIZATION_TOKEN];
+      const tokenFile = options2.awsContainerAuthorizationTokenFile ?? process.env[AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE];
+      const warn = options2.logger?.constructor?.name === "NoOpLogger" || !options2.logger?.warn ? console.warn : options2.logger.warn.bind(options2.logger);
+      if (relative && full) {
+        warn("@aws-sdk/credential-provider-http: you have set both awsContainerCredentialsRelativeUri and awsContainerCredentialsFullUri.");
+        warn("awsContainerCredentialsRelativeUri will take precedence.");
+      }
+      if (token && tokenFile) {
+        warn("@aws-sdk/credential-provider-http: you have set both awsContainerAuthorizationToken and awsContainerAuthorizationTokenFile.");
+        warn("awsContainerAuthorizationTokenFile will take precedence.");
+      }
+      if (relative) {
+        host = `${DEFAULT_LINK_LOCAL_HOST}${relative}`;
+      } else if (full) {
+        host = full;
+      } else {
+        throw new CredentialsProviderError2(`No HTTP credential provider host provided.
+Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI.`, { logger: options2.logger });
+      }
+      const url = new URL(host);
+      checkUrl(url, options2.logger);
+      const requestHandler2 = NodeHttpHandler2.create({ connectionTimeout: options2.timeout ?? 1e3 });
+      const requestTimeout = options2.timeout ?? 1e3;
+      const provider = retryWrapper(async () => {
+        const request = createGetRequest(url);
+        if (tokenFile) {
+          request.headers.Authorization = validateToken((await fs.readFile(tokenFile)).toString());
+        } else if (token) {
+          request.headers.Authorization = validateToken(token);
+        }
+        try {
+          const result = await requestHandler2.handle(request, { requestTimeout });
+          return getCredentials(result.response).then((creds) => setCredentialFeature2(creds, "CREDENTIALS_HTTP", "z"));
+        } catch (e5) {
+          throw new CredentialsProviderError2(String(e5), { logger: options2.logger });
+        }
+      }, options2.maxRetries ?? 3, options2.timeout ?? 1e3);
+      return async () => {
+        try {
+          return await provider();
+        } finally {
+          requestHandler2.destroy?.();
+        }
+      };
+    };
+    var validateToken = (token) => {
+      if (token.includes("\r\n")) {
+        throw new CredentialsProviderError2("Authorization token contains invalid \\r\\n sequence.");
+      }
+      return token;
+    };
+    exports2.fromHttp = fromHttp;
+  }
+});
+
+// node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/auth/httpAuthSchemeProvider.js
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+  return {
+    schemeId: "aws.auth#sigv4",
+    signingProperties: {
+      name: "sso-oauth",
+      region: authParameters.region
+    },
+    propertiesExtractor: (config, context) => ({
+      signingProperties: {
+        config,
+        context
+      }
+    })
   };
 }
-var bucketEndpointMiddlewareOptions;
-var init_bucket_endpoint_middleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/bucket-endpoint-middleware.js"() {
+function createSmithyApiNoAuthHttpAuthOption(authParameters) {
+  return {
+    schemeId: "smithy.api#noAuth"
+  };
+}
+var defaultSSOOIDCHttpAuthSchemeParametersProvider, defaultSSOOIDCHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig;
+var init_httpAuthSchemeProvider = __esm({
+  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/auth/httpAuthSchemeProvider.js"() {
     "use strict";
-    bucketEndpointMiddlewareOptions = {
-      name: "bucketEndpointMiddleware",
-      override: true,
-      relation: "after",
-      toMiddleware: "endpointV2Middleware"
+    init_httpAuthSchemes2();
+    init_client2();
+    defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
+      return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+          throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })()
+      };
+    };
+    defaultSSOOIDCHttpAuthSchemeProvider = (authParameters) => {
+      const options2 = [];
+      switch (authParameters.operation) {
+        case "CreateToken":
+          {
+            options2.push(createSmithyApiNoAuthHttpAuthOption(authParameters));
+            break;
+          }
+          ;
+        default: {
+          options2.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+      }
+      return options2;
+    };
+    resolveHttpAuthSchemeConfig = (config) => {
+      const config_0 = resolveAwsSdkSigV4Config(config);
+      return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? [])
+      });
     };
   }
 });
 
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-validate-bucket-name/validate-bucket-name.js
-function validateBucketNameMiddleware({ bucketEndpoint }) {
-  return (next) => async (args) => {
-    const { input: { Bucket } } = args;
-    if (!bucketEndpoint && typeof Bucket === "string" && !validate(Bucket) && Bucket.indexOf("/") >= 0) {
-      const err = new Error(`Bucket name shouldn't contain '/', received '${Bucket}'`);
-      err.name = "InvalidBucketName";
-      throw err;
-    }
-    return next({ ...args });
-  };
-}
-var validateBucketNameMiddlewareOptions, getValidateBucketNamePlugin;
-var init_validate_bucket_name = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-validate-bucket-name/validate-bucket-name.js"() {
+// node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/endpoint/EndpointParameters.js
+var resolveClientEndpointParameters, commonParams;
+var init_EndpointParameters = __esm({
+  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/endpoint/EndpointParameters.js"() {
     "use strict";
-    init_util2();
-    init_bucket_endpoint_middleware();
-    validateBucketNameMiddlewareOptions = {
-      step: "initialize",
-      tags: ["VALIDATE_BUCKET_NAME"],
-      name: "validateBucketNameMiddleware",
-      override: true
+    resolveClientEndpointParameters = (options2) => {
+      return Object.assign(options2, {
+        useDualstackEndpoint: options2.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options2.useFipsEndpoint ?? false,
+        defaultSigningName: "sso-oauth"
+      });
     };
-    getValidateBucketNamePlugin = (options) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(validateBucketNameMiddleware(options), validateBucketNameMiddlewareOptions);
-        clientStack.addRelativeTo(bucketEndpointMiddleware(options), bucketEndpointMiddlewareOptions);
+    commonParams = {
+      UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+      Endpoint: { type: "builtInParams", name: "endpoint" },
+      Region: { type: "builtInParams", name: "region" },
+      UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/nested-clients/package.json
+var package_default;
+var init_package = __esm({
+  "node_modules/@aws-sdk/nested-clients/package.json"() {
+    package_default = {
+      name: "@aws-sdk/nested-clients",
+      version: "3.998.4",
+      description: "Nested clients for AWS SDK packages.",
+      homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/packages/nested-clients",
+      license: "Apache-2.0",
+      author: {
+        name: "AWS SDK for JavaScript Team",
+        url: "https://aws.amazon.com/sdk-for-javascript/"
+      },
+      repository: {
+        type: "git",
+        url: "https://github.com/aws/aws-sdk-js-v3.git",
+        directory: "packages/nested-clients"
+      },
+      files: [
+        "./cognito-identity.d.ts",
+        "./cognito-identity.js",
+        "./signin.d.ts",
+        "./signin.js",
+        "./sso-oidc.d.ts",
+        "./sso-oidc.js",
+        "./sso.d.ts",
+        "./sso.js",
+        "./sts.d.ts",
+        "./sts.js",
+        "dist-*/**"
+      ],
+      sideEffects: false,
+      main: "./dist-cjs/index.js",
+      module: "./dist-es/index.js",
+      browser: {
+        "./dist-es/submodules/cognito-identity/runtimeConfig": "./dist-es/submodules/cognito-identity/runtimeConfig.browser",
+        "./dist-es/submodules/signin/runtimeConfig": "./dist-es/submodules/signin/runtimeConfig.browser",
+        "./dist-es/submodules/sso-oidc/runtimeConfig": "./dist-es/submodules/sso-oidc/runtimeConfig.browser",
+        "./dist-es/submodules/sso/runtimeConfig": "./dist-es/submodules/sso/runtimeConfig.browser",
+        "./dist-es/submodules/sts/runtimeConfig": "./dist-es/submodules/sts/runtimeConfig.browser"
+      },
+      types: "./dist-types/index.d.ts",
+      typesVersions: {
+        "<4.5": {
+          "dist-types/*": [
+            "dist-types/ts3.4/*"
+          ],
+          "*": [
+            "dist-types/ts3.4/submodules/*/index.d.ts"
+          ]
+        }
+      },
+      "react-native": {},
+      exports: {
+        "./package.json": "./package.json",
+        "./sso-oidc": {
+          types: "./dist-types/submodules/sso-oidc/index.d.ts",
+          module: "./dist-es/submodules/sso-oidc/index.js",
+          node: "./dist-cjs/submodules/sso-oidc/index.js",
+          import: "./dist-es/submodules/sso-oidc/index.js",
+          require: "./dist-cjs/submodules/sso-oidc/index.js"
+        },
+        "./sts": {
+          types: "./dist-types/submodules/sts/index.d.ts",
+          module: "./dist-es/submodules/sts/index.js",
+          node: "./dist-cjs/submodules/sts/index.js",
+          import: "./dist-es/submodules/sts/index.js",
+          require: "./dist-cjs/submodules/sts/index.js"
+        },
+        "./signin": {
+          types: "./dist-types/submodules/signin/index.d.ts",
+          module: "./dist-es/submodules/signin/index.js",
+          node: "./dist-cjs/submodules/signin/index.js",
+          import: "./dist-es/submodules/signin/index.js",
+          require: "./dist-cjs/submodules/signin/index.js"
+        },
+        "./cognito-identity": {
+          types: "./dist-types/submodules/cognito-identity/index.d.ts",
+          module: "./dist-es/submodules/cognito-identity/index.js",
+          node: "./dist-cjs/submodules/cognito-identity/index.js",
+          import: "./dist-es/submodules/cognito-identity/index.js",
+          require: "./dist-cjs/submodules/cognito-identity/index.js"
+        },
+        "./sso": {
+          types: "./dist-types/submodules/sso/index.d.ts",
+          module: "./dist-es/submodules/sso/index.js",
+          node: "./dist-cjs/submodules/sso/index.js",
+          import: "./dist-es/submodules/sso/index.js",
+          require: "./dist-cjs/submodules/sso/index.js"
+        }
+      },
+      scripts: {
+        build: "concurrently 'yarn:build:types' 'yarn:build:es' && yarn build:cjs",
+        "build:cjs": "node ../../scripts/compilation/inline",
+        "build:es": "premove dist-es && tsc -p tsconfig.es.json",
+        "build:include:deps": 'yarn g:turbo run build -F="$npm_package_name"',
+        "build:types": "premove dist-types && tsc -p tsconfig.types.json",
+        "build:types:downlevel": "downlevel-dts dist-types dist-types/ts3.4",
+        clean: "premove dist-cjs dist-es dist-types",
+        lint: "node ../../scripts/validation/submodules-linter.js",
+        prebuild: "yarn lint",
+        test: "yarn g:vitest run",
+        "test:watch": "yarn g:vitest watch"
+      },
+      dependencies: {
+        "@aws-sdk/core": "^3.981.1",
+        "@aws-sdk/signature-v4-multi-region": "^3.996.52",
+        "@aws-sdk/types": "^3.975.1",
+        "@smithy/core": "^3.40.0",
+        "@smithy/fetch-http-handler": "^5.8.1",
+        "@smithy/node-http-handler": "^4.14.2",
+        "@smithy/types": "^4.20.0",
+        tslib: "^2.6.2"
+      },
+      devDependencies: {
+        concurrently: "7.0.0",
+        "downlevel-dts": "0.10.1",
+        premove: "4.0.0",
+        typescript: "~7.0.2"
+      },
+      engines: {
+        node: ">=20.0.0"
       }
-    });
+    };
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/cbor-types.js
+var majorUint64, majorNegativeInt64, majorUnstructuredByteString, majorUtf8String, majorList, majorMap, majorTag, majorSpecial, specialFalse, specialTrue, specialNull, specialUndefined, extendedOneByte, extendedFloat16, extendedFloat32, extendedFloat64, minorIndefinite, tagSymbol;
+var init_cbor_types = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/cbor-types.js"() {
+    "use strict";
+    majorUint64 = 0;
+    majorNegativeInt64 = 1;
+    majorUnstructuredByteString = 2;
+    majorUtf8String = 3;
+    majorList = 4;
+    majorMap = 5;
+    majorTag = 6;
+    majorSpecial = 7;
+    specialFalse = 20;
+    specialTrue = 21;
+    specialNull = 22;
+    specialUndefined = 23;
+    extendedOneByte = 24;
+    extendedFloat16 = 25;
+    extendedFloat32 = 26;
+    extendedFloat64 = 27;
+    minorIndefinite = 31;
+    tagSymbol = /* @__PURE__ */ Symbol("@smithy/core/cbor::tagSymbol");
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/parseCborBody.js
+var loadSmithyRpcV2CborErrorCode;
+var init_parseCborBody = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/parseCborBody.js"() {
+    "use strict";
+    loadSmithyRpcV2CborErrorCode = (output, data) => {
+      const sanitizeErrorCode2 = (rawValue) => {
+        let cleanValue = rawValue;
+        if (typeof cleanValue === "number") {
+          cleanValue = cleanValue.toString();
+        }
+        if (cleanValue.indexOf(",") >= 0) {
+          cleanValue = cleanValue.split(",")[0];
+        }
+        if (cleanValue.indexOf(":") >= 0) {
+          cleanValue = cleanValue.split(":")[0];
+        }
+        return cleanValue;
+      };
+      if (data["__type"] !== void 0) {
+        return sanitizeErrorCode2(data["__type"]);
+      }
+    };
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/codec-v2/CborShapeSerializer2.js
+function loadCborStructIterator(ns) {
+  const schema = ns.getSchema();
+  const existing = schema[CBOR_STRUCT_CACHE];
+  if (existing) {
+    return existing;
+  }
+  const memberNames = [];
+  const memberSchemas = [];
+  for (const [name, memberSchema] of ns.structIterator()) {
+    memberNames.push(name);
+    memberSchemas.push(memberSchema);
+  }
+  const encodedKeys = new Array(memberNames.length);
+  for (let i5 = 0; i5 < memberNames.length; ++i5) {
+    encodedKeys[i5] = encodeCborStringKey(memberNames[i5]);
+  }
+  const cache5 = { memberNames, memberSchemas, encodedKeys };
+  schema[CBOR_STRUCT_CACHE] = cache5;
+  return cache5;
+}
+function encodeCborStringKey(s2) {
+  let utf8Bytes;
+  if (USE_BUFFER) {
+    utf8Bytes = Buffer.from(s2, "utf-8");
+  } else {
+    utf8Bytes = new TextEncoder().encode(s2);
+  }
+  const byteLen = utf8Bytes.length;
+  let headerSize;
+  if (byteLen < 24) {
+    headerSize = 1;
+  } else if (byteLen < 256) {
+    headerSize = 2;
+  } else {
+    headerSize = 3;
+  }
+  const result = new Uint8Array(headerSize + byteLen);
+  if (headerSize === 1) {
+    result[0] = majorUtf8String << 5 | byteLen;
+  } else if (headerSize === 2) {
+    result[0] = majorUtf8String << 5 | 24;
+    result[1] = byteLen;
+  } else {
+    result[0] = majorUtf8String << 5 | extendedFloat16;
+    result[1] = byteLen >> 8;
+    result[2] = byteLen & 255;
+  }
+  result.set(utf8Bytes, headerSize);
+  return result;
+}
+function allocUnsafe(size) {
+  return USE_BUFFER ? Buffer.allocUnsafe(size) : new Uint8Array(size);
+}
+function writeValue(ns, value, container, serdeContext) {
+  if (value == null) {
+    if (value === void 0 && ns.isIdempotencyToken()) {
+      writeString(generateIdempotencyToken());
+      return;
+    }
+    ensure(1);
+    buf[cursor++] = majorSpecial << 5 | specialNull;
+    return;
+  }
+  if (ns.isUnitSchema()) {
+    ensure(1);
+    encodeHeader(majorMap, 0);
+    return;
+  }
+  const isObject = typeof value === "object";
+  if (isObject) {
+    if (ns.isBlobSchema()) {
+      if (value instanceof Uint8Array) {
+        writeBytes(value);
+        return;
+      }
+    }
+    if (ns.isTimestampSchema()) {
+      if (value instanceof Date) {
+        writeTimestamp(value);
+        return;
+      }
+    }
+    if (ns.isStructSchema()) {
+      writeStruct(ns, value, serdeContext);
+      return;
+    }
+    if (Array.isArray(value) && (ns.isListSchema() || ns.isDocumentSchema())) {
+      writeList(ns, value, ns.isDocumentSchema(), serdeContext);
+      return;
+    }
+    if (ns.isMapSchema()) {
+      writeMap(ns, value, false, serdeContext);
+      return;
+    }
+    if (value instanceof Date) {
+      writeTimestamp(value);
+      return;
+    }
+    if (value instanceof Uint8Array) {
+      writeBytes(value);
+      return;
+    }
+    if (value instanceof NumericValue) {
+      writeNumericValue(value);
+      return;
+    }
+    if (value[tagSymbol]) {
+      const tagged = value;
+      writeTag(tagged.tag, tagged.value);
+      return;
+    }
+    if (ns.isDocumentSchema()) {
+      if (Array.isArray(value)) {
+        writeList(ns, value, true, serdeContext);
+      } else {
+        writeMap(ns, value, true, serdeContext);
+      }
+      return;
+    }
+    if (ns.isBigDecimalSchema()) {
+      writeUntypedValue(value);
+      return;
+    }
+    writeMap(ns, value, true, serdeContext);
+    return;
+  }
+  if (typeof value === "string") {
+    if (ns.isBlobSchema()) {
+      const bytes = (serdeContext?.base64Decoder ?? fromBase64)(value);
+      writeBytes(bytes);
+      return;
+    }
+    writeString(value);
+    return;
+  }
+  if (typeof value === "number") {
+    ensure(9);
+    if (Number.isInteger(value) && value >= -9007199254740992 && value <= 9007199254740991) {
+      writeInteger(value);
+    } else {
+      writeFloat64(value);
+    }
+    return;
+  }
+  if (typeof value === "boolean") {
+    ensure(1);
+    buf[cursor++] = majorSpecial << 5 | (value ? specialTrue : specialFalse);
+    return;
+  }
+  if (typeof value === "bigint") {
+    writeBigInt(value);
+    return;
+  }
+  writeString(String(value));
+}
+function writeStruct(ns, value, serdeContext) {
+  if (ns.isUnionSchema()) {
+    let wrote = false;
+    for (const [memberName, memberSchema] of ns.structIterator()) {
+      const item = value[memberName];
+      if (item != null) {
+        ensure(9);
+        encodeHeader(majorMap, 1);
+        writeString(memberName);
+        writeValue(memberSchema, item, ns, serdeContext);
+        wrote = true;
+        break;
+      }
+    }
+    if (!wrote) {
+      const { $unknown } = value;
+      if (Array.isArray($unknown)) {
+        ensure(9);
+        encodeHeader(majorMap, 1);
+        writeString($unknown[0]);
+        writeUntypedValue($unknown[1]);
+      } else {
+        ensure(9);
+        encodeHeader(majorMap, 0);
+      }
+    }
+    return;
+  }
+  const cache5 = loadCborStructIterator(ns);
+  const { memberNames, memberSchemas, encodedKeys } = cache5;
+  const z = memberNames.length;
+  let headerSize;
+  if (z < 24) {
+    headerSize = 1;
+  } else if (z < 256) {
+    headerSize = 2;
+  } else {
+    headerSize = 3;
+  }
+  ensure(headerSize);
+  const headerPos = cursor;
+  cursor += headerSize;
+  let count = 0;
+  for (let i5 = 0; i5 < z; ++i5) {
+    const item = value[memberNames[i5]];
+    if (item == null && !memberSchemas[i5].isIdempotencyToken()) {
+      continue;
+    }
+    const key = encodedKeys[i5];
+    ensure(key.length);
+    buf.set(key, cursor);
+    cursor += key.length;
+    writeValue(memberSchemas[i5], item, ns, serdeContext);
+    ++count;
+  }
+  if (typeof value.__type === "string") {
+    for (const k5 in value) {
+      if (!hasOwn(value, k5)) {
+        continue;
+      }
+      if (!memberNames.includes(k5)) {
+        writeString(k5);
+        writeUntypedValue(value[k5]);
+        ++count;
+      }
+    }
+  }
+  if (headerSize === 1) {
+    buf[headerPos] = majorMap << 5 | count;
+  } else if (headerSize === 2) {
+    buf[headerPos] = majorMap << 5 | 24;
+    buf[headerPos + 1] = count;
+  } else {
+    buf[headerPos] = majorMap << 5 | extendedFloat16;
+    buf[headerPos + 1] = count >> 8;
+    buf[headerPos + 2] = count & 255;
+  }
+}
+function writeList(ns, value, isDocument, serdeContext) {
+  const sparse = !!ns.getMergedTraits().sparse;
+  const valueSchema = ns.getValueSchema();
+  if (isDocument || sparse) {
+    const items = [];
+    for (let i5 = 0; i5 < value.length; ++i5) {
+      const item = value[i5];
+      if (isDocument) {
+        if (item !== void 0) {
+          items.push(item);
+        }
+      } else {
+        if (item != null || sparse) {
+          items.push(item);
+        }
+      }
+    }
+    ensure(9);
+    encodeHeader(majorList, items.length);
+    for (let i5 = 0; i5 < items.length; ++i5) {
+      writeValue(valueSchema, items[i5], void 0, serdeContext);
+    }
+  } else {
+    let count = 0;
+    for (let i5 = 0; i5 < value.length; ++i5) {
+      if (value[i5] != null) {
+        ++count;
+      }
+    }
+    ensure(9);
+    encodeHeader(majorList, count);
+    for (let i5 = 0; i5 < value.length; ++i5) {
+      if (value[i5] != null) {
+        writeValue(valueSchema, value[i5], void 0, serdeContext);
+      }
+    }
+  }
+}
+function writeMap(ns, value, isDocument, serdeContext) {
+  const sparse = !!ns.getMergedTraits().sparse;
+  const valueSchema = ns.getValueSchema();
+  const keys = [];
+  for (const k5 in value) {
+    if (!hasOwn(value, k5)) {
+      continue;
+    }
+    const v = value[k5];
+    if (isDocument ? v !== void 0 : v != null || sparse) {
+      keys.push(k5);
+    }
+  }
+  ensure(9);
+  encodeHeader(majorMap, keys.length);
+  for (let i5 = 0; i5 < keys.length; ++i5) {
+    const k5 = keys[i5];
+    writeString(k5);
+    writeValue(valueSchema, value[k5], void 0, serdeContext);
+  }
+}
+function writeUntypedValue(value) {
+  if (value == null) {
+    ensure(1);
+    buf[cursor++] = majorSpecial << 5 | specialNull;
+    return;
+  }
+  if (typeof value === "string") {
+    writeString(value);
+    return;
+  }
+  if (typeof value === "number") {
+    ensure(9);
+    if (Number.isInteger(value) && value >= -9007199254740992 && value <= 9007199254740991) {
+      writeInteger(value);
+    } else {
+      writeFloat64(value);
+    }
+    return;
+  }
+  if (typeof value === "boolean") {
+    ensure(1);
+    buf[cursor++] = majorSpecial << 5 | (value ? specialTrue : specialFalse);
+    return;
+  }
+  if (typeof value === "bigint") {
+    writeBigInt(value);
+    return;
+  }
+  if (value instanceof Uint8Array) {
+    writeBytes(value);
+    return;
+  }
+  if (value instanceof Date) {
+    writeTimestamp(value);
+    return;
+  }
+  if (value instanceof NumericValue) {
+    writeNumericValue(value);
+    return;
+  }
+  if (value[tagSymbol]) {
+    const tagged = value;
+    writeTag(tagged.tag, tagged.value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    ensure(9);
+    encodeHeader(majorList, value.length);
+    for (let i5 = 0; i5 < value.length; ++i5) {
+      writeUntypedValue(value[i5]);
+    }
+    return;
+  }
+  if (typeof value === "object") {
+    const keys = Object.keys(value);
+    ensure(9);
+    encodeHeader(majorMap, keys.length);
+    for (let i5 = 0; i5 < keys.length; ++i5) {
+      writeString(keys[i5]);
+      writeUntypedValue(value[keys[i5]]);
+    }
+    return;
+  }
+  writeString(String(value));
+}
+function ensure(n3) {
+  if (cursor + n3 > buf.length) {
+    let newSize = buf.length * 2;
+    while (newSize < cursor + n3) {
+      newSize *= 2;
+    }
+    const next = allocUnsafe(newSize);
+    next.set(buf.subarray(0, cursor));
+    buf = next;
+    view = new DataView(next.buffer, next.byteOffset, next.byteLength);
+  }
+}
+function encodeHeader(major, value) {
+  if (value < 24) {
+    buf[cursor++] = major << 5 | value;
+  } else if (value < 256) {
+    buf[cursor++] = major << 5 | 24;
+    buf[cursor++] = value;
+  } else if (value < 65536) {
+    buf[cursor++] = major << 5 | extendedFloat16;
+    buf[cursor++] = value >> 8;
+    buf[cursor++] = value & 255;
+  } else if (value < 4294967296) {
+    buf[cursor++] = major << 5 | extendedFloat32;
+    view.setUint32(cursor, value);
+    cursor += 4;
+  } else {
+    buf[cursor++] = major << 5 | extendedFloat64;
+    const hi = value / 4294967296 | 0;
+    const lo = value - hi * 4294967296 | 0;
+    view.setUint32(cursor, hi);
+    view.setUint32(cursor + 4, lo);
+    cursor += 8;
+  }
+}
+function encodeBigHeader(major, value) {
+  const n3 = Number(value);
+  if (n3 < 4294967296) {
+    encodeHeader(major, n3);
+    return;
+  }
+  buf[cursor++] = major << 5 | extendedFloat64;
+  view.setBigUint64(cursor, value);
+  cursor += 8;
+}
+function writeString(s2) {
+  const len = s2.length;
+  if (len <= 23) {
+    const cached = stringEncodeCache.get(s2);
+    if (cached) {
+      ensure(cached.bytes.length);
+      buf.set(cached.bytes, cursor);
+      cursor += cached.bytes.length;
+      cached.epoch = encodeCacheEpoch;
+      return;
+    }
+    const start = cursor;
+    writeStringUncached(s2, len);
+    const end2 = cursor;
+    const bytes = Uint8Array.prototype.slice.call(buf, start, end2);
+    if (stringEncodeCache.size >= STRING_CACHE_MAX) {
+      if (encodeCacheSaturated) {
+        return;
+      }
+      let evicted = 0;
+      for (const [key, entry] of stringEncodeCache) {
+        if (evicted >= 1024) {
+          break;
+        }
+        if (entry.epoch !== encodeCacheEpoch) {
+          stringEncodeCache.delete(key);
+          ++evicted;
+        }
+      }
+      if (evicted === 0) {
+        encodeCacheSaturated = true;
+        return;
+      }
+    }
+    if (stringEncodeCache.size < STRING_CACHE_MAX) {
+      stringEncodeCache.set(s2, { epoch: encodeCacheEpoch, bytes });
+    }
+    return;
+  }
+  writeStringUncached(s2, len);
+}
+function writeStringUncached(s2, len) {
+  if (USE_BUFFER) {
+    const maxBytes = len * 3;
+    ensure(maxBytes + 9);
+    const byteLen = Buffer.byteLength(s2);
+    encodeHeader(majorUtf8String, byteLen);
+    cursor += buf.write(s2, cursor);
+  } else {
+    const maxBytes = len * 3;
+    ensure(maxBytes + 9);
+    const headerPos = cursor;
+    const result = textEncoder.encodeInto(s2, buf.subarray(headerPos + 9));
+    const byteLen = result.written;
+    let headerSize;
+    if (byteLen < 24) {
+      headerSize = 1;
+    } else if (byteLen < 256) {
+      headerSize = 2;
+    } else if (byteLen < 65536) {
+      headerSize = 3;
+    } else if (byteLen < 4294967296) {
+      headerSize = 5;
+    } else {
+      headerSize = 9;
+    }
+    if (headerSize < 9) {
+      buf.copyWithin(headerPos + headerSize, headerPos + 9, headerPos + 9 + byteLen);
+    }
+    cursor = headerPos;
+    encodeHeader(majorUtf8String, byteLen);
+    cursor += byteLen;
+  }
+}
+function writeFloat64(value) {
+  ensure(9);
+  buf[cursor++] = majorSpecial << 5 | extendedFloat64;
+  view.setFloat64(cursor, value);
+  cursor += 8;
+}
+function writeInteger(value) {
+  ensure(9);
+  const nonNegative = value >= 0;
+  const major = nonNegative ? majorUint64 : majorNegativeInt64;
+  const abs = nonNegative ? value : -value - 1;
+  encodeHeader(major, abs);
+}
+function writeBigInt(value) {
+  const nonNegative = value >= 0;
+  const major = nonNegative ? majorUint64 : majorNegativeInt64;
+  const abs = nonNegative ? value : -value - BigInt(1);
+  if (abs < BigInt("18446744073709551616")) {
+    ensure(9);
+    encodeBigHeader(major, abs);
+  } else {
+    const binaryStr = abs.toString(2);
+    const byteLen = Math.ceil(binaryStr.length / 8);
+    const bigIntBytes = new Uint8Array(byteLen);
+    let b5 = abs;
+    for (let i5 = byteLen - 1; i5 >= 0; --i5) {
+      bigIntBytes[i5] = Number(b5 & BigInt(255));
+      b5 >>= BigInt(8);
+    }
+    ensure(byteLen + 16);
+    buf[cursor++] = nonNegative ? 194 : 195;
+    encodeHeader(majorUnstructuredByteString, byteLen);
+    buf.set(bigIntBytes, cursor);
+    cursor += byteLen;
+  }
+}
+function writeBytes(data) {
+  ensure(data.length + 9);
+  encodeHeader(majorUnstructuredByteString, data.length);
+  buf.set(data, cursor);
+  cursor += data.length;
+}
+function writeTag(tagValue, innerValue) {
+  ensure(9);
+  if (typeof tagValue === "bigint") {
+    encodeBigHeader(majorTag, tagValue);
+  } else {
+    encodeHeader(majorTag, tagValue);
+  }
+  writeUntypedValue(innerValue);
+}
+function writeNumericValue(nv2) {
+  let str = nv2.string;
+  let expOffset = BigInt(0);
+  const eIndex = str.search(/[eE]/);
+  if (eIndex !== -1) {
+    expOffset = BigInt(str.slice(eIndex + 1));
+    str = str.slice(0, eIndex);
+  }
+  const decimalIndex = str.indexOf(".");
+  const fractionDigits = decimalIndex === -1 ? 0 : str.length - decimalIndex - 1;
+  const exponent = expOffset - BigInt(fractionDigits);
+  const mantissa = BigInt(str.replace(".", ""));
+  ensure(9);
+  buf[cursor++] = 196;
+  encodeHeader(majorList, 2);
+  ensure(9);
+  if (exponent >= -0x20000000000000n && exponent <= 0x1fffffffffffffn) {
+    writeInteger(Number(exponent));
+  } else {
+    writeBigInt(exponent);
+  }
+  writeBigInt(mantissa);
+}
+function writeTimestamp(date2) {
+  ensure(18);
+  encodeHeader(majorTag, 1);
+  const epochSecs = date2.getTime() / 1e3;
+  if (Number.isInteger(epochSecs)) {
+    writeInteger(epochSecs);
+  } else {
+    writeFloat64(epochSecs);
+  }
+}
+var CborShapeSerializer2, CBOR_STRUCT_CACHE, USE_BUFFER, textEncoder, INITIAL_BUFFER_SIZE2, buf, view, cursor, STRING_CACHE_MAX, stringEncodeCache, encodeCacheEpoch, encodeCacheSaturated;
+var init_CborShapeSerializer2 = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/codec-v2/CborShapeSerializer2.js"() {
+    "use strict";
+    init_transport();
+    init_protocols();
+    init_schema();
+    init_serde();
+    init_cbor_types();
+    CborShapeSerializer2 = class extends SerdeContext {
+      write(schema, value) {
+        cursor = 0;
+        const ns = NormalizedSchema.of(schema);
+        writeValue(ns, value, void 0, this.serdeContext);
+      }
+      flush() {
+        const result = buf.subarray(0, cursor);
+        cursor = 0;
+        buf = allocUnsafe(INITIAL_BUFFER_SIZE2);
+        view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+        return result;
+      }
+    };
+    CBOR_STRUCT_CACHE = /* @__PURE__ */ Symbol.for("@smithy/cbor-struct-cache");
+    USE_BUFFER = typeof Buffer !== "undefined";
+    textEncoder = new TextEncoder();
+    INITIAL_BUFFER_SIZE2 = 2048;
+    buf = USE_BUFFER ? Buffer.allocUnsafe(INITIAL_BUFFER_SIZE2) : new Uint8Array(INITIAL_BUFFER_SIZE2);
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    cursor = 0;
+    STRING_CACHE_MAX = 2048;
+    stringEncodeCache = /* @__PURE__ */ new Map();
+    encodeCacheEpoch = 0;
+    encodeCacheSaturated = false;
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/codec-v2/CborShapeDeserializer2.js
+function readValue(ns) {
+  if (pos >= end) {
+    throw new Error("unexpected end of CBOR payload.");
+  }
+  const major = (payload[pos] & 224) >> 5;
+  const minor = payload[pos] & 31;
+  if (minor === minorIndefinite && major >= 2 && major <= 5) {
+    return readIndefinite(ns, major);
+  }
+  switch (major) {
+    case majorUint64:
+      return readUnsignedInt();
+    case majorNegativeInt64:
+      return readNegativeInt();
+    case majorUnstructuredByteString:
+      return readByteString();
+    case majorUtf8String:
+      return readUtf8String();
+    case majorList:
+      return readList(ns);
+    case majorMap:
+      return readMap(ns);
+    case majorTag:
+      return readTag(ns);
+    case majorSpecial:
+      return readSpecial();
+    default:
+      throw new Error(`unexpected CBOR major type ${major}.`);
+  }
+}
+function readList(ns) {
+  const count = decodeCount();
+  const memberSchema = ns.isListSchema() ? ns.getValueSchema() : ns;
+  const list2 = Array(count);
+  for (let i5 = 0; i5 < count; ++i5) {
+    list2[i5] = readValue(memberSchema);
+  }
+  return list2;
+}
+function readMap(ns) {
+  const count = decodeCount();
+  if (ns.isStructSchema()) {
+    const startPos = pos;
+    return readStruct(ns, count, startPos);
+  }
+  const valueSchema = ns.isMapSchema() ? ns.getValueSchema() : ns;
+  const map3 = {};
+  for (let i5 = 0; i5 < count; ++i5) {
+    const key = readUtf8String();
+    map3[key] = readValue(valueSchema);
+  }
+  return map3;
+}
+function readStruct(ns, count, startPos) {
+  const isUnion = ns.isUnionSchema();
+  const cache5 = loadCborStructIterator(ns);
+  const { memberSchemas, encodedKeys, memberNames } = cache5;
+  const z = encodedKeys.length;
+  const result = {};
+  let unknownKey;
+  let unknownValue;
+  let unknownCount = 0;
+  let hasType = false;
+  let hint = 0;
+  for (let i5 = 0; i5 < count; ++i5) {
+    const matchIdx = matchStructKey(encodedKeys, z, hint);
+    if (matchIdx >= 0) {
+      hint = matchIdx + 1;
+      if (hint >= z) {
+        hint = 0;
+      }
+      const val = readValue(memberSchemas[matchIdx]);
+      if (val != null) {
+        result[memberNames[matchIdx]] = val;
+      }
+    } else {
+      const key = readUtf8String();
+      const val = readValue(NormalizedSchema.of(15));
+      if (key === "__type" && typeof val === "string") {
+        hasType = true;
+      } else {
+        unknownKey = key;
+        unknownValue = val;
+        ++unknownCount;
+      }
+    }
+  }
+  if (isUnion) {
+    let resultEmpty = true;
+    for (const _ in result) {
+      if (!hasOwn(result, _)) {
+        continue;
+      }
+      resultEmpty = false;
+      break;
+    }
+    if (resultEmpty && unknownCount === 1) {
+      result.$unknown = [unknownKey, unknownValue];
+    }
+  } else if (hasType) {
+    pos = startPos;
+    const docSchema = NormalizedSchema.of(15);
+    for (let i5 = 0; i5 < count; ++i5) {
+      const key = readUtf8String();
+      const val = readValue(docSchema);
+      if (!(key in result)) {
+        result[key] = val;
+      }
+    }
+  }
+  return result;
+}
+function readTag(ns) {
+  const tagNum = decodeArgument();
+  const tagNumber = typeof tagNum === "bigint" ? Number(tagNum) : tagNum;
+  if (tagNumber === 1) {
+    const docSchema2 = NormalizedSchema.of(15);
+    const epochValue = readValue(docSchema2);
+    return _parseEpochTimestamp(epochValue);
+  }
+  if (tagNumber === 2 || tagNumber === 3) {
+    const byteStr = readByteString();
+    let b5 = BigInt(0);
+    for (let i5 = 0; i5 < byteStr.length; ++i5) {
+      b5 = b5 << BigInt(8) | BigInt(byteStr[i5]);
+    }
+    return tagNumber === 3 ? -b5 - BigInt(1) : b5;
+  }
+  if (tagNumber === 4) {
+    const docSchema2 = NormalizedSchema.of(15);
+    const pair = readValue(docSchema2);
+    const [rawExponent, mantissa] = pair;
+    const normalizer = mantissa < 0 ? -1 : 1;
+    const absMantissa = BigInt(normalizer) * BigInt(mantissa);
+    const mantissaDigits = String(absMantissa);
+    const sign4 = mantissa < 0 ? "-" : "";
+    let numericString;
+    const isSmallExponent = typeof rawExponent === "number" && Math.abs(rawExponent) <= 2 ** 28;
+    if (isSmallExponent) {
+      const exponent = rawExponent;
+      const mantissaStr = "0".repeat(Math.abs(exponent) + 1) + mantissaDigits;
+      numericString = exponent === 0 ? mantissaStr : mantissaStr.slice(0, mantissaStr.length + exponent) + "." + mantissaStr.slice(exponent);
+      numericString = numericString.replace(/^0+/g, "");
+      if (numericString === "") {
+        numericString = "0";
+      }
+      if (numericString[0] === ".") {
+        numericString = "0" + numericString;
+      }
+      numericString = sign4 + numericString;
+    } else {
+      const bigExponent = BigInt(rawExponent);
+      if (mantissaDigits.length === 1) {
+        numericString = sign4 + mantissaDigits + "e" + String(bigExponent);
+      } else {
+        const adjustedExp = bigExponent + BigInt(mantissaDigits.length - 1);
+        numericString = sign4 + mantissaDigits[0] + "." + mantissaDigits.slice(1) + "e" + String(adjustedExp);
+      }
+    }
+    return nv(numericString);
+  }
+  const docSchema = NormalizedSchema.of(15);
+  const innerValue = readValue(docSchema);
+  return { tag: castBigInt(tagNum), value: innerValue };
+}
+function readIndefinite(ns, major) {
+  switch (major) {
+    case majorUtf8String:
+      return readUtf8StringIndefinite();
+    case majorUnstructuredByteString:
+      return readByteStringIndefinite();
+    case majorList:
+      return readListIndefinite(ns);
+    case majorMap:
+      return readMapIndefinite(ns);
+    default:
+      throw new Error(`unexpected indefinite length for major ${major}.`);
+  }
+}
+function readUtf8StringIndefinite() {
+  pos += 1;
+  const chunks = [];
+  let totalLen = 0;
+  while (pos < end) {
+    if (payload[pos] === 255) {
+      pos += 1;
+      const combined = new Uint8Array(totalLen);
+      let offset = 0;
+      for (let i5 = 0; i5 < chunks.length; ++i5) {
+        combined.set(chunks[i5], offset);
+        offset += chunks[i5].length;
+      }
+      if (USE_BUFFER2) {
+        return Buffer.from(combined.buffer, combined.byteOffset, combined.byteLength).toString("utf-8");
+      }
+      return textDecoder.decode(combined);
+    }
+    const bytes = readByteString();
+    chunks.push(bytes);
+    totalLen += bytes.length;
+  }
+  throw new Error("expected break marker.");
+}
+function readByteStringIndefinite() {
+  pos += 1;
+  const chunks = [];
+  let totalLen = 0;
+  while (pos < end) {
+    if (payload[pos] === 255) {
+      pos += 1;
+      const combined = new Uint8Array(totalLen);
+      let offset = 0;
+      for (let i5 = 0; i5 < chunks.length; ++i5) {
+        combined.set(chunks[i5], offset);
+        offset += chunks[i5].length;
+      }
+      return combined;
+    }
+    const bytes = readByteString();
+    chunks.push(bytes);
+    totalLen += bytes.length;
+  }
+  throw new Error("expected break marker.");
+}
+function readListIndefinite(ns) {
+  pos += 1;
+  const memberSchema = ns.isListSchema() ? ns.getValueSchema() : ns;
+  const list2 = [];
+  while (pos < end) {
+    if (payload[pos] === 255) {
+      pos += 1;
+      return list2;
+    }
+    list2.push(readValue(memberSchema));
+  }
+  throw new Error("expected break marker.");
+}
+function readMapIndefinite(ns) {
+  pos += 1;
+  if (ns.isStructSchema()) {
+    const cache5 = loadCborStructIterator(ns);
+    const { memberSchemas, encodedKeys, memberNames } = cache5;
+    const z = encodedKeys.length;
+    const isUnion = ns.isUnionSchema();
+    const result = {};
+    let unknownKey;
+    let unknownValue;
+    let unknownCount = 0;
+    let hint = 0;
+    while (pos < end) {
+      if (payload[pos] === 255) {
+        pos += 1;
+        if (isUnion) {
+          let resultEmpty = true;
+          for (const _ in result) {
+            if (!hasOwn(result, _)) {
+              continue;
+            }
+            resultEmpty = false;
+            break;
+          }
+          if (resultEmpty && unknownCount === 1) {
+            result.$unknown = [unknownKey, unknownValue];
+          }
+        }
+        return result;
+      }
+      const matchIdx = matchStructKey(encodedKeys, z, hint);
+      if (matchIdx >= 0) {
+        hint = matchIdx + 1;
+        if (hint >= z) {
+          hint = 0;
+        }
+        const val = readValue(memberSchemas[matchIdx]);
+        if (val != null) {
+          result[memberNames[matchIdx]] = val;
+        }
+      } else {
+        const key = readUtf8String();
+        const val = readValue(NormalizedSchema.of(15));
+        if (key !== "__type") {
+          unknownKey = key;
+          unknownValue = val;
+          ++unknownCount;
+        }
+      }
+    }
+    throw new Error("expected break marker.");
+  }
+  const valueSchema = ns.isMapSchema() ? ns.getValueSchema() : ns;
+  const map3 = {};
+  while (pos < end) {
+    if (payload[pos] === 255) {
+      pos += 1;
+      return map3;
+    }
+    const key = readUtf8String();
+    map3[key] = readValue(valueSchema);
+  }
+  throw new Error("expected break marker.");
+}
+function matchStructKey(encodedKeys, z, hint) {
+  const hintKey = encodedKeys[hint];
+  if (pos + hintKey.length <= end && bytesMatch(pos, hintKey)) {
+    pos += hintKey.length;
+    return hint;
+  }
+  for (let i5 = 0; i5 < z; ++i5) {
+    if (i5 === hint) {
+      continue;
+    }
+    const ek = encodedKeys[i5];
+    if (pos + ek.length <= end && bytesMatch(pos, ek)) {
+      pos += ek.length;
+      return i5;
+    }
+  }
+  return -1;
+}
+function bytesMatch(at, expected) {
+  const len = expected.length;
+  if (payload[at] !== expected[0]) {
+    return false;
+  }
+  for (let i5 = 1; i5 < len; ++i5) {
+    if (payload[at + i5] !== expected[i5]) {
+      return false;
+    }
+  }
+  return true;
+}
+function decodeArgument() {
+  const minor = payload[pos] & 31;
+  if (minor < 24) {
+    pos += 1;
+    return minor;
+  }
+  switch (minor) {
+    case extendedOneByte:
+      if (end - pos < 2) {
+        overflow(1);
+      }
+      pos += 2;
+      return payload[pos - 1];
+    case extendedFloat16:
+      if (end - pos < 3) {
+        overflow(2);
+      }
+      pos += 3;
+      return dataView.getUint16(pos - 2);
+    case extendedFloat32:
+      if (end - pos < 5) {
+        overflow(4);
+      }
+      pos += 5;
+      return dataView.getUint32(pos - 4);
+    case extendedFloat64: {
+      if (end - pos < 9) {
+        overflow(8);
+      }
+      pos += 9;
+      const hi = dataView.getUint32(pos - 8);
+      if (hi < 2097152) {
+        return hi * 4294967296 + dataView.getUint32(pos - 4);
+      }
+      return dataView.getBigUint64(pos - 8);
+    }
+    default:
+      throw new Error(`unexpected minor value ${minor}.`);
+  }
+}
+function decodeCount() {
+  const val = decodeArgument();
+  return typeof val === "bigint" ? Number(val) : val;
+}
+function readUnsignedInt() {
+  const val = decodeArgument();
+  return castBigInt(val);
+}
+function readNegativeInt() {
+  const val = decodeArgument();
+  if (typeof val === "bigint") {
+    return BigInt(-1) - val;
+  }
+  return -1 - val;
+}
+function readByteString() {
+  const length = decodeCount();
+  if (end - pos < length) {
+    overflow(length);
+  }
+  const start = pos;
+  pos += length;
+  return payload.subarray(start, start + length);
+}
+function readUtf8String() {
+  const length = decodeCount();
+  if (end - pos < length) {
+    overflow(length);
+  }
+  const start = pos;
+  pos += length;
+  if (length < 24) {
+    return decodeUtf8Cached(start, length);
+  }
+  if (isBuffer) {
+    return payload.toString("utf-8", start, start + length);
+  }
+  return textDecoder.decode(payload.subarray(start, start + length));
+}
+function decodeUtf8Cached(at, length) {
+  let h5 = length;
+  for (let i5 = 0; i5 < length; ++i5) {
+    h5 = h5 * 31 + payload[at + i5] | 0;
+  }
+  const slot = h5 >>> 0 & STRING_CACHE_SIZE - 1;
+  const cached = stringCache[slot];
+  if (cached !== void 0 && cached.length === length) {
+    let match = true;
+    for (let i5 = 0; i5 < length; ++i5) {
+      if (cached.charCodeAt(i5) !== payload[at + i5]) {
+        match = false;
+        break;
+      }
+    }
+    if (match) {
+      stringCacheEpochs[slot] = cacheEpoch;
+      return cached;
+    }
+  }
+  const result = isBuffer ? payload.toString("utf-8", at, at + length) : textDecoder.decode(payload.subarray(at, at + length));
+  if (stringCacheEpochs[slot] !== cacheEpoch) {
+    stringCache[slot] = result;
+    stringCacheEpochs[slot] = cacheEpoch;
+  }
+  return result;
+}
+function readSpecial() {
+  const p3 = pos;
+  const minor = payload[p3] & 31;
+  switch (minor) {
+    case specialTrue:
+      pos = p3 + 1;
+      return true;
+    case specialFalse:
+      pos = p3 + 1;
+      return false;
+    case specialNull:
+      pos = p3 + 1;
+      return null;
+    case specialUndefined:
+      pos = p3 + 1;
+      return null;
+    case extendedFloat16: {
+      if (end - p3 < 3) {
+        overflow(2);
+      }
+      pos = p3 + 3;
+      return bytesToFloat16(payload[p3 + 1], payload[p3 + 2]);
+    }
+    case extendedFloat32: {
+      if (end - p3 < 5) {
+        overflow(4);
+      }
+      pos = p3 + 5;
+      return dataView.getFloat32(p3 + 1);
+    }
+    case extendedFloat64: {
+      if (end - p3 < 9) {
+        overflow(8);
+      }
+      pos = p3 + 9;
+      return dataView.getFloat64(p3 + 1);
+    }
+    default:
+      throw new Error(`unexpected minor value ${minor} for major 7.`);
+  }
+}
+function bytesToFloat16(a5, b5) {
+  const sign4 = a5 >> 7;
+  const exponent = (a5 & 124) >> 2;
+  const fraction = (a5 & 3) << 8 | b5;
+  const scalar = sign4 === 0 ? 1 : -1;
+  if (exponent === 0) {
+    if (fraction === 0) {
+      return 0;
+    }
+    return scalar * (Math.pow(2, 1 - 15) * (fraction / 1024));
+  } else if (exponent === 31) {
+    if (fraction === 0) {
+      return scalar * Infinity;
+    }
+    return NaN;
+  }
+  return scalar * (Math.pow(2, exponent - 15) * (1 + fraction / 1024));
+}
+function castBigInt(value) {
+  if (typeof value === "number") {
+    return value;
+  }
+  const num = Number(value);
+  if (Number.MIN_SAFE_INTEGER <= num && num <= Number.MAX_SAFE_INTEGER) {
+    return num;
+  }
+  return value;
+}
+function overflow(n3) {
+  throw new Error(`CBOR: length ${n3} greater than remaining buffer length.`);
+}
+function transformObject(ns, value) {
+  if (ns.isTimestampSchema()) {
+    if (typeof value === "number") {
+      return _parseEpochTimestamp(value);
+    }
+    if (typeof value === "object" && value !== null) {
+      if (value.tag === 1 && "value" in value) {
+        return _parseEpochTimestamp(value.value);
+      }
+    }
+  }
+  if (ns.isBlobSchema()) {
+    return value;
+  }
+  if (typeof value === "undefined" || typeof value === "boolean" || typeof value === "number" || typeof value === "string" || typeof value === "bigint" || typeof value === "symbol") {
+    return value;
+  }
+  if (typeof value !== "object" || value === null) {
+    return value;
+  }
+  if ("byteLength" in value) {
+    return value;
+  }
+  if (value instanceof Date) {
+    return value;
+  }
+  if (value instanceof NumericValue) {
+    return value;
+  }
+  if (ns.isDocumentSchema()) {
+    return value;
+  }
+  if (ns.isListSchema()) {
+    const memberSchema = ns.getValueSchema();
+    const out = [];
+    for (const item of value) {
+      out.push(transformObject(memberSchema, item));
+    }
+    return out;
+  }
+  const newObject = {};
+  if (ns.isMapSchema()) {
+    const targetSchema = ns.getValueSchema();
+    for (const key in value) {
+      if (!hasOwn(value, key)) {
+        continue;
+      }
+      newObject[key] = transformObject(targetSchema, value[key]);
+    }
+  } else if (ns.isStructSchema()) {
+    const isUnion = ns.isUnionSchema();
+    let keys;
+    if (isUnion) {
+      keys = /* @__PURE__ */ new Set();
+      for (const k5 in value) {
+        if (!hasOwn(value, k5)) {
+          continue;
+        }
+        if (k5 !== "__type") {
+          keys.add(k5);
+        }
+      }
+    }
+    for (const [key, memberSchema] of ns.structIterator()) {
+      if (isUnion) {
+        keys.delete(key);
+      }
+      if (value[key] != null) {
+        newObject[key] = transformObject(memberSchema, value[key]);
+      }
+    }
+    if (isUnion && keys?.size === 1) {
+      let newObjectEmpty = true;
+      for (const _ in newObject) {
+        if (!hasOwn(newObject, _)) {
+          continue;
+        }
+        newObjectEmpty = false;
+        break;
+      }
+      if (newObjectEmpty) {
+        const k5 = keys.values().next().value;
+        newObject.$unknown = [k5, value[k5]];
+      }
+    } else if (typeof value.__type === "string") {
+      for (const k5 in value) {
+        if (!hasOwn(value, k5)) {
+          continue;
+        }
+        if (!(k5 in newObject)) {
+          newObject[k5] = value[k5];
+        }
+      }
+    }
+  }
+  return newObject;
+}
+var CborShapeDeserializer2, USE_BUFFER2, textDecoder, payload, isBuffer, dataView, pos, end, STRING_CACHE_SIZE, stringCache, stringCacheEpochs, cacheEpoch;
+var init_CborShapeDeserializer2 = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/codec-v2/CborShapeDeserializer2.js"() {
+    "use strict";
+    init_transport();
+    init_protocols();
+    init_schema();
+    init_serde();
+    init_cbor_types();
+    init_CborShapeSerializer2();
+    CborShapeDeserializer2 = class extends SerdeContext {
+      read(schema, bytes) {
+        payload = bytes;
+        isBuffer = USE_BUFFER2 && bytes instanceof Buffer;
+        dataView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        pos = 0;
+        end = bytes.length;
+        cacheEpoch = cacheEpoch + 1 & 65535;
+        return readValue(NormalizedSchema.of(schema));
+      }
+      readValue(_schema, value) {
+        return transformObject(NormalizedSchema.of(_schema), value);
+      }
+    };
+    USE_BUFFER2 = typeof Buffer !== "undefined";
+    textDecoder = new TextDecoder();
+    payload = new Uint8Array(0);
+    isBuffer = false;
+    dataView = new DataView(new ArrayBuffer(0));
+    pos = 0;
+    end = 0;
+    STRING_CACHE_SIZE = 2048;
+    stringCache = new Array(STRING_CACHE_SIZE);
+    stringCacheEpochs = new Uint16Array(STRING_CACHE_SIZE);
+    cacheEpoch = 0;
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/CborCodec.js
+var CborCodec;
+var init_CborCodec = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/CborCodec.js"() {
+    "use strict";
+    init_protocols();
+    init_CborShapeSerializer2();
+    init_CborShapeDeserializer2();
+    CborCodec = class extends SerdeContext {
+      createSerializer() {
+        const serializer = new CborShapeSerializer2();
+        serializer.setSerdeContext(this.serdeContext);
+        return serializer;
+      }
+      createDeserializer() {
+        const deserializer = new CborShapeDeserializer2();
+        deserializer.setSerdeContext(this.serdeContext);
+        return deserializer;
+      }
+    };
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/SmithyRpcV2CborProtocol.js
+var SmithyRpcV2CborProtocol;
+var init_SmithyRpcV2CborProtocol = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/SmithyRpcV2CborProtocol.js"() {
+    "use strict";
+    init_protocols();
+    init_schema();
+    init_CborCodec();
+    init_parseCborBody();
+    SmithyRpcV2CborProtocol = class extends AbstractRpcV2Protocol {
+      codec = new CborCodec();
+      serializer = this.codec.createSerializer();
+      deserializer = this.codec.createDeserializer();
+      getShapeId() {
+        return "smithy.protocols#rpcv2Cbor";
+      }
+      getPayloadCodec() {
+        return this.codec;
+      }
+      getSmithyProtocolHeaderValue() {
+        return "rpc-v2-cbor";
+      }
+      applyEmptyBody(request) {
+        if (!request.body) {
+          this.serializer.write(15, {});
+          request.body = this.serializer.flush();
+        }
+        if (request.body instanceof Uint8Array) {
+          request.headers["content-length"] = String(request.body.byteLength);
+        }
+      }
+      async handleError(operationSchema, context, response, dataObject, metadata) {
+        const errorIdentifier = loadSmithyRpcV2CborErrorCode(response, dataObject) ?? "Unknown";
+        const preferredNamespaces = ["*"];
+        const { defaultNamespace } = this.options;
+        preferredNamespaces.unshift(defaultNamespace);
+        const [namespace, errorShapeName] = (() => {
+          if (errorIdentifier.includes("#")) {
+            return errorIdentifier.split("#");
+          }
+          return [void 0, errorIdentifier];
+        })();
+        if (namespace) {
+          preferredNamespaces.unshift(namespace);
+        }
+        const errorMetadata = {
+          $metadata: metadata,
+          $fault: response.statusCode < 500 ? "client" : "server"
+        };
+        const preferredRegistries = [this.compositeErrorRegistry];
+        if (namespace) {
+          preferredRegistries.push(TypeRegistry.for(namespace));
+        }
+        preferredRegistries.push(TypeRegistry.for(defaultNamespace));
+        const [errorSchema, ErrorCtor, errorMode] = this.resolveError(errorShapeName, preferredNamespaces, preferredRegistries);
+        if (errorMode === "native" || errorMode === "synthetic") {
+          if (dataObject.Message) {
+            dataObject.message = dataObject.Message;
+          }
+          const error2 = errorMode === "synthetic" ? new ErrorCtor({ name: errorShapeName }) : new Error(errorShapeName);
+          throw Object.assign(error2, errorMetadata, dataObject);
+        }
+        const ns = NormalizedSchema.of(errorSchema);
+        const message = dataObject.message ?? dataObject.Message ?? "Unknown";
+        const exception = new ErrorCtor({});
+        const output = {};
+        for (const [name, member2] of ns.structIterator()) {
+          output[name] = this.deserializer.readValue(member2, dataObject[name]);
+        }
+        throw Object.assign(exception, errorMetadata, {
+          $fault: ns.getMergedTraits().error,
+          message
+        }, output);
+      }
+      getDefaultContentType() {
+        return "application/cbor";
+      }
+    };
+  }
+});
+
+// node_modules/@smithy/core/dist-es/submodules/cbor/index.js
+var init_cbor = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/cbor/index.js"() {
+    "use strict";
+    init_parseCborBody();
+    init_SmithyRpcV2CborProtocol();
   }
 });
 
@@ -19871,6 +21788,204 @@ var init_ProtocolLib = __esm({
   }
 });
 
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/cbor/AwsSmithyRpcV2CborProtocol.js
+var AwsSmithyRpcV2CborProtocol;
+var init_AwsSmithyRpcV2CborProtocol = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/cbor/AwsSmithyRpcV2CborProtocol.js"() {
+    "use strict";
+    init_cbor();
+    init_schema();
+    init_ProtocolLib();
+    AwsSmithyRpcV2CborProtocol = class extends SmithyRpcV2CborProtocol {
+      awsQueryCompatible;
+      mixin;
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5, awsQueryCompatible }) {
+        super({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5 });
+        this.awsQueryCompatible = !!awsQueryCompatible;
+        this.mixin = new ProtocolLib(this.awsQueryCompatible);
+      }
+      async serializeRequest(operationSchema, input, context) {
+        const request = await super.serializeRequest(operationSchema, input, context);
+        if (this.awsQueryCompatible) {
+          request.headers["x-amzn-query-mode"] = "true";
+        }
+        return request;
+      }
+      async handleError(operationSchema, context, response, dataObject, metadata) {
+        if (this.awsQueryCompatible) {
+          this.mixin.setQueryCompatError(dataObject, response);
+        }
+        const errorName = (() => {
+          const compatHeader = response.headers["x-amzn-query-error"];
+          if (compatHeader && this.awsQueryCompatible) {
+            return compatHeader.split(";")[0];
+          }
+          return loadSmithyRpcV2CborErrorCode(response, dataObject) ?? "Unknown";
+        })();
+        this.mixin.compose(this.compositeErrorRegistry, errorName, this.options.defaultNamespace);
+        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorName, this.options.defaultNamespace, response, dataObject, metadata, this.awsQueryCompatible ? this.mixin.findQueryCompatibleError : void 0);
+        const ns = NormalizedSchema.of(errorSchema);
+        const message = dataObject.message ?? dataObject.Message ?? "UnknownError";
+        const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
+        const exception = new ErrorCtor({});
+        const output = {};
+        for (const [name, member2] of ns.structIterator()) {
+          if (dataObject[name] != null) {
+            output[name] = this.deserializer.readValue(member2, dataObject[name]);
+          }
+        }
+        if (this.awsQueryCompatible) {
+          this.mixin.queryCompatOutput(dataObject, output);
+        }
+        throw this.mixin.decorateServiceException(Object.assign(exception, errorMetadata, {
+          $fault: ns.getMergedTraits().error,
+          message
+        }, output), dataObject);
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJsonRpcProtocol.js
+var AwsJsonRpcProtocol;
+var init_AwsJsonRpcProtocol = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJsonRpcProtocol.js"() {
+    "use strict";
+    init_protocols();
+    init_schema();
+    init_ProtocolLib();
+    AwsJsonRpcProtocol = class extends RpcProtocol {
+      serializer;
+      deserializer;
+      serviceTarget;
+      codec;
+      mixin;
+      awsQueryCompatible;
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5, serviceTarget, awsQueryCompatible, jsonCodec }) {
+        super({
+          defaultNamespace,
+          errorTypeRegistries: errorTypeRegistries5
+        });
+        this.serviceTarget = serviceTarget;
+        this.codec = jsonCodec ?? new JsonCodec2({
+          timestampFormat: {
+            useTrait: true,
+            default: 7
+          },
+          jsonName: false
+        });
+        this.serializer = this.codec.createSerializer();
+        this.deserializer = this.codec.createDeserializer();
+        this.awsQueryCompatible = !!awsQueryCompatible;
+        this.mixin = new ProtocolLib(this.awsQueryCompatible);
+      }
+      async serializeRequest(operationSchema, input, context) {
+        const request = await super.serializeRequest(operationSchema, input, context);
+        if (!request.path.endsWith("/")) {
+          request.path += "/";
+        }
+        request.headers["content-type"] = `application/x-amz-json-${this.getJsonRpcVersion()}`;
+        request.headers["x-amz-target"] = `${this.serviceTarget}.${operationSchema.name}`;
+        if (this.awsQueryCompatible) {
+          request.headers["x-amzn-query-mode"] = "true";
+        }
+        if (deref(operationSchema.input) === "unit" || !request.body) {
+          request.body = "{}";
+        }
+        return request;
+      }
+      getPayloadCodec() {
+        return this.codec;
+      }
+      async handleError(operationSchema, context, response, dataObject, metadata) {
+        const { awsQueryCompatible } = this;
+        if (awsQueryCompatible) {
+          this.mixin.setQueryCompatError(dataObject, response);
+        }
+        const errorIdentifier = loadJsonRpcErrorCode(response, dataObject, awsQueryCompatible) ?? "Unknown";
+        this.mixin.compose(this.compositeErrorRegistry, errorIdentifier, this.options.defaultNamespace);
+        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorIdentifier, this.options.defaultNamespace, response, dataObject, metadata, awsQueryCompatible ? this.mixin.findQueryCompatibleError : void 0);
+        const ns = NormalizedSchema.of(errorSchema);
+        const message = dataObject.message ?? dataObject.Message ?? "UnknownError";
+        const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
+        const exception = new ErrorCtor({});
+        const output = {};
+        const errorDeserializer = this.codec.createDeserializer();
+        for (const [name, member2] of ns.structIterator()) {
+          if (dataObject[name] != null) {
+            output[name] = errorDeserializer.readObject(member2, dataObject[name]);
+          }
+        }
+        if (awsQueryCompatible) {
+          this.mixin.queryCompatOutput(dataObject, output);
+        }
+        throw this.mixin.decorateServiceException(Object.assign(exception, errorMetadata, {
+          $fault: ns.getMergedTraits().error,
+          message
+        }, output), dataObject);
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJson1_0Protocol.js
+var AwsJson1_0Protocol;
+var init_AwsJson1_0Protocol = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJson1_0Protocol.js"() {
+    "use strict";
+    init_AwsJsonRpcProtocol();
+    AwsJson1_0Protocol = class extends AwsJsonRpcProtocol {
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5, serviceTarget, awsQueryCompatible, jsonCodec }) {
+        super({
+          defaultNamespace,
+          errorTypeRegistries: errorTypeRegistries5,
+          serviceTarget,
+          awsQueryCompatible,
+          jsonCodec
+        });
+      }
+      getShapeId() {
+        return "aws.protocols#awsJson1_0";
+      }
+      getJsonRpcVersion() {
+        return "1.0";
+      }
+      getDefaultContentType() {
+        return "application/x-amz-json-1.0";
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJson1_1Protocol.js
+var AwsJson1_1Protocol;
+var init_AwsJson1_1Protocol = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJson1_1Protocol.js"() {
+    "use strict";
+    init_AwsJsonRpcProtocol();
+    AwsJson1_1Protocol = class extends AwsJsonRpcProtocol {
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5, serviceTarget, awsQueryCompatible, jsonCodec }) {
+        super({
+          defaultNamespace,
+          errorTypeRegistries: errorTypeRegistries5,
+          serviceTarget,
+          awsQueryCompatible,
+          jsonCodec
+        });
+      }
+      getShapeId() {
+        return "aws.protocols#awsJson1_1";
+      }
+      getJsonRpcVersion() {
+        return "1.1";
+      }
+      getDefaultContentType() {
+        return "application/x-amz-json-1.1";
+      }
+    };
+  }
+});
+
 // node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsRestJsonProtocol.js
 var AwsRestJsonProtocol;
 var init_AwsRestJsonProtocol = __esm({
@@ -19962,8 +22077,67 @@ var init_AwsRestJsonProtocol = __esm({
   }
 });
 
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsSmithyRpcV2JsonProtocol.js
+var AwsSmithyRpcV2JsonProtocol;
+var init_AwsSmithyRpcV2JsonProtocol = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsSmithyRpcV2JsonProtocol.js"() {
+    "use strict";
+    init_protocols();
+    init_schema();
+    init_ProtocolLib();
+    AwsSmithyRpcV2JsonProtocol = class extends SmithyRpcV2JsonProtocol {
+      awsQueryCompatible;
+      mixin;
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5, awsQueryCompatible }) {
+        super({ defaultNamespace, errorTypeRegistries: errorTypeRegistries5 });
+        this.awsQueryCompatible = !!awsQueryCompatible;
+        this.mixin = new ProtocolLib(this.awsQueryCompatible);
+      }
+      async serializeRequest(operationSchema, input, context) {
+        const request = await super.serializeRequest(operationSchema, input, context);
+        if (this.awsQueryCompatible) {
+          request.headers["x-amzn-query-mode"] = "true";
+        }
+        return request;
+      }
+      async handleError(operationSchema, context, response, dataObject, metadata) {
+        if (this.awsQueryCompatible) {
+          this.mixin.setQueryCompatError(dataObject, response);
+        }
+        const errorName = (() => {
+          const compatHeader = response.headers["x-amzn-query-error"];
+          if (compatHeader && this.awsQueryCompatible) {
+            return compatHeader.split(";")[0];
+          }
+          return loadSmithyRpcV2JsonErrorCode(response, dataObject) ?? "Unknown";
+        })();
+        this.mixin.compose(this.compositeErrorRegistry, errorName, this.options.defaultNamespace);
+        const { errorSchema, errorMetadata } = await this.mixin.getErrorSchemaOrThrowBaseException(errorName, this.options.defaultNamespace, response, dataObject, metadata, this.awsQueryCompatible ? this.mixin.findQueryCompatibleError : void 0);
+        const ns = NormalizedSchema.of(errorSchema);
+        const message = dataObject.message ?? dataObject.Message ?? "UnknownError";
+        const ErrorCtor = this.compositeErrorRegistry.getErrorCtor(errorSchema) ?? Error;
+        const exception = new ErrorCtor({});
+        const output = {};
+        const errorDeserializer = this.getPayloadCodec().createDeserializer();
+        for (const [name, member2] of ns.structIterator()) {
+          if (dataObject[name] != null) {
+            output[name] = errorDeserializer.readObject(member2, dataObject[name]);
+          }
+        }
+        if (this.awsQueryCompatible) {
+          this.mixin.queryCompatOutput(dataObject, output);
+        }
+        throw this.mixin.decorateServiceException(Object.assign(exception, errorMetadata, {
+          $fault: ns.getMergedTraits().error,
+          message
+        }, output), dataObject);
+      }
+    };
+  }
+});
+
 // node_modules/@aws-sdk/xml-builder/dist-cjs/index.js
-var require_dist_cjs4 = __commonJS({
+var require_dist_cjs7 = __commonJS({
   "node_modules/@aws-sdk/xml-builder/dist-cjs/index.js"(exports2) {
     "use strict";
     var ATTR_ESCAPE_RE = /[&<>"]/g;
@@ -20089,7 +22263,7 @@ var require_dist_cjs4 = __commonJS({
     function writeKey3(obj) {
       Object.defineProperty(obj, "__proto__", { value: void 0, writable: true, enumerable: true, configurable: true });
     }
-    function parseXML2(xml) {
+    function parseXML3(xml) {
       const state2 = new AwsXmlParser(xml);
       return state2.parse();
     }
@@ -20320,7 +22494,7 @@ var require_dist_cjs4 = __commonJS({
     };
     exports2.XmlNode = XmlNode2;
     exports2.XmlText = XmlText2;
-    exports2.parseXML = parseXML2;
+    exports2.parseXML = parseXML3;
   }
 });
 
@@ -20387,7 +22561,7 @@ var import_xml_builder, XmlShapeDeserializer;
 var init_XmlShapeDeserializer = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/protocols/xml/XmlShapeDeserializer.js"() {
     "use strict";
-    import_xml_builder = __toESM(require_dist_cjs4());
+    import_xml_builder = __toESM(require_dist_cjs7());
     init_client2();
     init_protocols();
     init_schema();
@@ -20736,20 +22910,20 @@ var init_AwsQueryProtocol = __esm({
       serializer;
       deserializer;
       mixin = new ProtocolLib();
-      constructor(options) {
+      constructor(options2) {
         super({
-          defaultNamespace: options.defaultNamespace,
-          errorTypeRegistries: options.errorTypeRegistries
+          defaultNamespace: options2.defaultNamespace,
+          errorTypeRegistries: options2.errorTypeRegistries
         });
-        this.options = options;
+        this.options = options2;
         const settings = {
           timestampFormat: {
             useTrait: true,
             default: 5
           },
           httpBindings: false,
-          xmlNamespace: options.xmlNamespace,
-          serviceNamespace: options.defaultNamespace,
+          xmlNamespace: options2.xmlNamespace,
+          serviceNamespace: options2.defaultNamespace,
           serializeEmptyLists: true
         };
         this.serializer = new QueryShapeSerializer(settings);
@@ -20862,11 +23036,85 @@ var init_AwsQueryProtocol = __esm({
   }
 });
 
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/query/AwsEc2QueryProtocol.js
+var AwsEc2QueryProtocol;
+var init_AwsEc2QueryProtocol = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/query/AwsEc2QueryProtocol.js"() {
+    "use strict";
+    init_AwsQueryProtocol();
+    AwsEc2QueryProtocol = class extends AwsQueryProtocol {
+      options;
+      constructor(options2) {
+        super(options2);
+        this.options = options2;
+        const ec2Settings = {
+          capitalizeKeys: true,
+          flattenLists: true,
+          serializeEmptyLists: false,
+          ec2: true
+        };
+        Object.assign(this.serializer.settings, ec2Settings);
+      }
+      getShapeId() {
+        return "aws.protocols#ec2Query";
+      }
+      useNestedResult() {
+        return false;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/common.js
+var collectBodyString2;
+var init_common2 = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/common.js"() {
+    "use strict";
+    init_protocols();
+    init_serde();
+    collectBodyString2 = (streamBody, context) => collectBody(streamBody, context).then((body) => (context?.utf8Encoder ?? toUtf8)(body));
+  }
+});
+
 // node_modules/@aws-sdk/core/dist-es/submodules/protocols/xml/parseXmlBody.js
-var loadRestXmlErrorCode;
+var import_xml_builder2, parseXmlBody, parseXmlErrorBody, loadRestXmlErrorCode;
 var init_parseXmlBody = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/protocols/xml/parseXmlBody.js"() {
     "use strict";
+    import_xml_builder2 = __toESM(require_dist_cjs7());
+    init_client2();
+    init_common2();
+    parseXmlBody = (streamBody, context) => collectBodyString2(streamBody, context).then((encoded) => {
+      if (encoded.length) {
+        let parsedObj;
+        try {
+          parsedObj = (0, import_xml_builder2.parseXML)(encoded);
+        } catch (e5) {
+          if (e5 && typeof e5 === "object") {
+            Object.defineProperty(e5, "$responseBodyText", {
+              value: encoded
+            });
+          }
+          throw e5;
+        }
+        const textNodeName = "#text";
+        const key = Object.keys(parsedObj)[0];
+        const parsedObjToReturn = parsedObj[key];
+        if (parsedObjToReturn[textNodeName]) {
+          parsedObjToReturn[key] = parsedObjToReturn[textNodeName];
+          delete parsedObjToReturn[textNodeName];
+        }
+        return getValueFromTextNode(parsedObjToReturn);
+      }
+      return {};
+    });
+    parseXmlErrorBody = async (errorBody, context) => {
+      const value = await parseXmlBody(errorBody, context);
+      if (value.Error) {
+        value.Error.message = value.Error.message ?? value.Error.Message;
+      }
+      return value;
+    };
     loadRestXmlErrorCode = (output, data) => {
       if (data?.Error?.Code !== void 0) {
         return data.Error.Code;
@@ -20882,11 +23130,11 @@ var init_parseXmlBody = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/protocols/xml/XmlShapeSerializer.js
-var import_xml_builder2, XmlShapeSerializer;
+var import_xml_builder3, XmlShapeSerializer;
 var init_XmlShapeSerializer = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/protocols/xml/XmlShapeSerializer.js"() {
     "use strict";
-    import_xml_builder2 = __toESM(require_dist_cjs4());
+    import_xml_builder3 = __toESM(require_dist_cjs7());
     init_protocols();
     init_schema();
     init_serde();
@@ -20941,7 +23189,7 @@ var init_XmlShapeSerializer = __esm({
         if (!name || !ns.isStructSchema()) {
           throw new Error(`@aws-sdk/core/protocols - xml serializer, cannot write struct with empty name or non-struct, schema=${ns.getName(true)}.`);
         }
-        const structXmlNode = import_xml_builder2.XmlNode.of(name);
+        const structXmlNode = import_xml_builder3.XmlNode.of(name);
         const [xmlnsAttr, xmlns] = this.getXmlnsAttribute(ns, parentXmlns);
         for (const [memberName, memberSchema] of ns.structIterator()) {
           const val = value[memberName];
@@ -20957,7 +23205,7 @@ var init_XmlShapeSerializer = __esm({
             } else if (memberSchema.isStructSchema()) {
               structXmlNode.addChildNode(this.writeStruct(memberSchema, val, xmlns));
             } else {
-              const memberNode = import_xml_builder2.XmlNode.of(memberSchema.getMergedTraits().xmlName ?? memberSchema.getMemberName());
+              const memberNode = import_xml_builder3.XmlNode.of(memberSchema.getMergedTraits().xmlName ?? memberSchema.getMemberName());
               this.writeSimpleInto(memberSchema, val, memberNode, xmlns);
               structXmlNode.addChildNode(memberNode);
             }
@@ -20966,9 +23214,9 @@ var init_XmlShapeSerializer = __esm({
         const { $unknown } = value;
         if ($unknown && ns.isUnionSchema() && Array.isArray($unknown) && Object.keys(value).length === 1) {
           const [k5, v] = $unknown;
-          const node = import_xml_builder2.XmlNode.of(k5);
+          const node = import_xml_builder3.XmlNode.of(k5);
           if (typeof v !== "string") {
-            if (value instanceof import_xml_builder2.XmlNode || value instanceof import_xml_builder2.XmlText) {
+            if (value instanceof import_xml_builder3.XmlNode || value instanceof import_xml_builder3.XmlText) {
               structXmlNode.addChildNode(value);
             } else {
               throw new Error(`@aws-sdk - $unknown union member in XML requires value of type string, @aws-sdk/xml-builder::XmlNode or XmlText.`);
@@ -21001,7 +23249,7 @@ var init_XmlShapeSerializer = __esm({
             const struct2 = this.writeStruct(listValueSchema, value, xmlns);
             container2.addChildNode(struct2.withName(flat ? listTraits.xmlName ?? listMember.getMemberName() : listValueTraits.xmlName ?? "member"));
           } else {
-            const listItemNode = import_xml_builder2.XmlNode.of(flat ? listTraits.xmlName ?? listMember.getMemberName() : listValueTraits.xmlName ?? "member");
+            const listItemNode = import_xml_builder3.XmlNode.of(flat ? listTraits.xmlName ?? listMember.getMemberName() : listValueTraits.xmlName ?? "member");
             this.writeSimpleInto(listValueSchema, value, listItemNode, xmlns);
             container2.addChildNode(listItemNode);
           }
@@ -21013,7 +23261,7 @@ var init_XmlShapeSerializer = __esm({
             }
           }
         } else {
-          const listNode = import_xml_builder2.XmlNode.of(listTraits.xmlName ?? listMember.getMemberName());
+          const listNode = import_xml_builder3.XmlNode.of(listTraits.xmlName ?? listMember.getMemberName());
           if (xmlns) {
             listNode.addAttribute(xmlnsAttr, xmlns);
           }
@@ -21040,13 +23288,13 @@ var init_XmlShapeSerializer = __esm({
         const flat = !!mapTraits.xmlFlattened;
         const [xmlnsAttr, xmlns] = this.getXmlnsAttribute(mapMember, parentXmlns);
         const addKeyValue = (entry, key, val) => {
-          const keyNode = import_xml_builder2.XmlNode.of(keyTag, key);
+          const keyNode = import_xml_builder3.XmlNode.of(keyTag, key);
           const [keyXmlnsAttr, keyXmlns] = this.getXmlnsAttribute(mapKeySchema, xmlns);
           if (keyXmlns) {
             keyNode.addAttribute(keyXmlnsAttr, keyXmlns);
           }
           entry.addChildNode(keyNode);
-          let valueNode = import_xml_builder2.XmlNode.of(valueTag);
+          let valueNode = import_xml_builder3.XmlNode.of(valueTag);
           if (mapValueSchema.isListSchema()) {
             this.writeList(mapValueSchema, val, valueNode, xmlns);
           } else if (mapValueSchema.isMapSchema()) {
@@ -21062,7 +23310,7 @@ var init_XmlShapeSerializer = __esm({
           for (const key in map3) {
             const val = map3[key];
             if (sparse || val != null) {
-              const entry = import_xml_builder2.XmlNode.of(mapTraits.xmlName ?? mapMember.getMemberName());
+              const entry = import_xml_builder3.XmlNode.of(mapTraits.xmlName ?? mapMember.getMemberName());
               addKeyValue(entry, key, val);
               container.addChildNode(entry);
             }
@@ -21070,7 +23318,7 @@ var init_XmlShapeSerializer = __esm({
         } else {
           let mapNode;
           if (!containerIsMap) {
-            mapNode = import_xml_builder2.XmlNode.of(mapTraits.xmlName ?? mapMember.getMemberName());
+            mapNode = import_xml_builder3.XmlNode.of(mapTraits.xmlName ?? mapMember.getMemberName());
             if (xmlns) {
               mapNode.addAttribute(xmlnsAttr, xmlns);
             }
@@ -21079,7 +23327,7 @@ var init_XmlShapeSerializer = __esm({
           for (const key in map3) {
             const val = map3[key];
             if (sparse || val != null) {
-              const entry = import_xml_builder2.XmlNode.of("entry");
+              const entry = import_xml_builder3.XmlNode.of("entry");
               addKeyValue(entry, key, val);
               (containerIsMap ? container : mapNode).addChildNode(entry);
             }
@@ -21141,7 +23389,7 @@ var init_XmlShapeSerializer = __esm({
       writeSimpleInto(_schema, value, into, parentXmlns) {
         const nodeContents = this.writeSimple(_schema, value);
         const ns = NormalizedSchema.of(_schema);
-        const content = new import_xml_builder2.XmlText(nodeContents);
+        const content = new import_xml_builder3.XmlText(nodeContents);
         const [xmlnsAttr, xmlns] = this.getXmlnsAttribute(ns, parentXmlns);
         if (xmlns) {
           into.addAttribute(xmlnsAttr, xmlns);
@@ -21203,16 +23451,16 @@ var init_AwsRestXmlProtocol = __esm({
       serializer;
       deserializer;
       mixin = new ProtocolLib();
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         const settings = {
           timestampFormat: {
             useTrait: true,
             default: 5
           },
           httpBindings: true,
-          xmlNamespace: options.xmlNamespace,
-          serviceNamespace: options.defaultNamespace
+          xmlNamespace: options2.xmlNamespace,
+          serviceNamespace: options2.defaultNamespace
         };
         this.codec = new XmlCodec(settings);
         this.serializer = new HttpInterceptingShapeSerializer(this.codec.createSerializer(), settings);
@@ -21288,2767 +23536,139 @@ var init_AwsRestXmlProtocol = __esm({
   }
 });
 
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/awsExpectUnion.js
+var awsExpectUnion;
+var init_awsExpectUnion = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/awsExpectUnion.js"() {
+    "use strict";
+    init_serde();
+    awsExpectUnion = (value) => {
+      if (value == null) {
+        return void 0;
+      }
+      if (typeof value === "object" && "__type" in value) {
+        delete value.__type;
+      }
+      return expectUnion(value);
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/protocols/coercing-serializers.js
+var _toStr, _toBool, _toNum;
+var init_coercing_serializers = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/protocols/coercing-serializers.js"() {
+    "use strict";
+    _toStr = (val) => {
+      if (val == null) {
+        return val;
+      }
+      if (typeof val === "number" || typeof val === "bigint") {
+        const warning2 = new Error(`Received number ${val} where a string was expected.`);
+        warning2.name = "Warning";
+        console.warn(warning2);
+        return String(val);
+      }
+      if (typeof val === "boolean") {
+        const warning2 = new Error(`Received boolean ${val} where a string was expected.`);
+        warning2.name = "Warning";
+        console.warn(warning2);
+        return String(val);
+      }
+      return val;
+    };
+    _toBool = (val) => {
+      if (val == null) {
+        return val;
+      }
+      if (typeof val === "number") {
+      }
+      if (typeof val === "string") {
+        const lowercase = val.toLowerCase();
+        if (val !== "" && lowercase !== "false" && lowercase !== "true") {
+          const warning2 = new Error(`Received string "${val}" where a boolean was expected.`);
+          warning2.name = "Warning";
+          console.warn(warning2);
+        }
+        return val !== "" && lowercase !== "false";
+      }
+      return val;
+    };
+    _toNum = (val) => {
+      if (val == null) {
+        return val;
+      }
+      if (typeof val === "boolean") {
+      }
+      if (typeof val === "string") {
+        const num = Number(val);
+        if (num.toString() !== val) {
+          const warning2 = new Error(`Received string "${val}" where a number was expected.`);
+          warning2.name = "Warning";
+          console.warn(warning2);
+          return val;
+        }
+        return num;
+      }
+      return val;
+    };
+  }
+});
+
 // node_modules/@aws-sdk/core/dist-es/submodules/protocols/index.js
+var protocols_exports2 = {};
+__export(protocols_exports2, {
+  AwsEc2QueryProtocol: () => AwsEc2QueryProtocol,
+  AwsJson1_0Protocol: () => AwsJson1_0Protocol,
+  AwsJson1_1Protocol: () => AwsJson1_1Protocol,
+  AwsJsonRpcProtocol: () => AwsJsonRpcProtocol,
+  AwsQueryProtocol: () => AwsQueryProtocol,
+  AwsRestJsonProtocol: () => AwsRestJsonProtocol,
+  AwsRestXmlProtocol: () => AwsRestXmlProtocol,
+  AwsSmithyRpcV2CborProtocol: () => AwsSmithyRpcV2CborProtocol,
+  AwsSmithyRpcV2JsonProtocol: () => AwsSmithyRpcV2JsonProtocol,
+  JsonCodec: () => JsonCodec,
+  JsonCodec2: () => JsonCodec2,
+  JsonShapeDeserializer: () => JsonShapeDeserializer,
+  JsonShapeDeserializer2: () => JsonShapeDeserializer2,
+  JsonShapeSerializer: () => JsonShapeSerializer,
+  JsonShapeSerializer2: () => JsonShapeSerializer2,
+  QueryShapeSerializer: () => QueryShapeSerializer,
+  XmlCodec: () => XmlCodec,
+  XmlShapeDeserializer: () => XmlShapeDeserializer,
+  XmlShapeSerializer: () => XmlShapeSerializer,
+  _toBool: () => _toBool,
+  _toNum: () => _toNum,
+  _toStr: () => _toStr,
+  awsExpectUnion: () => awsExpectUnion,
+  loadJsonRpcErrorCode: () => loadJsonRpcErrorCode,
+  loadRestJsonErrorCode: () => loadRestJsonErrorCode,
+  loadRestXmlErrorCode: () => loadRestXmlErrorCode,
+  parseJsonBody: () => parseJsonBody,
+  parseJsonErrorBody: () => parseJsonErrorBody,
+  parseXmlBody: () => parseXmlBody,
+  parseXmlErrorBody: () => parseXmlErrorBody
+});
 var init_protocols2 = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/protocols/index.js"() {
     "use strict";
+    init_AwsSmithyRpcV2CborProtocol();
+    init_AwsJson1_0Protocol();
+    init_AwsJson1_1Protocol();
+    init_AwsJsonRpcProtocol();
     init_AwsRestJsonProtocol();
+    init_AwsSmithyRpcV2JsonProtocol();
+    init_protocols();
+    init_AwsEc2QueryProtocol();
     init_AwsQueryProtocol();
+    init_QueryShapeSerializer();
     init_AwsRestXmlProtocol();
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/protocol/S3RestXmlProtocol.js
-var S3RestXmlProtocol;
-var init_S3RestXmlProtocol = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/protocol/S3RestXmlProtocol.js"() {
-    "use strict";
-    init_protocols2();
-    init_schema();
-    S3RestXmlProtocol = class extends AwsRestXmlProtocol {
-      async serializeRequest(operationSchema, input, context) {
-        const request = await super.serializeRequest(operationSchema, input, context);
-        const ns = NormalizedSchema.of(operationSchema.input);
-        const staticStructureSchema = ns.getSchema();
-        let bucketMemberIndex = 0;
-        const requiredMemberCount = staticStructureSchema[6] ?? 0;
-        if (input && typeof input === "object") {
-          for (const [memberName, memberNs] of ns.structIterator()) {
-            if (++bucketMemberIndex > requiredMemberCount) {
-              break;
-            }
-            if (memberName === "Bucket") {
-              if (!input.Bucket && memberNs.getMergedTraits().httpLabel) {
-                throw new Error(`No value provided for input HTTP label: Bucket.`);
-              }
-              break;
-            }
-          }
-        }
-        return request;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeDisableMultiregionAccessPointConfigOptions.js
-var NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME, NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME, NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS;
-var init_NodeDisableMultiregionAccessPointConfigOptions = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeDisableMultiregionAccessPointConfigOptions.js"() {
-    "use strict";
-    init_config2();
-    NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME = "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS";
-    NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME = "s3_disable_multiregion_access_points";
-    NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME, SelectorType2.CONFIG),
-      default: false
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeUseArnRegionConfigOptions.js
-var NODE_USE_ARN_REGION_ENV_NAME, NODE_USE_ARN_REGION_INI_NAME, NODE_USE_ARN_REGION_CONFIG_OPTIONS;
-var init_NodeUseArnRegionConfigOptions = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeUseArnRegionConfigOptions.js"() {
-    "use strict";
-    init_config2();
-    NODE_USE_ARN_REGION_ENV_NAME = "AWS_S3_USE_ARN_REGION";
-    NODE_USE_ARN_REGION_INI_NAME = "s3_use_arn_region";
-    NODE_USE_ARN_REGION_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, NODE_USE_ARN_REGION_ENV_NAME, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, NODE_USE_ARN_REGION_INI_NAME, SelectorType2.CONFIG),
-      default: void 0
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostnameUtils.js
-var DOMAIN_PATTERN2, IP_ADDRESS_PATTERN2, DOTS_PATTERN2, DOT_PATTERN2, S3_HOSTNAME_PATTERN2, S3_US_EAST_1_ALTNAME_PATTERN, AWS_PARTITION_SUFFIX, isBucketNameOptions, isDnsCompatibleBucketName2, getRegionalSuffix, getSuffix, getSuffixForArnEndpoint, validateArnEndpointOptions, validateService, validateS3Service, validateOutpostService, validatePartition, validateRegion, validateRegionalClient, validateAccountId, validateDNSHostLabel, validateCustomEndpoint, getArnResources, validateNoDualstack, validateNoFIPS, validateMrapAlias;
-var init_bucketHostnameUtils = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostnameUtils.js"() {
-    "use strict";
-    DOMAIN_PATTERN2 = /^[a-z0-9][a-z0-9\.\-]{1,61}[a-z0-9]$/;
-    IP_ADDRESS_PATTERN2 = /(\d+\.){3}\d+/;
-    DOTS_PATTERN2 = /\.\./;
-    DOT_PATTERN2 = /\./;
-    S3_HOSTNAME_PATTERN2 = /^(.+\.)?s3(-fips)?(\.dualstack)?[.-]([a-z0-9-]+)\./;
-    S3_US_EAST_1_ALTNAME_PATTERN = /^s3(-external-1)?\.amazonaws\.com$/;
-    AWS_PARTITION_SUFFIX = "amazonaws.com";
-    isBucketNameOptions = (options) => typeof options.bucketName === "string";
-    isDnsCompatibleBucketName2 = (bucketName) => DOMAIN_PATTERN2.test(bucketName) && !IP_ADDRESS_PATTERN2.test(bucketName) && !DOTS_PATTERN2.test(bucketName);
-    getRegionalSuffix = (hostname) => {
-      const parts = hostname.match(S3_HOSTNAME_PATTERN2);
-      return [parts[4], hostname.replace(new RegExp(`^${parts[0]}`), "")];
-    };
-    getSuffix = (hostname) => S3_US_EAST_1_ALTNAME_PATTERN.test(hostname) ? ["us-east-1", AWS_PARTITION_SUFFIX] : getRegionalSuffix(hostname);
-    getSuffixForArnEndpoint = (hostname) => S3_US_EAST_1_ALTNAME_PATTERN.test(hostname) ? [hostname.replace(`.${AWS_PARTITION_SUFFIX}`, ""), AWS_PARTITION_SUFFIX] : getRegionalSuffix(hostname);
-    validateArnEndpointOptions = (options) => {
-      if (options.pathStyleEndpoint) {
-        throw new Error("Path-style S3 endpoint is not supported when bucket is an ARN");
-      }
-      if (options.accelerateEndpoint) {
-        throw new Error("Accelerate endpoint is not supported when bucket is an ARN");
-      }
-      if (!options.tlsCompatible) {
-        throw new Error("HTTPS is required when bucket is an ARN");
-      }
-    };
-    validateService = (service) => {
-      if (service !== "s3" && service !== "s3-outposts" && service !== "s3-object-lambda") {
-        throw new Error("Expect 's3' or 's3-outposts' or 's3-object-lambda' in ARN service component");
-      }
-    };
-    validateS3Service = (service) => {
-      if (service !== "s3") {
-        throw new Error("Expect 's3' in Accesspoint ARN service component");
-      }
-    };
-    validateOutpostService = (service) => {
-      if (service !== "s3-outposts") {
-        throw new Error("Expect 's3-posts' in Outpost ARN service component");
-      }
-    };
-    validatePartition = (partition2, options) => {
-      if (partition2 !== options.clientPartition) {
-        throw new Error(`Partition in ARN is incompatible, got "${partition2}" but expected "${options.clientPartition}"`);
-      }
-    };
-    validateRegion = (region, options) => {
-    };
-    validateRegionalClient = (region) => {
-      if (["s3-external-1", "aws-global"].includes(region)) {
-        throw new Error(`Client region ${region} is not regional`);
-      }
-    };
-    validateAccountId = (accountId) => {
-      if (!/[0-9]{12}/.exec(accountId)) {
-        throw new Error("Access point ARN accountID does not match regex '[0-9]{12}'");
-      }
-    };
-    validateDNSHostLabel = (label, options = { tlsCompatible: true }) => {
-      if (label.length >= 64 || !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(label) || /(\d+\.){3}\d+/.test(label) || /[.-]{2}/.test(label) || options?.tlsCompatible && DOT_PATTERN2.test(label)) {
-        throw new Error(`Invalid DNS label ${label}`);
-      }
-    };
-    validateCustomEndpoint = (options) => {
-      if (options.isCustomEndpoint) {
-        if (options.dualstackEndpoint) {
-          throw new Error("Dualstack endpoint is not supported with custom endpoint");
-        }
-        if (options.accelerateEndpoint) {
-          throw new Error("Accelerate endpoint is not supported with custom endpoint");
-        }
-      }
-    };
-    getArnResources = (resource) => {
-      const delimiter = resource.includes(":") ? ":" : "/";
-      const [resourceType, ...rest] = resource.split(delimiter);
-      if (resourceType === "accesspoint") {
-        if (rest.length !== 1 || rest[0] === "") {
-          throw new Error(`Access Point ARN should have one resource accesspoint${delimiter}{accesspointname}`);
-        }
-        return { accesspointName: rest[0] };
-      } else if (resourceType === "outpost") {
-        if (!rest[0] || rest[1] !== "accesspoint" || !rest[2] || rest.length !== 3) {
-          throw new Error(`Outpost ARN should have resource outpost${delimiter}{outpostId}${delimiter}accesspoint${delimiter}{accesspointName}`);
-        }
-        const [outpostId, _, accesspointName] = rest;
-        return { outpostId, accesspointName };
-      } else {
-        throw new Error(`ARN resource should begin with 'accesspoint${delimiter}' or 'outpost${delimiter}'`);
-      }
-    };
-    validateNoDualstack = (dualstackEndpoint) => {
-    };
-    validateNoFIPS = (useFipsEndpoint) => {
-      if (useFipsEndpoint) {
-        throw new Error(`FIPS region is not supported with Outpost.`);
-      }
-    };
-    validateMrapAlias = (name) => {
-      try {
-        name.split(".").forEach((label) => {
-          validateDNSHostLabel(label);
-        });
-      } catch (e5) {
-        throw new Error(`"${name}" is not a DNS compatible name.`);
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostname.js
-var bucketHostname, getEndpointFromBucketName, getEndpointFromArn, getEndpointFromObjectLambdaArn, getEndpointFromMRAPArn, getEndpointFromOutpostArn, getEndpointFromAccessPointArn;
-var init_bucketHostname = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostname.js"() {
-    "use strict";
-    init_bucketHostnameUtils();
-    bucketHostname = (options) => {
-      validateCustomEndpoint(options);
-      return isBucketNameOptions(options) ? getEndpointFromBucketName(options) : getEndpointFromArn(options);
-    };
-    getEndpointFromBucketName = ({ accelerateEndpoint = false, clientRegion: region, baseHostname, bucketName, dualstackEndpoint = false, fipsEndpoint = false, pathStyleEndpoint = false, tlsCompatible = true, isCustomEndpoint = false }) => {
-      const [clientRegion, hostnameSuffix] = isCustomEndpoint ? [region, baseHostname] : getSuffix(baseHostname);
-      if (pathStyleEndpoint || !isDnsCompatibleBucketName2(bucketName) || tlsCompatible && DOT_PATTERN2.test(bucketName)) {
-        return {
-          bucketEndpoint: false,
-          hostname: dualstackEndpoint ? `s3.dualstack.${clientRegion}.${hostnameSuffix}` : baseHostname
-        };
-      }
-      if (accelerateEndpoint) {
-        baseHostname = `s3-accelerate${dualstackEndpoint ? ".dualstack" : ""}.${hostnameSuffix}`;
-      } else if (dualstackEndpoint) {
-        baseHostname = `s3.dualstack.${clientRegion}.${hostnameSuffix}`;
-      }
-      return {
-        bucketEndpoint: true,
-        hostname: `${bucketName}.${baseHostname}`
-      };
-    };
-    getEndpointFromArn = (options) => {
-      const { isCustomEndpoint, baseHostname, clientRegion } = options;
-      const hostnameSuffix = isCustomEndpoint ? baseHostname : getSuffixForArnEndpoint(baseHostname)[1];
-      const { pathStyleEndpoint, accelerateEndpoint = false, fipsEndpoint = false, tlsCompatible = true, bucketName, clientPartition = "aws" } = options;
-      validateArnEndpointOptions({ pathStyleEndpoint, accelerateEndpoint, tlsCompatible });
-      const { service, partition: partition2, accountId, region, resource } = bucketName;
-      validateService(service);
-      validatePartition(partition2, { clientPartition });
-      validateAccountId(accountId);
-      const { accesspointName, outpostId } = getArnResources(resource);
-      if (service === "s3-object-lambda") {
-        return getEndpointFromObjectLambdaArn({ ...options, tlsCompatible, bucketName, accesspointName, hostnameSuffix });
-      }
-      if (region === "") {
-        return getEndpointFromMRAPArn({ ...options, clientRegion, mrapAlias: accesspointName, hostnameSuffix });
-      }
-      if (outpostId) {
-        return getEndpointFromOutpostArn({ ...options, clientRegion, outpostId, accesspointName, hostnameSuffix });
-      }
-      return getEndpointFromAccessPointArn({ ...options, clientRegion, accesspointName, hostnameSuffix });
-    };
-    getEndpointFromObjectLambdaArn = ({ dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, useArnRegion, clientRegion, clientSigningRegion = clientRegion, accesspointName, bucketName, hostnameSuffix }) => {
-      const { accountId, region, service } = bucketName;
-      validateRegionalClient(clientRegion);
-      const DNSHostLabel = `${accesspointName}-${accountId}`;
-      validateDNSHostLabel(DNSHostLabel, { tlsCompatible });
-      const endpointRegion = useArnRegion ? region : clientRegion;
-      const signingRegion = useArnRegion ? region : clientSigningRegion;
-      return {
-        bucketEndpoint: true,
-        hostname: `${DNSHostLabel}.${service}${fipsEndpoint ? "-fips" : ""}.${endpointRegion}.${hostnameSuffix}`,
-        signingRegion,
-        signingService: service
-      };
-    };
-    getEndpointFromMRAPArn = ({ disableMultiregionAccessPoints, dualstackEndpoint = false, isCustomEndpoint, mrapAlias, hostnameSuffix }) => {
-      if (disableMultiregionAccessPoints === true) {
-        throw new Error("SDK is attempting to use a MRAP ARN. Please enable to feature.");
-      }
-      validateMrapAlias(mrapAlias);
-      return {
-        bucketEndpoint: true,
-        hostname: `${mrapAlias}${isCustomEndpoint ? "" : `.accesspoint.s3-global`}.${hostnameSuffix}`,
-        signingRegion: "*"
-      };
-    };
-    getEndpointFromOutpostArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName, outpostId, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
-      validateRegionalClient(clientRegion);
-      const DNSHostLabel = `${accesspointName}-${bucketName.accountId}`;
-      validateDNSHostLabel(DNSHostLabel, { tlsCompatible });
-      const endpointRegion = useArnRegion ? bucketName.region : clientRegion;
-      const signingRegion = useArnRegion ? bucketName.region : clientSigningRegion;
-      validateOutpostService(bucketName.service);
-      validateDNSHostLabel(outpostId, { tlsCompatible });
-      validateNoFIPS(fipsEndpoint);
-      const hostnamePrefix = `${DNSHostLabel}.${outpostId}`;
-      return {
-        bucketEndpoint: true,
-        hostname: `${hostnamePrefix}${isCustomEndpoint ? "" : `.s3-outposts.${endpointRegion}`}.${hostnameSuffix}`,
-        signingRegion,
-        signingService: "s3-outposts"
-      };
-    };
-    getEndpointFromAccessPointArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
-      validateRegionalClient(clientRegion);
-      const hostnamePrefix = `${accesspointName}-${bucketName.accountId}`;
-      validateDNSHostLabel(hostnamePrefix, { tlsCompatible });
-      const endpointRegion = useArnRegion ? bucketName.region : clientRegion;
-      const signingRegion = useArnRegion ? bucketName.region : clientSigningRegion;
-      validateS3Service(bucketName.service);
-      return {
-        bucketEndpoint: true,
-        hostname: `${hostnamePrefix}${isCustomEndpoint ? "" : `.s3-accesspoint${fipsEndpoint ? "-fips" : ""}${dualstackEndpoint ? ".dualstack" : ""}.${endpointRegion}`}.${hostnameSuffix}`,
-        signingRegion
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketEndpointMiddleware.js
-var bucketEndpointMiddleware2, bucketEndpointMiddlewareOptions2, getBucketEndpointPlugin;
-var init_bucketEndpointMiddleware = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketEndpointMiddleware.js"() {
-    "use strict";
-    init_util2();
-    init_protocols();
-    init_bucketHostname();
-    bucketEndpointMiddleware2 = (options) => (next, context) => async (args) => {
-      const { Bucket: bucketName } = args.input;
-      let replaceBucketInPath = options.bucketEndpoint;
-      const request = args.request;
-      if (HttpRequest.isInstance(request)) {
-        if (options.bucketEndpoint) {
-          request.hostname = bucketName;
-        } else if (validate(bucketName)) {
-          const bucketArn = parse2(bucketName);
-          const clientRegion = await options.region();
-          const useDualstackEndpoint = await options.useDualstackEndpoint();
-          const useFipsEndpoint = await options.useFipsEndpoint();
-          const { partition: partition2, signingRegion = clientRegion } = await options.regionInfoProvider(clientRegion, { useDualstackEndpoint, useFipsEndpoint }) || {};
-          const useArnRegion = await options.useArnRegion();
-          const { hostname, bucketEndpoint, signingRegion: modifiedSigningRegion, signingService } = bucketHostname({
-            bucketName: bucketArn,
-            baseHostname: request.hostname,
-            accelerateEndpoint: options.useAccelerateEndpoint,
-            dualstackEndpoint: useDualstackEndpoint,
-            fipsEndpoint: useFipsEndpoint,
-            pathStyleEndpoint: options.forcePathStyle,
-            tlsCompatible: request.protocol === "https:",
-            useArnRegion,
-            clientPartition: partition2,
-            clientSigningRegion: signingRegion,
-            clientRegion,
-            isCustomEndpoint: options.isCustomEndpoint,
-            disableMultiregionAccessPoints: await options.disableMultiregionAccessPoints()
-          });
-          if (modifiedSigningRegion && modifiedSigningRegion !== signingRegion) {
-            context["signing_region"] = modifiedSigningRegion;
-          }
-          if (signingService && signingService !== "s3") {
-            context["signing_service"] = signingService;
-          }
-          request.hostname = hostname;
-          replaceBucketInPath = bucketEndpoint;
-        } else {
-          const clientRegion = await options.region();
-          const dualstackEndpoint = await options.useDualstackEndpoint();
-          const fipsEndpoint = await options.useFipsEndpoint();
-          const { hostname, bucketEndpoint } = bucketHostname({
-            bucketName,
-            clientRegion,
-            baseHostname: request.hostname,
-            accelerateEndpoint: options.useAccelerateEndpoint,
-            dualstackEndpoint,
-            fipsEndpoint,
-            pathStyleEndpoint: options.forcePathStyle,
-            tlsCompatible: request.protocol === "https:",
-            isCustomEndpoint: options.isCustomEndpoint
-          });
-          request.hostname = hostname;
-          replaceBucketInPath = bucketEndpoint;
-        }
-        if (replaceBucketInPath) {
-          request.path = request.path.replace(/^(\/)?[^\/]+/, "");
-          if (request.path === "") {
-            request.path = "/";
-          }
-        }
-      }
-      return next({ ...args, request });
-    };
-    bucketEndpointMiddlewareOptions2 = {
-      tags: ["BUCKET_ENDPOINT"],
-      name: "bucketEndpointMiddleware",
-      relation: "before",
-      toMiddleware: "hostHeaderMiddleware",
-      override: true
-    };
-    getBucketEndpointPlugin = (options) => ({
-      applyToStack: (clientStack) => {
-        clientStack.addRelativeTo(bucketEndpointMiddleware2(options), bucketEndpointMiddlewareOptions2);
-      }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/configurations.js
-function resolveBucketEndpointConfig(input) {
-  const { bucketEndpoint = false, forcePathStyle = false, useAccelerateEndpoint = false, useArnRegion, disableMultiregionAccessPoints = false } = input;
-  return Object.assign(input, {
-    bucketEndpoint,
-    forcePathStyle,
-    useAccelerateEndpoint,
-    useArnRegion: typeof useArnRegion === "function" ? useArnRegion : () => Promise.resolve(useArnRegion),
-    disableMultiregionAccessPoints: typeof disableMultiregionAccessPoints === "function" ? disableMultiregionAccessPoints : () => Promise.resolve(disableMultiregionAccessPoints)
-  });
-}
-var init_configurations3 = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/configurations.js"() {
-    "use strict";
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-expect-continue/middleware-expect-continue.js
-function addExpectContinueMiddleware(options) {
-  return (next) => async (args) => {
-    const { request } = args;
-    if (options.expectContinueHeader !== false && HttpRequest.isInstance(request) && request.body && options.runtime === "node" && options.requestHandler?.constructor?.name !== "FetchHttpHandler") {
-      let sendHeader = true;
-      if (typeof options.expectContinueHeader === "number") {
-        try {
-          const bodyLength = Number(request.headers?.["content-length"]) ?? options.bodyLengthChecker?.(request.body) ?? Infinity;
-          sendHeader = bodyLength >= options.expectContinueHeader;
-        } catch (e5) {
-        }
-      } else {
-        sendHeader = !!options.expectContinueHeader;
-      }
-      if (sendHeader) {
-        request.headers.Expect = "100-continue";
-      }
-    }
-    return next({
-      ...args,
-      request
-    });
-  };
-}
-var addExpectContinueMiddlewareOptions, getAddExpectContinuePlugin;
-var init_middleware_expect_continue = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-expect-continue/middleware-expect-continue.js"() {
-    "use strict";
-    init_protocols();
-    addExpectContinueMiddlewareOptions = {
-      step: "build",
-      tags: ["SET_EXPECT_HEADER", "EXPECT_HEADER"],
-      name: "addExpectContinueMiddleware",
-      override: true
-    };
-    getAddExpectContinuePlugin = (options) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(addExpectContinueMiddleware(options), addExpectContinueMiddlewareOptions);
-      }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/middleware-location-constraint.js
-function locationConstraintMiddleware(options) {
-  return (next) => async (args) => {
-    const { CreateBucketConfiguration } = args.input;
-    const region = await options.region();
-    if (!CreateBucketConfiguration?.LocationConstraint && !CreateBucketConfiguration?.Location) {
-      if (region !== "us-east-1") {
-        args.input.CreateBucketConfiguration = args.input.CreateBucketConfiguration ?? {};
-        args.input.CreateBucketConfiguration.LocationConstraint = region;
-      }
-    }
-    return next(args);
-  };
-}
-var locationConstraintMiddlewareOptions, getLocationConstraintPlugin;
-var init_middleware_location_constraint = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/middleware-location-constraint.js"() {
-    "use strict";
-    locationConstraintMiddlewareOptions = {
-      step: "initialize",
-      tags: ["LOCATION_CONSTRAINT", "CREATE_BUCKET_CONFIGURATION"],
-      name: "locationConstraintMiddleware",
-      override: true
-    };
-    getLocationConstraintPlugin = (config) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(locationConstraintMiddleware(config), locationConstraintMiddlewareOptions);
-      }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/configuration.js
-function resolveLocationConstraintConfig(input) {
-  return input;
-}
-var init_configuration2 = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/configuration.js"() {
-    "use strict";
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-ssec/middleware-ssec.js
-function ssecMiddleware(options) {
-  return (next) => async (args) => {
-    const input = { ...args.input };
-    const properties = [
-      {
-        target: "SSECustomerKey",
-        hash: "SSECustomerKeyMD5"
-      },
-      {
-        target: "CopySourceSSECustomerKey",
-        hash: "CopySourceSSECustomerKeyMD5"
-      }
-    ];
-    for (const prop of properties) {
-      const value = input[prop.target];
-      if (value) {
-        let valueForHash;
-        if (typeof value === "string") {
-          if (isValidBase64EncodedSSECustomerKey(value, options)) {
-            valueForHash = options.base64Decoder(value);
-          } else {
-            valueForHash = options.utf8Decoder(value);
-            input[prop.target] = options.base64Encoder(valueForHash);
-          }
-        } else {
-          valueForHash = ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
-          input[prop.target] = options.base64Encoder(valueForHash);
-        }
-        const hash = new options.md5();
-        hash.update(valueForHash);
-        input[prop.hash] = options.base64Encoder(await hash.digest());
-      }
-    }
-    return next({
-      ...args,
-      input
-    });
-  };
-}
-function isValidBase64EncodedSSECustomerKey(str, options) {
-  const base64Regex = /^(?:[A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-  if (!base64Regex.test(str)) {
-    return false;
-  }
-  try {
-    const decodedBytes = options.base64Decoder(str);
-    return decodedBytes.length === 32;
-  } catch {
-    return false;
-  }
-}
-var ssecMiddlewareOptions, getSsecPlugin;
-var init_middleware_ssec = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-ssec/middleware-ssec.js"() {
-    "use strict";
-    ssecMiddlewareOptions = {
-      name: "ssecMiddleware",
-      step: "initialize",
-      tags: ["SSE"],
-      override: true
-    };
-    getSsecPlugin = (config) => ({
-      applyToStack: (clientStack) => {
-        clientStack.add(ssecMiddleware(config), ssecMiddlewareOptions);
-      }
-    });
-  }
-});
-
-// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/index.js
-var s3_exports = {};
-__export(s3_exports, {
-  NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS: () => NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS,
-  NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME: () => NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME,
-  NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME: () => NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME,
-  NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS: () => NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS,
-  NODE_USE_ARN_REGION_CONFIG_OPTIONS: () => NODE_USE_ARN_REGION_CONFIG_OPTIONS,
-  NODE_USE_ARN_REGION_ENV_NAME: () => NODE_USE_ARN_REGION_ENV_NAME,
-  NODE_USE_ARN_REGION_INI_NAME: () => NODE_USE_ARN_REGION_INI_NAME,
-  S3ExpressIdentityCache: () => S3ExpressIdentityCache,
-  S3ExpressIdentityCacheEntry: () => S3ExpressIdentityCacheEntry,
-  S3ExpressIdentityProviderImpl: () => S3ExpressIdentityProviderImpl,
-  S3RestXmlProtocol: () => S3RestXmlProtocol,
-  SignatureV4S3Express: () => SignatureV4S3Express,
-  addExpectContinueMiddleware: () => addExpectContinueMiddleware,
-  addExpectContinueMiddlewareOptions: () => addExpectContinueMiddlewareOptions,
-  bucketEndpointMiddleware: () => bucketEndpointMiddleware2,
-  bucketEndpointMiddlewareOptions: () => bucketEndpointMiddlewareOptions2,
-  bucketHostname: () => bucketHostname,
-  checkContentLengthHeader: () => checkContentLengthHeader,
-  checkContentLengthHeaderMiddlewareOptions: () => checkContentLengthHeaderMiddlewareOptions,
-  getAddExpectContinuePlugin: () => getAddExpectContinuePlugin,
-  getArnResources: () => getArnResources,
-  getBucketEndpointPlugin: () => getBucketEndpointPlugin,
-  getCheckContentLengthHeaderPlugin: () => getCheckContentLengthHeaderPlugin,
-  getLocationConstraintPlugin: () => getLocationConstraintPlugin,
-  getRegionRedirectMiddlewarePlugin: () => getRegionRedirectMiddlewarePlugin,
-  getS3ExpiresMiddlewarePlugin: () => getS3ExpiresMiddlewarePlugin,
-  getS3ExpressHttpSigningPlugin: () => getS3ExpressHttpSigningPlugin,
-  getS3ExpressPlugin: () => getS3ExpressPlugin,
-  getSsecPlugin: () => getSsecPlugin,
-  getSuffixForArnEndpoint: () => getSuffixForArnEndpoint,
-  getThrow200ExceptionsPlugin: () => getThrow200ExceptionsPlugin,
-  getValidateBucketNamePlugin: () => getValidateBucketNamePlugin,
-  isValidBase64EncodedSSECustomerKey: () => isValidBase64EncodedSSECustomerKey,
-  locationConstraintMiddleware: () => locationConstraintMiddleware,
-  locationConstraintMiddlewareOptions: () => locationConstraintMiddlewareOptions,
-  regionRedirectEndpointMiddleware: () => regionRedirectEndpointMiddleware,
-  regionRedirectEndpointMiddlewareOptions: () => regionRedirectEndpointMiddlewareOptions,
-  regionRedirectMiddleware: () => regionRedirectMiddleware,
-  regionRedirectMiddlewareOptions: () => regionRedirectMiddlewareOptions,
-  resolveBucketEndpointConfig: () => resolveBucketEndpointConfig,
-  resolveLocationConstraintConfig: () => resolveLocationConstraintConfig,
-  resolveS3Config: () => resolveS3Config,
-  s3ExpiresMiddleware: () => s3ExpiresMiddleware,
-  s3ExpiresMiddlewareOptions: () => s3ExpiresMiddlewareOptions,
-  s3ExpressHttpSigningMiddleware: () => s3ExpressHttpSigningMiddleware,
-  s3ExpressHttpSigningMiddlewareOptions: () => s3ExpressHttpSigningMiddlewareOptions,
-  s3ExpressMiddleware: () => s3ExpressMiddleware,
-  s3ExpressMiddlewareOptions: () => s3ExpressMiddlewareOptions,
-  ssecMiddleware: () => ssecMiddleware,
-  ssecMiddlewareOptions: () => ssecMiddlewareOptions,
-  throw200ExceptionsMiddleware: () => throw200ExceptionsMiddleware,
-  throw200ExceptionsMiddlewareOptions: () => throw200ExceptionsMiddlewareOptions,
-  validateAccountId: () => validateAccountId,
-  validateBucketNameMiddleware: () => validateBucketNameMiddleware,
-  validateBucketNameMiddlewareOptions: () => validateBucketNameMiddlewareOptions,
-  validateDNSHostLabel: () => validateDNSHostLabel,
-  validateNoDualstack: () => validateNoDualstack,
-  validateNoFIPS: () => validateNoFIPS,
-  validateOutpostService: () => validateOutpostService,
-  validatePartition: () => validatePartition,
-  validateRegion: () => validateRegion
-});
-var init_s32 = __esm({
-  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/index.js"() {
-    "use strict";
-    init_check_content_length_header();
-    init_region_redirect_endpoint_middleware();
-    init_region_redirect_middleware();
-    init_s3Configuration();
-    init_s3_expires_middleware();
-    init_S3ExpressIdentityCache();
-    init_S3ExpressIdentityCacheEntry();
-    init_S3ExpressIdentityProviderImpl();
-    init_SignatureV4S3Express();
-    init_constants8();
-    init_s3ExpressMiddleware();
-    init_s3ExpressHttpSigningMiddleware();
-    init_throw_200_exceptions();
-    init_validate_bucket_name();
-    init_S3RestXmlProtocol();
-    init_NodeDisableMultiregionAccessPointConfigOptions();
-    init_NodeUseArnRegionConfigOptions();
-    init_bucketEndpointMiddleware();
-    init_bucketHostname();
-    init_configurations3();
-    init_bucketHostnameUtils();
-    init_middleware_expect_continue();
-    init_middleware_location_constraint();
-    init_configuration2();
-    init_middleware_ssec();
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getDateHeader.js
-var getDateHeader, getAgeHeader;
-var init_getDateHeader = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getDateHeader.js"() {
-    "use strict";
-    init_protocols();
-    getDateHeader = (response) => HttpResponse.isInstance(response) ? response.headers?.date ?? response.headers?.Date : void 0;
-    getAgeHeader = (response) => HttpResponse.isInstance(response) ? response.headers?.age ?? response.headers?.Age : void 0;
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getSkewCorrectedDate.js
-var getSkewCorrectedDate;
-var init_getSkewCorrectedDate = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getSkewCorrectedDate.js"() {
-    "use strict";
-    getSkewCorrectedDate = (systemClockOffset) => new Date(Date.now() + systemClockOffset);
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getUpdatedSystemClockOffset.js
-var getUpdatedSystemClockOffset;
-var init_getUpdatedSystemClockOffset = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getUpdatedSystemClockOffset.js"() {
-    "use strict";
-    getUpdatedSystemClockOffset = (clockTime, currentSystemClockOffset, timeRequestSent, ageHeader) => {
-      if (ageHeader !== void 0) {
-        return currentSystemClockOffset;
-      }
-      const serverTime = Date.parse(clockTime);
-      if (Number.isNaN(serverTime)) {
-        return currentSystemClockOffset;
-      }
-      const timeResponseReceived = Date.now();
-      if (timeRequestSent !== void 0 && timeResponseReceived - timeRequestSent > 9e5) {
-        return currentSystemClockOffset;
-      }
-      return serverTime - timeResponseReceived;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/index.js
-var init_utils3 = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/index.js"() {
-    "use strict";
-    init_getDateHeader();
-    init_getSkewCorrectedDate();
-    init_getUpdatedSystemClockOffset();
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js
-var import_types28, throwSigningPropertyError, hasEventStreamOutput, validateSigningProperties, AwsSdkSigV4Signer, AWSSDKSigV4Signer;
-var init_AwsSdkSigV4Signer = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4Signer.js"() {
-    "use strict";
-    init_protocols();
-    import_types28 = __toESM(require_dist_cjs());
-    init_utils3();
-    throwSigningPropertyError = (name, property) => {
-      if (!property) {
-        throw new Error(`Property \`${name}\` is not resolved for AWS SDK SigV4Auth`);
-      }
-      return property;
-    };
-    hasEventStreamOutput = (signingProperties) => {
-      const context = signingProperties.context;
-      const eventStream = context?.[import_types28.SMITHY_CONTEXT_KEY]?.eventStream;
-      return eventStream?.output === true;
-    };
-    validateSigningProperties = async (signingProperties) => {
-      const context = throwSigningPropertyError("context", signingProperties.context);
-      const config = throwSigningPropertyError("config", signingProperties.config);
-      const authScheme = context.endpointV2?.properties?.authSchemes?.[0];
-      const signerFunction = throwSigningPropertyError("signer", config.signer);
-      const signer = await signerFunction(authScheme);
-      const signingRegion = signingProperties?.signingRegion;
-      const signingRegionSet = signingProperties?.signingRegionSet;
-      const signingName = signingProperties?.signingName;
-      return {
-        config,
-        signer,
-        signingRegion,
-        signingRegionSet,
-        signingName
-      };
-    };
-    AwsSdkSigV4Signer = class {
-      async sign(httpRequest, identity, signingProperties) {
-        if (!HttpRequest.isInstance(httpRequest)) {
-          throw new Error("The request is not an instance of `HttpRequest` and cannot be signed");
-        }
-        const validatedProps = await validateSigningProperties(signingProperties);
-        const { config, signer } = validatedProps;
-        let { signingRegion, signingName } = validatedProps;
-        const handlerExecutionContext = signingProperties.context;
-        if (handlerExecutionContext?.authSchemes?.length ?? 0 > 1) {
-          const [first, second] = handlerExecutionContext.authSchemes;
-          if (first?.name === "sigv4a" && second?.name === "sigv4") {
-            signingRegion = second?.signingRegion ?? signingRegion;
-            signingName = second?.signingName ?? signingName;
-          }
-        }
-        const noSkewCorrection = await config.disableClockSkewCorrection?.() === true;
-        signingProperties._disableClockSkewCorrection = noSkewCorrection;
-        const skipSkewSampling = noSkewCorrection || hasEventStreamOutput(signingProperties);
-        signingProperties._skipClockSkewSampling = skipSkewSampling;
-        if (!skipSkewSampling) {
-          signingProperties._preRequestSystemClockOffset = config.systemClockOffset;
-          signingProperties._requestSentAt = Date.now();
-        }
-        const signedRequest = await signer.sign(httpRequest, {
-          signingDate: noSkewCorrection ? /* @__PURE__ */ new Date() : getSkewCorrectedDate(config.systemClockOffset),
-          signingRegion,
-          signingService: signingName
-        });
-        return signedRequest;
-      }
-      errorHandler(signingProperties) {
-        return (error2) => {
-          const errorException = error2;
-          if (!signingProperties._skipClockSkewSampling && !signingProperties._disableClockSkewCorrection) {
-            const serverTime = errorException.ServerTime ?? getDateHeader(errorException.$response);
-            if (serverTime) {
-              const config = throwSigningPropertyError("config", signingProperties.config);
-              const preRequestOffset = signingProperties._preRequestSystemClockOffset;
-              const timeRequestSent = signingProperties._requestSentAt;
-              const ageHeader = getAgeHeader(errorException.$response);
-              const newOffset = getUpdatedSystemClockOffset(serverTime, config.systemClockOffset, timeRequestSent, ageHeader);
-              config.systemClockOffset = newOffset;
-              const skewExceedsThreshold = Math.abs(newOffset) >= 24e4;
-              const isLocalCorrection = newOffset !== preRequestOffset;
-              const isConcurrentCorrection = preRequestOffset !== void 0 && preRequestOffset !== newOffset;
-              if (skewExceedsThreshold && (isLocalCorrection || isConcurrentCorrection) && errorException.$metadata) {
-                errorException.$metadata.clockSkewCorrected = true;
-              }
-            }
-          }
-          throw error2;
-        };
-      }
-      successHandler(httpResponse, signingProperties) {
-        if (signingProperties._skipClockSkewSampling || signingProperties._disableClockSkewCorrection) {
-          return;
-        }
-        const dateHeader = getDateHeader(httpResponse);
-        if (dateHeader) {
-          const config = throwSigningPropertyError("config", signingProperties.config);
-          const timeRequestSent = signingProperties._requestSentAt;
-          const ageHeader = getAgeHeader(httpResponse);
-          config.systemClockOffset = getUpdatedSystemClockOffset(dateHeader, config.systemClockOffset, timeRequestSent, ageHeader);
-        }
-      }
-    };
-    AWSSDKSigV4Signer = AwsSdkSigV4Signer;
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4ASigner.js
-var AwsSdkSigV4ASigner;
-var init_AwsSdkSigV4ASigner = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/AwsSdkSigV4ASigner.js"() {
-    "use strict";
-    init_protocols();
-    init_utils3();
-    init_AwsSdkSigV4Signer();
-    AwsSdkSigV4ASigner = class extends AwsSdkSigV4Signer {
-      async sign(httpRequest, identity, signingProperties) {
-        if (!HttpRequest.isInstance(httpRequest)) {
-          throw new Error("The request is not an instance of `HttpRequest` and cannot be signed");
-        }
-        const { config, signer, signingRegion, signingRegionSet, signingName } = await validateSigningProperties(signingProperties);
-        const configResolvedSigningRegionSet = await config.sigv4aSigningRegionSet?.();
-        const multiRegionOverride = (configResolvedSigningRegionSet ?? signingRegionSet ?? [signingRegion]).join(",");
-        const noSkewCorrection = await config.disableClockSkewCorrection?.() === true;
-        signingProperties._disableClockSkewCorrection = noSkewCorrection;
-        if (!noSkewCorrection) {
-          signingProperties._preRequestSystemClockOffset = config.systemClockOffset;
-          signingProperties._requestSentAt = Date.now();
-        }
-        const signedRequest = await signer.sign(httpRequest, {
-          signingDate: noSkewCorrection ? /* @__PURE__ */ new Date() : getSkewCorrectedDate(config.systemClockOffset),
-          signingRegion: multiRegionOverride,
-          signingService: signingName
-        });
-        return signedRequest;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getArrayForCommaSeparatedString.js
-var getArrayForCommaSeparatedString;
-var init_getArrayForCommaSeparatedString = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getArrayForCommaSeparatedString.js"() {
-    "use strict";
-    getArrayForCommaSeparatedString = (str) => typeof str === "string" && str.length > 0 ? str.split(",").map((item) => item.trim()) : [];
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getBearerTokenEnvKey.js
-var getBearerTokenEnvKey;
-var init_getBearerTokenEnvKey = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/utils/getBearerTokenEnvKey.js"() {
-    "use strict";
-    getBearerTokenEnvKey = (signingName) => `AWS_BEARER_TOKEN_${signingName.replace(/[\s-]/g, "_").toUpperCase()}`;
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/NODE_AUTH_SCHEME_PREFERENCE_OPTIONS.js
-var NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY, NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS;
-var init_NODE_AUTH_SCHEME_PREFERENCE_OPTIONS = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/NODE_AUTH_SCHEME_PREFERENCE_OPTIONS.js"() {
-    "use strict";
-    init_getArrayForCommaSeparatedString();
-    init_getBearerTokenEnvKey();
-    NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY = "AWS_AUTH_SCHEME_PREFERENCE";
-    NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY = "auth_scheme_preference";
-    NODE_AUTH_SCHEME_PREFERENCE_OPTIONS = {
-      environmentVariableSelector: (env2, options) => {
-        if (options?.signingName) {
-          const bearerTokenKey = getBearerTokenEnvKey(options.signingName);
-          if (bearerTokenKey in env2) {
-            return ["httpBearerAuth"];
-          }
-        }
-        if (!(NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY in env2)) {
-          return void 0;
-        }
-        return getArrayForCommaSeparatedString(env2[NODE_AUTH_SCHEME_PREFERENCE_ENV_KEY]);
-      },
-      configFileSelector: (profile) => {
-        if (!(NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY in profile)) {
-          return void 0;
-        }
-        return getArrayForCommaSeparatedString(profile[NODE_AUTH_SCHEME_PREFERENCE_CONFIG_KEY]);
-      },
-      default: []
-    };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4AConfig.js
-var resolveAwsSdkSigV4AConfig, NODE_SIGV4A_CONFIG_OPTIONS;
-var init_resolveAwsSdkSigV4AConfig = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4AConfig.js"() {
-    "use strict";
-    init_dist_es();
-    init_config2();
-    resolveAwsSdkSigV4AConfig = (config) => {
-      config.sigv4aSigningRegionSet = normalizeProvider2(config.sigv4aSigningRegionSet);
-      return config;
-    };
-    NODE_SIGV4A_CONFIG_OPTIONS = {
-      environmentVariableSelector(env2) {
-        if (env2.AWS_SIGV4A_SIGNING_REGION_SET) {
-          return env2.AWS_SIGV4A_SIGNING_REGION_SET.split(",").map((_) => _.trim());
-        }
-        throw new ProviderError("AWS_SIGV4A_SIGNING_REGION_SET not set in env.", {
-          tryNextLink: true
-        });
-      },
-      configFileSelector(profile) {
-        if (profile.sigv4a_signing_region_set) {
-          return (profile.sigv4a_signing_region_set ?? "").split(",").map((_) => _.trim());
-        }
-        throw new ProviderError("sigv4a_signing_region_set not set in profile.", {
-          tryNextLink: true
-        });
-      },
-      default: void 0
-    };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js
-function normalizeCredentialProvider(config, { credentials, credentialDefaultProvider }) {
-  let credentialsProvider;
-  if (credentials) {
-    if (!credentials?.memoized) {
-      credentialsProvider = memoizeIdentityProvider(credentials, isIdentityExpired, doesIdentityRequireRefresh);
-    } else {
-      credentialsProvider = credentials;
-    }
-  } else {
-    if (credentialDefaultProvider) {
-      credentialsProvider = normalizeProvider2(credentialDefaultProvider(Object.assign({}, config, {
-        parentClientConfig: config
-      })));
-    } else {
-      credentialsProvider = async () => {
-        throw new Error("@aws-sdk/core::resolveAwsSdkSigV4Config - `credentials` not provided and no credentialDefaultProvider was configured.");
-      };
-    }
-  }
-  credentialsProvider.memoized = true;
-  return credentialsProvider;
-}
-function bindCallerConfig(config, credentialsProvider) {
-  if (credentialsProvider.configBound) {
-    return credentialsProvider;
-  }
-  const fn = async (options) => credentialsProvider({ ...options, callerClientConfig: config });
-  fn.memoized = credentialsProvider.memoized;
-  fn.configBound = true;
-  return fn;
-}
-var import_signature_v4, bindResolveAwsSdkSigV4Config;
-var init_resolveAwsSdkSigV4Config = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/resolveAwsSdkSigV4Config.js"() {
-    "use strict";
-    init_client3();
-    init_dist_es();
-    import_signature_v4 = __toESM(require_dist_cjs2());
-    bindResolveAwsSdkSigV4Config = (defaultDisableClockSkewCorrection) => (config) => {
-      let inputCredentials = config.credentials;
-      let isUserSupplied = !!config.credentials;
-      let resolvedCredentials = void 0;
-      Object.defineProperty(config, "credentials", {
-        set(credentials) {
-          if (credentials && credentials !== inputCredentials && credentials !== resolvedCredentials) {
-            isUserSupplied = true;
-          }
-          inputCredentials = credentials;
-          const memoizedProvider = normalizeCredentialProvider(config, {
-            credentials: inputCredentials,
-            credentialDefaultProvider: config.credentialDefaultProvider
-          });
-          const boundProvider = bindCallerConfig(config, memoizedProvider);
-          if (isUserSupplied && !boundProvider.attributed) {
-            const isCredentialObject = typeof inputCredentials === "object" && inputCredentials !== null;
-            resolvedCredentials = async (options) => {
-              const creds = await boundProvider(options);
-              const attributedCreds = creds;
-              if (isCredentialObject && (!attributedCreds.$source || Object.keys(attributedCreds.$source).length === 0)) {
-                return setCredentialFeature(attributedCreds, "CREDENTIALS_CODE", "e");
-              }
-              return attributedCreds;
-            };
-            resolvedCredentials.memoized = boundProvider.memoized;
-            resolvedCredentials.configBound = boundProvider.configBound;
-            resolvedCredentials.attributed = true;
-          } else {
-            resolvedCredentials = boundProvider;
-          }
-        },
-        get() {
-          return resolvedCredentials;
-        },
-        enumerable: true,
-        configurable: true
-      });
-      config.credentials = inputCredentials;
-      const { signingEscapePath = true, systemClockOffset = config.systemClockOffset || 0, sha256 } = config;
-      let signer;
-      if (config.signer) {
-        signer = normalizeProvider2(config.signer);
-      } else if (config.regionInfoProvider) {
-        signer = () => normalizeProvider2(config.region)().then(async (region) => [
-          await config.regionInfoProvider(region, {
-            useFipsEndpoint: await config.useFipsEndpoint(),
-            useDualstackEndpoint: await config.useDualstackEndpoint()
-          }) || {},
-          region
-        ]).then(([regionInfo, region]) => {
-          const { signingRegion, signingService } = regionInfo;
-          config.signingRegion = config.signingRegion || signingRegion || region;
-          config.signingName = config.signingName || signingService || config.serviceId;
-          const params = {
-            ...config,
-            credentials: config.credentials,
-            region: config.signingRegion,
-            service: config.signingName,
-            sha256,
-            uriEscapePath: signingEscapePath
-          };
-          const SignerCtor = config.signerConstructor || import_signature_v4.SignatureV4;
-          return new SignerCtor(params);
-        });
-      } else {
-        signer = async (authScheme) => {
-          authScheme = Object.assign({}, {
-            name: "sigv4",
-            signingName: config.signingName || config.defaultSigningName,
-            signingRegion: await normalizeProvider2(config.region)(),
-            properties: {}
-          }, authScheme);
-          const signingRegion = authScheme.signingRegion;
-          const signingService = authScheme.signingName;
-          config.signingRegion = config.signingRegion || signingRegion;
-          config.signingName = config.signingName || signingService || config.serviceId;
-          const params = {
-            ...config,
-            credentials: config.credentials,
-            region: config.signingRegion,
-            service: config.signingName,
-            sha256,
-            uriEscapePath: signingEscapePath
-          };
-          const SignerCtor = config.signerConstructor || import_signature_v4.SignatureV4;
-          return new SignerCtor(params);
-        };
-      }
-      const resolvedConfig = Object.assign(config, {
-        systemClockOffset,
-        signingEscapePath,
-        signer,
-        disableClockSkewCorrection: normalizeProvider2(config.disableClockSkewCorrection ?? defaultDisableClockSkewCorrection)
-      });
-      return resolvedConfig;
-    };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/index.js
-var init_aws_sdk = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/index.js"() {
-    "use strict";
-    init_AwsSdkSigV4Signer();
-    init_AwsSdkSigV4ASigner();
-    init_NODE_AUTH_SCHEME_PREFERENCE_OPTIONS();
-    init_resolveAwsSdkSigV4AConfig();
-    init_resolveAwsSdkSigV4Config();
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-node-config.js
-var ENV_DISABLE_CLOCK_SKEW_CORRECTION, CONFIG_DISABLE_CLOCK_SKEW_CORRECTION, NODE_DISABLE_CLOCK_SKEW_CORRECTION_CONFIG_OPTIONS;
-var init_clock_skew_node_config = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-node-config.js"() {
-    "use strict";
-    init_config2();
-    ENV_DISABLE_CLOCK_SKEW_CORRECTION = "AWS_DISABLE_CLOCK_SKEW_CORRECTION";
-    CONFIG_DISABLE_CLOCK_SKEW_CORRECTION = "disable_clock_skew_correction";
-    NODE_DISABLE_CLOCK_SKEW_CORRECTION_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => booleanSelector(env2, ENV_DISABLE_CLOCK_SKEW_CORRECTION, SelectorType2.ENV),
-      configFileSelector: (profile) => booleanSelector(profile, CONFIG_DISABLE_CLOCK_SKEW_CORRECTION, SelectorType2.CONFIG),
-      default: false
-    };
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-defaults.js
-var DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION;
-var init_clock_skew_defaults = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/aws_sdk/clock-skew-defaults.js"() {
-    "use strict";
-    init_config2();
-    init_clock_skew_node_config();
-    DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION = loadConfig(NODE_DISABLE_CLOCK_SKEW_CORRECTION_CONFIG_OPTIONS);
-  }
-});
-
-// node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/index.js
-var httpAuthSchemes_exports = {};
-__export(httpAuthSchemes_exports, {
-  AWSSDKSigV4Signer: () => AWSSDKSigV4Signer,
-  AwsSdkSigV4ASigner: () => AwsSdkSigV4ASigner,
-  AwsSdkSigV4Signer: () => AwsSdkSigV4Signer,
-  NODE_AUTH_SCHEME_PREFERENCE_OPTIONS: () => NODE_AUTH_SCHEME_PREFERENCE_OPTIONS,
-  NODE_SIGV4A_CONFIG_OPTIONS: () => NODE_SIGV4A_CONFIG_OPTIONS,
-  getBearerTokenEnvKey: () => getBearerTokenEnvKey,
-  resolveAWSSDKSigV4Config: () => resolveAWSSDKSigV4Config,
-  resolveAwsSdkSigV4AConfig: () => resolveAwsSdkSigV4AConfig,
-  resolveAwsSdkSigV4Config: () => resolveAwsSdkSigV4Config,
-  validateSigningProperties: () => validateSigningProperties
-});
-var resolveAwsSdkSigV4Config, resolveAWSSDKSigV4Config;
-var init_httpAuthSchemes2 = __esm({
-  "node_modules/@aws-sdk/core/dist-es/submodules/httpAuthSchemes/index.js"() {
-    "use strict";
-    init_aws_sdk();
-    init_getBearerTokenEnvKey();
-    init_aws_sdk();
-    init_clock_skew_defaults();
-    resolveAwsSdkSigV4Config = bindResolveAwsSdkSigV4Config(DEFAULT_DISABLE_CLOCK_SKEW_CORRECTION);
-    resolveAWSSDKSigV4Config = resolveAwsSdkSigV4Config;
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-env/dist-cjs/index.js
-var require_dist_cjs5 = __commonJS({
-  "node_modules/@aws-sdk/credential-provider-env/dist-cjs/index.js"(exports2) {
-    "use strict";
-    var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
-    var { CredentialsProviderError: CredentialsProviderError2 } = (init_config2(), __toCommonJS(config_exports));
-    var ENV_KEY = "AWS_ACCESS_KEY_ID";
-    var ENV_SECRET = "AWS_SECRET_ACCESS_KEY";
-    var ENV_SESSION = "AWS_SESSION_TOKEN";
-    var ENV_EXPIRATION = "AWS_CREDENTIAL_EXPIRATION";
-    var ENV_CREDENTIAL_SCOPE = "AWS_CREDENTIAL_SCOPE";
-    var ENV_ACCOUNT_ID = "AWS_ACCOUNT_ID";
-    var fromEnv2 = (init) => async () => {
-      init?.logger?.debug("@aws-sdk/credential-provider-env - fromEnv");
-      const accessKeyId = process.env[ENV_KEY];
-      const secretAccessKey = process.env[ENV_SECRET];
-      const sessionToken = process.env[ENV_SESSION];
-      const expiry = process.env[ENV_EXPIRATION];
-      const credentialScope = process.env[ENV_CREDENTIAL_SCOPE];
-      const accountId = process.env[ENV_ACCOUNT_ID];
-      if (accessKeyId && secretAccessKey) {
-        const credentials = {
-          accessKeyId,
-          secretAccessKey,
-          ...sessionToken && { sessionToken },
-          ...expiry && { expiration: new Date(expiry) },
-          ...credentialScope && { credentialScope },
-          ...accountId && { accountId }
-        };
-        setCredentialFeature2(credentials, "CREDENTIALS_ENV_VARS", "g");
-        return credentials;
-      }
-      throw new CredentialsProviderError2("Unable to find environment variable credentials.", { logger: init?.logger });
-    };
-    exports2.ENV_ACCOUNT_ID = ENV_ACCOUNT_ID;
-    exports2.ENV_CREDENTIAL_SCOPE = ENV_CREDENTIAL_SCOPE;
-    exports2.ENV_EXPIRATION = ENV_EXPIRATION;
-    exports2.ENV_KEY = ENV_KEY;
-    exports2.ENV_SECRET = ENV_SECRET;
-    exports2.ENV_SESSION = ENV_SESSION;
-    exports2.fromEnv = fromEnv2;
-  }
-});
-
-// node_modules/@smithy/credential-provider-imds/dist-cjs/index.js
-var require_dist_cjs6 = __commonJS({
-  "node_modules/@smithy/credential-provider-imds/dist-cjs/index.js"(exports2) {
-    "use strict";
-    var { ProviderError: ProviderError2, CredentialsProviderError: CredentialsProviderError2, loadConfig: loadConfig2 } = (init_config2(), __toCommonJS(config_exports));
-    var node_http = require("node:http");
-    var { parseUrl: parseUrl2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var isImdsCredentials = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.AccessKeyId === "string" && typeof arg.SecretAccessKey === "string" && typeof arg.Token === "string" && typeof arg.Expiration === "string";
-    var fromImdsCredentials = (creds) => ({
-      accessKeyId: creds.AccessKeyId,
-      secretAccessKey: creds.SecretAccessKey,
-      sessionToken: creds.Token,
-      expiration: new Date(creds.Expiration),
-      ...creds.AccountId && { accountId: creds.AccountId }
-    });
-    var DEFAULT_TIMEOUT = 1e3;
-    var DEFAULT_MAX_RETRIES = 0;
-    var providerConfigFromInit = ({ maxRetries = DEFAULT_MAX_RETRIES, timeout = DEFAULT_TIMEOUT }) => ({ maxRetries, timeout });
-    function httpRequest(options) {
-      return new Promise((resolve, reject) => {
-        const req = node_http.request({
-          method: "GET",
-          ...options,
-          hostname: options.hostname?.replace(/^\[(.+)\]$/, "$1")
-        });
-        req.on("error", (err) => {
-          reject(Object.assign(new ProviderError2("Unable to connect to instance metadata service"), err));
-          req.destroy();
-        });
-        req.on("timeout", () => {
-          reject(new ProviderError2("TimeoutError from instance metadata service"));
-          req.destroy();
-        });
-        req.on("response", (res) => {
-          const { statusCode = 400 } = res;
-          if (statusCode < 200 || 300 <= statusCode) {
-            reject(Object.assign(new ProviderError2("Error response received from instance metadata service"), { statusCode }));
-            req.destroy();
-          }
-          const chunks = [];
-          res.on("data", (chunk) => {
-            chunks.push(chunk);
-          });
-          res.on("end", () => {
-            resolve(Buffer.concat(chunks));
-            req.destroy();
-          });
-        });
-        req.end();
-      });
-    }
-    var retry = (toRetry, maxRetries) => {
-      let promise = toRetry();
-      for (let i5 = 0; i5 < maxRetries; i5++) {
-        promise = promise.catch(toRetry);
-      }
-      return promise;
-    };
-    var ENV_CMDS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-    var ENV_CMDS_RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
-    var ENV_CMDS_AUTH_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
-    var fromContainerMetadata = (init = {}) => {
-      const { timeout, maxRetries } = providerConfigFromInit(init);
-      return () => retry(async () => {
-        const requestOptions = await getCmdsUri({ logger: init.logger });
-        const credsResponse = JSON.parse(await requestFromEcsImds(timeout, requestOptions));
-        if (!isImdsCredentials(credsResponse)) {
-          throw new CredentialsProviderError2("Invalid response received from instance metadata service.", {
-            logger: init.logger
-          });
-        }
-        return fromImdsCredentials(credsResponse);
-      }, maxRetries);
-    };
-    var requestFromEcsImds = async (timeout, options) => {
-      if (process.env[ENV_CMDS_AUTH_TOKEN]) {
-        options.headers = {
-          ...options.headers,
-          Authorization: process.env[ENV_CMDS_AUTH_TOKEN]
-        };
-      }
-      const buffer = await httpRequest({
-        ...options,
-        timeout
-      });
-      return buffer.toString();
-    };
-    var CMDS_IP = "169.254.170.2";
-    var GREENGRASS_HOSTS = /* @__PURE__ */ new Set(["localhost", "127.0.0.1"]);
-    var GREENGRASS_PROTOCOLS = /* @__PURE__ */ new Set(["http:", "https:"]);
-    var getCmdsUri = async ({ logger: logger2 }) => {
-      if (process.env[ENV_CMDS_RELATIVE_URI]) {
-        return {
-          hostname: CMDS_IP,
-          path: process.env[ENV_CMDS_RELATIVE_URI]
-        };
-      }
-      if (process.env[ENV_CMDS_FULL_URI]) {
-        let parsed;
-        try {
-          parsed = new URL(process.env[ENV_CMDS_FULL_URI]);
-        } catch {
-          throw new CredentialsProviderError2(`${process.env[ENV_CMDS_FULL_URI]} is not a valid container metadata service URL`, { tryNextLink: false, logger: logger2 });
-        }
-        if (!parsed.hostname || !GREENGRASS_HOSTS.has(parsed.hostname)) {
-          throw new CredentialsProviderError2(`${parsed.hostname} is not a valid container metadata service hostname`, {
-            tryNextLink: false,
-            logger: logger2
-          });
-        }
-        if (!parsed.protocol || !GREENGRASS_PROTOCOLS.has(parsed.protocol)) {
-          throw new CredentialsProviderError2(`${parsed.protocol} is not a valid container metadata service protocol`, {
-            tryNextLink: false,
-            logger: logger2
-          });
-        }
-        return {
-          protocol: parsed.protocol,
-          hostname: parsed.hostname,
-          path: parsed.pathname + parsed.search,
-          port: parsed.port ? parseInt(parsed.port, 10) : void 0
-        };
-      }
-      throw new CredentialsProviderError2(`The container metadata credential provider cannot be used unless the ${ENV_CMDS_RELATIVE_URI} or ${ENV_CMDS_FULL_URI} environment variable is set`, {
-        tryNextLink: false,
-        logger: logger2
-      });
-    };
-    var InstanceMetadataV1FallbackError = class _InstanceMetadataV1FallbackError extends CredentialsProviderError2 {
-      tryNextLink;
-      name = "InstanceMetadataV1FallbackError";
-      constructor(message, tryNextLink = true) {
-        super(message, tryNextLink);
-        this.tryNextLink = tryNextLink;
-        Object.setPrototypeOf(this, _InstanceMetadataV1FallbackError.prototype);
-      }
-    };
-    var Endpoint;
-    (function(Endpoint2) {
-      Endpoint2["IPv4"] = "http://169.254.169.254";
-      Endpoint2["IPv6"] = "http://[fd00:ec2::254]";
-    })(Endpoint || (Endpoint = {}));
-    var ENV_ENDPOINT_NAME = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
-    var CONFIG_ENDPOINT_NAME = "ec2_metadata_service_endpoint";
-    var ENDPOINT_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => env2[ENV_ENDPOINT_NAME],
-      configFileSelector: (profile) => profile[CONFIG_ENDPOINT_NAME],
-      default: void 0
-    };
-    var EndpointMode;
-    (function(EndpointMode2) {
-      EndpointMode2["IPv4"] = "IPv4";
-      EndpointMode2["IPv6"] = "IPv6";
-    })(EndpointMode || (EndpointMode = {}));
-    var ENV_ENDPOINT_MODE_NAME = "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE";
-    var CONFIG_ENDPOINT_MODE_NAME = "ec2_metadata_service_endpoint_mode";
-    var ENDPOINT_MODE_CONFIG_OPTIONS = {
-      environmentVariableSelector: (env2) => env2[ENV_ENDPOINT_MODE_NAME],
-      configFileSelector: (profile) => profile[CONFIG_ENDPOINT_MODE_NAME],
-      default: EndpointMode.IPv4
-    };
-    var getInstanceMetadataEndpoint = async () => parseUrl2(await getFromEndpointConfig() || await getFromEndpointModeConfig());
-    var getFromEndpointConfig = async () => loadConfig2(ENDPOINT_CONFIG_OPTIONS)();
-    var getFromEndpointModeConfig = async () => {
-      const endpointMode = await loadConfig2(ENDPOINT_MODE_CONFIG_OPTIONS)();
-      switch (endpointMode) {
-        case EndpointMode.IPv4:
-          return Endpoint.IPv4;
-        case EndpointMode.IPv6:
-          return Endpoint.IPv6;
-        default:
-          throw new Error(`Unsupported endpoint mode: ${endpointMode}. Select from ${Object.values(EndpointMode)}`);
-      }
-    };
-    var STATIC_STABILITY_REFRESH_INTERVAL_SECONDS = 5 * 60;
-    var STATIC_STABILITY_REFRESH_INTERVAL_JITTER_WINDOW_SECONDS = 5 * 60;
-    var STATIC_STABILITY_DOC_URL = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-static-credentials.html";
-    var getExtendedInstanceMetadataCredentials = (credentials, logger2) => {
-      const refreshInterval = STATIC_STABILITY_REFRESH_INTERVAL_SECONDS + Math.floor(Math.random() * STATIC_STABILITY_REFRESH_INTERVAL_JITTER_WINDOW_SECONDS);
-      const newExpiration = new Date(Date.now() + refreshInterval * 1e3);
-      logger2.warn(`Attempting credential expiration extension due to a credential service availability issue. A refresh of these credentials will be attempted after ${new Date(newExpiration)}.
-For more information, please visit: ` + STATIC_STABILITY_DOC_URL);
-      const originalExpiration = credentials.originalExpiration ?? credentials.expiration;
-      return {
-        ...credentials,
-        ...originalExpiration ? { originalExpiration } : {},
-        expiration: newExpiration
-      };
-    };
-    var staticStabilityProvider = (provider, options = {}) => {
-      const logger2 = options?.logger || console;
-      let pastCredentials;
-      return async () => {
-        let credentials;
-        try {
-          credentials = await provider();
-          if (credentials.expiration && credentials.expiration.getTime() < Date.now()) {
-            credentials = getExtendedInstanceMetadataCredentials(credentials, logger2);
-          }
-        } catch (e5) {
-          if (pastCredentials) {
-            logger2.warn("Credential renew failed: ", e5);
-            credentials = getExtendedInstanceMetadataCredentials(pastCredentials, logger2);
-          } else {
-            throw e5;
-          }
-        }
-        pastCredentials = credentials;
-        return credentials;
-      };
-    };
-    var IMDS_PATH = "/latest/meta-data/iam/security-credentials/";
-    var IMDS_TOKEN_PATH2 = "/latest/api/token";
-    var AWS_EC2_METADATA_V1_DISABLED = "AWS_EC2_METADATA_V1_DISABLED";
-    var PROFILE_AWS_EC2_METADATA_V1_DISABLED = "ec2_metadata_v1_disabled";
-    var X_AWS_EC2_METADATA_TOKEN2 = "x-aws-ec2-metadata-token";
-    var fromInstanceMetadata = (init = {}) => staticStabilityProvider(getInstanceMetadataProvider(init), { logger: init.logger });
-    var getInstanceMetadataProvider = (init = {}) => {
-      let disableFetchToken = false;
-      const { logger: logger2, profile } = init;
-      const { timeout, maxRetries } = providerConfigFromInit(init);
-      const getCredentials = async (maxRetries2, options) => {
-        const isImdsV1Fallback = disableFetchToken || options.headers?.[X_AWS_EC2_METADATA_TOKEN2] == null;
-        if (isImdsV1Fallback) {
-          let fallbackBlockedFromProfile = false;
-          let fallbackBlockedFromProcessEnv = false;
-          const configValue = await loadConfig2({
-            environmentVariableSelector: (env2) => {
-              const envValue = env2[AWS_EC2_METADATA_V1_DISABLED];
-              fallbackBlockedFromProcessEnv = !!envValue && envValue !== "false";
-              if (envValue === void 0) {
-                throw new CredentialsProviderError2(`${AWS_EC2_METADATA_V1_DISABLED} not set in env, checking config file next.`, { logger: init.logger });
-              }
-              return fallbackBlockedFromProcessEnv;
-            },
-            configFileSelector: (profile2) => {
-              const profileValue = profile2[PROFILE_AWS_EC2_METADATA_V1_DISABLED];
-              fallbackBlockedFromProfile = !!profileValue && profileValue !== "false";
-              return fallbackBlockedFromProfile;
-            },
-            default: false
-          }, {
-            profile
-          })();
-          if (init.ec2MetadataV1Disabled || configValue) {
-            const causes = [];
-            if (init.ec2MetadataV1Disabled)
-              causes.push("credential provider initialization (runtime option ec2MetadataV1Disabled)");
-            if (fallbackBlockedFromProfile)
-              causes.push(`config file profile (${PROFILE_AWS_EC2_METADATA_V1_DISABLED})`);
-            if (fallbackBlockedFromProcessEnv)
-              causes.push(`process environment variable (${AWS_EC2_METADATA_V1_DISABLED})`);
-            throw new InstanceMetadataV1FallbackError(`AWS EC2 Metadata v1 fallback has been blocked by AWS SDK configuration in the following: [${causes.join(", ")}].`);
-          }
-        }
-        const imdsProfile = (await retry(async () => {
-          let profile2;
-          try {
-            profile2 = await getProfile(options);
-          } catch (err) {
-            if (err.statusCode === 401) {
-              disableFetchToken = false;
-            }
-            throw err;
-          }
-          return profile2;
-        }, maxRetries2)).trim();
-        return retry(async () => {
-          let creds;
-          try {
-            creds = await getCredentialsFromProfile(imdsProfile, options, init);
-          } catch (err) {
-            if (err.statusCode === 401) {
-              disableFetchToken = false;
-            }
-            throw err;
-          }
-          return creds;
-        }, maxRetries2);
-      };
-      return async () => {
-        const endpoint = await getInstanceMetadataEndpoint();
-        if (disableFetchToken) {
-          logger2?.debug("AWS SDK Instance Metadata", "using v1 fallback (no token fetch)");
-          return getCredentials(maxRetries, { ...endpoint, timeout });
-        } else {
-          let token;
-          try {
-            token = (await getMetadataToken({ ...endpoint, timeout })).toString();
-          } catch (error2) {
-            if (error2?.statusCode === 400) {
-              throw Object.assign(error2, {
-                message: "EC2 Metadata token request returned error"
-              });
-            } else if (error2.message === "TimeoutError" || [403, 404, 405].includes(error2.statusCode)) {
-              disableFetchToken = true;
-            }
-            logger2?.debug("AWS SDK Instance Metadata", "using v1 fallback (initial)");
-            return getCredentials(maxRetries, { ...endpoint, timeout });
-          }
-          return getCredentials(maxRetries, {
-            ...endpoint,
-            headers: {
-              [X_AWS_EC2_METADATA_TOKEN2]: token
-            },
-            timeout
-          });
-        }
-      };
-    };
-    var getMetadataToken = async (options) => httpRequest({
-      ...options,
-      path: IMDS_TOKEN_PATH2,
-      method: "PUT",
-      headers: {
-        "x-aws-ec2-metadata-token-ttl-seconds": "21600"
-      }
-    });
-    var getProfile = async (options) => (await httpRequest({ ...options, path: IMDS_PATH })).toString();
-    var getCredentialsFromProfile = async (profile, options, init) => {
-      const credentialsResponse = JSON.parse((await httpRequest({
-        ...options,
-        path: IMDS_PATH + profile
-      })).toString());
-      if (!isImdsCredentials(credentialsResponse)) {
-        throw new CredentialsProviderError2("Invalid response received from instance metadata service.", {
-          logger: init.logger
-        });
-      }
-      return fromImdsCredentials(credentialsResponse);
-    };
-    exports2.DEFAULT_MAX_RETRIES = DEFAULT_MAX_RETRIES;
-    exports2.DEFAULT_TIMEOUT = DEFAULT_TIMEOUT;
-    exports2.ENV_CMDS_AUTH_TOKEN = ENV_CMDS_AUTH_TOKEN;
-    exports2.ENV_CMDS_FULL_URI = ENV_CMDS_FULL_URI;
-    exports2.ENV_CMDS_RELATIVE_URI = ENV_CMDS_RELATIVE_URI;
-    exports2.Endpoint = Endpoint;
-    exports2.fromContainerMetadata = fromContainerMetadata;
-    exports2.fromInstanceMetadata = fromInstanceMetadata;
-    exports2.getInstanceMetadataEndpoint = getInstanceMetadataEndpoint;
-    exports2.httpRequest = httpRequest;
-    exports2.providerConfigFromInit = providerConfigFromInit;
-  }
-});
-
-// node_modules/@smithy/node-http-handler/dist-cjs/index.js
-var require_dist_cjs7 = __commonJS({
-  "node_modules/@smithy/node-http-handler/dist-cjs/index.js"(exports2) {
-    "use strict";
-    var { hasOwn: hasOwn2 } = (init_serde(), __toCommonJS(serde_exports));
-    var { streamCollector: streamCollector7 } = (init_serde(), __toCommonJS(serde_exports));
-    exports2.streamCollector = streamCollector7;
-    var { buildQueryString: buildQueryString2, HttpResponse: HttpResponse2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var node_https = require("node:https");
-    var { Readable: Readable8 } = require("node:stream");
-    var http2 = require("node:http2");
-    function buildAbortError(abortSignal) {
-      const reason = abortSignal && typeof abortSignal === "object" && "reason" in abortSignal ? abortSignal.reason : void 0;
-      if (reason) {
-        if (reason instanceof Error) {
-          const abortError3 = new Error("Request aborted");
-          abortError3.name = "AbortError";
-          abortError3.cause = reason;
-          return abortError3;
-        }
-        const abortError2 = new Error(String(reason));
-        abortError2.name = "AbortError";
-        return abortError2;
-      }
-      const abortError = new Error("Request aborted");
-      abortError.name = "AbortError";
-      return abortError;
-    }
-    var NODEJS_TIMEOUT_ERROR_CODES2 = ["ECONNRESET", "EPIPE", "ETIMEDOUT"];
-    var getTransformedHeaders = (headers) => {
-      const transformedHeaders = {};
-      for (const name in headers) {
-        if (!hasOwn2(headers, name)) {
-          continue;
-        }
-        const headerValues = headers[name];
-        transformedHeaders[name] = Array.isArray(headerValues) ? headerValues.join(",") : headerValues;
-      }
-      return transformedHeaders;
-    };
-    var timing = {
-      setTimeout: (cb, ms) => setTimeout(cb, ms),
-      clearTimeout: (timeoutId) => clearTimeout(timeoutId)
-    };
-    var DEFER_EVENT_LISTENER_TIME$2 = 1e3;
-    var setConnectionTimeout = (request, reject, timeoutInMs = 0) => {
-      if (!timeoutInMs) {
-        return -1;
-      }
-      const registerTimeout = (offset) => {
-        const timeoutId = timing.setTimeout(() => {
-          request.destroy();
-          reject(Object.assign(new Error(`@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of ${timeoutInMs} ms.`), {
-            name: "TimeoutError"
-          }));
-        }, timeoutInMs - offset);
-        const doWithSocket = (socket) => {
-          if (socket?.connecting) {
-            socket.on("connect", () => {
-              timing.clearTimeout(timeoutId);
-            });
-          } else {
-            timing.clearTimeout(timeoutId);
-          }
-        };
-        if (request.socket) {
-          doWithSocket(request.socket);
-        } else {
-          request.on("socket", doWithSocket);
-        }
-      };
-      if (timeoutInMs < 2e3) {
-        registerTimeout(0);
-        return 0;
-      }
-      return timing.setTimeout(registerTimeout.bind(null, DEFER_EVENT_LISTENER_TIME$2), DEFER_EVENT_LISTENER_TIME$2);
-    };
-    var setRequestTimeout = (req, reject, timeoutInMs = 0, throwOnRequestTimeout, logger2) => {
-      if (timeoutInMs) {
-        return timing.setTimeout(() => {
-          let msg = `@smithy/node-http-handler - [${throwOnRequestTimeout ? "ERROR" : "WARN"}] a request has exceeded the configured ${timeoutInMs} ms requestTimeout.`;
-          if (throwOnRequestTimeout) {
-            const error2 = Object.assign(new Error(msg), {
-              name: "TimeoutError",
-              code: "ETIMEDOUT"
-            });
-            req.destroy(error2);
-            reject(error2);
-          } else {
-            msg += ` Init client requestHandler with throwOnRequestTimeout=true to turn this into an error.`;
-            logger2?.warn?.(msg);
-          }
-        }, timeoutInMs);
-      }
-      return -1;
-    };
-    var DEFER_EVENT_LISTENER_TIME$1 = 3e3;
-    var setSocketKeepAlive = (request, { keepAlive, keepAliveMsecs }, deferTimeMs = DEFER_EVENT_LISTENER_TIME$1) => {
-      if (keepAlive !== true) {
-        return -1;
-      }
-      const registerListener = () => {
-        if (request.socket) {
-          request.socket.setKeepAlive(keepAlive, keepAliveMsecs || 0);
-        } else {
-          request.on("socket", (socket) => {
-            socket.setKeepAlive(keepAlive, keepAliveMsecs || 0);
-          });
-        }
-      };
-      if (deferTimeMs === 0) {
-        registerListener();
-        return 0;
-      }
-      return timing.setTimeout(registerListener, deferTimeMs);
-    };
-    var resolveDefaultSocketTimeout = (config) => {
-      const value = config?.defaultSocketTimeout;
-      return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : void 0;
-    };
-    var DEFER_EVENT_LISTENER_TIME = 3e3;
-    var setSocketTimeout = (request, reject, timeoutInMs = 0, isServiceDefault = false) => {
-      if (!Number.isFinite(timeoutInMs) || timeoutInMs <= 0) {
-        return;
-      }
-      let response;
-      request.once("response", (res) => response = res);
-      const onTimeout = () => {
-        if (response?.complete) {
-          request.socket?.destroy();
-          return;
-        }
-        const error2 = Object.assign(new Error(`@smithy/node-http-handler - the request socket timed out after ${timeoutInMs} ms of inactivity (${isServiceDefault ? "service default socket timeout" : "configured by client requestHandler"}).`), { name: "TimeoutError" });
-        response?.destroy(error2);
-        request.destroy();
-        reject(error2);
-      };
-      const registerTimeout = () => {
-        const { socket } = request;
-        if (!socket) {
-          request.once("socket", registerTimeout);
-        } else if (socket.connecting) {
-          socket.once("connect", registerTimeout);
-        } else {
-          socket.setTimeout(timeoutInMs, onTimeout);
-          request.on("close", () => socket.removeListener("timeout", onTimeout));
-        }
-      };
-      if (timeoutInMs < 6e3) {
-        registerTimeout();
-        return;
-      }
-      const deferralId = timing.setTimeout(registerTimeout, DEFER_EVENT_LISTENER_TIME);
-      request.once("close", () => timing.clearTimeout(deferralId));
-    };
-    var MIN_WAIT_TIME = 6e3;
-    async function writeRequestBody(httpRequest, request, maxContinueTimeoutMs = MIN_WAIT_TIME, externalAgent = false) {
-      const headers = request.headers;
-      const expect = headers ? headers.Expect || headers.expect : void 0;
-      let timeoutId = -1;
-      let sendBody = true;
-      if (!externalAgent && expect === "100-continue") {
-        sendBody = await Promise.race([
-          new Promise((resolve) => {
-            timeoutId = Number(timing.setTimeout(() => resolve(true), Math.max(MIN_WAIT_TIME, maxContinueTimeoutMs)));
-          }),
-          new Promise((resolve) => {
-            httpRequest.on("continue", () => {
-              timing.clearTimeout(timeoutId);
-              resolve(true);
-            });
-            httpRequest.on("response", () => {
-              timing.clearTimeout(timeoutId);
-              resolve(false);
-            });
-            httpRequest.on("error", () => {
-              timing.clearTimeout(timeoutId);
-              resolve(false);
-            });
-          })
-        ]);
-      }
-      if (sendBody) {
-        writeBody(httpRequest, request.body);
-      }
-    }
-    function writeBody(httpRequest, body) {
-      if (body instanceof Readable8) {
-        body.pipe(httpRequest);
-        return;
-      }
-      if (body) {
-        const isBuffer = Buffer.isBuffer(body);
-        const isString = typeof body === "string";
-        if (isBuffer || isString) {
-          if (isBuffer && body.byteLength === 0) {
-            httpRequest.end();
-          } else {
-            httpRequest.end(body);
-          }
-          return;
-        }
-        const uint8 = body;
-        if (typeof uint8 === "object" && uint8.buffer && typeof uint8.byteOffset === "number" && typeof uint8.byteLength === "number") {
-          httpRequest.end(Buffer.from(uint8.buffer, uint8.byteOffset, uint8.byteLength));
-          return;
-        }
-        httpRequest.end(Buffer.from(body));
-        return;
-      }
-      httpRequest.end();
-    }
-    var DEFAULT_REQUEST_TIMEOUT = 0;
-    var hAgent = void 0;
-    var hRequest = void 0;
-    var NodeHttpHandler = class _NodeHttpHandler {
-      config;
-      configProvider;
-      socketWarningTimestamp = 0;
-      externalAgent = false;
-      metadata = { handlerProtocol: "http/1.1" };
-      static create(instanceOrOptions) {
-        if (typeof instanceOrOptions?.handle === "function") {
-          return instanceOrOptions;
-        }
-        return new _NodeHttpHandler(instanceOrOptions);
-      }
-      static checkSocketUsage(agent, socketWarningTimestamp, logger2 = console) {
-        const { sockets, requests, maxSockets } = agent;
-        if (typeof maxSockets !== "number" || maxSockets === Infinity) {
-          return socketWarningTimestamp;
-        }
-        const interval = 15e3;
-        if (Date.now() - interval < socketWarningTimestamp) {
-          return socketWarningTimestamp;
-        }
-        if (sockets && requests) {
-          for (const origin in sockets) {
-            if (!hasOwn2(sockets, origin)) {
-              continue;
-            }
-            const socketsInUse = sockets[origin]?.length ?? 0;
-            const requestsEnqueued = requests[origin]?.length ?? 0;
-            if (socketsInUse >= maxSockets && requestsEnqueued >= 2 * maxSockets) {
-              logger2?.warn?.(`@smithy/node-http-handler:WARN - socket usage at capacity=${socketsInUse} and ${requestsEnqueued} additional requests are enqueued.
-See https://docs.aws.amazon.com/sdk-for-javascript/v3/developer-guide/node-configuring-maxsockets.html
-or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler config.`);
-              return Date.now();
-            }
-          }
-        }
-        return socketWarningTimestamp;
-      }
-      constructor(options) {
-        this.configProvider = new Promise((resolve, reject) => {
-          if (typeof options === "function") {
-            options().then((_options) => {
-              resolve(this.resolveDefaultConfig(_options));
-            }).catch(reject);
-          } else {
-            resolve(this.resolveDefaultConfig(options));
-          }
-        });
-      }
-      destroy() {
-        this.config?.httpAgent?.destroy();
-        this.config?.httpsAgent?.destroy();
-      }
-      async handle(request, { abortSignal, requestTimeout } = {}) {
-        if (!this.config) {
-          this.config = await this.configProvider;
-        }
-        const config = this.config;
-        const logger2 = config.logger;
-        const isSSL = request.protocol === "https:";
-        if (!isSSL && !this.config.httpAgent) {
-          this.config.httpAgent = await this.config.httpAgentProvider();
-        }
-        return new Promise((_resolve, _reject) => {
-          let writeRequestBodyPromise = void 0;
-          let socketWarningTimeoutId = -1;
-          let connectionTimeoutId = -1;
-          let requestTimeoutId = -1;
-          let keepAliveTimeoutId = -1;
-          const clearTimeouts = () => {
-            timing.clearTimeout(socketWarningTimeoutId);
-            timing.clearTimeout(connectionTimeoutId);
-            timing.clearTimeout(requestTimeoutId);
-            timing.clearTimeout(keepAliveTimeoutId);
-          };
-          const resolve = async (arg) => {
-            await writeRequestBodyPromise;
-            clearTimeouts();
-            _resolve(arg);
-          };
-          const reject = async (arg) => {
-            await writeRequestBodyPromise;
-            clearTimeouts();
-            _reject(arg);
-          };
-          if (abortSignal?.aborted) {
-            const abortError = buildAbortError(abortSignal);
-            reject(abortError);
-            return;
-          }
-          const headers = request.headers;
-          const expectContinue = headers ? (headers.Expect ?? headers.expect) === "100-continue" : false;
-          let agent = isSSL ? config.httpsAgent : config.httpAgent;
-          if (expectContinue && !this.externalAgent) {
-            agent = new (isSSL ? node_https.Agent : hAgent)({
-              keepAlive: false,
-              maxSockets: Infinity
-            });
-          }
-          socketWarningTimeoutId = timing.setTimeout(() => {
-            this.socketWarningTimestamp = _NodeHttpHandler.checkSocketUsage(agent, this.socketWarningTimestamp, logger2);
-          }, config.socketAcquisitionWarningTimeout ?? (config.requestTimeout ?? 2e3) + (config.connectionTimeout ?? 1e3));
-          const queryString = request.query ? buildQueryString2(request.query) : "";
-          let auth = void 0;
-          if (request.username != null || request.password != null) {
-            const username = request.username ?? "";
-            const password = request.password ?? "";
-            auth = `${username}:${password}`;
-          }
-          let path = request.path;
-          if (queryString) {
-            path += `?${queryString}`;
-          }
-          if (request.fragment) {
-            path += `#${request.fragment}`;
-          }
-          let hostname = request.hostname ?? "";
-          if (hostname[0] === "[" && hostname.endsWith("]")) {
-            hostname = request.hostname.slice(1, -1);
-          } else {
-            hostname = request.hostname;
-          }
-          const nodeHttpsOptions = {
-            headers: request.headers,
-            host: hostname,
-            method: request.method,
-            path,
-            port: request.port,
-            agent,
-            auth
-          };
-          const requestFunc = isSSL ? node_https.request : hRequest;
-          const req = requestFunc(nodeHttpsOptions, (res) => {
-            const httpResponse = new HttpResponse2({
-              statusCode: res.statusCode || -1,
-              reason: res.statusMessage,
-              headers: getTransformedHeaders(res.headers),
-              body: res
-            });
-            resolve({ response: httpResponse });
-          });
-          req.on("error", (err) => {
-            if (NODEJS_TIMEOUT_ERROR_CODES2.includes(err.code)) {
-              reject(Object.assign(err, { name: "TimeoutError" }));
-            } else {
-              reject(err);
-            }
-          });
-          if (abortSignal) {
-            const onAbort = () => {
-              req.destroy();
-              const abortError = buildAbortError(abortSignal);
-              reject(abortError);
-            };
-            if (typeof abortSignal.addEventListener === "function") {
-              const signal = abortSignal;
-              signal.addEventListener("abort", onAbort, { once: true });
-              req.once("close", () => signal.removeEventListener("abort", onAbort));
-            } else {
-              abortSignal.onabort = onAbort;
-            }
-          }
-          const effectiveRequestTimeout = requestTimeout ?? config.requestTimeout;
-          connectionTimeoutId = setConnectionTimeout(req, reject, config.connectionTimeout);
-          requestTimeoutId = setRequestTimeout(req, reject, effectiveRequestTimeout, config.throwOnRequestTimeout, logger2 ?? console);
-          const defaultSocketTimeout = config.socketTimeout === void 0 ? resolveDefaultSocketTimeout(config) : void 0;
-          if (defaultSocketTimeout) {
-            setSocketTimeout(req, reject, defaultSocketTimeout, true);
-          } else {
-            setSocketTimeout(req, reject, config.socketTimeout);
-          }
-          const httpAgent = nodeHttpsOptions.agent;
-          if (typeof httpAgent === "object" && "keepAlive" in httpAgent) {
-            keepAliveTimeoutId = setSocketKeepAlive(req, {
-              keepAlive: httpAgent.keepAlive,
-              keepAliveMsecs: httpAgent.keepAliveMsecs
-            });
-          }
-          writeRequestBodyPromise = writeRequestBody(req, request, effectiveRequestTimeout, this.externalAgent).catch((e5) => {
-            clearTimeouts();
-            return _reject(e5);
-          });
-        });
-      }
-      updateHttpClientConfig(key, value) {
-        this.config = void 0;
-        this.configProvider = this.configProvider.then((config) => {
-          switch (key) {
-            case /* @__PURE__ */ Symbol.for("logger"):
-              key = "logger";
-              value = config.logger ?? value;
-              break;
-            case /* @__PURE__ */ Symbol.for("@smithy/defaultSocketTimeout"):
-              key = "defaultSocketTimeout";
-              value = resolveDefaultSocketTimeout(config) ?? value;
-              break;
-          }
-          return {
-            ...config,
-            [key]: value
-          };
-        });
-      }
-      httpHandlerConfigs() {
-        return this.config ?? {};
-      }
-      resolveDefaultConfig(options) {
-        const { requestTimeout, connectionTimeout, socketTimeout, socketAcquisitionWarningTimeout, httpAgent, httpsAgent, throwOnRequestTimeout, logger: logger2 } = options || {};
-        const keepAlive = true;
-        const maxSockets = 50;
-        let httpAgentPromise;
-        return {
-          connectionTimeout,
-          requestTimeout,
-          socketTimeout,
-          defaultSocketTimeout: resolveDefaultSocketTimeout(options),
-          socketAcquisitionWarningTimeout,
-          throwOnRequestTimeout,
-          httpAgentProvider: () => httpAgentPromise ??= (async () => {
-            const node_http = require("node:http");
-            const { Agent, request } = node_http.default ?? node_http;
-            hRequest = request;
-            hAgent = Agent;
-            if (httpAgent instanceof hAgent || typeof httpAgent?.destroy === "function") {
-              this.externalAgent = true;
-              return httpAgent;
-            }
-            return new hAgent({ keepAlive, maxSockets, ...httpAgent });
-          })(),
-          httpsAgent: (() => {
-            if (httpsAgent instanceof node_https.Agent || typeof httpsAgent?.destroy === "function") {
-              this.externalAgent = true;
-              return httpsAgent;
-            }
-            return new node_https.Agent({ keepAlive, maxSockets, ...httpsAgent });
-          })(),
-          logger: logger2
-        };
-      }
-    };
-    var ids = new Uint16Array(1);
-    var ClientHttp2SessionRef = class {
-      id = ids[0]++;
-      total = 0;
-      max = 0;
-      session;
-      refs = 0;
-      constructor(session) {
-        session.unref();
-        this.session = session;
-      }
-      retain() {
-        if (this.session.destroyed) {
-          throw new Error("@smithy/node-http-handler - cannot acquire reference to destroyed session.");
-        }
-        this.refs += 1;
-        this.total += 1;
-        this.max = Math.max(this.refs, this.max);
-        this.session.ref();
-      }
-      free() {
-        if (this.session.destroyed) {
-          return;
-        }
-        this.refs -= 1;
-        if (this.refs === 0) {
-          this.session.unref();
-        }
-        if (this.refs < 0) {
-          throw new Error("@smithy/node-http-handler - ClientHttp2Session refcount at zero, cannot decrement.");
-        }
-      }
-      deref() {
-        return this.session;
-      }
-      close() {
-        if (!this.session.closed) {
-          this.session.close();
-        }
-      }
-      destroy() {
-        this.refs = 0;
-        if (!this.session.destroyed) {
-          this.session.setTimeout(0);
-          this.session.destroy();
-        }
-      }
-      useCount() {
-        return this.refs;
-      }
-    };
-    var NodeHttp2ConnectionPool = class {
-      sessions = [];
-      maxConcurrency = 0;
-      constructor(sessions) {
-        this.sessions = (sessions ?? []).map((session) => new ClientHttp2SessionRef(session));
-      }
-      poll() {
-        let cleanup = false;
-        for (const session of this.sessions) {
-          if (session.deref().destroyed) {
-            cleanup = true;
-            continue;
-          }
-          if (!this.maxConcurrency || session.useCount() < this.maxConcurrency) {
-            return session;
-          }
-        }
-        if (cleanup) {
-          for (const session of this.sessions) {
-            if (session.deref().destroyed) {
-              this.remove(session);
-            }
-          }
-        }
-      }
-      offerLast(ref) {
-        this.sessions.push(ref);
-      }
-      remove(ref) {
-        const ix = this.sessions.indexOf(ref);
-        if (ix > -1) {
-          this.sessions.splice(ix, 1);
-        }
-      }
-      [Symbol.iterator]() {
-        return this.sessions[Symbol.iterator]();
-      }
-      setMaxConcurrency(maxConcurrency) {
-        this.maxConcurrency = maxConcurrency;
-      }
-      destroy(ref) {
-        this.remove(ref);
-        ref.destroy();
-      }
-    };
-    var NodeHttp2ConnectionManager = class {
-      config;
-      connectOptions;
-      connectionPools = /* @__PURE__ */ new Map();
-      constructor(config) {
-        this.config = config;
-        if (this.config.maxConcurrency && this.config.maxConcurrency <= 0) {
-          throw new RangeError("maxConcurrency must be greater than zero.");
-        }
-      }
-      lease(requestContext, connectionConfiguration) {
-        const url = this.getUrlString(requestContext);
-        const pool = this.getPool(url);
-        if (!this.config.disableConcurrency && !connectionConfiguration.isEventStream) {
-          const available = pool.poll();
-          if (available) {
-            available.retain();
-            return available;
-          }
-        }
-        const ref = new ClientHttp2SessionRef(this.connect(url));
-        const session = ref.deref();
-        if (this.config.maxConcurrency) {
-          session.settings({ maxConcurrentStreams: this.config.maxConcurrency }, (err) => {
-            if (err) {
-              throw new Error("Fail to set maxConcurrentStreams to " + this.config.maxConcurrency + "when creating new session for " + requestContext.destination.toString());
-            }
-          });
-        }
-        const graceful = () => {
-          this.removeFromPoolAndClose(url, ref);
-        };
-        const ensureDestroyed = () => {
-          this.removeFromPoolAndCheckedDestroy(url, ref);
-        };
-        session.on("goaway", graceful);
-        session.on("error", ensureDestroyed);
-        session.on("frameError", ensureDestroyed);
-        session.on("close", ensureDestroyed);
-        if (connectionConfiguration.requestTimeout) {
-          session.setTimeout(connectionConfiguration.requestTimeout, ensureDestroyed);
-        }
-        pool.offerLast(ref);
-        ref.retain();
-        return ref;
-      }
-      release(_requestContext, ref) {
-        ref.free();
-      }
-      createIsolatedSession(requestContext, connectionConfiguration) {
-        const url = this.getUrlString(requestContext);
-        const ref = new ClientHttp2SessionRef(this.connect(url));
-        const session = ref.deref();
-        session.settings({ maxConcurrentStreams: 1 });
-        const ensureDestroyed = () => {
-          ref.destroy();
-        };
-        session.on("error", ensureDestroyed);
-        session.on("frameError", ensureDestroyed);
-        session.on("close", ensureDestroyed);
-        const timeout = connectionConfiguration.requestTimeout ?? 3e5;
-        session.setTimeout(timeout, ensureDestroyed);
-        ref.retain();
-        return ref;
-      }
-      destroy() {
-        for (const [url, connectionPool] of this.connectionPools) {
-          for (const session of [...connectionPool]) {
-            session.destroy();
-          }
-          this.connectionPools.delete(url);
-        }
-      }
-      setMaxConcurrentStreams(maxConcurrentStreams) {
-        if (maxConcurrentStreams && maxConcurrentStreams <= 0) {
-          throw new RangeError("maxConcurrentStreams must be greater than zero.");
-        }
-        this.config.maxConcurrency = maxConcurrentStreams;
-        for (const pool of this.connectionPools.values()) {
-          pool.setMaxConcurrency(maxConcurrentStreams);
-        }
-      }
-      setDisableConcurrentStreams(disableConcurrentStreams) {
-        this.config.disableConcurrency = disableConcurrentStreams;
-      }
-      setNodeHttp2ConnectOptions(nodeHttp2ConnectOptions) {
-        this.connectOptions = nodeHttp2ConnectOptions;
-      }
-      debug() {
-        const pools = {};
-        for (const [url, pool] of this.connectionPools) {
-          const sessions = [];
-          for (const ref of pool) {
-            sessions.push({
-              id: ref.id,
-              active: ref.useCount(),
-              maxConcurrent: ref.max,
-              totalRequests: ref.total
-            });
-          }
-          pools[url] = { sessions };
-        }
-        return pools;
-      }
-      removeFromPoolAndClose(authority, ref) {
-        this.connectionPools.get(authority)?.remove(ref);
-        ref.close();
-      }
-      removeFromPoolAndCheckedDestroy(authority, ref) {
-        this.connectionPools.get(authority)?.remove(ref);
-        ref.destroy();
-      }
-      getPool(url) {
-        if (!this.connectionPools.has(url)) {
-          const pool = new NodeHttp2ConnectionPool();
-          if (this.config.maxConcurrency) {
-            pool.setMaxConcurrency(this.config.maxConcurrency);
-          }
-          this.connectionPools.set(url, pool);
-        }
-        return this.connectionPools.get(url);
-      }
-      getUrlString(request) {
-        return request.destination.toString();
-      }
-      connect(url) {
-        return this.connectOptions === void 0 ? http2.connect(url) : http2.connect(url, this.connectOptions);
-      }
-    };
-    var { constants } = http2;
-    var NodeHttp2Handler = class _NodeHttp2Handler {
-      config;
-      configProvider;
-      metadata = { handlerProtocol: "h2" };
-      connectionManager = new NodeHttp2ConnectionManager({});
-      static create(instanceOrOptions) {
-        if (typeof instanceOrOptions?.handle === "function") {
-          return instanceOrOptions;
-        }
-        return new _NodeHttp2Handler(instanceOrOptions);
-      }
-      constructor(options) {
-        this.configProvider = new Promise((resolve, reject) => {
-          if (typeof options === "function") {
-            options().then((opts) => {
-              resolve(opts || {});
-            }).catch(reject);
-          } else {
-            resolve(options || {});
-          }
-        });
-      }
-      destroy() {
-        this.connectionManager.destroy();
-      }
-      async handle(request, { abortSignal, requestTimeout, isEventStream } = {}) {
-        if (!this.config) {
-          const config = await this.configProvider;
-          this.config = { ...config, defaultSocketTimeout: resolveDefaultSocketTimeout(config) };
-          const { disableConcurrentStreams: disableConcurrentStreams2, maxConcurrentStreams, nodeHttp2ConnectOptions } = this.config;
-          this.connectionManager.setDisableConcurrentStreams(disableConcurrentStreams2 ?? false);
-          if (maxConcurrentStreams) {
-            this.connectionManager.setMaxConcurrentStreams(maxConcurrentStreams);
-          }
-          if (nodeHttp2ConnectOptions) {
-            this.connectionManager.setNodeHttp2ConnectOptions(nodeHttp2ConnectOptions);
-          }
-        }
-        const { requestTimeout: configRequestTimeout, disableConcurrentStreams, sessionTimeout } = this.config;
-        const useIsolatedSession = disableConcurrentStreams || isEventStream;
-        const effectiveRequestTimeout = requestTimeout ?? configRequestTimeout;
-        const defaultSocketTimeout = effectiveRequestTimeout === void 0 && sessionTimeout === void 0 ? this.config.defaultSocketTimeout : void 0;
-        return new Promise((_resolve, _reject) => {
-          let fulfilled = false;
-          let writeRequestBodyPromise = void 0;
-          const resolve = async (arg) => {
-            await writeRequestBodyPromise;
-            _resolve(arg);
-          };
-          const reject = async (arg) => {
-            await writeRequestBodyPromise;
-            _reject(arg);
-          };
-          if (abortSignal?.aborted) {
-            fulfilled = true;
-            const abortError = buildAbortError(abortSignal);
-            reject(abortError);
-            return;
-          }
-          const { hostname, method, port, protocol, query } = request;
-          let auth = "";
-          if (request.username != null || request.password != null) {
-            const username = request.username ?? "";
-            const password = request.password ?? "";
-            auth = `${username}:${password}@`;
-          }
-          const authority = `${protocol}//${auth}${hostname}${port ? `:${port}` : ""}`;
-          const requestContext = { destination: new URL(authority) };
-          const connectConfig = {
-            requestTimeout: this.config?.sessionTimeout,
-            isEventStream
-          };
-          const ref = useIsolatedSession ? this.connectionManager.createIsolatedSession(requestContext, connectConfig) : this.connectionManager.lease(requestContext, connectConfig);
-          const session = ref.deref();
-          const rejectWithDestroy = (err) => {
-            if (useIsolatedSession) {
-              ref.destroy();
-            }
-            fulfilled = true;
-            reject(err);
-          };
-          const queryString = query ? buildQueryString2(query) : "";
-          let path = request.path;
-          if (queryString) {
-            path += `?${queryString}`;
-          }
-          if (request.fragment) {
-            path += `#${request.fragment}`;
-          }
-          const clientHttp2Stream = session.request({
-            ...request.headers,
-            [constants.HTTP2_HEADER_PATH]: path,
-            [constants.HTTP2_HEADER_METHOD]: method
-          });
-          if (effectiveRequestTimeout) {
-            clientHttp2Stream.setTimeout(effectiveRequestTimeout, () => {
-              clientHttp2Stream.close();
-              const timeoutError = new Error(`Stream timed out because of no activity for ${effectiveRequestTimeout} ms`);
-              timeoutError.name = "TimeoutError";
-              rejectWithDestroy(timeoutError);
-            });
-          } else if (defaultSocketTimeout) {
-            clientHttp2Stream.setTimeout(defaultSocketTimeout, () => {
-              const timeoutError = new Error(`Stream timed out because of no activity for ${defaultSocketTimeout} ms`);
-              timeoutError.name = "TimeoutError";
-              fulfilled = true;
-              reject(timeoutError);
-              clientHttp2Stream.destroy(timeoutError);
-              if (useIsolatedSession) {
-                ref.destroy();
-              }
-            });
-            clientHttp2Stream.once("response", () => clientHttp2Stream.setTimeout(defaultSocketTimeout));
-          }
-          if (abortSignal) {
-            const onAbort = () => {
-              clientHttp2Stream.close();
-              const abortError = buildAbortError(abortSignal);
-              rejectWithDestroy(abortError);
-            };
-            if (typeof abortSignal.addEventListener === "function") {
-              const signal = abortSignal;
-              signal.addEventListener("abort", onAbort, { once: true });
-              clientHttp2Stream.once("close", () => signal.removeEventListener("abort", onAbort));
-            } else {
-              abortSignal.onabort = onAbort;
-            }
-          }
-          clientHttp2Stream.on("frameError", (type, code, id) => {
-            rejectWithDestroy(new Error(`Frame type id ${type} in stream id ${id} has failed with code ${code}.`));
-          });
-          clientHttp2Stream.on("error", rejectWithDestroy);
-          clientHttp2Stream.on("aborted", () => {
-            rejectWithDestroy(new Error(`HTTP/2 stream is abnormally aborted in mid-communication with result code ${clientHttp2Stream.rstCode}.`));
-          });
-          clientHttp2Stream.on("response", (headers) => {
-            const httpResponse = new HttpResponse2({
-              statusCode: headers[":status"] ?? -1,
-              headers: getTransformedHeaders(headers),
-              body: clientHttp2Stream
-            });
-            fulfilled = true;
-            resolve({ response: httpResponse });
-            if (useIsolatedSession) {
-              session.close();
-              clientHttp2Stream.on("end", () => {
-                ref.destroy();
-              });
-            }
-          });
-          clientHttp2Stream.on("close", () => {
-            if (useIsolatedSession) {
-              ref.destroy();
-            } else {
-              this.connectionManager.release(requestContext, ref);
-            }
-            if (!fulfilled) {
-              const error2 = new Error("Unexpected error: http2 request did not get a response");
-              if (session.destroyed) {
-                error2.name = "TimeoutError";
-              }
-              rejectWithDestroy(error2);
-            }
-          });
-          writeRequestBodyPromise = writeRequestBody(clientHttp2Stream, request, effectiveRequestTimeout);
-        });
-      }
-      updateHttpClientConfig(key, value) {
-        this.config = void 0;
-        this.configProvider = this.configProvider.then((config) => {
-          switch (key) {
-            case /* @__PURE__ */ Symbol.for("@smithy/defaultSocketTimeout"):
-              key = "defaultSocketTimeout";
-              value = resolveDefaultSocketTimeout(config) ?? value;
-              break;
-          }
-          return {
-            ...config,
-            [key]: value
-          };
-        });
-      }
-      httpHandlerConfigs() {
-        return this.config ?? {};
-      }
-    };
-    exports2.DEFAULT_REQUEST_TIMEOUT = DEFAULT_REQUEST_TIMEOUT;
-    exports2.NodeHttp2Handler = NodeHttp2Handler;
-    exports2.NodeHttpHandler = NodeHttpHandler;
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-http/dist-cjs/index.js
-var require_dist_cjs8 = __commonJS({
-  "node_modules/@aws-sdk/credential-provider-http/dist-cjs/index.js"(exports2) {
-    "use strict";
-    var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
-    var { CredentialsProviderError: CredentialsProviderError2 } = (init_config2(), __toCommonJS(config_exports));
-    var { NodeHttpHandler } = require_dist_cjs7();
-    var fs = require("node:fs/promises");
-    var { HttpRequest: HttpRequest2 } = (init_protocols(), __toCommonJS(protocols_exports));
-    var { sdkStreamMixin: sdkStreamMixin3, parseRfc3339DateTime: parseRfc3339DateTime2 } = (init_serde(), __toCommonJS(serde_exports));
-    var ECS_CONTAINER_HOST = "169.254.170.2";
-    var EKS_CONTAINER_HOST_IPv4 = "169.254.170.23";
-    var EKS_CONTAINER_HOST_IPv6 = "[fd00:ec2::23]";
-    var checkUrl = (url, logger2) => {
-      if (url.protocol === "https:") {
-        return;
-      }
-      if (url.hostname === ECS_CONTAINER_HOST || url.hostname === EKS_CONTAINER_HOST_IPv4 || url.hostname === EKS_CONTAINER_HOST_IPv6) {
-        return;
-      }
-      if (url.hostname.includes("[")) {
-        if (url.hostname === "[::1]" || url.hostname === "[0000:0000:0000:0000:0000:0000:0000:0001]") {
-          return;
-        }
-      } else {
-        if (url.hostname === "localhost") {
-          return;
-        }
-        const ipComponents = url.hostname.split(".");
-        const inRange = (component) => {
-          const num = parseInt(component, 10);
-          return 0 <= num && num <= 255;
-        };
-        if (ipComponents[0] === "127" && inRange(ipComponents[1]) && inRange(ipComponents[2]) && inRange(ipComponents[3]) && ipComponents.length === 4) {
-          return;
-        }
-      }
-      throw new CredentialsProviderError2(`URL not accepted. It must either be HTTPS or match one of the following:
-  - loopback CIDR 127.0.0.0/8 or [::1/128]
-  - ECS container host 169.254.170.2
-  - EKS container host 169.254.170.23 or [fd00:ec2::23]`, { logger: logger2 });
-    };
-    function createGetRequest(url) {
-      return new HttpRequest2({
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: url.pathname,
-        query: Array.from(url.searchParams.entries()).reduce((acc, [k5, v]) => {
-          acc[k5] = v;
-          return acc;
-        }, {}),
-        fragment: url.hash
-      });
-    }
-    async function getCredentials(response, logger2) {
-      const stream = sdkStreamMixin3(response.body);
-      const str = await stream.transformToString();
-      if (response.statusCode === 200) {
-        const parsed = JSON.parse(str);
-        if (typeof parsed.AccessKeyId !== "string" || typeof parsed.SecretAccessKey !== "string" || typeof parsed.Token !== "string" || typeof parsed.Expiration !== "string") {
-          throw new CredentialsProviderError2("HTTP credential provider response not of the required format, an object matching: { AccessKeyId: string, SecretAccessKey: string, Token: string, Expiration: string(rfc3339) }", { logger: logger2 });
-        }
-        return {
-          accessKeyId: parsed.AccessKeyId,
-          secretAccessKey: parsed.SecretAccessKey,
-          sessionToken: parsed.Token,
-          expiration: parseRfc3339DateTime2(parsed.Expiration)
-        };
-      }
-      if (response.statusCode >= 400 && response.statusCode < 500) {
-        let parsedBody = {};
-        try {
-          parsedBody = JSON.parse(str);
-        } catch (e5) {
-        }
-        throw Object.assign(new CredentialsProviderError2(`Server responded with status: ${response.statusCode}`, { logger: logger2 }), {
-          Code: parsedBody.Code,
-          Message: parsedBody.Message
-        });
-      }
-      throw new CredentialsProviderError2(`Server responded with status: ${response.statusCode}`, { logger: logger2 });
-    }
-    var retryWrapper = (toRetry, maxRetries, delayMs) => {
-      return async () => {
-        for (let i5 = 0; i5 < maxRetries; ++i5) {
-          try {
-            return await toRetry();
-          } catch (e5) {
-            await new Promise((resolve) => setTimeout(resolve, delayMs));
-          }
-        }
-        return await toRetry();
-      };
-    };
-    var AWS_CONTAINER_CREDENTIALS_RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
-    var DEFAULT_LINK_LOCAL_HOST = "http://169.254.170.2";
-    var AWS_CONTAINER_CREDENTIALS_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-    var AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE = "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
-    var AWS_CONTAINER_AUTHORIZATION_TOKEN = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
-    var fromHttp = (options = {}) => {
-      options.logger?.debug("@aws-sdk/credential-provider-http - fromHttp");
-      let host;
-      const relative = options.awsContainerCredentialsRelativeUri ?? process.env[AWS_CONTAINER_CREDENTIALS_RELATIVE_URI];
-      const full = options.awsContainerCredentialsFullUri ?? process.env[AWS_CONTAINER_CREDENTIALS_FULL_URI];
-      const token = options.awsContainerAuthorizationToken ?? process.env[AWS_CONTAINER_AUTHORIZATION_TOKEN];
-      const tokenFile = options.awsContainerAuthorizationTokenFile ?? process.env[AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE];
-      const warn = options.logger?.constructor?.name === "NoOpLogger" || !options.logger?.warn ? console.warn : options.logger.warn.bind(options.logger);
-      if (relative && full) {
-        warn("@aws-sdk/credential-provider-http: you have set both awsContainerCredentialsRelativeUri and awsContainerCredentialsFullUri.");
-        warn("awsContainerCredentialsRelativeUri will take precedence.");
-      }
-      if (token && tokenFile) {
-        warn("@aws-sdk/credential-provider-http: you have set both awsContainerAuthorizationToken and awsContainerAuthorizationTokenFile.");
-        warn("awsContainerAuthorizationTokenFile will take precedence.");
-      }
-      if (relative) {
-        host = `${DEFAULT_LINK_LOCAL_HOST}${relative}`;
-      } else if (full) {
-        host = full;
-      } else {
-        throw new CredentialsProviderError2(`No HTTP credential provider host provided.
-Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI.`, { logger: options.logger });
-      }
-      const url = new URL(host);
-      checkUrl(url, options.logger);
-      const requestHandler = NodeHttpHandler.create({ connectionTimeout: options.timeout ?? 1e3 });
-      const requestTimeout = options.timeout ?? 1e3;
-      const provider = retryWrapper(async () => {
-        const request = createGetRequest(url);
-        if (tokenFile) {
-          request.headers.Authorization = validateToken((await fs.readFile(tokenFile)).toString());
-        } else if (token) {
-          request.headers.Authorization = validateToken(token);
-        }
-        try {
-          const result = await requestHandler.handle(request, { requestTimeout });
-          return getCredentials(result.response).then((creds) => setCredentialFeature2(creds, "CREDENTIALS_HTTP", "z"));
-        } catch (e5) {
-          throw new CredentialsProviderError2(String(e5), { logger: options.logger });
-        }
-      }, options.maxRetries ?? 3, options.timeout ?? 1e3);
-      return async () => {
-        try {
-          return await provider();
-        } finally {
-          requestHandler.destroy?.();
-        }
-      };
-    };
-    var validateToken = (token) => {
-      if (token.includes("\r\n")) {
-        throw new CredentialsProviderError2("Authorization token contains invalid \\r\\n sequence.");
-      }
-      return token;
-    };
-    exports2.fromHttp = fromHttp;
-  }
-});
-
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/auth/httpAuthSchemeProvider.js
-function createAwsAuthSigv4HttpAuthOption(authParameters) {
-  return {
-    schemeId: "aws.auth#sigv4",
-    signingProperties: {
-      name: "sso-oauth",
-      region: authParameters.region
-    },
-    propertiesExtractor: (config, context) => ({
-      signingProperties: {
-        config,
-        context
-      }
-    })
-  };
-}
-function createSmithyApiNoAuthHttpAuthOption(authParameters) {
-  return {
-    schemeId: "smithy.api#noAuth"
-  };
-}
-var defaultSSOOIDCHttpAuthSchemeParametersProvider, defaultSSOOIDCHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig;
-var init_httpAuthSchemeProvider = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/auth/httpAuthSchemeProvider.js"() {
-    "use strict";
-    init_httpAuthSchemes2();
-    init_client2();
-    defaultSSOOIDCHttpAuthSchemeParametersProvider = async (config, context, input) => {
-      return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider(config.region)() || (() => {
-          throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })()
-      };
-    };
-    defaultSSOOIDCHttpAuthSchemeProvider = (authParameters) => {
-      const options = [];
-      switch (authParameters.operation) {
-        case "CreateToken":
-          {
-            options.push(createSmithyApiNoAuthHttpAuthOption(authParameters));
-            break;
-          }
-          ;
-        default: {
-          options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
-        }
-      }
-      return options;
-    };
-    resolveHttpAuthSchemeConfig = (config) => {
-      const config_0 = resolveAwsSdkSigV4Config(config);
-      return Object.assign(config_0, {
-        authSchemePreference: normalizeProvider(config.authSchemePreference ?? [])
-      });
-    };
-  }
-});
-
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/endpoint/EndpointParameters.js
-var resolveClientEndpointParameters, commonParams;
-var init_EndpointParameters = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso-oidc/endpoint/EndpointParameters.js"() {
-    "use strict";
-    resolveClientEndpointParameters = (options) => {
-      return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "sso-oauth"
-      });
-    };
-    commonParams = {
-      UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-      Endpoint: { type: "builtInParams", name: "endpoint" },
-      Region: { type: "builtInParams", name: "region" },
-      UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/nested-clients/package.json
-var package_default;
-var init_package = __esm({
-  "node_modules/@aws-sdk/nested-clients/package.json"() {
-    package_default = {
-      name: "@aws-sdk/nested-clients",
-      version: "3.998.4",
-      description: "Nested clients for AWS SDK packages.",
-      homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/packages/nested-clients",
-      license: "Apache-2.0",
-      author: {
-        name: "AWS SDK for JavaScript Team",
-        url: "https://aws.amazon.com/sdk-for-javascript/"
-      },
-      repository: {
-        type: "git",
-        url: "https://github.com/aws/aws-sdk-js-v3.git",
-        directory: "packages/nested-clients"
-      },
-      files: [
-        "./cognito-identity.d.ts",
-        "./cognito-identity.js",
-        "./signin.d.ts",
-        "./signin.js",
-        "./sso-oidc.d.ts",
-        "./sso-oidc.js",
-        "./sso.d.ts",
-        "./sso.js",
-        "./sts.d.ts",
-        "./sts.js",
-        "dist-*/**"
-      ],
-      sideEffects: false,
-      main: "./dist-cjs/index.js",
-      module: "./dist-es/index.js",
-      browser: {
-        "./dist-es/submodules/cognito-identity/runtimeConfig": "./dist-es/submodules/cognito-identity/runtimeConfig.browser",
-        "./dist-es/submodules/signin/runtimeConfig": "./dist-es/submodules/signin/runtimeConfig.browser",
-        "./dist-es/submodules/sso-oidc/runtimeConfig": "./dist-es/submodules/sso-oidc/runtimeConfig.browser",
-        "./dist-es/submodules/sso/runtimeConfig": "./dist-es/submodules/sso/runtimeConfig.browser",
-        "./dist-es/submodules/sts/runtimeConfig": "./dist-es/submodules/sts/runtimeConfig.browser"
-      },
-      types: "./dist-types/index.d.ts",
-      typesVersions: {
-        "<4.5": {
-          "dist-types/*": [
-            "dist-types/ts3.4/*"
-          ],
-          "*": [
-            "dist-types/ts3.4/submodules/*/index.d.ts"
-          ]
-        }
-      },
-      "react-native": {},
-      exports: {
-        "./package.json": "./package.json",
-        "./sso-oidc": {
-          types: "./dist-types/submodules/sso-oidc/index.d.ts",
-          module: "./dist-es/submodules/sso-oidc/index.js",
-          node: "./dist-cjs/submodules/sso-oidc/index.js",
-          import: "./dist-es/submodules/sso-oidc/index.js",
-          require: "./dist-cjs/submodules/sso-oidc/index.js"
-        },
-        "./sts": {
-          types: "./dist-types/submodules/sts/index.d.ts",
-          module: "./dist-es/submodules/sts/index.js",
-          node: "./dist-cjs/submodules/sts/index.js",
-          import: "./dist-es/submodules/sts/index.js",
-          require: "./dist-cjs/submodules/sts/index.js"
-        },
-        "./signin": {
-          types: "./dist-types/submodules/signin/index.d.ts",
-          module: "./dist-es/submodules/signin/index.js",
-          node: "./dist-cjs/submodules/signin/index.js",
-          import: "./dist-es/submodules/signin/index.js",
-          require: "./dist-cjs/submodules/signin/index.js"
-        },
-        "./cognito-identity": {
-          types: "./dist-types/submodules/cognito-identity/index.d.ts",
-          module: "./dist-es/submodules/cognito-identity/index.js",
-          node: "./dist-cjs/submodules/cognito-identity/index.js",
-          import: "./dist-es/submodules/cognito-identity/index.js",
-          require: "./dist-cjs/submodules/cognito-identity/index.js"
-        },
-        "./sso": {
-          types: "./dist-types/submodules/sso/index.d.ts",
-          module: "./dist-es/submodules/sso/index.js",
-          node: "./dist-cjs/submodules/sso/index.js",
-          import: "./dist-es/submodules/sso/index.js",
-          require: "./dist-cjs/submodules/sso/index.js"
-        }
-      },
-      scripts: {
-        build: "concurrently 'yarn:build:types' 'yarn:build:es' && yarn build:cjs",
-        "build:cjs": "node ../../scripts/compilation/inline",
-        "build:es": "premove dist-es && tsc -p tsconfig.es.json",
-        "build:include:deps": 'yarn g:turbo run build -F="$npm_package_name"',
-        "build:types": "premove dist-types && tsc -p tsconfig.types.json",
-        "build:types:downlevel": "downlevel-dts dist-types dist-types/ts3.4",
-        clean: "premove dist-cjs dist-es dist-types",
-        lint: "node ../../scripts/validation/submodules-linter.js",
-        prebuild: "yarn lint",
-        test: "yarn g:vitest run",
-        "test:watch": "yarn g:vitest watch"
-      },
-      dependencies: {
-        "@aws-sdk/core": "^3.981.1",
-        "@aws-sdk/signature-v4-multi-region": "^3.996.52",
-        "@aws-sdk/types": "^3.975.1",
-        "@smithy/core": "^3.40.0",
-        "@smithy/fetch-http-handler": "^5.8.1",
-        "@smithy/node-http-handler": "^4.14.2",
-        "@smithy/types": "^4.20.0",
-        tslib: "^2.6.2"
-      },
-      devDependencies: {
-        concurrently: "7.0.0",
-        "downlevel-dts": "0.10.1",
-        premove: "4.0.0",
-        typescript: "~7.0.2"
-      },
-      engines: {
-        node: ">=20.0.0"
-      }
-    };
+    init_XmlCodec();
+    init_XmlShapeDeserializer();
+    init_XmlShapeSerializer();
+    init_parseXmlBody();
+    init_awsExpectUnion();
+    init_coercing_serializers();
   }
 });
 
@@ -24176,8 +23796,8 @@ var init_SSOOIDCServiceException = __esm({
     init_client2();
     SSOOIDCServiceException = class _SSOOIDCServiceException extends ServiceException {
       static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.ssooidc#SSOOIDCServiceException";
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         Object.setPrototypeOf(this, _SSOOIDCServiceException.prototype);
       }
     };
@@ -24640,7 +24260,7 @@ var init_runtimeConfig = __esm({
     init_config2();
     init_retry2();
     init_serde();
-    import_node_http_handler = __toESM(require_dist_cjs7());
+    import_node_http_handler = __toESM(require_dist_cjs5());
     init_runtimeConfig_shared();
     getRuntimeConfig2 = (config) => {
       emitWarningIfUnsupportedVersion2(process.version);
@@ -24923,7 +24543,7 @@ var init_sso_oidc = __esm({
 });
 
 // node_modules/@aws-sdk/token-providers/dist-cjs/index.js
-var require_dist_cjs9 = __commonJS({
+var require_dist_cjs8 = __commonJS({
   "node_modules/@aws-sdk/token-providers/dist-cjs/index.js"(exports2) {
     "use strict";
     var { setTokenFeature: setTokenFeature2 } = (init_client3(), __toCommonJS(client_exports2));
@@ -25125,19 +24745,19 @@ var init_httpAuthSchemeProvider2 = __esm({
       };
     };
     defaultSSOHttpAuthSchemeProvider = (authParameters) => {
-      const options = [];
+      const options2 = [];
       switch (authParameters.operation) {
         case "GetRoleCredentials":
           {
-            options.push(createSmithyApiNoAuthHttpAuthOption2(authParameters));
+            options2.push(createSmithyApiNoAuthHttpAuthOption2(authParameters));
             break;
           }
           ;
         default: {
-          options.push(createAwsAuthSigv4HttpAuthOption2(authParameters));
+          options2.push(createAwsAuthSigv4HttpAuthOption2(authParameters));
         }
       }
-      return options;
+      return options2;
     };
     resolveHttpAuthSchemeConfig2 = (config) => {
       const config_0 = resolveAwsSdkSigV4Config(config);
@@ -25153,10 +24773,10 @@ var resolveClientEndpointParameters2, commonParams2;
 var init_EndpointParameters2 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sso/endpoint/EndpointParameters.js"() {
     "use strict";
-    resolveClientEndpointParameters2 = (options) => {
-      return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
+    resolveClientEndpointParameters2 = (options2) => {
+      return Object.assign(options2, {
+        useDualstackEndpoint: options2.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options2.useFipsEndpoint ?? false,
         defaultSigningName: "awsssoportal"
       });
     };
@@ -25293,8 +24913,8 @@ var init_SSOServiceException = __esm({
     init_client2();
     SSOServiceException = class _SSOServiceException extends ServiceException {
       static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.sso#SSOServiceException";
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         Object.setPrototypeOf(this, _SSOServiceException.prototype);
       }
     };
@@ -25550,7 +25170,7 @@ var init_runtimeConfig2 = __esm({
     init_config2();
     init_retry2();
     init_serde();
-    import_node_http_handler2 = __toESM(require_dist_cjs7());
+    import_node_http_handler2 = __toESM(require_dist_cjs5());
     init_runtimeConfig_shared2();
     getRuntimeConfig4 = (config) => {
       emitWarningIfUnsupportedVersion2(process.version);
@@ -25810,12 +25430,12 @@ var require_loadSso_BGYXHf8s = __commonJS({
 });
 
 // node_modules/@aws-sdk/credential-provider-sso/dist-cjs/index.js
-var require_dist_cjs10 = __commonJS({
+var require_dist_cjs9 = __commonJS({
   "node_modules/@aws-sdk/credential-provider-sso/dist-cjs/index.js"(exports2) {
     "use strict";
     var { CredentialsProviderError: CredentialsProviderError2, getSSOTokenFromFile: getSSOTokenFromFile2, getProfileName: getProfileName2, parseKnownFiles: parseKnownFiles2, loadSsoSessionData: loadSsoSessionData2 } = (init_config2(), __toCommonJS(config_exports));
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
-    var { fromSso } = require_dist_cjs9();
+    var { fromSso } = require_dist_cjs8();
     var isSsoProfile = (arg) => arg && (typeof arg.sso_start_url === "string" || typeof arg.sso_account_id === "string" || typeof arg.sso_session === "string" || typeof arg.sso_region === "string" || typeof arg.sso_role_name === "string");
     var SHOULD_FAIL_CREDENTIAL_CHAIN = false;
     var resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ssoRegion, ssoRoleName, ssoClient, clientConfig, parentClientConfig, callerClientConfig, profile, filepath, configFilepath, ignoreCache, logger: logger2 }) => {
@@ -25986,6 +25606,139 @@ Reference: https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sso.ht
     exports2.fromSSO = fromSSO;
     exports2.isSsoProfile = isSsoProfile;
     exports2.validateSsoProfile = validateSsoProfile;
+  }
+});
+
+// node_modules/@aws-sdk/signature-v4-multi-region/dist-cjs/index.js
+var require_dist_cjs10 = __commonJS({
+  "node_modules/@aws-sdk/signature-v4-multi-region/dist-cjs/index.js"(exports2) {
+    "use strict";
+    var { SignatureV4: SignatureV42, signatureV4aContainer } = require_dist_cjs2();
+    var signatureV4CrtContainer = {
+      CrtSignerV4: null
+    };
+    var SESSION_TOKEN_QUERY_PARAM2 = "X-Amz-S3session-Token";
+    var SESSION_TOKEN_HEADER2 = SESSION_TOKEN_QUERY_PARAM2.toLowerCase();
+    var SignatureV4SignWithCredentials2 = class extends SignatureV42 {
+      async signWithCredentials(requestToSign, credentials, options2) {
+        const credentialsWithoutSessionToken = getCredentialsWithoutSessionToken(credentials);
+        requestToSign.headers[SESSION_TOKEN_HEADER2] = credentials.sessionToken;
+        const privateAccess = this;
+        setSingleOverride(privateAccess, credentialsWithoutSessionToken);
+        return privateAccess.signRequest(requestToSign, options2 ?? {});
+      }
+      async presignWithCredentials(requestToSign, credentials, options2) {
+        const credentialsWithoutSessionToken = getCredentialsWithoutSessionToken(credentials);
+        delete requestToSign.headers[SESSION_TOKEN_HEADER2];
+        requestToSign.headers[SESSION_TOKEN_QUERY_PARAM2] = credentials.sessionToken;
+        requestToSign.query = requestToSign.query ?? {};
+        requestToSign.query[SESSION_TOKEN_QUERY_PARAM2] = credentials.sessionToken;
+        const privateAccess = this;
+        setSingleOverride(privateAccess, credentialsWithoutSessionToken);
+        return this.presign(requestToSign, options2);
+      }
+    };
+    function getCredentialsWithoutSessionToken(credentials) {
+      return {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        expiration: credentials.expiration
+      };
+    }
+    function setSingleOverride(privateAccess, credentialsWithoutSessionToken) {
+      const currentCredentialProvider = privateAccess.credentialProvider;
+      privateAccess.credentialProvider = () => {
+        privateAccess.credentialProvider = currentCredentialProvider;
+        return Promise.resolve(credentialsWithoutSessionToken);
+      };
+    }
+    var SignatureV4MultiRegion3 = class {
+      sigv4aSigner;
+      sigv4Signer;
+      signerOptions;
+      static sigv4aDependency() {
+        if (typeof signatureV4CrtContainer.CrtSignerV4 === "function") {
+          return "crt";
+        } else if (typeof signatureV4aContainer.SignatureV4a === "function") {
+          return "js";
+        }
+        return "none";
+      }
+      constructor(options2) {
+        this.sigv4Signer = new SignatureV4SignWithCredentials2(options2);
+        this.signerOptions = options2;
+      }
+      async sign(requestToSign, options2 = {}) {
+        if (options2.signingRegion === "*") {
+          return this.getSigv4aSigner().sign(requestToSign, options2);
+        }
+        return this.sigv4Signer.sign(requestToSign, options2);
+      }
+      async signWithCredentials(requestToSign, credentials, options2 = {}) {
+        if (options2.signingRegion === "*") {
+          const signer = this.getSigv4aSigner();
+          const CrtSignerV4 = signatureV4CrtContainer.CrtSignerV4;
+          if (CrtSignerV4 && signer instanceof CrtSignerV4) {
+            return signer.signWithCredentials(requestToSign, credentials, options2);
+          } else {
+            throw new Error(`signWithCredentials with signingRegion '*' is only supported when using the CRT dependency @aws-sdk/signature-v4-crt. Please check whether you have installed the "@aws-sdk/signature-v4-crt" package explicitly. You must also register the package by calling [require("@aws-sdk/signature-v4-crt");] or an ESM equivalent such as [import "@aws-sdk/signature-v4-crt";]. For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt`);
+          }
+        }
+        return this.sigv4Signer.signWithCredentials(requestToSign, credentials, options2);
+      }
+      async presign(originalRequest, options2 = {}) {
+        if (options2.signingRegion === "*") {
+          const signer = this.getSigv4aSigner();
+          const CrtSignerV4 = signatureV4CrtContainer.CrtSignerV4;
+          if (CrtSignerV4 && signer instanceof CrtSignerV4) {
+            return signer.presign(originalRequest, options2);
+          } else {
+            throw new Error(`presign with signingRegion '*' is only supported when using the CRT dependency @aws-sdk/signature-v4-crt. Please check whether you have installed the "@aws-sdk/signature-v4-crt" package explicitly. You must also register the package by calling [require("@aws-sdk/signature-v4-crt");] or an ESM equivalent such as [import "@aws-sdk/signature-v4-crt";]. For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt`);
+          }
+        }
+        return this.sigv4Signer.presign(originalRequest, options2);
+      }
+      async presignWithCredentials(originalRequest, credentials, options2 = {}) {
+        if (options2.signingRegion === "*") {
+          throw new Error("Method presignWithCredentials is not supported for [signingRegion=*].");
+        }
+        return this.sigv4Signer.presignWithCredentials(originalRequest, credentials, options2);
+      }
+      getSigv4aSigner() {
+        if (!this.sigv4aSigner) {
+          const CrtSignerV4 = signatureV4CrtContainer.CrtSignerV4;
+          const JsSigV4aSigner = signatureV4aContainer.SignatureV4a;
+          if (this.signerOptions.runtime === "node") {
+            if (!CrtSignerV4 && !JsSigV4aSigner) {
+              throw new Error("Neither CRT nor JS SigV4a implementation is available. Please load either @aws-sdk/signature-v4-crt or @aws-sdk/signature-v4a. For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt");
+            }
+            if (CrtSignerV4 && typeof CrtSignerV4 === "function") {
+              this.sigv4aSigner = new CrtSignerV4({
+                ...this.signerOptions,
+                signingAlgorithm: 1
+              });
+            } else if (JsSigV4aSigner && typeof JsSigV4aSigner === "function") {
+              this.sigv4aSigner = new JsSigV4aSigner({
+                ...this.signerOptions
+              });
+            } else {
+              throw new Error("Available SigV4a implementation is not a valid constructor. Please ensure you've properly imported @aws-sdk/signature-v4-crt or @aws-sdk/signature-v4a.For more information please go to https://github.com/aws/aws-sdk-js-v3#functionality-requiring-aws-common-runtime-crt");
+            }
+          } else {
+            if (!JsSigV4aSigner || typeof JsSigV4aSigner !== "function") {
+              throw new Error("JS SigV4a implementation is not available or not a valid constructor. Please check whether you have installed the @aws-sdk/signature-v4a package explicitly. The CRT implementation is not available for browsers. You must also register the package by calling [require('@aws-sdk/signature-v4a');] or an ESM equivalent such as [import '@aws-sdk/signature-v4a';]. For more information please go to https://github.com/aws/aws-sdk-js-v3#using-javascript-non-crt-implementation-of-sigv4a");
+            }
+            this.sigv4aSigner = new JsSigV4aSigner({
+              ...this.signerOptions
+            });
+          }
+        }
+        return this.sigv4aSigner;
+      }
+    };
+    exports2.SignatureV4MultiRegion = SignatureV4MultiRegion3;
+    exports2.SignatureV4SignWithCredentials = SignatureV4SignWithCredentials2;
+    exports2.signatureV4CrtContainer = signatureV4CrtContainer;
   }
 });
 
@@ -26217,12 +25970,12 @@ function createSmithyApiNoAuthHttpAuthOption3(authParameters) {
     schemeId: "smithy.api#noAuth"
   };
 }
-var import_signature_v4_multi_region2, createEndpointRuleSetHttpAuthSchemeParametersProvider, _defaultSTSHttpAuthSchemeParametersProvider, defaultSTSHttpAuthSchemeParametersProvider, createEndpointRuleSetHttpAuthSchemeProvider, _defaultSTSHttpAuthSchemeProvider, defaultSTSHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig3;
+var import_signature_v4_multi_region, createEndpointRuleSetHttpAuthSchemeParametersProvider, _defaultSTSHttpAuthSchemeParametersProvider, defaultSTSHttpAuthSchemeParametersProvider, createEndpointRuleSetHttpAuthSchemeProvider, _defaultSTSHttpAuthSchemeProvider, defaultSTSHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig3;
 var init_httpAuthSchemeProvider3 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/auth/httpAuthSchemeProvider.js"() {
     "use strict";
     init_httpAuthSchemes2();
-    import_signature_v4_multi_region2 = __toESM(require_dist_cjs3());
+    import_signature_v4_multi_region = __toESM(require_dist_cjs10());
     init_client2();
     init_endpoints();
     init_endpointResolver3();
@@ -26254,7 +26007,7 @@ var init_httpAuthSchemeProvider3 = __esm({
         if (!authSchemes) {
           return defaultHttpAuthSchemeResolver(authParameters);
         }
-        const options = [];
+        const options2 = [];
         for (const scheme of authSchemes) {
           const { name: resolvedName, properties = {}, ...rest } = scheme;
           const name = resolvedName.toLowerCase();
@@ -26268,7 +26021,7 @@ var init_httpAuthSchemeProvider3 = __esm({
               const name2 = s2.name.toLowerCase();
               return name2 !== "sigv4a" && name2.startsWith("sigv4");
             });
-            if (import_signature_v4_multi_region2.SignatureV4MultiRegion.sigv4aDependency() === "none" && sigv4Present) {
+            if (import_signature_v4_multi_region.SignatureV4MultiRegion.sigv4aDependency() === "none" && sigv4Present) {
               continue;
             }
           } else if (name.startsWith("sigv4")) {
@@ -26283,26 +26036,26 @@ var init_httpAuthSchemeProvider3 = __esm({
           const option = createOption(authParameters);
           option.schemeId = schemeId;
           option.signingProperties = { ...option.signingProperties || {}, ...rest, ...properties };
-          options.push(option);
+          options2.push(option);
         }
-        return options;
+        return options2;
       };
       return endpointRuleSetHttpAuthSchemeProvider;
     };
     _defaultSTSHttpAuthSchemeProvider = (authParameters) => {
-      const options = [];
+      const options2 = [];
       switch (authParameters.operation) {
         case "AssumeRoleWithWebIdentity": {
-          options.push(createSmithyApiNoAuthHttpAuthOption3(authParameters));
-          options.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
+          options2.push(createSmithyApiNoAuthHttpAuthOption3(authParameters));
+          options2.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
           break;
         }
         default: {
-          options.push(createAwsAuthSigv4HttpAuthOption3(authParameters));
-          options.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
+          options2.push(createAwsAuthSigv4HttpAuthOption3(authParameters));
+          options2.push(createAwsAuthSigv4aHttpAuthOption(authParameters));
         }
       }
-      return options;
+      return options2;
     };
     defaultSTSHttpAuthSchemeProvider = createEndpointRuleSetHttpAuthSchemeProvider(defaultEndpointResolver3, _defaultSTSHttpAuthSchemeProvider, {
       "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption3,
@@ -26324,11 +26077,11 @@ var resolveClientEndpointParameters3, commonParams3;
 var init_EndpointParameters3 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/endpoint/EndpointParameters.js"() {
     "use strict";
-    resolveClientEndpointParameters3 = (options) => {
-      return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        useGlobalEndpoint: options.useGlobalEndpoint ?? false,
+    resolveClientEndpointParameters3 = (options2) => {
+      return Object.assign(options2, {
+        useDualstackEndpoint: options2.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options2.useFipsEndpoint ?? false,
+        useGlobalEndpoint: options2.useGlobalEndpoint ?? false,
         defaultSigningName: "sts"
       });
     };
@@ -26350,8 +26103,8 @@ var init_STSServiceException = __esm({
     init_client2();
     STSServiceException = class _STSServiceException extends ServiceException {
       static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.sts#STSServiceException";
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         Object.setPrototypeOf(this, _STSServiceException.prototype);
       }
     };
@@ -26721,13 +26474,13 @@ var init_schemas_03 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/runtimeConfig.shared.js
-var import_signature_v4_multi_region3, getRuntimeConfig5;
+var import_signature_v4_multi_region2, getRuntimeConfig5;
 var init_runtimeConfig_shared3 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/runtimeConfig.shared.js"() {
     "use strict";
     init_httpAuthSchemes2();
     init_protocols2();
-    import_signature_v4_multi_region3 = __toESM(require_dist_cjs3());
+    import_signature_v4_multi_region2 = __toESM(require_dist_cjs10());
     init_dist_es();
     init_checksum2();
     init_client2();
@@ -26773,7 +26526,7 @@ var init_runtimeConfig_shared3 = __esm({
         },
         serviceId: config?.serviceId ?? "STS",
         sha256: config?.sha256 ?? Sha256Node,
-        signerConstructor: config?.signerConstructor ?? import_signature_v4_multi_region3.SignatureV4MultiRegion,
+        signerConstructor: config?.signerConstructor ?? import_signature_v4_multi_region2.SignatureV4MultiRegion,
         urlParser: config?.urlParser ?? parseUrl,
         utf8Decoder: config?.utf8Decoder ?? fromUtf8,
         utf8Encoder: config?.utf8Encoder ?? toUtf8
@@ -26795,7 +26548,7 @@ var init_runtimeConfig3 = __esm({
     init_config2();
     init_retry2();
     init_serde();
-    import_node_http_handler3 = __toESM(require_dist_cjs7());
+    import_node_http_handler3 = __toESM(require_dist_cjs5());
     init_runtimeConfig_shared3();
     getRuntimeConfig6 = (config) => {
       emitWarningIfUnsupportedVersion2(process.version);
@@ -27071,19 +26824,19 @@ var init_defaultStsRoleAssumers = __esm({
       return async (sourceCreds, params) => {
         closureSourceCreds = sourceCreds;
         if (!stsClient) {
-          const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
+          const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile = stsOptions?.parentClientConfig?.profile, region, requestHandler: requestHandler2 = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile
           });
-          const isCompatibleRequestHandler = !isH2(requestHandler);
+          const isCompatibleRequestHandler = !isH2(requestHandler2);
           stsClient = new STSClient2({
             ...stsOptions,
             userAgentAppId,
             profile,
             credentialDefaultProvider: () => async () => closureSourceCreds,
             region: resolvedRegion,
-            requestHandler: isCompatibleRequestHandler ? requestHandler : void 0,
+            requestHandler: isCompatibleRequestHandler ? requestHandler2 : void 0,
             logger: logger2
           });
         }
@@ -27108,18 +26861,18 @@ var init_defaultStsRoleAssumers = __esm({
       let stsClient;
       return async (params) => {
         if (!stsClient) {
-          const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
+          const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile = stsOptions?.parentClientConfig?.profile, region, requestHandler: requestHandler2 = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile
           });
-          const isCompatibleRequestHandler = !isH2(requestHandler);
+          const isCompatibleRequestHandler = !isH2(requestHandler2);
           stsClient = new STSClient2({
             ...stsOptions,
             userAgentAppId,
             profile,
             region: resolvedRegion,
-            requestHandler: isCompatibleRequestHandler ? requestHandler : void 0,
+            requestHandler: isCompatibleRequestHandler ? requestHandler2 : void 0,
             logger: logger2
           });
         }
@@ -27143,8 +26896,8 @@ var init_defaultStsRoleAssumers = __esm({
         return credentials;
       };
     };
-    isH2 = (requestHandler) => {
-      return requestHandler?.metadata?.handlerProtocol === "h2";
+    isH2 = (requestHandler2) => {
+      return requestHandler2?.metadata?.handlerProtocol === "h2";
     };
   }
 });
@@ -27271,19 +27024,19 @@ var init_httpAuthSchemeProvider4 = __esm({
       };
     };
     defaultSigninHttpAuthSchemeProvider = (authParameters) => {
-      const options = [];
+      const options2 = [];
       switch (authParameters.operation) {
         case "CreateOAuth2Token":
           {
-            options.push(createSmithyApiNoAuthHttpAuthOption4(authParameters));
+            options2.push(createSmithyApiNoAuthHttpAuthOption4(authParameters));
             break;
           }
           ;
         default: {
-          options.push(createAwsAuthSigv4HttpAuthOption4(authParameters));
+          options2.push(createAwsAuthSigv4HttpAuthOption4(authParameters));
         }
       }
-      return options;
+      return options2;
     };
     resolveHttpAuthSchemeConfig4 = (config) => {
       const config_0 = resolveAwsSdkSigV4Config(config);
@@ -27299,10 +27052,10 @@ var resolveClientEndpointParameters4, commonParams4;
 var init_EndpointParameters4 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/signin/endpoint/EndpointParameters.js"() {
     "use strict";
-    resolveClientEndpointParameters4 = (options) => {
-      return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
+    resolveClientEndpointParameters4 = (options2) => {
+      return Object.assign(options2, {
+        useDualstackEndpoint: options2.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options2.useFipsEndpoint ?? false,
         defaultSigningName: "signin"
       });
     };
@@ -27549,8 +27302,8 @@ var init_SigninServiceException = __esm({
     init_client2();
     SigninServiceException = class _SigninServiceException extends ServiceException {
       static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.signin#SigninServiceException";
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         Object.setPrototypeOf(this, _SigninServiceException.prototype);
       }
     };
@@ -27876,7 +27629,7 @@ var init_runtimeConfig4 = __esm({
     init_config2();
     init_retry2();
     init_serde();
-    import_node_http_handler4 = __toESM(require_dist_cjs7());
+    import_node_http_handler4 = __toESM(require_dist_cjs5());
     init_runtimeConfig_shared4();
     getRuntimeConfig8 = (config) => {
       emitWarningIfUnsupportedVersion2(process.version);
@@ -28241,10 +27994,10 @@ var require_dist_cjs11 = __commonJS({
         }
         const { SigninClient: SigninClient2, CreateOAuth2TokenCommand: CreateOAuth2TokenCommand2 } = (init_signin(), __toCommonJS(signin_exports));
         const { logger: logger2, userAgentAppId } = this.callerClientConfig ?? {};
-        const isH22 = (requestHandler2) => {
-          return requestHandler2?.metadata?.handlerProtocol === "h2";
+        const isH22 = (requestHandler3) => {
+          return requestHandler3?.metadata?.handlerProtocol === "h2";
         };
-        const requestHandler = isH22(this.callerClientConfig?.requestHandler) ? void 0 : this.callerClientConfig?.requestHandler;
+        const requestHandler2 = isH22(this.callerClientConfig?.requestHandler) ? void 0 : this.callerClientConfig?.requestHandler;
         const signInRegion = typeof freshToken.signInRegion === "string" && freshToken.signInRegion.length > 0 ? freshToken.signInRegion : void 0;
         const region = signInRegion ?? this.profileData.region ?? await this.callerClientConfig?.region?.() ?? process.env.AWS_REGION;
         const client = new SigninClient2({
@@ -28253,7 +28006,7 @@ var require_dist_cjs11 = __commonJS({
             secretAccessKey: ""
           },
           region,
-          requestHandler,
+          requestHandler: requestHandler2,
           logger: logger2,
           userAgentAppId,
           ...this.init?.clientConfig,
@@ -28428,14 +28181,14 @@ var require_dist_cjs11 = __commonJS({
               y: y.toString("base64url")
             }
           };
-          const payload = {
+          const payload2 = {
             jti: crypto.randomUUID(),
             htm: method,
             htu: endpoint,
             iat: Math.floor(Date.now() / 1e3)
           };
           const headerB64 = Buffer.from(JSON.stringify(header)).toString("base64url");
-          const payloadB64 = Buffer.from(JSON.stringify(payload)).toString("base64url");
+          const payloadB64 = Buffer.from(JSON.stringify(payload2)).toString("base64url");
           const message = `${headerB64}.${payloadB64}`;
           const asn1Signature = sign4("sha256", Buffer.from(message), privateKey);
           const rawSignature = this.derToRawSignature(asn1Signature);
@@ -28611,21 +28364,21 @@ var require_dist_cjs14 = __commonJS({
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var resolveCredentialSource = (credentialSource, profileName, logger2) => {
       const sourceProvidersMap = {
-        EcsContainer: async (options) => {
-          const { fromHttp } = require_dist_cjs8();
-          const { fromContainerMetadata } = require_dist_cjs6();
+        EcsContainer: async (options2) => {
+          const { fromHttp } = require_dist_cjs6();
+          const { fromContainerMetadata } = require_dist_cjs4();
           logger2?.debug("@aws-sdk/credential-provider-ini - credential_source is EcsContainer");
-          return async () => chain2(fromHttp(options ?? {}), fromContainerMetadata(options))().then(setNamedProvider);
+          return async () => chain2(fromHttp(options2 ?? {}), fromContainerMetadata(options2))().then(setNamedProvider);
         },
-        Ec2InstanceMetadata: async (options) => {
+        Ec2InstanceMetadata: async (options2) => {
           logger2?.debug("@aws-sdk/credential-provider-ini - credential_source is Ec2InstanceMetadata");
-          const { fromInstanceMetadata } = require_dist_cjs6();
-          return async () => fromInstanceMetadata(options)().then(setNamedProvider);
+          const { fromInstanceMetadata } = require_dist_cjs4();
+          return async () => fromInstanceMetadata(options2)().then(setNamedProvider);
         },
-        Environment: async (options) => {
+        Environment: async (options2) => {
           logger2?.debug("@aws-sdk/credential-provider-ini - credential_source is Environment");
-          const { fromEnv: fromEnv2 } = require_dist_cjs5();
-          return async () => fromEnv2(options)().then(setNamedProvider);
+          const { fromEnv: fromEnv2 } = require_dist_cjs3();
+          return async () => fromEnv2(options2)().then(setNamedProvider);
         }
       };
       if (credentialSource in sourceProvidersMap) {
@@ -28652,30 +28405,30 @@ var require_dist_cjs14 = __commonJS({
       }
       return withProviderProfile;
     };
-    var resolveAssumeRoleCredentials = async (profileName, profiles, options, callerClientConfig, visitedProfiles = {}, resolveProfileData2) => {
-      options.logger?.debug("@aws-sdk/credential-provider-ini - resolveAssumeRoleCredentials (STS)");
+    var resolveAssumeRoleCredentials = async (profileName, profiles, options2, callerClientConfig, visitedProfiles = {}, resolveProfileData2) => {
+      options2.logger?.debug("@aws-sdk/credential-provider-ini - resolveAssumeRoleCredentials (STS)");
       const profileData = profiles[profileName];
       const { source_profile, region } = profileData;
-      if (!options.roleAssumer) {
+      if (!options2.roleAssumer) {
         const { getDefaultRoleAssumer: getDefaultRoleAssumer3 } = (init_sts(), __toCommonJS(sts_exports));
-        options.roleAssumer = getDefaultRoleAssumer3({
-          ...options.clientConfig,
-          credentialProviderLogger: options.logger,
+        options2.roleAssumer = getDefaultRoleAssumer3({
+          ...options2.clientConfig,
+          credentialProviderLogger: options2.logger,
           parentClientConfig: {
             ...callerClientConfig,
-            ...options?.parentClientConfig,
-            region: region ?? options?.parentClientConfig?.region ?? callerClientConfig?.region
+            ...options2?.parentClientConfig,
+            region: region ?? options2?.parentClientConfig?.region ?? callerClientConfig?.region
           }
-        }, options.clientPlugins);
+        }, options2.clientPlugins);
       }
       if (source_profile && source_profile in visitedProfiles) {
-        throw new CredentialsProviderError2(`Detected a cycle attempting to resolve credentials for profile ${getProfileName2(options)}. Profiles visited: ` + Object.keys(visitedProfiles).join(", "), { logger: options.logger });
+        throw new CredentialsProviderError2(`Detected a cycle attempting to resolve credentials for profile ${getProfileName2(options2)}. Profiles visited: ` + Object.keys(visitedProfiles).join(", "), { logger: options2.logger });
       }
-      options.logger?.debug(`@aws-sdk/credential-provider-ini - finding credential resolver using ${source_profile ? `source_profile=[${source_profile}]` : `profile=[${profileName}]`}`);
-      const sourceCredsProvider = source_profile ? resolveProfileData2(source_profile, profiles, options, callerClientConfig, {
+      options2.logger?.debug(`@aws-sdk/credential-provider-ini - finding credential resolver using ${source_profile ? `source_profile=[${source_profile}]` : `profile=[${profileName}]`}`);
+      const sourceCredsProvider = source_profile ? resolveProfileData2(source_profile, profiles, options2, callerClientConfig, {
         ...visitedProfiles,
         [source_profile]: true
-      }, isCredentialSourceWithoutRoleArn(profiles[source_profile] ?? {})) : (await resolveCredentialSource(profileData.credential_source, profileName, options.logger)(options))();
+      }, isCredentialSourceWithoutRoleArn(profiles[source_profile] ?? {})) : (await resolveCredentialSource(profileData.credential_source, profileName, options2.logger)(options2))();
       if (isCredentialSourceWithoutRoleArn(profileData)) {
         return sourceCredsProvider.then((creds) => setCredentialFeature2(creds, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
       } else {
@@ -28687,14 +28440,14 @@ var require_dist_cjs14 = __commonJS({
         };
         const { mfa_serial } = profileData;
         if (mfa_serial) {
-          if (!options.mfaCodeProvider) {
-            throw new CredentialsProviderError2(`Profile ${profileName} requires multi-factor authentication, but no MFA code callback was provided.`, { logger: options.logger, tryNextLink: false });
+          if (!options2.mfaCodeProvider) {
+            throw new CredentialsProviderError2(`Profile ${profileName} requires multi-factor authentication, but no MFA code callback was provided.`, { logger: options2.logger, tryNextLink: false });
           }
           params.SerialNumber = mfa_serial;
-          params.TokenCode = await options.mfaCodeProvider(mfa_serial);
+          params.TokenCode = await options2.mfaCodeProvider(mfa_serial);
         }
         const sourceCreds = await sourceCredsProvider;
-        return options.roleAssumer(sourceCreds, params).then((creds) => setCredentialFeature2(creds, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
+        return options2.roleAssumer(sourceCreds, params).then((creds) => setCredentialFeature2(creds, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
       }
     };
     var isCredentialSourceWithoutRoleArn = (section) => {
@@ -28703,30 +28456,30 @@ var require_dist_cjs14 = __commonJS({
     var isLoginProfile = (data) => {
       return Boolean(data && data.login_session);
     };
-    var resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
+    var resolveLoginCredentials = async (profileName, options2, callerClientConfig) => {
       const { fromLoginCredentials } = require_dist_cjs11();
       const credentials = await fromLoginCredentials({
-        ...options,
+        ...options2,
         profile: profileName
       })({ callerClientConfig });
       return setCredentialFeature2(credentials, "CREDENTIALS_PROFILE_LOGIN", "AC");
     };
     var isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
-    var resolveProcessCredentials = async (options, profile) => {
+    var resolveProcessCredentials = async (options2, profile) => {
       const { fromProcess } = require_dist_cjs12();
       const credentials = await fromProcess({
-        ...options,
+        ...options2,
         profile
       })();
       return setCredentialFeature2(credentials, "CREDENTIALS_PROFILE_PROCESS", "v");
     };
-    var resolveSsoCredentials = async (profile, profileData, options = {}, callerClientConfig) => {
-      const { fromSSO } = require_dist_cjs10();
+    var resolveSsoCredentials = async (profile, profileData, options2 = {}, callerClientConfig) => {
+      const { fromSSO } = require_dist_cjs9();
       return fromSSO({
         profile,
-        logger: options.logger,
-        parentClientConfig: options.parentClientConfig,
-        clientConfig: options.clientConfig
+        logger: options2.logger,
+        parentClientConfig: options2.parentClientConfig,
+        clientConfig: options2.clientConfig
       })({
         callerClientConfig
       }).then((creds) => {
@@ -28739,8 +28492,8 @@ var require_dist_cjs14 = __commonJS({
     };
     var isSsoProfile = (arg) => arg && (typeof arg.sso_start_url === "string" || typeof arg.sso_account_id === "string" || typeof arg.sso_session === "string" || typeof arg.sso_region === "string" || typeof arg.sso_role_name === "string");
     var isStaticCredsProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.aws_access_key_id === "string" && typeof arg.aws_secret_access_key === "string" && ["undefined", "string"].indexOf(typeof arg.aws_session_token) > -1 && ["undefined", "string"].indexOf(typeof arg.aws_account_id) > -1;
-    var resolveStaticCredentials = async (profile, options) => {
-      options?.logger?.debug("@aws-sdk/credential-provider-ini - resolveStaticCredentials");
+    var resolveStaticCredentials = async (profile, options2) => {
+      options2?.logger?.debug("@aws-sdk/credential-provider-ini - resolveStaticCredentials");
       const credentials = {
         accessKeyId: profile.aws_access_key_id,
         secretAccessKey: profile.aws_secret_access_key,
@@ -28751,44 +28504,44 @@ var require_dist_cjs14 = __commonJS({
       return setCredentialFeature2(credentials, "CREDENTIALS_PROFILE", "n");
     };
     var isWebIdentityProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.web_identity_token_file === "string" && typeof arg.role_arn === "string" && ["undefined", "string"].indexOf(typeof arg.role_session_name) > -1;
-    var resolveWebIdentityCredentials = async (profile, options, callerClientConfig) => {
+    var resolveWebIdentityCredentials = async (profile, options2, callerClientConfig) => {
       const { fromTokenFile } = require_dist_cjs13();
       const credentials = await fromTokenFile({
         webIdentityTokenFile: profile.web_identity_token_file,
         roleArn: profile.role_arn,
         roleSessionName: profile.role_session_name,
-        roleAssumerWithWebIdentity: options.roleAssumerWithWebIdentity,
-        logger: options.logger,
-        parentClientConfig: options.parentClientConfig
+        roleAssumerWithWebIdentity: options2.roleAssumerWithWebIdentity,
+        logger: options2.logger,
+        parentClientConfig: options2.parentClientConfig
       })({
         callerClientConfig
       });
       return setCredentialFeature2(credentials, "CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN", "q");
     };
-    var resolveProfileData = async (profileName, profiles, options, callerClientConfig, visitedProfiles = {}, isAssumeRoleRecursiveCall = false) => {
+    var resolveProfileData = async (profileName, profiles, options2, callerClientConfig, visitedProfiles = {}, isAssumeRoleRecursiveCall = false) => {
       const data = profiles[profileName];
       if (Object.keys(visitedProfiles).length > 0 && isStaticCredsProfile(data)) {
-        return resolveStaticCredentials(data, options);
+        return resolveStaticCredentials(data, options2);
       }
-      if (isAssumeRoleRecursiveCall || isAssumeRoleProfile(data, { profile: profileName, logger: options.logger })) {
-        return resolveAssumeRoleCredentials(profileName, profiles, options, callerClientConfig, visitedProfiles, resolveProfileData);
+      if (isAssumeRoleRecursiveCall || isAssumeRoleProfile(data, { profile: profileName, logger: options2.logger })) {
+        return resolveAssumeRoleCredentials(profileName, profiles, options2, callerClientConfig, visitedProfiles, resolveProfileData);
       }
       if (isStaticCredsProfile(data)) {
-        return resolveStaticCredentials(data, options);
+        return resolveStaticCredentials(data, options2);
       }
       if (isWebIdentityProfile(data)) {
-        return resolveWebIdentityCredentials(data, options, callerClientConfig);
+        return resolveWebIdentityCredentials(data, options2, callerClientConfig);
       }
       if (isProcessProfile(data)) {
-        return resolveProcessCredentials(options, profileName);
+        return resolveProcessCredentials(options2, profileName);
       }
       if (isSsoProfile(data)) {
-        return await resolveSsoCredentials(profileName, data, options, callerClientConfig);
+        return await resolveSsoCredentials(profileName, data, options2, callerClientConfig);
       }
       if (isLoginProfile(data)) {
-        return resolveLoginCredentials(profileName, options, callerClientConfig);
+        return resolveLoginCredentials(profileName, options2, callerClientConfig);
       }
-      throw new CredentialsProviderError2(`Could not resolve credentials using profile: [${profileName}] in configuration/credentials file(s).`, { logger: options.logger });
+      throw new CredentialsProviderError2(`Could not resolve credentials using profile: [${profileName}] in configuration/credentials file(s).`, { logger: options2.logger });
     };
     var fromIni = (init = {}) => async ({ callerClientConfig } = {}) => {
       init.logger?.debug("@aws-sdk/credential-provider-ini - fromIni");
@@ -28805,14 +28558,14 @@ var require_dist_cjs14 = __commonJS({
 var require_dist_cjs15 = __commonJS({
   "node_modules/@aws-sdk/credential-provider-node/dist-cjs/index.js"(exports2) {
     "use strict";
-    var { ENV_KEY, ENV_SECRET, fromEnv: fromEnv2 } = require_dist_cjs5();
+    var { ENV_KEY, ENV_SECRET, fromEnv: fromEnv2 } = require_dist_cjs3();
     var { chain: chain2, CredentialsProviderError: CredentialsProviderError2, ENV_PROFILE: ENV_PROFILE2 } = (init_config2(), __toCommonJS(config_exports));
     var ENV_IMDS_DISABLED2 = "AWS_EC2_METADATA_DISABLED";
     var remoteProvider = async (init) => {
-      const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = require_dist_cjs6();
+      const { ENV_CMDS_FULL_URI, ENV_CMDS_RELATIVE_URI, fromContainerMetadata, fromInstanceMetadata } = require_dist_cjs4();
       if (process.env[ENV_CMDS_RELATIVE_URI] || process.env[ENV_CMDS_FULL_URI]) {
         init.logger?.debug("@aws-sdk/credential-provider-node - remoteProvider::fromHttp/fromContainerMetadata");
-        const { fromHttp } = require_dist_cjs8();
+        const { fromHttp } = require_dist_cjs6();
         return chain2(fromHttp(init), fromContainerMetadata(init));
       }
       if (process.env[ENV_IMDS_DISABLED2] && process.env[ENV_IMDS_DISABLED2] !== "false") {
@@ -28829,10 +28582,10 @@ var require_dist_cjs15 = __commonJS({
       let passiveLock;
       let credentials;
       let forceRefreshLock;
-      const provider = async (options) => {
-        if (options?.forceRefresh) {
+      const provider = async (options2) => {
+        if (options2?.forceRefresh) {
           if (!forceRefreshLock) {
-            forceRefreshLock = chain3(options).then((c5) => {
+            forceRefreshLock = chain3(options2).then((c5) => {
               credentials = c5;
             }).finally(() => {
               forceRefreshLock = void 0;
@@ -28851,7 +28604,7 @@ var require_dist_cjs15 = __commonJS({
         } else if (!credentials || treatAsExpired?.(credentials)) {
           if (credentials) {
             if (!passiveLock) {
-              passiveLock = chain3(options).then((c5) => {
+              passiveLock = chain3(options2).then((c5) => {
                 credentials = c5;
               }).catch(() => {
               }).finally(() => {
@@ -28859,12 +28612,12 @@ var require_dist_cjs15 = __commonJS({
               });
             }
           } else {
-            activeLock = chain3(options).then((c5) => {
+            activeLock = chain3(options2).then((c5) => {
               credentials = c5;
             }).finally(() => {
               activeLock = void 0;
             });
-            return provider(options);
+            return provider(options2);
           }
         }
         return credentials;
@@ -28921,7 +28674,7 @@ var require_dist_cjs15 = __commonJS({
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
           throw new CredentialsProviderError2("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO } = require_dist_cjs10();
+        const { fromSSO } = require_dist_cjs9();
         return fromSSO(init)(awsIdentityProperties);
       },
       async (awsIdentityProperties) => {
@@ -28955,6 +28708,9446 @@ var require_dist_cjs15 = __commonJS({
     exports2.credentialsTreatedAsExpired = credentialsTreatedAsExpired;
     exports2.credentialsWillNeedRefresh = credentialsWillNeedRefresh;
     exports2.defaultProvider = defaultProvider;
+  }
+});
+
+// node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var require_dist_cjs16 = __commonJS({
+  "node_modules/@aws-sdk/client-lambda/dist-cjs/index.js"(exports2) {
+    "use strict";
+    var { awsEndpointFunctions: awsEndpointFunctions2, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider: createDefaultUserAgentProvider2, NODE_APP_ID_CONFIG_OPTIONS: NODE_APP_ID_CONFIG_OPTIONS2, getAwsRegionExtensionConfiguration: getAwsRegionExtensionConfiguration2, resolveAwsRegionExtensionConfiguration: resolveAwsRegionExtensionConfiguration2, resolveUserAgentConfig: resolveUserAgentConfig2, resolveHostHeaderConfig: resolveHostHeaderConfig2, getUserAgentPlugin: getUserAgentPlugin2, getHostHeaderPlugin: getHostHeaderPlugin2, getLoggerPlugin: getLoggerPlugin2, getRecursionDetectionPlugin: getRecursionDetectionPlugin2 } = (init_client3(), __toCommonJS(client_exports2));
+    var { getHttpAuthSchemeEndpointRuleSetPlugin: getHttpAuthSchemeEndpointRuleSetPlugin2, DefaultIdentityProviderConfig: DefaultIdentityProviderConfig2, getHttpSigningPlugin: getHttpSigningPlugin2, createPaginator: createPaginator2 } = (init_dist_es(), __toCommonJS(dist_es_exports));
+    var { normalizeProvider: normalizeProvider3, getSmithyContext: getSmithyContext2, ServiceException: ServiceException$1, NoOpLogger: NoOpLogger2, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion3, loadConfigsForDefaultMode: loadConfigsForDefaultMode2, getDefaultExtensionConfiguration: getDefaultExtensionConfiguration2, resolveDefaultRuntimeConfig: resolveDefaultRuntimeConfig2, Client: Client2, makeBuilder: makeBuilder2, createWaiter: createWaiter2, checkExceptions: checkExceptions2, WaiterState: WaiterState2, createAggregatedClient: createAggregatedClient2 } = (init_client2(), __toCommonJS(client_exports));
+    var { Command: $Command } = (init_client2(), __toCommonJS(client_exports));
+    exports2.$Command = $Command;
+    exports2.__Client = Client2;
+    var { resolveDefaultsModeConfig: resolveDefaultsModeConfig2, loadConfig: loadConfig2, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS: NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS2, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS: NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS2, NODE_REGION_CONFIG_OPTIONS: NODE_REGION_CONFIG_OPTIONS2, NODE_REGION_CONFIG_FILE_OPTIONS: NODE_REGION_CONFIG_FILE_OPTIONS2, resolveRegionConfig: resolveRegionConfig2 } = (init_config2(), __toCommonJS(config_exports));
+    var { BinaryDecisionDiagram: BinaryDecisionDiagram2, EndpointCache: EndpointCache2, decideEndpoint: decideEndpoint2, customEndpointFunctions: customEndpointFunctions2, resolveEndpointConfig: resolveEndpointConfig2, getEndpointPlugin: getEndpointPlugin2 } = (init_endpoints(), __toCommonJS(endpoints_exports));
+    var { eventStreamSerdeProvider: eventStreamSerdeProvider3, resolveEventStreamSerdeConfig: resolveEventStreamSerdeConfig2 } = (init_event_streams(), __toCommonJS(event_streams_exports));
+    var { parseUrl: parseUrl2, getHttpHandlerExtensionConfiguration: getHttpHandlerExtensionConfiguration2, resolveHttpHandlerRuntimeConfig: resolveHttpHandlerRuntimeConfig2, getContentLengthPlugin: getContentLengthPlugin2 } = (init_protocols(), __toCommonJS(protocols_exports));
+    var { DEFAULT_RETRY_MODE: DEFAULT_RETRY_MODE2, NODE_RETRY_MODE_CONFIG_OPTIONS: NODE_RETRY_MODE_CONFIG_OPTIONS2, NODE_MAX_ATTEMPT_CONFIG_OPTIONS: NODE_MAX_ATTEMPT_CONFIG_OPTIONS2, resolveRetryConfig: resolveRetryConfig2, getRetryPlugin: getRetryPlugin2 } = (init_retry2(), __toCommonJS(retry_exports));
+    var { TypeRegistry: TypeRegistry2, getSchemaSerdePlugin: getSchemaSerdePlugin2 } = (init_schema(), __toCommonJS(schema_exports));
+    var { resolveAwsSdkSigV4Config: resolveAwsSdkSigV4Config2, AwsSdkSigV4Signer: AwsSdkSigV4Signer2, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS: NODE_AUTH_SCHEME_PREFERENCE_OPTIONS2 } = (init_httpAuthSchemes2(), __toCommonJS(httpAuthSchemes_exports));
+    var { defaultProvider } = require_dist_cjs15();
+    var { toUtf8: toUtf83, fromUtf8: fromUtf83, toBase64: toBase643, fromBase64: fromBase642, calculateBodyLength: calculateBodyLength2 } = (init_serde(), __toCommonJS(serde_exports));
+    var { streamCollector: streamCollector7, NodeHttpHandler: NodeHttpHandler2 } = require_dist_cjs5();
+    var { AwsRestJsonProtocol: AwsRestJsonProtocol2 } = (init_protocols2(), __toCommonJS(protocols_exports2));
+    var { Sha256 } = (init_checksum2(), __toCommonJS(checksum_exports));
+    var defaultLambdaHttpAuthSchemeParametersProvider = async (config, context, input) => {
+      return {
+        operation: getSmithyContext2(context).operation,
+        region: await normalizeProvider3(config.region)() || (() => {
+          throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })()
+      };
+    };
+    function createAwsAuthSigv4HttpAuthOption5(authParameters) {
+      return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+          name: "lambda",
+          region: authParameters.region
+        },
+        propertiesExtractor: (config, context) => ({
+          signingProperties: {
+            config,
+            context
+          }
+        })
+      };
+    }
+    var defaultLambdaHttpAuthSchemeProvider = (authParameters) => {
+      const options2 = [];
+      switch (authParameters.operation) {
+        default: {
+          options2.push(createAwsAuthSigv4HttpAuthOption5(authParameters));
+        }
+      }
+      return options2;
+    };
+    var resolveHttpAuthSchemeConfig5 = (config) => {
+      const config_0 = resolveAwsSdkSigV4Config2(config);
+      return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider3(config.authSchemePreference ?? [])
+      });
+    };
+    var resolveClientEndpointParameters5 = (options2) => {
+      return Object.assign(options2, {
+        useDualstackEndpoint: options2.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options2.useFipsEndpoint ?? false,
+        defaultSigningName: "lambda"
+      });
+    };
+    var commonParams5 = {
+      UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+      Endpoint: { type: "builtInParams", name: "endpoint" },
+      Region: { type: "builtInParams", name: "region" },
+      UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
+    };
+    var version = "3.1163.0";
+    var packageInfo = {
+      version
+    };
+    var k5 = "ref";
+    var a5 = -1;
+    var b5 = true;
+    var c5 = "isSet";
+    var d5 = "PartitionResult";
+    var e5 = "booleanEquals";
+    var f5 = "getAttr";
+    var g5 = { [k5]: "Endpoint" };
+    var h5 = { [k5]: d5 };
+    var i5 = {};
+    var j5 = [{ [k5]: "Region" }];
+    var _data5 = {
+      conditions: [
+        [c5, [g5]],
+        [c5, j5],
+        ["aws.partition", j5, d5],
+        [e5, [{ [k5]: "UseFIPS" }, b5]],
+        [e5, [{ [k5]: "UseDualStack" }, b5]],
+        [e5, [{ fn: f5, argv: [h5, "supportsDualStack"] }, b5]],
+        [e5, [{ fn: f5, argv: [h5, "supportsFIPS"] }, b5]]
+      ],
+      results: [
+        [a5],
+        [a5, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a5, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g5, i5],
+        ["https://lambda-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i5],
+        [a5, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://lambda-fips.{Region}.{PartitionResult#dnsSuffix}", i5],
+        [a5, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://lambda.{Region}.{PartitionResult#dualStackDnsSuffix}", i5],
+        [a5, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://lambda.{Region}.{PartitionResult#dnsSuffix}", i5],
+        [a5, "Invalid Configuration: Missing Region"]
+      ]
+    };
+    var root5 = 2;
+    var r5 = 1e8;
+    var nodes5 = new Int32Array([
+      -1,
+      1,
+      -1,
+      0,
+      12,
+      3,
+      1,
+      4,
+      r5 + 11,
+      2,
+      5,
+      r5 + 11,
+      3,
+      8,
+      6,
+      4,
+      7,
+      r5 + 10,
+      5,
+      r5 + 8,
+      r5 + 9,
+      4,
+      10,
+      9,
+      6,
+      r5 + 6,
+      r5 + 7,
+      5,
+      11,
+      r5 + 5,
+      6,
+      r5 + 4,
+      r5 + 5,
+      3,
+      r5 + 1,
+      13,
+      4,
+      r5 + 2,
+      r5 + 3
+    ]);
+    var bdd5 = BinaryDecisionDiagram2.from(nodes5, root5, _data5.conditions, _data5.results);
+    var cache5 = new EndpointCache2({
+      size: 50,
+      params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"]
+    });
+    var defaultEndpointResolver5 = (endpointParams, context = {}) => {
+      return cache5.get(endpointParams, () => decideEndpoint2(bdd5, {
+        endpointParams,
+        logger: context.logger
+      }));
+    };
+    customEndpointFunctions2.aws = awsEndpointFunctions2;
+    var LambdaServiceException = class _LambdaServiceException extends ServiceException$1 {
+      static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.lambda#LambdaServiceException";
+      constructor(options2) {
+        super(options2);
+        Object.setPrototypeOf(this, _LambdaServiceException.prototype);
+      }
+    };
+    var InvalidParameterValueException = class _InvalidParameterValueException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidParameterValueException";
+      name = "InvalidParameterValueException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "InvalidParameterValueException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidParameterValueException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var PolicyLengthExceededException = class _PolicyLengthExceededException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#PolicyLengthExceededException";
+      name = "PolicyLengthExceededException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "PolicyLengthExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _PolicyLengthExceededException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var PreconditionFailedException = class _PreconditionFailedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#PreconditionFailedException";
+      name = "PreconditionFailedException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "PreconditionFailedException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _PreconditionFailedException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var ResourceConflictException = class _ResourceConflictException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ResourceConflictException";
+      name = "ResourceConflictException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "ResourceConflictException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ResourceConflictException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var ResourceNotFoundException2 = class _ResourceNotFoundException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ResourceNotFoundException";
+      name = "ResourceNotFoundException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "ResourceNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ResourceNotFoundException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var ServiceException2 = class _ServiceException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ServiceException";
+      name = "ServiceException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "ServiceException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ServiceException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var TooManyRequestsException2 = class _TooManyRequestsException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#TooManyRequestsException";
+      name = "TooManyRequestsException";
+      $fault = "client";
+      retryAfterSeconds;
+      Type;
+      Reason;
+      constructor(opts) {
+        super({
+          name: "TooManyRequestsException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _TooManyRequestsException.prototype);
+        this.retryAfterSeconds = opts.retryAfterSeconds;
+        this.Type = opts.Type;
+        this.Reason = opts.Reason;
+      }
+    };
+    var PublicPolicyException = class _PublicPolicyException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#PublicPolicyException";
+      name = "PublicPolicyException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "PublicPolicyException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _PublicPolicyException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var AliasLimitExceededException = class _AliasLimitExceededException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#AliasLimitExceededException";
+      name = "AliasLimitExceededException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "AliasLimitExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _AliasLimitExceededException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var CapacityProviderLimitExceededException = class _CapacityProviderLimitExceededException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CapacityProviderLimitExceededException";
+      name = "CapacityProviderLimitExceededException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "CapacityProviderLimitExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CapacityProviderLimitExceededException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var KMSAccessDeniedException = class _KMSAccessDeniedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#KMSAccessDeniedException";
+      name = "KMSAccessDeniedException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "KMSAccessDeniedException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _KMSAccessDeniedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var KMSDisabledException = class _KMSDisabledException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#KMSDisabledException";
+      name = "KMSDisabledException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "KMSDisabledException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _KMSDisabledException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var KMSInvalidStateException = class _KMSInvalidStateException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#KMSInvalidStateException";
+      name = "KMSInvalidStateException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "KMSInvalidStateException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _KMSInvalidStateException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var KMSNotFoundException = class _KMSNotFoundException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#KMSNotFoundException";
+      name = "KMSNotFoundException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "KMSNotFoundException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _KMSNotFoundException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var ResourceInUseException = class _ResourceInUseException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ResourceInUseException";
+      name = "ResourceInUseException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "ResourceInUseException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ResourceInUseException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var CodeSigningConfigNotFoundException = class _CodeSigningConfigNotFoundException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CodeSigningConfigNotFoundException";
+      name = "CodeSigningConfigNotFoundException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "CodeSigningConfigNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CodeSigningConfigNotFoundException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var CodeStorageExceededException = class _CodeStorageExceededException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CodeStorageExceededException";
+      name = "CodeStorageExceededException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "CodeStorageExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CodeStorageExceededException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var CodeVerificationFailedException = class _CodeVerificationFailedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CodeVerificationFailedException";
+      name = "CodeVerificationFailedException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "CodeVerificationFailedException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CodeVerificationFailedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var FunctionVersionsPerCapacityProviderLimitExceededException = class _FunctionVersionsPerCapacityProviderLimitExceededException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#FunctionVersionsPerCapacityProviderLimitExceededException";
+      name = "FunctionVersionsPerCapacityProviderLimitExceededException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "FunctionVersionsPerCapacityProviderLimitExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _FunctionVersionsPerCapacityProviderLimitExceededException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var InvalidCodeSignatureException = class _InvalidCodeSignatureException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidCodeSignatureException";
+      name = "InvalidCodeSignatureException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "InvalidCodeSignatureException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidCodeSignatureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var CodeArtifactUserDeletedException = class _CodeArtifactUserDeletedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CodeArtifactUserDeletedException";
+      name = "CodeArtifactUserDeletedException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "CodeArtifactUserDeletedException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CodeArtifactUserDeletedException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var CodeArtifactUserFailedException = class _CodeArtifactUserFailedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CodeArtifactUserFailedException";
+      name = "CodeArtifactUserFailedException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "CodeArtifactUserFailedException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CodeArtifactUserFailedException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var CodeArtifactUserPendingException = class _CodeArtifactUserPendingException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CodeArtifactUserPendingException";
+      name = "CodeArtifactUserPendingException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "CodeArtifactUserPendingException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CodeArtifactUserPendingException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var DurableExecutionAlreadyStartedException = class _DurableExecutionAlreadyStartedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#DurableExecutionAlreadyStartedException";
+      name = "DurableExecutionAlreadyStartedException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "DurableExecutionAlreadyStartedException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _DurableExecutionAlreadyStartedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var EC2AccessDeniedException = class _EC2AccessDeniedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EC2AccessDeniedException";
+      name = "EC2AccessDeniedException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "EC2AccessDeniedException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EC2AccessDeniedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var EC2ThrottledException = class _EC2ThrottledException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EC2ThrottledException";
+      name = "EC2ThrottledException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "EC2ThrottledException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EC2ThrottledException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var EC2UnexpectedException = class _EC2UnexpectedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EC2UnexpectedException";
+      name = "EC2UnexpectedException";
+      $fault = "server";
+      Type;
+      Message;
+      EC2ErrorCode;
+      constructor(opts) {
+        super({
+          name: "EC2UnexpectedException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EC2UnexpectedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+        this.EC2ErrorCode = opts.EC2ErrorCode;
+      }
+    };
+    var EFSIOException = class _EFSIOException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EFSIOException";
+      name = "EFSIOException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "EFSIOException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EFSIOException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var EFSMountConnectivityException = class _EFSMountConnectivityException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EFSMountConnectivityException";
+      name = "EFSMountConnectivityException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "EFSMountConnectivityException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EFSMountConnectivityException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var EFSMountFailureException = class _EFSMountFailureException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EFSMountFailureException";
+      name = "EFSMountFailureException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "EFSMountFailureException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EFSMountFailureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var EFSMountTimeoutException = class _EFSMountTimeoutException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#EFSMountTimeoutException";
+      name = "EFSMountTimeoutException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "EFSMountTimeoutException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EFSMountTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var ENILimitReachedException = class _ENILimitReachedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ENILimitReachedException";
+      name = "ENILimitReachedException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "ENILimitReachedException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ENILimitReachedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var ENINotReadyException = class _ENINotReadyException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ENINotReadyException";
+      name = "ENINotReadyException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "ENINotReadyException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ENINotReadyException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var InvalidRequestContentException = class _InvalidRequestContentException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidRequestContentException";
+      name = "InvalidRequestContentException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "InvalidRequestContentException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidRequestContentException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var InvalidRuntimeException = class _InvalidRuntimeException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidRuntimeException";
+      name = "InvalidRuntimeException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "InvalidRuntimeException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidRuntimeException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var InvalidSecurityGroupIDException = class _InvalidSecurityGroupIDException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidSecurityGroupIDException";
+      name = "InvalidSecurityGroupIDException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "InvalidSecurityGroupIDException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidSecurityGroupIDException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var InvalidSubnetIDException = class _InvalidSubnetIDException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidSubnetIDException";
+      name = "InvalidSubnetIDException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "InvalidSubnetIDException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidSubnetIDException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var InvalidZipFileException = class _InvalidZipFileException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#InvalidZipFileException";
+      name = "InvalidZipFileException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "InvalidZipFileException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidZipFileException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var ModeNotSupportedException = class _ModeNotSupportedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ModeNotSupportedException";
+      name = "ModeNotSupportedException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "ModeNotSupportedException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ModeNotSupportedException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var NoPublishedVersionException = class _NoPublishedVersionException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#NoPublishedVersionException";
+      name = "NoPublishedVersionException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "NoPublishedVersionException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _NoPublishedVersionException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var RecursiveInvocationException = class _RecursiveInvocationException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#RecursiveInvocationException";
+      name = "RecursiveInvocationException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "RecursiveInvocationException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RecursiveInvocationException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var RequestTooLargeException = class _RequestTooLargeException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#RequestTooLargeException";
+      name = "RequestTooLargeException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "RequestTooLargeException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RequestTooLargeException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var ResourceNotReadyException = class _ResourceNotReadyException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ResourceNotReadyException";
+      name = "ResourceNotReadyException";
+      $fault = "server";
+      Type;
+      constructor(opts) {
+        super({
+          name: "ResourceNotReadyException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ResourceNotReadyException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var S3FilesMountConnectivityException = class _S3FilesMountConnectivityException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#S3FilesMountConnectivityException";
+      name = "S3FilesMountConnectivityException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "S3FilesMountConnectivityException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _S3FilesMountConnectivityException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var S3FilesMountFailureException = class _S3FilesMountFailureException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#S3FilesMountFailureException";
+      name = "S3FilesMountFailureException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "S3FilesMountFailureException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _S3FilesMountFailureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var S3FilesMountTimeoutException = class _S3FilesMountTimeoutException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#S3FilesMountTimeoutException";
+      name = "S3FilesMountTimeoutException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "S3FilesMountTimeoutException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _S3FilesMountTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var SerializedRequestEntityTooLargeException = class _SerializedRequestEntityTooLargeException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#SerializedRequestEntityTooLargeException";
+      name = "SerializedRequestEntityTooLargeException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "SerializedRequestEntityTooLargeException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SerializedRequestEntityTooLargeException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var ServiceQuotaExceededException = class _ServiceQuotaExceededException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ServiceQuotaExceededException";
+      name = "ServiceQuotaExceededException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "ServiceQuotaExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ServiceQuotaExceededException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var SnapStartException = class _SnapStartException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#SnapStartException";
+      name = "SnapStartException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "SnapStartException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SnapStartException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var SnapStartNotReadyException = class _SnapStartNotReadyException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#SnapStartNotReadyException";
+      name = "SnapStartNotReadyException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "SnapStartNotReadyException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SnapStartNotReadyException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var SnapStartRegenerationFailureException = class _SnapStartRegenerationFailureException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#SnapStartRegenerationFailureException";
+      name = "SnapStartRegenerationFailureException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "SnapStartRegenerationFailureException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SnapStartRegenerationFailureException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var SnapStartTimeoutException = class _SnapStartTimeoutException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#SnapStartTimeoutException";
+      name = "SnapStartTimeoutException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "SnapStartTimeoutException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SnapStartTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var SubnetIPAddressLimitReachedException = class _SubnetIPAddressLimitReachedException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#SubnetIPAddressLimitReachedException";
+      name = "SubnetIPAddressLimitReachedException";
+      $fault = "server";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "SubnetIPAddressLimitReachedException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SubnetIPAddressLimitReachedException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var UnsupportedMediaTypeException = class _UnsupportedMediaTypeException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#UnsupportedMediaTypeException";
+      name = "UnsupportedMediaTypeException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "UnsupportedMediaTypeException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _UnsupportedMediaTypeException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var ProvisionedConcurrencyConfigNotFoundException = class _ProvisionedConcurrencyConfigNotFoundException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#ProvisionedConcurrencyConfigNotFoundException";
+      name = "ProvisionedConcurrencyConfigNotFoundException";
+      $fault = "client";
+      Type;
+      constructor(opts) {
+        super({
+          name: "ProvisionedConcurrencyConfigNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ProvisionedConcurrencyConfigNotFoundException.prototype);
+        this.Type = opts.Type;
+      }
+    };
+    var CallbackTimeoutException = class _CallbackTimeoutException extends LambdaServiceException {
+      static shapeId = "com.amazonaws.lambda#CallbackTimeoutException";
+      name = "CallbackTimeoutException";
+      $fault = "client";
+      Type;
+      Message;
+      constructor(opts) {
+        super({
+          name: "CallbackTimeoutException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _CallbackTimeoutException.prototype);
+        this.Type = opts.Type;
+        this.Message = opts.Message;
+      }
+    };
+    var _A2 = "Action";
+    var _AA = "AliasArn";
+    var _AC = "AliasConfiguration";
+    var _ACc = "AccessConfigs";
+    var _ACl = "AllowCredentials";
+    var _AFSC = "AppliedFunctionScalingConfig";
+    var _AH = "AllowHeaders";
+    var _AIT = "AllowedInstanceTypes";
+    var _AL = "AccountLimit";
+    var _ALEE = "AliasLimitExceededException";
+    var _ALL = "ApplicationLogLevel";
+    var _ALVP = "AddLayerVersionPermission";
+    var _ALVPR = "AddLayerVersionPermissionRequest";
+    var _ALVPRd = "AddLayerVersionPermissionResponse";
+    var _ALl = "AliasList";
+    var _AM = "AllowMethods";
+    var _AMKESC = "AmazonManagedKafkaEventSourceConfig";
+    var _AO = "AllowOrigins";
+    var _AOp = "ApplyOn";
+    var _AP = "AllowedPublishers";
+    var _APCE = "AvailableProvisionedConcurrentExecutions";
+    var _APCEl = "AllocatedProvisionedConcurrentExecutions";
+    var _APR = "AddPermissionRequest";
+    var _APRd = "AddPermissionResponse";
+    var _APd = "AddPermission";
+    var _ARC = "AliasRoutingConfiguration";
+    var _AT3 = "AuthType";
+    var _AU = "AccountUsage";
+    var _AVW = "AdditionalVersionWeights";
+    var _Al = "Aliases";
+    var _Ar = "Architectures";
+    var _Arn = "Arn";
+    var _At = "Attribute";
+    var _Att = "Attempt";
+    var _B = "Blob";
+    var _BBOFE = "BisectBatchOnFunctionError";
+    var _BOP = "BinaryOperationPayload";
+    var _BS = "BlobStream";
+    var _BSa = "BatchSize";
+    var _C2 = "Concurrency";
+    var _CA2 = "CompatibleArchitectures";
+    var _CAR = "CreateAliasRequest";
+    var _CAUDE = "CodeArtifactUserDeletedException";
+    var _CAUFE = "CodeArtifactUserFailedException";
+    var _CAUPE = "CodeArtifactUserPendingException";
+    var _CAo = "CompatibleArchitecture";
+    var _CAr = "CreateAlias";
+    var _CAu = "CurrentAttempt";
+    var _CC = "ClientContext";
+    var _CCP = "CreateCapacityProvider";
+    var _CCPR = "CreateCapacityProviderRequest";
+    var _CCPRr = "CreateCapacityProviderResponse";
+    var _CCSC = "CreateCodeSigningConfig";
+    var _CCSCR = "CreateCodeSigningConfigRequest";
+    var _CCSCRr = "CreateCodeSigningConfigResponse";
+    var _CD = "CallbackDetails";
+    var _CDE = "CheckpointDurableExecution";
+    var _CDER = "CheckpointDurableExecutionRequest";
+    var _CDERh = "CheckpointDurableExecutionResponse";
+    var _CDo = "ContextDetails";
+    var _CDr = "CreatedDate";
+    var _CE = "ConcurrentExecutions";
+    var _CESM = "CreateEventSourceMapping";
+    var _CESMR = "CreateEventSourceMappingRequest";
+    var _CF = "CreateFunction";
+    var _CFD = "CallbackFailedDetails";
+    var _CFDo = "ContextFailedDetails";
+    var _CFR = "CreateFunctionRequest";
+    var _CFUC = "CreateFunctionUrlConfig";
+    var _CFUCR = "CreateFunctionUrlConfigRequest";
+    var _CFUCRr = "CreateFunctionUrlConfigResponse";
+    var _CGI = "ConsumerGroupId";
+    var _CI = "CallbackId";
+    var _CID = "ChainedInvokeDetails";
+    var _CIFD = "ChainedInvokeFailedDetails";
+    var _CIO = "ChainedInvokeOptions";
+    var _CISD = "ChainedInvokeStartedDetails";
+    var _CISDh = "ChainedInvokeStoppedDetails";
+    var _CISDha = "ChainedInvokeSucceededDetails";
+    var _CITOD = "ChainedInvokeTimedOutDetails";
+    var _CM = "ConsumptionMode";
+    var _CN = "CollectionName";
+    var _CO = "CallbackOptions";
+    var _COo = "ContextOptions";
+    var _CP = "CapacityProvider";
+    var _CPA = "CapacityProviderArn";
+    var _CPC = "CapacityProviderConfig";
+    var _CPL = "CapacityProvidersList";
+    var _CPLC = "CapacityProviderLoggingConfig";
+    var _CPLEE = "CapacityProviderLimitExceededException";
+    var _CPN = "CapacityProviderName";
+    var _CPORA = "CapacityProviderOperatorRoleArn";
+    var _CPPC = "CapacityProviderPermissionsConfig";
+    var _CPSC = "CapacityProviderScalingConfig";
+    var _CPSPL = "CapacityProviderScalingPoliciesList";
+    var _CPTC = "CapacityProviderTelemetryConfig";
+    var _CPVC = "CapacityProviderVpcConfig";
+    var _CPa = "CapacityProviders";
+    var _CR = "CompatibleRuntimes";
+    var _CRo = "CompatibleRuntime";
+    var _CS2 = "CodeSize";
+    var _CSC = "CodeSigningConfig";
+    var _CSCA = "CodeSigningConfigArn";
+    var _CSCI = "CodeSigningConfigId";
+    var _CSCL = "CodeSigningConfigList";
+    var _CSCNFE = "CodeSigningConfigNotFoundException";
+    var _CSCo = "CodeSigningConfigs";
+    var _CSD = "CallbackStartedDetails";
+    var _CSDa = "CallbackSucceededDetails";
+    var _CSDo = "ContextStartedDetails";
+    var _CSDon = "ContextSucceededDetails";
+    var _CSEE = "CodeStorageExceededException";
+    var _CSP = "CodeSigningPolicies";
+    var _CSU = "CodeSizeUnzipped";
+    var _CSZ = "CodeSizeZipped";
+    var _CSo = "CodeSha256";
+    var _CSon = "ConfigSha256";
+    var _CT2 = "CheckpointToken";
+    var _CTE = "CallbackTimeoutException";
+    var _CTOD = "CallbackTimedOutDetails";
+    var _CT_ = "Content-Type";
+    var _CTl = "ClientToken";
+    var _CTr = "CreationTime";
+    var _CUES = "CheckpointUpdatedExecutionState";
+    var _CVFE = "CodeVerificationFailedException";
+    var _Co = "Cors";
+    var _Cod = "Code";
+    var _Com = "Command";
+    var _Con = "Configuration";
+    var _Cont = "Content";
+    var _D = "Description";
+    var _DA = "DeleteAlias";
+    var _DAR = "DeleteAliasRequest";
+    var _DC = "DestinationConfig";
+    var _DCP = "DeleteCapacityProvider";
+    var _DCPR = "DeleteCapacityProviderRequest";
+    var _DCPRe = "DeleteCapacityProviderResponse";
+    var _DCSC = "DeleteCodeSigningConfig";
+    var _DCSCR = "DeleteCodeSigningConfigRequest";
+    var _DCSCRe = "DeleteCodeSigningConfigResponse";
+    var _DCu = "DurableConfig";
+    var _DDBESC = "DocumentDBEventSourceConfig";
+    var _DE = "DurableExecutions";
+    var _DEA = "DurableExecutionArn";
+    var _DEASE = "DurableExecutionAlreadyStartedException";
+    var _DEN = "DurableExecutionName";
+    var _DESM = "DeleteEventSourceMapping";
+    var _DESMR = "DeleteEventSourceMappingRequest";
+    var _DF = "DeleteFunction";
+    var _DFC = "DeleteFunctionConcurrency";
+    var _DFCR = "DeleteFunctionConcurrencyRequest";
+    var _DFCSC = "DeleteFunctionCodeSigningConfig";
+    var _DFCSCR = "DeleteFunctionCodeSigningConfigRequest";
+    var _DFEIC = "DeleteFunctionEventInvokeConfig";
+    var _DFEICR = "DeleteFunctionEventInvokeConfigRequest";
+    var _DFR = "DeleteFunctionRequest";
+    var _DFRe = "DeleteFunctionResponse";
+    var _DFUC = "DeleteFunctionUrlConfig";
+    var _DFUCR = "DeleteFunctionUrlConfigRequest";
+    var _DLC = "DeadLetterConfig";
+    var _DLV = "DeleteLayerVersion";
+    var _DLVR = "DeleteLayerVersionRequest";
+    var _DN = "DatabaseName";
+    var _DPCC = "DeleteProvisionedConcurrencyConfig";
+    var _DPCCR = "DeleteProvisionedConcurrencyConfigRequest";
+    var _DR = "DryRun";
+    var _DRP = "DeleteResourcePolicy";
+    var _DRPR = "DeleteResourcePolicyRequest";
+    var _DSR = "DirectS3Read";
+    var _De = "Destination";
+    var _Du = "Duration";
+    var _E2 = "Error";
+    var _EC = "ErrorCode";
+    var _ECADE = "EC2AccessDeniedException";
+    var _ECEC = "EC2ErrorCode";
+    var _ECTE = "EC2ThrottledException";
+    var _ECUE = "EC2UnexpectedException";
+    var _ED = "ErrorData";
+    var _EDI = "ExecutionDataIncluded";
+    var _EDr = "ErrorDetails";
+    var _EDx = "ExecutionDetails";
+    var _EE = "EnvironmentError";
+    var _EEMGBPVC = "ExecutionEnvironmentMemoryGiBPerVCpu";
+    var _EEv = "EventError";
+    var _EFD = "ExecutionFailedDetails";
+    var _EFSIOE = "EFSIOException";
+    var _EFSMCE = "EFSMountConnectivityException";
+    var _EFSMFE = "EFSMountFailureException";
+    var _EFSMTE = "EFSMountTimeoutException";
+    var _EH = "ExposeHeaders";
+    var _EI2 = "EventId";
+    var _EIT = "ExcludedInstanceTypes";
+    var _EIv = "EventInput";
+    var _EM = "ErrorMessage";
+    var _ENILRE = "ENILimitReachedException";
+    var _ENINRE = "ENINotReadyException";
+    var _EO = "ErrorObject";
+    var _EP = "EntryPoint";
+    var _ER = "EnvironmentResponse";
+    var _ERF = "EventRecordFormat";
+    var _ERv = "EventResult";
+    var _ES = "EphemeralStorage";
+    var _ESA = "EventSourceArn";
+    var _ESD = "ExecutionStartedDetails";
+    var _ESDx = "ExecutionSucceededDetails";
+    var _ESDxe = "ExecutionStoppedDetails";
+    var _ESM = "EventSourceMappings";
+    var _ESMA = "EventSourceMappingArn";
+    var _ESMC = "EventSourceMappingConfiguration";
+    var _ESML = "EventSourceMappingsList";
+    var _ESMLC = "EventSourceMappingLoggingConfig";
+    var _ESMMC = "EventSourceMappingMetricsConfig";
+    var _EST = "EventSourceToken";
+    var _ESv = "EventStream";
+    var _ET = "ErrorType";
+    var _ETOD = "ExecutionTimedOutDetails";
+    var _ETn = "EndTimestamp";
+    var _ETv = "EventType";
+    var _ETve = "EventTimestamp";
+    var _ETx = "ExecutionTimeout";
+    var _ETxp = "ExplicitTags";
+    var _EV = "ExecutedVersion";
+    var _EVN = "EnvironmentVariableName";
+    var _EVV = "EnvironmentVariableValue";
+    var _EVn = "EnvironmentVariables";
+    var _En = "Enabled";
+    var _End = "Endpoints";
+    var _Env = "Environment";
+    var _Ev = "Event";
+    var _Eve = "Events";
+    var _Ex = "Execution";
+    var _F = "Filter";
+    var _FA = "FunctionArn";
+    var _FAu = "FunctionArns";
+    var _FC = "FunctionCount";
+    var _FCE = "FilterCriteriaError";
+    var _FCL = "FunctionCodeLocation";
+    var _FCLE = "FunctionCodeLocationError";
+    var _FCi = "FilterCriteria";
+    var _FCu = "FunctionCode";
+    var _FCun = "FunctionConfiguration";
+    var _FD = "FullDocument";
+    var _FE = "FunctionError";
+    var _FEIC = "FunctionEventInvokeConfig";
+    var _FEICL = "FunctionEventInvokeConfigList";
+    var _FEICu = "FunctionEventInvokeConfigs";
+    var _FL = "FilterList";
+    var _FLu = "FunctionList";
+    var _FN = "FunctionName";
+    var _FRT = "FunctionResponseTypes";
+    var _FS = "FunctionState";
+    var _FSC = "FileSystemConfigs";
+    var _FSCL = "FileSystemConfigList";
+    var _FSCi = "FileSystemConfig";
+    var _FSCu = "FunctionScalingConfig";
+    var _FU = "FunctionUrl";
+    var _FUAT = "FunctionUrlAuthType";
+    var _FUC = "FunctionUrlConfig";
+    var _FUCL = "FunctionUrlConfigList";
+    var _FUCu = "FunctionUrlConfigs";
+    var _FV = "FunctionVersion";
+    var _FVBCPL = "FunctionVersionsByCapacityProviderList";
+    var _FVBCPLI = "FunctionVersionsByCapacityProviderListItem";
+    var _FVPCPLEE = "FunctionVersionsPerCapacityProviderLimitExceededException";
+    var _FVu = "FunctionVersions";
+    var _Fi = "Filters";
+    var _Fu = "Functions";
+    var _GA = "GetAlias";
+    var _GAR = "GetAliasRequest";
+    var _GAS = "GetAccountSettings";
+    var _GASR = "GetAccountSettingsRequest";
+    var _GASRe = "GetAccountSettingsResponse";
+    var _GCP = "GetCapacityProvider";
+    var _GCPR = "GetCapacityProviderRequest";
+    var _GCPRe = "GetCapacityProviderResponse";
+    var _GCSC = "GetCodeSigningConfig";
+    var _GCSCR = "GetCodeSigningConfigRequest";
+    var _GCSCRe = "GetCodeSigningConfigResponse";
+    var _GDE = "GetDurableExecution";
+    var _GDEH = "GetDurableExecutionHistory";
+    var _GDEHR = "GetDurableExecutionHistoryRequest";
+    var _GDEHRe = "GetDurableExecutionHistoryResponse";
+    var _GDER = "GetDurableExecutionRequest";
+    var _GDERe = "GetDurableExecutionResponse";
+    var _GDES = "GetDurableExecutionState";
+    var _GDESR = "GetDurableExecutionStateRequest";
+    var _GDESRe = "GetDurableExecutionStateResponse";
+    var _GESM = "GetEventSourceMapping";
+    var _GESMR = "GetEventSourceMappingRequest";
+    var _GF = "GetFunction";
+    var _GFC = "GetFunctionConcurrency";
+    var _GFCR = "GetFunctionConcurrencyRequest";
+    var _GFCRe = "GetFunctionConcurrencyResponse";
+    var _GFCRet = "GetFunctionConfigurationRequest";
+    var _GFCSC = "GetFunctionCodeSigningConfig";
+    var _GFCSCR = "GetFunctionCodeSigningConfigRequest";
+    var _GFCSCRe = "GetFunctionCodeSigningConfigResponse";
+    var _GFCe = "GetFunctionConfiguration";
+    var _GFEIC = "GetFunctionEventInvokeConfig";
+    var _GFEICR = "GetFunctionEventInvokeConfigRequest";
+    var _GFR = "GetFunctionRequest";
+    var _GFRC = "GetFunctionRecursionConfig";
+    var _GFRCR = "GetFunctionRecursionConfigRequest";
+    var _GFRCRe = "GetFunctionRecursionConfigResponse";
+    var _GFRe = "GetFunctionResponse";
+    var _GFSC = "GetFunctionScalingConfig";
+    var _GFSCR = "GetFunctionScalingConfigRequest";
+    var _GFSCRe = "GetFunctionScalingConfigResponse";
+    var _GFUC = "GetFunctionUrlConfig";
+    var _GFUCR = "GetFunctionUrlConfigRequest";
+    var _GFUCRe = "GetFunctionUrlConfigResponse";
+    var _GLV = "GetLayerVersion";
+    var _GLVBA = "GetLayerVersionByArn";
+    var _GLVBAR = "GetLayerVersionByArnRequest";
+    var _GLVP = "GetLayerVersionPolicy";
+    var _GLVPR = "GetLayerVersionPolicyRequest";
+    var _GLVPRe = "GetLayerVersionPolicyResponse";
+    var _GLVR = "GetLayerVersionRequest";
+    var _GLVRe = "GetLayerVersionResponse";
+    var _GP = "GetPolicy";
+    var _GPCC = "GetProvisionedConcurrencyConfig";
+    var _GPCCR = "GetProvisionedConcurrencyConfigRequest";
+    var _GPCCRe = "GetProvisionedConcurrencyConfigResponse";
+    var _GPR = "GetPolicyRequest";
+    var _GPRe = "GetPolicyResponse";
+    var _GRMC = "GetRuntimeManagementConfig";
+    var _GRMCR = "GetRuntimeManagementConfigRequest";
+    var _GRMCRe = "GetRuntimeManagementConfigResponse";
+    var _GRP = "GetResourcePolicy";
+    var _GRPR = "GetResourcePolicyRequest";
+    var _GRPRe = "GetResourcePolicyResponse";
+    var _H = "Handler";
+    var _HT = "HeartbeatTimeout";
+    var _HTS = "HeartbeatTimeoutSeconds";
+    var _I = "Input";
+    var _IA = "InvokeArgs";
+    var _IAFDS = "Ipv6AllowedForDualStack";
+    var _IAR = "InvokeAsyncRequest";
+    var _IARn = "InvokeAsyncResponse";
+    var _IAn = "InvokeAsync";
+    var _IC = "ImageConfig";
+    var _ICD = "InvocationCompletedDetails";
+    var _ICE2 = "ImageConfigError";
+    var _ICR = "ImageConfigResponse";
+    var _ICSE = "InvalidCodeSignatureException";
+    var _ICn = "InvokeComplete";
+    var _IED = "IncludeExecutionData";
+    var _IM = "InvokeMode";
+    var _IP = "InputPayload";
+    var _IPVE = "InvalidParameterValueException";
+    var _IR = "InstanceRequirements";
+    var _IRCE = "InvalidRequestContentException";
+    var _IRE3 = "InvalidRuntimeException";
+    var _IRSU = "InvokeResponseStreamUpdate";
+    var _IRn = "InvocationRequest";
+    var _IRnv = "InvocationResponse";
+    var _ISGIDE = "InvalidSecurityGroupIDException";
+    var _ISIDE = "InvalidSubnetIDException";
+    var _IT2 = "InvocationType";
+    var _IU = "ImageUri";
+    var _IVFU = "InvokedViaFunctionUrl";
+    var _IWRS = "InvokeWithResponseStream";
+    var _IWRSCE = "InvokeWithResponseStreamCompleteEvent";
+    var _IWRSR = "InvokeWithResponseStreamRequest";
+    var _IWRSRE = "InvokeWithResponseStreamResponseEvent";
+    var _IWRSRn = "InvokeWithResponseStreamResponse";
+    var _IZFE = "InvalidZipFileException";
+    var _Id = "Id";
+    var _In = "Invoke";
+    var _K2 = "Key";
+    var _KKA = "KmsKeyArn";
+    var _KMSADE = "KMSAccessDeniedException";
+    var _KMSDE = "KMSDisabledException";
+    var _KMSISE = "KMSInvalidStateException";
+    var _KMSKA = "KMSKeyArn";
+    var _KMSNFE = "KMSNotFoundException";
+    var _KSRAC = "KafkaSchemaRegistryAccessConfig";
+    var _KSRACL = "KafkaSchemaRegistryAccessConfigList";
+    var _KSRC = "KafkaSchemaRegistryConfig";
+    var _KSVC = "KafkaSchemaValidationConfig";
+    var _KSVCL = "KafkaSchemaValidationConfigList";
+    var _L = "Layers";
+    var _LA = "LayerArn";
+    var _LAR = "ListAliasesRequest";
+    var _LARi = "ListAliasesResponse";
+    var _LAi = "ListAliases";
+    var _LC = "LoggingConfig";
+    var _LCP = "ListCapacityProviders";
+    var _LCPR = "ListCapacityProvidersRequest";
+    var _LCPRi = "ListCapacityProvidersResponse";
+    var _LCSC = "ListCodeSigningConfigs";
+    var _LCSCR = "ListCodeSigningConfigsRequest";
+    var _LCSCRi = "ListCodeSigningConfigsResponse";
+    var _LDEBF = "ListDurableExecutionsByFunction";
+    var _LDEBFR = "ListDurableExecutionsByFunctionRequest";
+    var _LDEBFRi = "ListDurableExecutionsByFunctionResponse";
+    var _LESM = "ListEventSourceMappings";
+    var _LESMR = "ListEventSourceMappingsRequest";
+    var _LESMRi = "ListEventSourceMappingsResponse";
+    var _LF = "LogFormat";
+    var _LFBCSC = "ListFunctionsByCodeSigningConfig";
+    var _LFBCSCR = "ListFunctionsByCodeSigningConfigRequest";
+    var _LFBCSCRi = "ListFunctionsByCodeSigningConfigResponse";
+    var _LFEIC = "ListFunctionEventInvokeConfigs";
+    var _LFEICR = "ListFunctionEventInvokeConfigsRequest";
+    var _LFEICRi = "ListFunctionEventInvokeConfigsResponse";
+    var _LFR = "ListFunctionsRequest";
+    var _LFRi = "ListFunctionsResponse";
+    var _LFUC = "ListFunctionUrlConfigs";
+    var _LFUCR = "ListFunctionUrlConfigsRequest";
+    var _LFUCRi = "ListFunctionUrlConfigsResponse";
+    var _LFVBCP = "ListFunctionVersionsByCapacityProvider";
+    var _LFVBCPR = "ListFunctionVersionsByCapacityProviderRequest";
+    var _LFVBCPRi = "ListFunctionVersionsByCapacityProviderResponse";
+    var _LFi = "ListFunctions";
+    var _LG = "LogGroup";
+    var _LI = "LicenseInfo";
+    var _LL = "LayersList";
+    var _LLI = "LayersListItem";
+    var _LLR = "ListLayersRequest";
+    var _LLRi = "ListLayersResponse";
+    var _LLV = "ListLayerVersions";
+    var _LLVR = "ListLayerVersionsRequest";
+    var _LLVRi = "ListLayerVersionsResponse";
+    var _LLi = "ListLayers";
+    var _LM = "LastModified";
+    var _LMICPC = "LambdaManagedInstancesCapacityProviderConfig";
+    var _LMP = "LocalMountPath";
+    var _LMT = "LastModifiedTime";
+    var _LMV = "LatestMatchingVersion";
+    var _LN = "LayerName";
+    var _LPCC = "ListProvisionedConcurrencyConfigs";
+    var _LPCCR = "ListProvisionedConcurrencyConfigsRequest";
+    var _LPCCRi = "ListProvisionedConcurrencyConfigsResponse";
+    var _LPR = "LastProcessingResult";
+    var _LR = "LogResult";
+    var _LRL = "LayersReferenceList";
+    var _LT = "LogType";
+    var _LTR = "ListTagsRequest";
+    var _LTRi = "ListTagsResponse";
+    var _LTi = "ListTags";
+    var _LUS = "LastUpdateStatus";
+    var _LUSR = "LastUpdateStatusReason";
+    var _LUSRC = "LastUpdateStatusReasonCode";
+    var _LV = "LayerVersions";
+    var _LVA = "LayerVersionArn";
+    var _LVBF = "ListVersionsByFunction";
+    var _LVBFR = "ListVersionsByFunctionRequest";
+    var _LVBFRi = "ListVersionsByFunctionResponse";
+    var _LVCI = "LayerVersionContentInput";
+    var _LVCO = "LayerVersionContentOutput";
+    var _LVL = "LayerVersionsList";
+    var _LVLI = "LayerVersionsListItem";
+    var _La = "Layer";
+    var _Lo = "Location";
+    var _M = "Message";
+    var _MA = "MaxAge";
+    var _MAa = "MasterArn";
+    var _MBWIS = "MaximumBatchingWindowInSeconds";
+    var _MC = "MetricsConfig";
+    var _MCa = "MaximumConcurrency";
+    var _MEAIS = "MaximumEventAgeInSeconds";
+    var _MEE = "MinExecutionEnvironments";
+    var _MEEa = "MaxExecutionEnvironments";
+    var _MI = "MaxItems";
+    var _MNSE = "ModeNotSupportedException";
+    var _MP = "MinimumPollers";
+    var _MPa = "MaximumPollers";
+    var _MR = "MasterRegion";
+    var _MRA = "MaximumRetryAttempts";
+    var _MRAIS = "MaximumRecordAgeInSeconds";
+    var _MS = "MemorySize";
+    var _MVCC = "MaxVCpuCount";
+    var _Ma = "Marker";
+    var _Me = "Metrics";
+    var _Mo = "Mode";
+    var _N = "Name";
+    var _NADS = "NextAttemptDelaySeconds";
+    var _NAT = "NextAttemptTimestamp";
+    var _NES = "NewExecutionState";
+    var _NM = "NextMarker";
+    var _NPVE = "NoPublishedVersionException";
+    var _O = "Operations";
+    var _OF = "OnFailure";
+    var _OI = "OrganizationId";
+    var _OP = "OperationPayload";
+    var _OPu = "OutputPayload";
+    var _OS = "OnSuccess";
+    var _OSp = "OptimizationStatus";
+    var _OU = "OperationUpdate";
+    var _OUp = "OperationUpdates";
+    var _Op = "Operation";
+    var _P2 = "Principal";
+    var _PC2 = "PermissionsConfig";
+    var _PCC = "ProvisionedConcurrencyConfigs";
+    var _PCCL = "ProvisionedConcurrencyConfigList";
+    var _PCCLI = "ProvisionedConcurrencyConfigListItem";
+    var _PCCNFE = "ProvisionedConcurrencyConfigNotFoundException";
+    var _PCE = "ProvisionedConcurrentExecutions";
+    var _PCa = "PayloadChunk";
+    var _PEEMC = "PerExecutionEnvironmentMaxConcurrency";
+    var _PF = "ParallelizationFactor";
+    var _PFC = "PutFunctionConcurrency";
+    var _PFCR = "PutFunctionConcurrencyRequest";
+    var _PFCSC = "PutFunctionCodeSigningConfig";
+    var _PFCSCR = "PutFunctionCodeSigningConfigRequest";
+    var _PFCSCRu = "PutFunctionCodeSigningConfigResponse";
+    var _PFE = "PreconditionFailedException";
+    var _PFEIC = "PutFunctionEventInvokeConfig";
+    var _PFEICR = "PutFunctionEventInvokeConfigRequest";
+    var _PFRC = "PutFunctionRecursionConfig";
+    var _PFRCR = "PutFunctionRecursionConfigRequest";
+    var _PFRCRu = "PutFunctionRecursionConfigResponse";
+    var _PFSC = "PutFunctionScalingConfig";
+    var _PFSCR = "PutFunctionScalingConfigRequest";
+    var _PFSCRu = "PutFunctionScalingConfigResponse";
+    var _PGN = "PollerGroupName";
+    var _PI2 = "ParentId";
+    var _PLEE = "PolicyLengthExceededException";
+    var _PLV = "PublishLayerVersion";
+    var _PLVR = "PublishLayerVersionRequest";
+    var _PLVRu = "PublishLayerVersionResponse";
+    var _PMT = "PredefinedMetricType";
+    var _POID = "PrincipalOrgID";
+    var _PPC = "ProvisionedPollerConfig";
+    var _PPCC = "PutProvisionedConcurrencyConfig";
+    var _PPCCR = "PutProvisionedConcurrencyConfigRequest";
+    var _PPCCRu = "PutProvisionedConcurrencyConfigResponse";
+    var _PPE = "PublicPolicyException";
+    var _PRMC = "PutRuntimeManagementConfig";
+    var _PRMCR = "PutRuntimeManagementConfigRequest";
+    var _PRMCRu = "PutRuntimeManagementConfigResponse";
+    var _PRP = "PutResourcePolicy";
+    var _PRPR = "PutResourcePolicyRequest";
+    var _PRPRu = "PutResourcePolicyResponse";
+    var _PT = "PropagateTags";
+    var _PTa = "PackageType";
+    var _PTu = "PublishTo";
+    var _PV = "PublishVersion";
+    var _PVR = "PublishVersionRequest";
+    var _Pa = "Payload";
+    var _Pat = "Pattern";
+    var _Po = "Policy";
+    var _Pu = "Publish";
+    var _Q = "Qualifier";
+    var _Qu = "Queues";
+    var _R = "Reason";
+    var _RA2 = "Retry-After";
+    var _RAe = "ResourceArn";
+    var _RC2 = "RoutingConfig";
+    var _RCE = "ResourceConflictException";
+    var _RCEe = "ReservedConcurrentExecutions";
+    var _RCe = "ReplayChildren";
+    var _RD = "RetryDetails";
+    var _RFSC = "RequestedFunctionScalingConfig";
+    var _RI = "RevisionId";
+    var _RIE = "RecursiveInvocationException";
+    var _RIU = "ResolvedImageUri";
+    var _RIUE = "ResourceInUseException";
+    var _RIe = "RequestId";
+    var _RL = "RecursiveLoop";
+    var _RLVP = "RemoveLayerVersionPermission";
+    var _RLVPR = "RemoveLayerVersionPermissionRequest";
+    var _RNFE2 = "ResourceNotFoundException";
+    var _RNRE = "ResourceNotReadyException";
+    var _RO = "ReverseOrder";
+    var _RP = "RemovePermission";
+    var _RPCE = "RequestedProvisionedConcurrentExecutions";
+    var _RPID = "RetentionPeriodInDays";
+    var _RPR = "RemovePermissionRequest";
+    var _RSCT = "ResponseStreamContentType";
+    var _RSO = "ResolvedS3Object";
+    var _RT3 = "RepositoryType";
+    var _RTLE = "RequestTooLargeException";
+    var _RVA = "RuntimeVersionArn";
+    var _RVC = "RuntimeVersionConfig";
+    var _RVE = "RuntimeVersionError";
+    var _Re = "Result";
+    var _Res = "Resource";
+    var _Ro = "Role";
+    var _Ru = "Runtime";
+    var _S = "Statement";
+    var _SA = "SourceArn";
+    var _SAC = "SourceAccessConfigurations";
+    var _SACo = "SourceAccessConfiguration";
+    var _SAo = "SourceAccount";
+    var _SAt = "StartedAfter";
+    var _SB = "S3Bucket";
+    var _SBt = "StartedBefore";
+    var _SC = "ScalingConfig";
+    var _SCt = "StatusCode";
+    var _SD = "StepDetails";
+    var _SDE2 = "StopDurableExecution";
+    var _SDECF = "SendDurableExecutionCallbackFailure";
+    var _SDECFR = "SendDurableExecutionCallbackFailureRequest";
+    var _SDECFRe = "SendDurableExecutionCallbackFailureResponse";
+    var _SDECH = "SendDurableExecutionCallbackHeartbeat";
+    var _SDECHR = "SendDurableExecutionCallbackHeartbeatRequest";
+    var _SDECHRe = "SendDurableExecutionCallbackHeartbeatResponse";
+    var _SDECS = "SendDurableExecutionCallbackSuccess";
+    var _SDECSR = "SendDurableExecutionCallbackSuccessRequest";
+    var _SDECSRe = "SendDurableExecutionCallbackSuccessResponse";
+    var _SDER = "StopDurableExecutionRequest";
+    var _SDERt = "StopDurableExecutionResponse";
+    var _SE = "ServiceException";
+    var _SET = "ScheduledEndTimestamp";
+    var _SFC = "S3FilesConfig";
+    var _SFD = "StepFailedDetails";
+    var _SFMCE = "S3FilesMountConnectivityException";
+    var _SFMFE = "S3FilesMountFailureException";
+    var _SFMTE = "S3FilesMountTimeoutException";
+    var _SGI = "SecurityGroupIds";
+    var _SI2 = "StatementId";
+    var _SIPALRE = "SubnetIPAddressLimitReachedException";
+    var _SIu = "SubnetIds";
+    var _SJA = "SigningJobArn";
+    var _SK = "S3Key";
+    var _SKMSKA = "SourceKMSKeyArn";
+    var _SLL = "SystemLogLevel";
+    var _SM = "ScalingMode";
+    var _SMES = "SelfManagedEventSource";
+    var _SMKESC = "SelfManagedKafkaEventSourceConfig";
+    var _SO = "StepOptions";
+    var _SOSM = "S3ObjectStorageMode";
+    var _SOV = "S3ObjectVersion";
+    var _SP = "ScalingPolicies";
+    var _SPT = "StartingPositionTimestamp";
+    var _SPVA = "SigningProfileVersionArns";
+    var _SPVAi = "SigningProfileVersionArn";
+    var _SPt = "StartingPosition";
+    var _SQEE = "ServiceQuotaExceededException";
+    var _SR = "StateReason";
+    var _SRC = "SchemaRegistryConfig";
+    var _SRCt = "StateReasonCode";
+    var _SRETLE = "SerializedRequestEntityTooLargeException";
+    var _SRURI = "SchemaRegistryURI";
+    var _SRt = "StatusReason";
+    var _SS = "SensitiveString";
+    var _SSD = "StepStartedDetails";
+    var _SSDt = "StepSucceededDetails";
+    var _SSE = "SnapStartException";
+    var _SSNRE = "SnapStartNotReadyException";
+    var _SSR = "SnapStartResponse";
+    var _SSRFE = "SnapStartRegenerationFailureException";
+    var _SSTE = "SnapStartTimeoutException";
+    var _SSn = "SnapStart";
+    var _ST2 = "StackTrace";
+    var _STE = "StackTraceEntry";
+    var _STEt = "StackTraceEntries";
+    var _STR = "StateTransitionReason";
+    var _STt = "StartTimestamp";
+    var _STto = "StopTimestamp";
+    var _STu = "SubType";
+    var _SVC = "SchemaValidationConfigs";
+    var _Si = "Size";
+    var _St = "State";
+    var _Sta = "Status";
+    var _Stat = "Statuses";
+    var _T2 = "Type";
+    var _TA = "TargetArn";
+    var _TC2 = "TelemetryConfig";
+    var _TCR = "TracingConfigResponse";
+    var _TCS = "TotalCodeSize";
+    var _TCe = "TenancyConfig";
+    var _TCr = "TracingConfig";
+    var _TE = "TagsError";
+    var _TH = "TraceHeader";
+    var _TI = "TenantId";
+    var _TIM = "TenantIsolationMode";
+    var _TK = "TagKeys";
+    var _TKL = "TagKeyList";
+    var _TMRE3 = "TooManyRequestsException";
+    var _TR = "TagResource";
+    var _TRR = "TagResourceRequest";
+    var _TS = "TimeoutSeconds";
+    var _TTSP = "TargetTrackingScalingPolicy";
+    var _TV = "TargetValue";
+    var _TWIS = "TumblingWindowInSeconds";
+    var _Ta2 = "Tags";
+    var _Ti = "Timeout";
+    var _To = "Topics";
+    var _Tr = "Truncated";
+    var _U = "Updates";
+    var _UA = "UpdateAlias";
+    var _UAOD = "UntrustedArtifactOnDeployment";
+    var _UAR = "UpdateAliasRequest";
+    var _UCE2 = "UnreservedConcurrentExecutions";
+    var _UCP = "UpdateCapacityProvider";
+    var _UCPR = "UpdateCapacityProviderRequest";
+    var _UCPRp = "UpdateCapacityProviderResponse";
+    var _UCSC = "UpdateCodeSigningConfig";
+    var _UCSCR = "UpdateCodeSigningConfigRequest";
+    var _UCSCRp = "UpdateCodeSigningConfigResponse";
+    var _UESM = "UpdateEventSourceMapping";
+    var _UESMR = "UpdateEventSourceMappingRequest";
+    var _UFC = "UpdateFunctionCode";
+    var _UFCR = "UpdateFunctionCodeRequest";
+    var _UFCRp = "UpdateFunctionConfigurationRequest";
+    var _UFCp = "UpdateFunctionConfiguration";
+    var _UFEIC = "UpdateFunctionEventInvokeConfig";
+    var _UFEICR = "UpdateFunctionEventInvokeConfigRequest";
+    var _UFUC = "UpdateFunctionUrlConfig";
+    var _UFUCR = "UpdateFunctionUrlConfigRequest";
+    var _UFUCRp = "UpdateFunctionUrlConfigResponse";
+    var _UMTE = "UnsupportedMediaTypeException";
+    var _UR = "UntagResource";
+    var _URI = "URI";
+    var _URO = "UpdateRuntimeOn";
+    var _URR = "UntagResourceRequest";
+    var _UUID = "UUID";
+    var _V2 = "Variables";
+    var _VC = "VpcConfig";
+    var _VCR = "VpcConfigResponse";
+    var _VI = "VpcId";
+    var _VN = "VersionNumber";
+    var _Ve = "Version";
+    var _Ver = "Versions";
+    var _WCD = "WaitCancelledDetails";
+    var _WD = "WorkingDirectory";
+    var _WDa = "WaitDetails";
+    var _WO = "WaitOptions";
+    var _WS = "WaitSeconds";
+    var _WSD = "WaitStartedDetails";
+    var _WSDa = "WaitSucceededDetails";
+    var _XACC = "X-Amz-Client-Context";
+    var _XADEA = "X-Amz-Durable-Execution-Arn";
+    var _XADEN = "X-Amz-Durable-Execution-Name";
+    var _XAEV = "X-Amz-Executed-Version";
+    var _XAFE = "X-Amz-Function-Error";
+    var _XAIT = "X-Amz-Invocation-Type";
+    var _XALR = "X-Amz-Log-Result";
+    var _XALT = "X-Amz-Log-Type";
+    var _XATI = "XAmznTraceId";
+    var _XATI_ = "X-Amz-Tenant-Id";
+    var _ZF = "ZipFile";
+    var _c5 = "client";
+    var _e5 = "error";
+    var _eP = "eventPayload";
+    var _h4 = "http";
+    var _hE5 = "httpError";
+    var _hH2 = "httpHeader";
+    var _hQ2 = "httpQuery";
+    var _m4 = "message";
+    var _rAS = "retryAfterSeconds";
+    var _s5 = "smithy.ts.sdk.synthetic.com.amazonaws.lambda";
+    var _se3 = "server";
+    var _st = "streaming";
+    var _tK = "tagKeys";
+    var _xN = "xmlName";
+    var n05 = "com.amazonaws.lambda";
+    var _s_registry5 = new TypeRegistry2(_s5);
+    var LambdaServiceException$ = [-3, _s5, "LambdaServiceException", 0, [], []];
+    _s_registry5.registerError(LambdaServiceException$, LambdaServiceException);
+    var n0_registry5 = new TypeRegistry2(n05);
+    var AliasLimitExceededException$ = [
+      -3,
+      n05,
+      _ALEE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(AliasLimitExceededException$, AliasLimitExceededException);
+    var CallbackTimeoutException$ = [
+      -3,
+      n05,
+      _CTE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CallbackTimeoutException$, CallbackTimeoutException);
+    var CapacityProviderLimitExceededException$ = [
+      -3,
+      n05,
+      _CPLEE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CapacityProviderLimitExceededException$, CapacityProviderLimitExceededException);
+    var CodeArtifactUserDeletedException$ = [
+      -3,
+      n05,
+      _CAUDE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CodeArtifactUserDeletedException$, CodeArtifactUserDeletedException);
+    var CodeArtifactUserFailedException$ = [
+      -3,
+      n05,
+      _CAUFE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CodeArtifactUserFailedException$, CodeArtifactUserFailedException);
+    var CodeArtifactUserPendingException$ = [
+      -3,
+      n05,
+      _CAUPE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CodeArtifactUserPendingException$, CodeArtifactUserPendingException);
+    var CodeSigningConfigNotFoundException$ = [
+      -3,
+      n05,
+      _CSCNFE,
+      { [_e5]: _c5, [_hE5]: 404 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CodeSigningConfigNotFoundException$, CodeSigningConfigNotFoundException);
+    var CodeStorageExceededException$ = [
+      -3,
+      n05,
+      _CSEE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CodeStorageExceededException$, CodeStorageExceededException);
+    var CodeVerificationFailedException$ = [
+      -3,
+      n05,
+      _CVFE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(CodeVerificationFailedException$, CodeVerificationFailedException);
+    var DurableExecutionAlreadyStartedException$ = [
+      -3,
+      n05,
+      _DEASE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(DurableExecutionAlreadyStartedException$, DurableExecutionAlreadyStartedException);
+    var EC2AccessDeniedException$ = [
+      -3,
+      n05,
+      _ECADE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(EC2AccessDeniedException$, EC2AccessDeniedException);
+    var EC2ThrottledException$ = [
+      -3,
+      n05,
+      _ECTE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(EC2ThrottledException$, EC2ThrottledException);
+    var EC2UnexpectedException$ = [
+      -3,
+      n05,
+      _ECUE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M, _ECEC],
+      [0, 0, 0]
+    ];
+    n0_registry5.registerError(EC2UnexpectedException$, EC2UnexpectedException);
+    var EFSIOException$ = [
+      -3,
+      n05,
+      _EFSIOE,
+      { [_e5]: _c5, [_hE5]: 410 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(EFSIOException$, EFSIOException);
+    var EFSMountConnectivityException$ = [
+      -3,
+      n05,
+      _EFSMCE,
+      { [_e5]: _c5, [_hE5]: 408 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(EFSMountConnectivityException$, EFSMountConnectivityException);
+    var EFSMountFailureException$ = [
+      -3,
+      n05,
+      _EFSMFE,
+      { [_e5]: _c5, [_hE5]: 403 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(EFSMountFailureException$, EFSMountFailureException);
+    var EFSMountTimeoutException$ = [
+      -3,
+      n05,
+      _EFSMTE,
+      { [_e5]: _c5, [_hE5]: 408 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(EFSMountTimeoutException$, EFSMountTimeoutException);
+    var ENILimitReachedException$ = [
+      -3,
+      n05,
+      _ENILRE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ENILimitReachedException$, ENILimitReachedException);
+    var ENINotReadyException$ = [
+      -3,
+      n05,
+      _ENINRE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ENINotReadyException$, ENINotReadyException);
+    var FunctionVersionsPerCapacityProviderLimitExceededException$ = [
+      -3,
+      n05,
+      _FVPCPLEE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(FunctionVersionsPerCapacityProviderLimitExceededException$, FunctionVersionsPerCapacityProviderLimitExceededException);
+    var InvalidCodeSignatureException$ = [
+      -3,
+      n05,
+      _ICSE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidCodeSignatureException$, InvalidCodeSignatureException);
+    var InvalidParameterValueException$ = [
+      -3,
+      n05,
+      _IPVE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidParameterValueException$, InvalidParameterValueException);
+    var InvalidRequestContentException$ = [
+      -3,
+      n05,
+      _IRCE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidRequestContentException$, InvalidRequestContentException);
+    var InvalidRuntimeException$ = [
+      -3,
+      n05,
+      _IRE3,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidRuntimeException$, InvalidRuntimeException);
+    var InvalidSecurityGroupIDException$ = [
+      -3,
+      n05,
+      _ISGIDE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidSecurityGroupIDException$, InvalidSecurityGroupIDException);
+    var InvalidSubnetIDException$ = [
+      -3,
+      n05,
+      _ISIDE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidSubnetIDException$, InvalidSubnetIDException);
+    var InvalidZipFileException$ = [
+      -3,
+      n05,
+      _IZFE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(InvalidZipFileException$, InvalidZipFileException);
+    var KMSAccessDeniedException$ = [
+      -3,
+      n05,
+      _KMSADE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(KMSAccessDeniedException$, KMSAccessDeniedException);
+    var KMSDisabledException$ = [
+      -3,
+      n05,
+      _KMSDE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(KMSDisabledException$, KMSDisabledException);
+    var KMSInvalidStateException$ = [
+      -3,
+      n05,
+      _KMSISE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(KMSInvalidStateException$, KMSInvalidStateException);
+    var KMSNotFoundException$ = [
+      -3,
+      n05,
+      _KMSNFE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(KMSNotFoundException$, KMSNotFoundException);
+    var ModeNotSupportedException$ = [
+      -3,
+      n05,
+      _MNSE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ModeNotSupportedException$, ModeNotSupportedException);
+    var NoPublishedVersionException$ = [
+      -3,
+      n05,
+      _NPVE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(NoPublishedVersionException$, NoPublishedVersionException);
+    var PolicyLengthExceededException$ = [
+      -3,
+      n05,
+      _PLEE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(PolicyLengthExceededException$, PolicyLengthExceededException);
+    var PreconditionFailedException$ = [
+      -3,
+      n05,
+      _PFE,
+      { [_e5]: _c5, [_hE5]: 412 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(PreconditionFailedException$, PreconditionFailedException);
+    var ProvisionedConcurrencyConfigNotFoundException$ = [
+      -3,
+      n05,
+      _PCCNFE,
+      { [_e5]: _c5, [_hE5]: 404 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ProvisionedConcurrencyConfigNotFoundException$, ProvisionedConcurrencyConfigNotFoundException);
+    var PublicPolicyException$ = [
+      -3,
+      n05,
+      _PPE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(PublicPolicyException$, PublicPolicyException);
+    var RecursiveInvocationException$ = [
+      -3,
+      n05,
+      _RIE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(RecursiveInvocationException$, RecursiveInvocationException);
+    var RequestTooLargeException$ = [
+      -3,
+      n05,
+      _RTLE,
+      { [_e5]: _c5, [_hE5]: 413 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(RequestTooLargeException$, RequestTooLargeException);
+    var ResourceConflictException$ = [
+      -3,
+      n05,
+      _RCE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ResourceConflictException$, ResourceConflictException);
+    var ResourceInUseException$ = [
+      -3,
+      n05,
+      _RIUE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ResourceInUseException$, ResourceInUseException);
+    var ResourceNotFoundException$2 = [
+      -3,
+      n05,
+      _RNFE2,
+      { [_e5]: _c5, [_hE5]: 404 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ResourceNotFoundException$2, ResourceNotFoundException2);
+    var ResourceNotReadyException$ = [
+      -3,
+      n05,
+      _RNRE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ResourceNotReadyException$, ResourceNotReadyException);
+    var S3FilesMountConnectivityException$ = [
+      -3,
+      n05,
+      _SFMCE,
+      { [_e5]: _c5, [_hE5]: 408 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(S3FilesMountConnectivityException$, S3FilesMountConnectivityException);
+    var S3FilesMountFailureException$ = [
+      -3,
+      n05,
+      _SFMFE,
+      { [_e5]: _c5, [_hE5]: 403 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(S3FilesMountFailureException$, S3FilesMountFailureException);
+    var S3FilesMountTimeoutException$ = [
+      -3,
+      n05,
+      _SFMTE,
+      { [_e5]: _c5, [_hE5]: 408 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(S3FilesMountTimeoutException$, S3FilesMountTimeoutException);
+    var SerializedRequestEntityTooLargeException$ = [
+      -3,
+      n05,
+      _SRETLE,
+      { [_e5]: _c5, [_hE5]: 413 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(SerializedRequestEntityTooLargeException$, SerializedRequestEntityTooLargeException);
+    var ServiceException$ = [
+      -3,
+      n05,
+      _SE,
+      { [_e5]: _se3, [_hE5]: 500 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ServiceException$, ServiceException2);
+    var ServiceQuotaExceededException$ = [
+      -3,
+      n05,
+      _SQEE,
+      { [_e5]: _c5, [_hE5]: 402 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(ServiceQuotaExceededException$, ServiceQuotaExceededException);
+    var SnapStartException$ = [
+      -3,
+      n05,
+      _SSE,
+      { [_e5]: _c5, [_hE5]: 400 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(SnapStartException$, SnapStartException);
+    var SnapStartNotReadyException$ = [
+      -3,
+      n05,
+      _SSNRE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(SnapStartNotReadyException$, SnapStartNotReadyException);
+    var SnapStartRegenerationFailureException$ = [
+      -3,
+      n05,
+      _SSRFE,
+      { [_e5]: _c5, [_hE5]: 409 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(SnapStartRegenerationFailureException$, SnapStartRegenerationFailureException);
+    var SnapStartTimeoutException$ = [
+      -3,
+      n05,
+      _SSTE,
+      { [_e5]: _c5, [_hE5]: 408 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(SnapStartTimeoutException$, SnapStartTimeoutException);
+    var SubnetIPAddressLimitReachedException$ = [
+      -3,
+      n05,
+      _SIPALRE,
+      { [_e5]: _se3, [_hE5]: 502 },
+      [_T2, _M],
+      [0, 0]
+    ];
+    n0_registry5.registerError(SubnetIPAddressLimitReachedException$, SubnetIPAddressLimitReachedException);
+    var TooManyRequestsException$2 = [
+      -3,
+      n05,
+      _TMRE3,
+      { [_e5]: _c5, [_hE5]: 429 },
+      [_rAS, _T2, _m4, _R],
+      [[0, { [_hH2]: _RA2 }], 0, 0, 0]
+    ];
+    n0_registry5.registerError(TooManyRequestsException$2, TooManyRequestsException2);
+    var UnsupportedMediaTypeException$ = [
+      -3,
+      n05,
+      _UMTE,
+      { [_e5]: _c5, [_hE5]: 415 },
+      [_T2, _m4],
+      [0, 0]
+    ];
+    n0_registry5.registerError(UnsupportedMediaTypeException$, UnsupportedMediaTypeException);
+    var errorTypeRegistries5 = [
+      _s_registry5,
+      n0_registry5
+    ];
+    var BinaryOperationPayload = [0, n05, _BOP, 8, 21];
+    var _Blob = [0, n05, _B, 8, 21];
+    var BlobStream = [0, n05, _BS, { [_st]: 1 }, 42];
+    var EnvironmentVariableName = [0, n05, _EVN, 8, 0];
+    var EnvironmentVariableValue = [0, n05, _EVV, 8, 0];
+    var ErrorData = [0, n05, _ED, 8, 0];
+    var ErrorMessage = [0, n05, _EM, 8, 0];
+    var ErrorType = [0, n05, _ET, 8, 0];
+    var InputPayload = [0, n05, _IP, 8, 0];
+    var OperationPayload = [0, n05, _OP, 8, 0];
+    var OutputPayload = [0, n05, _OPu, 8, 0];
+    var SensitiveString = [0, n05, _SS, 8, 0];
+    var StackTraceEntry = [0, n05, _STE, 8, 0];
+    var AccountLimit$ = [
+      3,
+      n05,
+      _AL,
+      0,
+      [_TCS, _CSU, _CSZ, _CE, _UCE2],
+      [1, 1, 1, 1, 1]
+    ];
+    var AccountUsage$ = [
+      3,
+      n05,
+      _AU,
+      0,
+      [_TCS, _FC],
+      [1, 1]
+    ];
+    var AddLayerVersionPermissionRequest$ = [
+      3,
+      n05,
+      _ALVPR,
+      0,
+      [_LN, _VN, _SI2, _A2, _P2, _OI, _RI],
+      [[0, 1], [1, 1], 0, 0, 0, 0, [0, { [_hQ2]: _RI }]],
+      5
+    ];
+    var AddLayerVersionPermissionResponse$ = [
+      3,
+      n05,
+      _ALVPRd,
+      0,
+      [_S, _RI],
+      [0, 0]
+    ];
+    var AddPermissionRequest$ = [
+      3,
+      n05,
+      _APR,
+      0,
+      [_FN, _SI2, _A2, _P2, _SA, _FUAT, _IVFU, _SAo, _EST, _Q, _RI, _POID],
+      [[0, 1], 0, 0, 0, 0, 0, 2, 0, 0, [0, { [_hQ2]: _Q }], 0, 0],
+      4
+    ];
+    var AddPermissionResponse$ = [
+      3,
+      n05,
+      _APRd,
+      0,
+      [_S],
+      [0]
+    ];
+    var AliasConfiguration$ = [
+      3,
+      n05,
+      _AC,
+      0,
+      [_AA, _N, _FV, _D, _RC2, _RI],
+      [0, 0, 0, 0, () => AliasRoutingConfiguration$, 0]
+    ];
+    var AliasRoutingConfiguration$ = [
+      3,
+      n05,
+      _ARC,
+      0,
+      [_AVW],
+      [128 | 1]
+    ];
+    var AllowedPublishers$ = [
+      3,
+      n05,
+      _AP,
+      0,
+      [_SPVA],
+      [64 | 0],
+      1
+    ];
+    var AmazonManagedKafkaEventSourceConfig$ = [
+      3,
+      n05,
+      _AMKESC,
+      0,
+      [_CGI, _SRC],
+      [0, () => KafkaSchemaRegistryConfig$]
+    ];
+    var CallbackDetails$ = [
+      3,
+      n05,
+      _CD,
+      0,
+      [_CI, _Re, _E2],
+      [0, [() => OperationPayload, 0], [() => ErrorObject$, 0]]
+    ];
+    var CallbackFailedDetails$ = [
+      3,
+      n05,
+      _CFD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var CallbackOptions$ = [
+      3,
+      n05,
+      _CO,
+      0,
+      [_TS, _HTS],
+      [1, 1]
+    ];
+    var CallbackStartedDetails$ = [
+      3,
+      n05,
+      _CSD,
+      0,
+      [_CI, _HT, _Ti],
+      [0, 1, 1],
+      1
+    ];
+    var CallbackSucceededDetails$ = [
+      3,
+      n05,
+      _CSDa,
+      0,
+      [_Re],
+      [[() => EventResult$, 0]],
+      1
+    ];
+    var CallbackTimedOutDetails$ = [
+      3,
+      n05,
+      _CTOD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var CapacityProvider$ = [
+      3,
+      n05,
+      _CP,
+      0,
+      [_CPA, _St, _VC, _PC2, _IR, _CPSC, _KKA, _LM, _PT, _TC2],
+      [0, 0, () => CapacityProviderVpcConfig$, () => CapacityProviderPermissionsConfig$, () => InstanceRequirements$, () => CapacityProviderScalingConfig$, 0, 0, () => PropagateTags$, () => CapacityProviderTelemetryConfig$],
+      4
+    ];
+    var CapacityProviderConfig$ = [
+      3,
+      n05,
+      _CPC,
+      0,
+      [_LMICPC],
+      [() => LambdaManagedInstancesCapacityProviderConfig$],
+      1
+    ];
+    var CapacityProviderLoggingConfig$ = [
+      3,
+      n05,
+      _CPLC,
+      0,
+      [_SLL, _LG],
+      [0, 0]
+    ];
+    var CapacityProviderPermissionsConfig$ = [
+      3,
+      n05,
+      _CPPC,
+      0,
+      [_CPORA],
+      [0],
+      1
+    ];
+    var CapacityProviderScalingConfig$ = [
+      3,
+      n05,
+      _CPSC,
+      0,
+      [_MVCC, _SM, _SP],
+      [1, 0, () => CapacityProviderScalingPoliciesList]
+    ];
+    var CapacityProviderTelemetryConfig$ = [
+      3,
+      n05,
+      _CPTC,
+      0,
+      [_LC],
+      [() => CapacityProviderLoggingConfig$]
+    ];
+    var CapacityProviderVpcConfig$ = [
+      3,
+      n05,
+      _CPVC,
+      0,
+      [_SIu, _SGI],
+      [64 | 0, 64 | 0],
+      2
+    ];
+    var ChainedInvokeDetails$ = [
+      3,
+      n05,
+      _CID,
+      0,
+      [_Re, _E2],
+      [[() => OperationPayload, 0], [() => ErrorObject$, 0]]
+    ];
+    var ChainedInvokeFailedDetails$ = [
+      3,
+      n05,
+      _CIFD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var ChainedInvokeOptions$ = [
+      3,
+      n05,
+      _CIO,
+      0,
+      [_FN, _TI, _XATI],
+      [0, 0, 0],
+      1
+    ];
+    var ChainedInvokeStartedDetails$ = [
+      3,
+      n05,
+      _CISD,
+      0,
+      [_FN, _TI, _I, _EV, _DEA],
+      [0, 0, [() => EventInput$, 0], 0, 0],
+      1
+    ];
+    var ChainedInvokeStoppedDetails$ = [
+      3,
+      n05,
+      _CISDh,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var ChainedInvokeSucceededDetails$ = [
+      3,
+      n05,
+      _CISDha,
+      0,
+      [_Re],
+      [[() => EventResult$, 0]],
+      1
+    ];
+    var ChainedInvokeTimedOutDetails$ = [
+      3,
+      n05,
+      _CITOD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var CheckpointDurableExecutionRequest$ = [
+      3,
+      n05,
+      _CDER,
+      0,
+      [_DEA, _CT2, _U, _CTl],
+      [[0, 1], 0, [() => OperationUpdates, 0], [0, 4]],
+      2
+    ];
+    var CheckpointDurableExecutionResponse$ = [
+      3,
+      n05,
+      _CDERh,
+      0,
+      [_NES, _CT2],
+      [[() => CheckpointUpdatedExecutionState$, 0], 0],
+      1
+    ];
+    var CheckpointUpdatedExecutionState$ = [
+      3,
+      n05,
+      _CUES,
+      0,
+      [_O, _NM],
+      [[() => Operations, 0], 0]
+    ];
+    var CodeSigningConfig$ = [
+      3,
+      n05,
+      _CSC,
+      0,
+      [_CSCI, _CSCA, _AP, _CSP, _LM, _D],
+      [0, 0, () => AllowedPublishers$, () => CodeSigningPolicies$, 0, 0],
+      5
+    ];
+    var CodeSigningPolicies$ = [
+      3,
+      n05,
+      _CSP,
+      0,
+      [_UAOD],
+      [0]
+    ];
+    var Concurrency$ = [
+      3,
+      n05,
+      _C2,
+      0,
+      [_RCEe],
+      [1]
+    ];
+    var ContextDetails$ = [
+      3,
+      n05,
+      _CDo,
+      0,
+      [_RCe, _Re, _E2],
+      [2, [() => OperationPayload, 0], [() => ErrorObject$, 0]]
+    ];
+    var ContextFailedDetails$ = [
+      3,
+      n05,
+      _CFDo,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var ContextOptions$ = [
+      3,
+      n05,
+      _COo,
+      0,
+      [_RCe],
+      [2]
+    ];
+    var ContextStartedDetails$ = [
+      3,
+      n05,
+      _CSDo,
+      0,
+      [],
+      []
+    ];
+    var ContextSucceededDetails$ = [
+      3,
+      n05,
+      _CSDon,
+      0,
+      [_Re],
+      [[() => EventResult$, 0]],
+      1
+    ];
+    var Cors$ = [
+      3,
+      n05,
+      _Co,
+      0,
+      [_ACl, _AH, _AM, _AO, _EH, _MA],
+      [2, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 1]
+    ];
+    var CreateAliasRequest$ = [
+      3,
+      n05,
+      _CAR,
+      0,
+      [_FN, _N, _FV, _D, _RC2],
+      [[0, 1], 0, 0, 0, () => AliasRoutingConfiguration$],
+      3
+    ];
+    var CreateCapacityProviderRequest$ = [
+      3,
+      n05,
+      _CCPR,
+      0,
+      [_CPN, _VC, _PC2, _IR, _CPSC, _KKA, _Ta2, _PT, _TC2],
+      [0, () => CapacityProviderVpcConfig$, () => CapacityProviderPermissionsConfig$, () => InstanceRequirements$, () => CapacityProviderScalingConfig$, 0, 128 | 0, () => PropagateTags$, () => CapacityProviderTelemetryConfig$],
+      3
+    ];
+    var CreateCapacityProviderResponse$ = [
+      3,
+      n05,
+      _CCPRr,
+      0,
+      [_CP],
+      [() => CapacityProvider$],
+      1
+    ];
+    var CreateCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _CCSCR,
+      0,
+      [_AP, _D, _CSP, _Ta2],
+      [() => AllowedPublishers$, 0, () => CodeSigningPolicies$, 128 | 0],
+      1
+    ];
+    var CreateCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _CCSCRr,
+      0,
+      [_CSC],
+      [() => CodeSigningConfig$],
+      1
+    ];
+    var CreateEventSourceMappingRequest$ = [
+      3,
+      n05,
+      _CESMR,
+      0,
+      [_FN, _ESA, _En, _BSa, _FCi, _KMSKA, _MC, _LC, _SC, _MBWIS, _PF, _SPt, _SPT, _DC, _MRAIS, _BBOFE, _MRA, _Ta2, _TWIS, _To, _Qu, _SAC, _SMES, _FRT, _AMKESC, _SMKESC, _DDBESC, _PPC],
+      [0, 0, 2, 1, () => FilterCriteria$, 0, () => EventSourceMappingMetricsConfig$, () => EventSourceMappingLoggingConfig$, () => ScalingConfig$, 1, 1, 0, 4, () => DestinationConfig$, 1, 2, 1, 128 | 0, 1, 64 | 0, 64 | 0, () => SourceAccessConfigurations, () => SelfManagedEventSource$, 64 | 0, () => AmazonManagedKafkaEventSourceConfig$, () => SelfManagedKafkaEventSourceConfig$, () => DocumentDBEventSourceConfig$, () => ProvisionedPollerConfig$],
+      1
+    ];
+    var CreateFunctionRequest$ = [
+      3,
+      n05,
+      _CFR,
+      0,
+      [_FN, _Ro, _Cod, _Ru, _H, _D, _Ti, _MS, _Pu, _PTu, _VC, _PTa, _DLC, _Env, _KMSKA, _TCr, _Ta2, _L, _FSC, _CSCA, _IC, _Ar, _ES, _SSn, _LC, _TCe, _CPC, _DCu],
+      [0, 0, [() => FunctionCode$, 0], 0, 0, 0, 1, 1, 2, 0, () => VpcConfig$, 0, () => DeadLetterConfig$, [() => Environment$, 0], 0, () => TracingConfig$, 128 | 0, 64 | 0, () => FileSystemConfigList, 0, () => ImageConfig$, 64 | 0, () => EphemeralStorage$, () => SnapStart$, () => LoggingConfig$, () => TenancyConfig$, () => CapacityProviderConfig$, () => DurableConfig$],
+      3
+    ];
+    var CreateFunctionUrlConfigRequest$ = [
+      3,
+      n05,
+      _CFUCR,
+      0,
+      [_FN, _AT3, _Q, _Co, _IM],
+      [[0, 1], 0, [0, { [_hQ2]: _Q }], () => Cors$, 0],
+      2
+    ];
+    var CreateFunctionUrlConfigResponse$ = [
+      3,
+      n05,
+      _CFUCRr,
+      0,
+      [_FU, _FA, _AT3, _CTr, _Co, _IM],
+      [0, 0, 0, 0, () => Cors$, 0],
+      4
+    ];
+    var DeadLetterConfig$ = [
+      3,
+      n05,
+      _DLC,
+      0,
+      [_TA],
+      [0]
+    ];
+    var DeleteAliasRequest$ = [
+      3,
+      n05,
+      _DAR,
+      0,
+      [_FN, _N],
+      [[0, 1], [0, 1]],
+      2
+    ];
+    var DeleteCapacityProviderRequest$ = [
+      3,
+      n05,
+      _DCPR,
+      0,
+      [_CPN],
+      [[0, 1]],
+      1
+    ];
+    var DeleteCapacityProviderResponse$ = [
+      3,
+      n05,
+      _DCPRe,
+      0,
+      [_CP],
+      [() => CapacityProvider$],
+      1
+    ];
+    var DeleteCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _DCSCR,
+      0,
+      [_CSCA],
+      [[0, 1]],
+      1
+    ];
+    var DeleteCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _DCSCRe,
+      0,
+      [],
+      []
+    ];
+    var DeleteEventSourceMappingRequest$ = [
+      3,
+      n05,
+      _DESMR,
+      0,
+      [_UUID],
+      [[0, 1]],
+      1
+    ];
+    var DeleteFunctionCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _DFCSCR,
+      0,
+      [_FN],
+      [[0, 1]],
+      1
+    ];
+    var DeleteFunctionConcurrencyRequest$ = [
+      3,
+      n05,
+      _DFCR,
+      0,
+      [_FN],
+      [[0, 1]],
+      1
+    ];
+    var DeleteFunctionEventInvokeConfigRequest$ = [
+      3,
+      n05,
+      _DFEICR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var DeleteFunctionRequest$ = [
+      3,
+      n05,
+      _DFR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var DeleteFunctionResponse$ = [
+      3,
+      n05,
+      _DFRe,
+      0,
+      [_SCt],
+      [[1, 32]]
+    ];
+    var DeleteFunctionUrlConfigRequest$ = [
+      3,
+      n05,
+      _DFUCR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var DeleteLayerVersionRequest$ = [
+      3,
+      n05,
+      _DLVR,
+      0,
+      [_LN, _VN],
+      [[0, 1], [1, 1]],
+      2
+    ];
+    var DeleteProvisionedConcurrencyConfigRequest$ = [
+      3,
+      n05,
+      _DPCCR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      2
+    ];
+    var DeleteResourcePolicyRequest$ = [
+      3,
+      n05,
+      _DRPR,
+      0,
+      [_RAe, _RI],
+      [[0, 1], [0, { [_hQ2]: _RI }]],
+      1
+    ];
+    var DestinationConfig$ = [
+      3,
+      n05,
+      _DC,
+      0,
+      [_OS, _OF],
+      [() => OnSuccess$, () => OnFailure$]
+    ];
+    var DocumentDBEventSourceConfig$ = [
+      3,
+      n05,
+      _DDBESC,
+      0,
+      [_DN, _CN, _FD],
+      [0, 0, 0]
+    ];
+    var DurableConfig$ = [
+      3,
+      n05,
+      _DCu,
+      0,
+      [_KMSKA, _RPID, _ETx],
+      [0, 1, 1]
+    ];
+    var Environment$ = [
+      3,
+      n05,
+      _Env,
+      0,
+      [_V2],
+      [[() => EnvironmentVariables, 0]]
+    ];
+    var EnvironmentError$ = [
+      3,
+      n05,
+      _EE,
+      0,
+      [_EC, _M],
+      [0, [() => SensitiveString, 0]]
+    ];
+    var EnvironmentResponse$ = [
+      3,
+      n05,
+      _ER,
+      0,
+      [_V2, _E2],
+      [[() => EnvironmentVariables, 0], [() => EnvironmentError$, 0]]
+    ];
+    var EphemeralStorage$ = [
+      3,
+      n05,
+      _ES,
+      0,
+      [_Si],
+      [1],
+      1
+    ];
+    var ErrorObject$ = [
+      3,
+      n05,
+      _EO,
+      0,
+      [_EM, _ET, _ED, _ST2],
+      [[() => ErrorMessage, 0], [() => ErrorType, 0], [() => ErrorData, 0], [() => StackTraceEntries, 0]]
+    ];
+    var Event$ = [
+      3,
+      n05,
+      _Ev,
+      0,
+      [_ETv, _STu, _EI2, _Id, _N, _ETve, _PI2, _ESD, _ESDx, _EFD, _ETOD, _ESDxe, _CSDo, _CSDon, _CFDo, _WSD, _WSDa, _WCD, _SSD, _SSDt, _SFD, _CISD, _CISDha, _CIFD, _CITOD, _CISDh, _CSD, _CSDa, _CFD, _CTOD, _ICD],
+      [0, 0, 1, 0, 0, 4, 0, [() => ExecutionStartedDetails$, 0], [() => ExecutionSucceededDetails$, 0], [() => ExecutionFailedDetails$, 0], [() => ExecutionTimedOutDetails$, 0], [() => ExecutionStoppedDetails$, 0], () => ContextStartedDetails$, [() => ContextSucceededDetails$, 0], [() => ContextFailedDetails$, 0], () => WaitStartedDetails$, () => WaitSucceededDetails$, [() => WaitCancelledDetails$, 0], () => StepStartedDetails$, [() => StepSucceededDetails$, 0], [() => StepFailedDetails$, 0], [() => ChainedInvokeStartedDetails$, 0], [() => ChainedInvokeSucceededDetails$, 0], [() => ChainedInvokeFailedDetails$, 0], [() => ChainedInvokeTimedOutDetails$, 0], [() => ChainedInvokeStoppedDetails$, 0], () => CallbackStartedDetails$, [() => CallbackSucceededDetails$, 0], [() => CallbackFailedDetails$, 0], [() => CallbackTimedOutDetails$, 0], [() => InvocationCompletedDetails$, 0]]
+    ];
+    var EventError$ = [
+      3,
+      n05,
+      _EEv,
+      0,
+      [_Pa, _Tr],
+      [[() => ErrorObject$, 0], 2]
+    ];
+    var EventInput$ = [
+      3,
+      n05,
+      _EIv,
+      0,
+      [_Pa, _Tr],
+      [[() => InputPayload, 0], 2]
+    ];
+    var EventResult$ = [
+      3,
+      n05,
+      _ERv,
+      0,
+      [_Pa, _Tr],
+      [[() => OperationPayload, 0], 2]
+    ];
+    var EventSourceMappingConfiguration$ = [
+      3,
+      n05,
+      _ESMC,
+      0,
+      [_UUID, _SPt, _SPT, _BSa, _MBWIS, _PF, _ESA, _FCi, _FCE, _KMSKA, _MC, _LC, _SC, _FA, _LM, _LPR, _St, _STR, _DC, _To, _Qu, _SAC, _SMES, _MRAIS, _BBOFE, _MRA, _TWIS, _FRT, _AMKESC, _SMKESC, _DDBESC, _ESMA, _PPC],
+      [0, 0, 4, 1, 1, 1, 0, () => FilterCriteria$, () => FilterCriteriaError$, 0, () => EventSourceMappingMetricsConfig$, () => EventSourceMappingLoggingConfig$, () => ScalingConfig$, 0, 4, 0, 0, 0, () => DestinationConfig$, 64 | 0, 64 | 0, () => SourceAccessConfigurations, () => SelfManagedEventSource$, 1, 2, 1, 1, 64 | 0, () => AmazonManagedKafkaEventSourceConfig$, () => SelfManagedKafkaEventSourceConfig$, () => DocumentDBEventSourceConfig$, 0, () => ProvisionedPollerConfig$]
+    ];
+    var EventSourceMappingLoggingConfig$ = [
+      3,
+      n05,
+      _ESMLC,
+      0,
+      [_SLL],
+      [0]
+    ];
+    var EventSourceMappingMetricsConfig$ = [
+      3,
+      n05,
+      _ESMMC,
+      0,
+      [_Me],
+      [64 | 0]
+    ];
+    var Execution$ = [
+      3,
+      n05,
+      _Ex,
+      0,
+      [_DEA, _DEN, _FA, _Sta, _STt, _ETn, _KMSKA],
+      [0, 0, 0, 0, 4, 4, 0],
+      5
+    ];
+    var ExecutionDetails$ = [
+      3,
+      n05,
+      _EDx,
+      0,
+      [_IP],
+      [[() => InputPayload, 0]]
+    ];
+    var ExecutionFailedDetails$ = [
+      3,
+      n05,
+      _EFD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var ExecutionStartedDetails$ = [
+      3,
+      n05,
+      _ESD,
+      0,
+      [_I, _ETx],
+      [[() => EventInput$, 0], 1],
+      2
+    ];
+    var ExecutionStoppedDetails$ = [
+      3,
+      n05,
+      _ESDxe,
+      0,
+      [_E2],
+      [[() => EventError$, 0]],
+      1
+    ];
+    var ExecutionSucceededDetails$ = [
+      3,
+      n05,
+      _ESDx,
+      0,
+      [_Re],
+      [[() => EventResult$, 0]],
+      1
+    ];
+    var ExecutionTimedOutDetails$ = [
+      3,
+      n05,
+      _ETOD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]]
+    ];
+    var FileSystemConfig$ = [
+      3,
+      n05,
+      _FSCi,
+      0,
+      [_Arn, _LMP, _SFC],
+      [0, 0, () => S3FilesConfig$],
+      2
+    ];
+    var Filter$ = [
+      3,
+      n05,
+      _F,
+      0,
+      [_Pat],
+      [0]
+    ];
+    var FilterCriteria$ = [
+      3,
+      n05,
+      _FCi,
+      0,
+      [_Fi],
+      [() => FilterList]
+    ];
+    var FilterCriteriaError$ = [
+      3,
+      n05,
+      _FCE,
+      0,
+      [_EC, _M],
+      [0, 0]
+    ];
+    var FunctionCode$ = [
+      3,
+      n05,
+      _FCu,
+      0,
+      [_ZF, _SB, _SK, _SOV, _SOSM, _IU, _SKMSKA],
+      [[() => _Blob, 0], 0, 0, 0, 0, 0, 0]
+    ];
+    var FunctionCodeLocation$ = [
+      3,
+      n05,
+      _FCL,
+      0,
+      [_RT3, _Lo, _IU, _RIU, _RSO, _SKMSKA, _E2],
+      [0, 0, 0, 0, () => ResolvedS3Object$, 0, [() => FunctionCodeLocationError$, 0]]
+    ];
+    var FunctionCodeLocationError$ = [
+      3,
+      n05,
+      _FCLE,
+      0,
+      [_EC, _M],
+      [0, [() => SensitiveString, 0]]
+    ];
+    var FunctionConfiguration$ = [
+      3,
+      n05,
+      _FCun,
+      0,
+      [_FN, _FA, _Ru, _Ro, _H, _CS2, _D, _Ti, _MS, _LM, _CSo, _Ve, _VC, _DLC, _Env, _KMSKA, _TCr, _MAa, _RI, _L, _St, _SR, _SRCt, _LUS, _LUSR, _LUSRC, _FSC, _SPVAi, _SJA, _PTa, _ICR, _Ar, _ES, _SSn, _RVC, _LC, _TCe, _CPC, _CSon, _DCu],
+      [0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, () => VpcConfigResponse$, () => DeadLetterConfig$, [() => EnvironmentResponse$, 0], 0, () => TracingConfigResponse$, 0, 0, () => LayersReferenceList, 0, 0, 0, 0, 0, 0, () => FileSystemConfigList, 0, 0, 0, [() => ImageConfigResponse$, 0], 64 | 0, () => EphemeralStorage$, () => SnapStartResponse$, [() => RuntimeVersionConfig$, 0], () => LoggingConfig$, () => TenancyConfig$, () => CapacityProviderConfig$, 0, () => DurableConfig$]
+    ];
+    var FunctionEventInvokeConfig$ = [
+      3,
+      n05,
+      _FEIC,
+      0,
+      [_LM, _FA, _MRA, _MEAIS, _DC],
+      [4, 0, 1, 1, () => DestinationConfig$]
+    ];
+    var FunctionScalingConfig$ = [
+      3,
+      n05,
+      _FSCu,
+      0,
+      [_MEE, _MEEa],
+      [1, 1]
+    ];
+    var FunctionUrlConfig$ = [
+      3,
+      n05,
+      _FUC,
+      0,
+      [_FU, _FA, _CTr, _LMT, _AT3, _Co, _IM],
+      [0, 0, 0, 0, 0, () => Cors$, 0],
+      5
+    ];
+    var FunctionVersionsByCapacityProviderListItem$ = [
+      3,
+      n05,
+      _FVBCPLI,
+      0,
+      [_FA, _St],
+      [0, 0],
+      2
+    ];
+    var GetAccountSettingsRequest$ = [
+      3,
+      n05,
+      _GASR,
+      0,
+      [],
+      []
+    ];
+    var GetAccountSettingsResponse$ = [
+      3,
+      n05,
+      _GASRe,
+      0,
+      [_AL, _AU],
+      [() => AccountLimit$, () => AccountUsage$]
+    ];
+    var GetAliasRequest$ = [
+      3,
+      n05,
+      _GAR,
+      0,
+      [_FN, _N],
+      [[0, 1], [0, 1]],
+      2
+    ];
+    var GetCapacityProviderRequest$ = [
+      3,
+      n05,
+      _GCPR,
+      0,
+      [_CPN],
+      [[0, 1]],
+      1
+    ];
+    var GetCapacityProviderResponse$ = [
+      3,
+      n05,
+      _GCPRe,
+      0,
+      [_CP],
+      [() => CapacityProvider$],
+      1
+    ];
+    var GetCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _GCSCR,
+      0,
+      [_CSCA],
+      [[0, 1]],
+      1
+    ];
+    var GetCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _GCSCRe,
+      0,
+      [_CSC],
+      [() => CodeSigningConfig$],
+      1
+    ];
+    var GetDurableExecutionHistoryRequest$ = [
+      3,
+      n05,
+      _GDEHR,
+      0,
+      [_DEA, _IED, _MI, _Ma, _RO],
+      [[0, 1], [2, { [_hQ2]: _IED }], [1, { [_hQ2]: _MI }], [0, { [_hQ2]: _Ma }], [2, { [_hQ2]: _RO }]],
+      1
+    ];
+    var GetDurableExecutionHistoryResponse$ = [
+      3,
+      n05,
+      _GDEHRe,
+      0,
+      [_Eve, _NM],
+      [[() => Events, 0], 0],
+      1
+    ];
+    var GetDurableExecutionRequest$ = [
+      3,
+      n05,
+      _GDER,
+      0,
+      [_DEA, _IED],
+      [[0, 1], [2, { [_hQ2]: _IED }]],
+      1
+    ];
+    var GetDurableExecutionResponse$ = [
+      3,
+      n05,
+      _GDERe,
+      0,
+      [_DEA, _DEN, _FA, _STt, _Sta, _IP, _Re, _E2, _ETn, _Ve, _TH, _EDI, _DCu],
+      [0, 0, 0, 4, 0, [() => InputPayload, 0], [() => OutputPayload, 0], [() => ErrorObject$, 0], 4, 0, () => TraceHeader$, 2, () => DurableConfig$],
+      5
+    ];
+    var GetDurableExecutionStateRequest$ = [
+      3,
+      n05,
+      _GDESR,
+      0,
+      [_DEA, _CT2, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _CT2 }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      2
+    ];
+    var GetDurableExecutionStateResponse$ = [
+      3,
+      n05,
+      _GDESRe,
+      0,
+      [_O, _NM],
+      [[() => Operations, 0], 0],
+      1
+    ];
+    var GetEventSourceMappingRequest$ = [
+      3,
+      n05,
+      _GESMR,
+      0,
+      [_UUID],
+      [[0, 1]],
+      1
+    ];
+    var GetFunctionCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _GFCSCR,
+      0,
+      [_FN],
+      [[0, 1]],
+      1
+    ];
+    var GetFunctionCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _GFCSCRe,
+      0,
+      [_CSCA, _FN],
+      [0, 0],
+      2
+    ];
+    var GetFunctionConcurrencyRequest$ = [
+      3,
+      n05,
+      _GFCR,
+      0,
+      [_FN],
+      [[0, 1]],
+      1
+    ];
+    var GetFunctionConcurrencyResponse$ = [
+      3,
+      n05,
+      _GFCRe,
+      0,
+      [_RCEe],
+      [1]
+    ];
+    var GetFunctionConfigurationRequest$ = [
+      3,
+      n05,
+      _GFCRet,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var GetFunctionEventInvokeConfigRequest$ = [
+      3,
+      n05,
+      _GFEICR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var GetFunctionRecursionConfigRequest$ = [
+      3,
+      n05,
+      _GFRCR,
+      0,
+      [_FN],
+      [[0, 1]],
+      1
+    ];
+    var GetFunctionRecursionConfigResponse$ = [
+      3,
+      n05,
+      _GFRCRe,
+      0,
+      [_RL],
+      [0]
+    ];
+    var GetFunctionRequest$ = [
+      3,
+      n05,
+      _GFR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var GetFunctionResponse$ = [
+      3,
+      n05,
+      _GFRe,
+      0,
+      [_Con, _Cod, _Ta2, _TE, _C2],
+      [[() => FunctionConfiguration$, 0], [() => FunctionCodeLocation$, 0], 128 | 0, () => TagsError$, () => Concurrency$]
+    ];
+    var GetFunctionScalingConfigRequest$ = [
+      3,
+      n05,
+      _GFSCR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      2
+    ];
+    var GetFunctionScalingConfigResponse$ = [
+      3,
+      n05,
+      _GFSCRe,
+      0,
+      [_FA, _AFSC, _RFSC],
+      [0, () => FunctionScalingConfig$, () => FunctionScalingConfig$]
+    ];
+    var GetFunctionUrlConfigRequest$ = [
+      3,
+      n05,
+      _GFUCR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var GetFunctionUrlConfigResponse$ = [
+      3,
+      n05,
+      _GFUCRe,
+      0,
+      [_FU, _FA, _AT3, _CTr, _LMT, _Co, _IM],
+      [0, 0, 0, 0, 0, () => Cors$, 0],
+      5
+    ];
+    var GetLayerVersionByArnRequest$ = [
+      3,
+      n05,
+      _GLVBAR,
+      0,
+      [_Arn],
+      [[0, { [_hQ2]: _Arn }]],
+      1
+    ];
+    var GetLayerVersionPolicyRequest$ = [
+      3,
+      n05,
+      _GLVPR,
+      0,
+      [_LN, _VN],
+      [[0, 1], [1, 1]],
+      2
+    ];
+    var GetLayerVersionPolicyResponse$ = [
+      3,
+      n05,
+      _GLVPRe,
+      0,
+      [_Po, _RI],
+      [0, 0]
+    ];
+    var GetLayerVersionRequest$ = [
+      3,
+      n05,
+      _GLVR,
+      0,
+      [_LN, _VN],
+      [[0, 1], [1, 1]],
+      2
+    ];
+    var GetLayerVersionResponse$ = [
+      3,
+      n05,
+      _GLVRe,
+      0,
+      [_Cont, _LA, _LVA, _D, _CDr, _Ve, _CA2, _CR, _LI],
+      [() => LayerVersionContentOutput$, 0, 0, 0, 0, 1, 64 | 0, 64 | 0, 0]
+    ];
+    var GetPolicyRequest$ = [
+      3,
+      n05,
+      _GPR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var GetPolicyResponse$ = [
+      3,
+      n05,
+      _GPRe,
+      0,
+      [_Po, _RI],
+      [0, 0]
+    ];
+    var GetProvisionedConcurrencyConfigRequest$ = [
+      3,
+      n05,
+      _GPCCR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      2
+    ];
+    var GetProvisionedConcurrencyConfigResponse$ = [
+      3,
+      n05,
+      _GPCCRe,
+      0,
+      [_RPCE, _APCE, _APCEl, _Sta, _SRt, _LM],
+      [1, 1, 1, 0, 0, 0]
+    ];
+    var GetResourcePolicyRequest$ = [
+      3,
+      n05,
+      _GRPR,
+      0,
+      [_RAe],
+      [[0, 1]],
+      1
+    ];
+    var GetResourcePolicyResponse$ = [
+      3,
+      n05,
+      _GRPRe,
+      0,
+      [_Po, _RI],
+      [0, 0]
+    ];
+    var GetRuntimeManagementConfigRequest$ = [
+      3,
+      n05,
+      _GRMCR,
+      0,
+      [_FN, _Q],
+      [[0, 1], [0, { [_hQ2]: _Q }]],
+      1
+    ];
+    var GetRuntimeManagementConfigResponse$ = [
+      3,
+      n05,
+      _GRMCRe,
+      0,
+      [_URO, _FA, _RVA],
+      [0, 0, 0]
+    ];
+    var ImageConfig$ = [
+      3,
+      n05,
+      _IC,
+      0,
+      [_EP, _Com, _WD],
+      [64 | 0, 64 | 0, 0]
+    ];
+    var ImageConfigError$ = [
+      3,
+      n05,
+      _ICE2,
+      0,
+      [_EC, _M],
+      [0, [() => SensitiveString, 0]]
+    ];
+    var ImageConfigResponse$ = [
+      3,
+      n05,
+      _ICR,
+      0,
+      [_IC, _E2],
+      [() => ImageConfig$, [() => ImageConfigError$, 0]]
+    ];
+    var InstanceRequirements$ = [
+      3,
+      n05,
+      _IR,
+      0,
+      [_Ar, _AIT, _EIT],
+      [64 | 0, 64 | 0, 64 | 0]
+    ];
+    var InvocationCompletedDetails$ = [
+      3,
+      n05,
+      _ICD,
+      0,
+      [_STt, _ETn, _RIe, _E2],
+      [4, 4, 0, [() => EventError$, 0]],
+      3
+    ];
+    var InvocationRequest$ = [
+      3,
+      n05,
+      _IRn,
+      0,
+      [_FN, _IT2, _LT, _CC, _DEN, _Pa, _Q, _TI],
+      [[0, 1], [0, { [_hH2]: _XAIT }], [0, { [_hH2]: _XALT }], [0, { [_hH2]: _XACC }], [0, { [_hH2]: _XADEN }], [() => _Blob, 16], [0, { [_hQ2]: _Q }], [0, { [_hH2]: _XATI_ }]],
+      1
+    ];
+    var InvocationResponse$ = [
+      3,
+      n05,
+      _IRnv,
+      0,
+      [_SCt, _FE, _LR, _Pa, _EV, _DEA],
+      [[1, 32], [0, { [_hH2]: _XAFE }], [0, { [_hH2]: _XALR }], [() => _Blob, 16], [0, { [_hH2]: _XAEV }], [0, { [_hH2]: _XADEA }]]
+    ];
+    var InvokeAsyncRequest$ = [
+      3,
+      n05,
+      _IAR,
+      0,
+      [_FN, _IA],
+      [[0, 1], [() => BlobStream, 16]],
+      2
+    ];
+    var InvokeAsyncResponse$ = [
+      3,
+      n05,
+      _IARn,
+      0,
+      [_Sta],
+      [[1, 32]]
+    ];
+    var InvokeResponseStreamUpdate$ = [
+      3,
+      n05,
+      _IRSU,
+      0,
+      [_Pa],
+      [[() => _Blob, { [_eP]: 1 }]]
+    ];
+    var InvokeWithResponseStreamCompleteEvent$ = [
+      3,
+      n05,
+      _IWRSCE,
+      0,
+      [_EC, _EDr, _LR],
+      [0, 0, 0]
+    ];
+    var InvokeWithResponseStreamRequest$ = [
+      3,
+      n05,
+      _IWRSR,
+      0,
+      [_FN, _LT, _CC, _Q, _Pa, _TI, _IT2],
+      [[0, 1], [0, { [_hH2]: _XALT }], [0, { [_hH2]: _XACC }], [0, { [_hQ2]: _Q }], [() => _Blob, 16], [0, { [_hH2]: _XATI_ }], [0, { [_hH2]: _XAIT }]],
+      1
+    ];
+    var InvokeWithResponseStreamResponse$ = [
+      3,
+      n05,
+      _IWRSRn,
+      0,
+      [_SCt, _EV, _ESv, _RSCT],
+      [[1, 32], [0, { [_hH2]: _XAEV }], [() => InvokeWithResponseStreamResponseEvent$, 16], [0, { [_hH2]: _CT_ }]]
+    ];
+    var KafkaSchemaRegistryAccessConfig$ = [
+      3,
+      n05,
+      _KSRAC,
+      0,
+      [_T2, _URI],
+      [0, 0]
+    ];
+    var KafkaSchemaRegistryConfig$ = [
+      3,
+      n05,
+      _KSRC,
+      0,
+      [_SRURI, _ERF, _ACc, _SVC],
+      [0, 0, () => KafkaSchemaRegistryAccessConfigList, () => KafkaSchemaValidationConfigList]
+    ];
+    var KafkaSchemaValidationConfig$ = [
+      3,
+      n05,
+      _KSVC,
+      0,
+      [_At],
+      [0]
+    ];
+    var LambdaManagedInstancesCapacityProviderConfig$ = [
+      3,
+      n05,
+      _LMICPC,
+      0,
+      [_CPA, _PEEMC, _EEMGBPVC],
+      [0, 1, 1],
+      1
+    ];
+    var Layer$ = [
+      3,
+      n05,
+      _La,
+      0,
+      [_Arn, _CS2, _SPVAi, _SJA],
+      [0, 1, 0, 0]
+    ];
+    var LayersListItem$ = [
+      3,
+      n05,
+      _LLI,
+      0,
+      [_LN, _LA, _LMV],
+      [0, 0, () => LayerVersionsListItem$]
+    ];
+    var LayerVersionContentInput$ = [
+      3,
+      n05,
+      _LVCI,
+      0,
+      [_SB, _SK, _SOV, _SOSM, _ZF],
+      [0, 0, 0, 0, [() => _Blob, 0]]
+    ];
+    var LayerVersionContentOutput$ = [
+      3,
+      n05,
+      _LVCO,
+      0,
+      [_Lo, _CSo, _CS2, _SPVAi, _SJA, _RSO],
+      [0, 0, 1, 0, 0, () => ResolvedS3Object$]
+    ];
+    var LayerVersionsListItem$ = [
+      3,
+      n05,
+      _LVLI,
+      0,
+      [_LVA, _Ve, _D, _CDr, _CA2, _CR, _LI],
+      [0, 1, 0, 0, 64 | 0, 64 | 0, 0]
+    ];
+    var ListAliasesRequest$ = [
+      3,
+      n05,
+      _LAR,
+      0,
+      [_FN, _FV, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _FV }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListAliasesResponse$ = [
+      3,
+      n05,
+      _LARi,
+      0,
+      [_NM, _Al],
+      [0, () => AliasList]
+    ];
+    var ListCapacityProvidersRequest$ = [
+      3,
+      n05,
+      _LCPR,
+      0,
+      [_St, _Ma, _MI],
+      [[0, { [_hQ2]: _St }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]]
+    ];
+    var ListCapacityProvidersResponse$ = [
+      3,
+      n05,
+      _LCPRi,
+      0,
+      [_CPa, _NM],
+      [() => CapacityProvidersList, 0],
+      1
+    ];
+    var ListCodeSigningConfigsRequest$ = [
+      3,
+      n05,
+      _LCSCR,
+      0,
+      [_Ma, _MI],
+      [[0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]]
+    ];
+    var ListCodeSigningConfigsResponse$ = [
+      3,
+      n05,
+      _LCSCRi,
+      0,
+      [_NM, _CSCo],
+      [0, () => CodeSigningConfigList]
+    ];
+    var ListDurableExecutionsByFunctionRequest$ = [
+      3,
+      n05,
+      _LDEBFR,
+      0,
+      [_FN, _Q, _DEN, _Stat, _SAt, _SBt, _RO, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Q }], [0, { [_hQ2]: _DEN }], [64 | 0, { [_hQ2]: _Stat }], [4, { [_hQ2]: _SAt }], [4, { [_hQ2]: _SBt }], [2, { [_hQ2]: _RO }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListDurableExecutionsByFunctionResponse$ = [
+      3,
+      n05,
+      _LDEBFRi,
+      0,
+      [_DE, _NM],
+      [() => DurableExecutions, 0]
+    ];
+    var ListEventSourceMappingsRequest$ = [
+      3,
+      n05,
+      _LESMR,
+      0,
+      [_ESA, _FN, _Ma, _MI],
+      [[0, { [_hQ2]: _ESA }], [0, { [_hQ2]: _FN }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]]
+    ];
+    var ListEventSourceMappingsResponse$ = [
+      3,
+      n05,
+      _LESMRi,
+      0,
+      [_NM, _ESM],
+      [0, () => EventSourceMappingsList]
+    ];
+    var ListFunctionEventInvokeConfigsRequest$ = [
+      3,
+      n05,
+      _LFEICR,
+      0,
+      [_FN, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListFunctionEventInvokeConfigsResponse$ = [
+      3,
+      n05,
+      _LFEICRi,
+      0,
+      [_FEICu, _NM],
+      [() => FunctionEventInvokeConfigList, 0]
+    ];
+    var ListFunctionsByCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _LFBCSCR,
+      0,
+      [_CSCA, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListFunctionsByCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _LFBCSCRi,
+      0,
+      [_NM, _FAu],
+      [0, 64 | 0]
+    ];
+    var ListFunctionsRequest$ = [
+      3,
+      n05,
+      _LFR,
+      0,
+      [_MR, _FV, _Ma, _MI],
+      [[0, { [_hQ2]: _MR }], [0, { [_hQ2]: _FV }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]]
+    ];
+    var ListFunctionsResponse$ = [
+      3,
+      n05,
+      _LFRi,
+      0,
+      [_NM, _Fu],
+      [0, [() => FunctionList, 0]]
+    ];
+    var ListFunctionUrlConfigsRequest$ = [
+      3,
+      n05,
+      _LFUCR,
+      0,
+      [_FN, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListFunctionUrlConfigsResponse$ = [
+      3,
+      n05,
+      _LFUCRi,
+      0,
+      [_FUCu, _NM],
+      [() => FunctionUrlConfigList, 0],
+      1
+    ];
+    var ListFunctionVersionsByCapacityProviderRequest$ = [
+      3,
+      n05,
+      _LFVBCPR,
+      0,
+      [_CPN, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListFunctionVersionsByCapacityProviderResponse$ = [
+      3,
+      n05,
+      _LFVBCPRi,
+      0,
+      [_CPA, _FVu, _NM],
+      [0, () => FunctionVersionsByCapacityProviderList, 0],
+      2
+    ];
+    var ListLayersRequest$ = [
+      3,
+      n05,
+      _LLR,
+      0,
+      [_CAo, _CRo, _Ma, _MI],
+      [[0, { [_hQ2]: _CAo }], [0, { [_hQ2]: _CRo }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]]
+    ];
+    var ListLayersResponse$ = [
+      3,
+      n05,
+      _LLRi,
+      0,
+      [_NM, _L],
+      [0, () => LayersList]
+    ];
+    var ListLayerVersionsRequest$ = [
+      3,
+      n05,
+      _LLVR,
+      0,
+      [_LN, _CAo, _CRo, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _CAo }], [0, { [_hQ2]: _CRo }], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListLayerVersionsResponse$ = [
+      3,
+      n05,
+      _LLVRi,
+      0,
+      [_NM, _LV],
+      [0, () => LayerVersionsList]
+    ];
+    var ListProvisionedConcurrencyConfigsRequest$ = [
+      3,
+      n05,
+      _LPCCR,
+      0,
+      [_FN, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListProvisionedConcurrencyConfigsResponse$ = [
+      3,
+      n05,
+      _LPCCRi,
+      0,
+      [_PCC, _NM],
+      [() => ProvisionedConcurrencyConfigList, 0]
+    ];
+    var ListTagsRequest$ = [
+      3,
+      n05,
+      _LTR,
+      0,
+      [_Res],
+      [[0, 1]],
+      1
+    ];
+    var ListTagsResponse$ = [
+      3,
+      n05,
+      _LTRi,
+      0,
+      [_Ta2],
+      [128 | 0]
+    ];
+    var ListVersionsByFunctionRequest$ = [
+      3,
+      n05,
+      _LVBFR,
+      0,
+      [_FN, _Ma, _MI],
+      [[0, 1], [0, { [_hQ2]: _Ma }], [1, { [_hQ2]: _MI }]],
+      1
+    ];
+    var ListVersionsByFunctionResponse$ = [
+      3,
+      n05,
+      _LVBFRi,
+      0,
+      [_NM, _Ver],
+      [0, [() => FunctionList, 0]]
+    ];
+    var LoggingConfig$ = [
+      3,
+      n05,
+      _LC,
+      0,
+      [_LF, _ALL, _SLL, _LG],
+      [0, 0, 0, 0]
+    ];
+    var OnFailure$ = [
+      3,
+      n05,
+      _OF,
+      0,
+      [_De],
+      [0]
+    ];
+    var OnSuccess$ = [
+      3,
+      n05,
+      _OS,
+      0,
+      [_De],
+      [0]
+    ];
+    var Operation$ = [
+      3,
+      n05,
+      _Op,
+      0,
+      [_Id, _T2, _STt, _Sta, _PI2, _N, _STu, _ETn, _EDx, _CDo, _SD, _WDa, _CD, _CID],
+      [0, 0, 4, 0, 0, 0, 0, 4, [() => ExecutionDetails$, 0], [() => ContextDetails$, 0], [() => StepDetails$, 0], () => WaitDetails$, [() => CallbackDetails$, 0], [() => ChainedInvokeDetails$, 0]],
+      4
+    ];
+    var OperationUpdate$ = [
+      3,
+      n05,
+      _OU,
+      0,
+      [_Id, _T2, _A2, _PI2, _N, _STu, _Pa, _E2, _COo, _SO, _WO, _CO, _CIO],
+      [0, 0, 0, 0, 0, 0, [() => OperationPayload, 0], [() => ErrorObject$, 0], () => ContextOptions$, () => StepOptions$, () => WaitOptions$, () => CallbackOptions$, () => ChainedInvokeOptions$],
+      3
+    ];
+    var PropagateTags$ = [
+      3,
+      n05,
+      _PT,
+      0,
+      [_Mo, _ETxp],
+      [0, 128 | 0]
+    ];
+    var ProvisionedConcurrencyConfigListItem$ = [
+      3,
+      n05,
+      _PCCLI,
+      0,
+      [_FA, _RPCE, _APCE, _APCEl, _Sta, _SRt, _LM],
+      [0, 1, 1, 1, 0, 0, 0]
+    ];
+    var ProvisionedPollerConfig$ = [
+      3,
+      n05,
+      _PPC,
+      0,
+      [_MP, _MPa, _PGN],
+      [1, 1, 0]
+    ];
+    var PublishLayerVersionRequest$ = [
+      3,
+      n05,
+      _PLVR,
+      0,
+      [_LN, _Cont, _D, _CA2, _CR, _LI],
+      [[0, 1], [() => LayerVersionContentInput$, 0], 0, 64 | 0, 64 | 0, 0],
+      2
+    ];
+    var PublishLayerVersionResponse$ = [
+      3,
+      n05,
+      _PLVRu,
+      0,
+      [_Cont, _LA, _LVA, _D, _CDr, _Ve, _CA2, _CR, _LI],
+      [() => LayerVersionContentOutput$, 0, 0, 0, 0, 1, 64 | 0, 64 | 0, 0]
+    ];
+    var PublishVersionRequest$ = [
+      3,
+      n05,
+      _PVR,
+      0,
+      [_FN, _CSo, _D, _RI, _PTu],
+      [[0, 1], 0, 0, 0, 0],
+      1
+    ];
+    var PutFunctionCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _PFCSCR,
+      0,
+      [_CSCA, _FN],
+      [0, [0, 1]],
+      2
+    ];
+    var PutFunctionCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _PFCSCRu,
+      0,
+      [_CSCA, _FN],
+      [0, 0],
+      2
+    ];
+    var PutFunctionConcurrencyRequest$ = [
+      3,
+      n05,
+      _PFCR,
+      0,
+      [_FN, _RCEe],
+      [[0, 1], 1],
+      2
+    ];
+    var PutFunctionEventInvokeConfigRequest$ = [
+      3,
+      n05,
+      _PFEICR,
+      0,
+      [_FN, _Q, _MRA, _MEAIS, _DC],
+      [[0, 1], [0, { [_hQ2]: _Q }], 1, 1, () => DestinationConfig$],
+      1
+    ];
+    var PutFunctionRecursionConfigRequest$ = [
+      3,
+      n05,
+      _PFRCR,
+      0,
+      [_FN, _RL],
+      [[0, 1], 0],
+      2
+    ];
+    var PutFunctionRecursionConfigResponse$ = [
+      3,
+      n05,
+      _PFRCRu,
+      0,
+      [_RL],
+      [0]
+    ];
+    var PutFunctionScalingConfigRequest$ = [
+      3,
+      n05,
+      _PFSCR,
+      0,
+      [_FN, _Q, _FSCu],
+      [[0, 1], [0, { [_hQ2]: _Q }], () => FunctionScalingConfig$],
+      2
+    ];
+    var PutFunctionScalingConfigResponse$ = [
+      3,
+      n05,
+      _PFSCRu,
+      0,
+      [_FS],
+      [0]
+    ];
+    var PutProvisionedConcurrencyConfigRequest$ = [
+      3,
+      n05,
+      _PPCCR,
+      0,
+      [_FN, _Q, _PCE],
+      [[0, 1], [0, { [_hQ2]: _Q }], 1],
+      3
+    ];
+    var PutProvisionedConcurrencyConfigResponse$ = [
+      3,
+      n05,
+      _PPCCRu,
+      0,
+      [_RPCE, _APCEl, _APCE, _Sta, _SRt, _LM],
+      [1, 1, 1, 0, 0, 0]
+    ];
+    var PutResourcePolicyRequest$ = [
+      3,
+      n05,
+      _PRPR,
+      0,
+      [_RAe, _Po, _RI],
+      [[0, 1], 0, 0],
+      2
+    ];
+    var PutResourcePolicyResponse$ = [
+      3,
+      n05,
+      _PRPRu,
+      0,
+      [_Po, _RI],
+      [0, 0]
+    ];
+    var PutRuntimeManagementConfigRequest$ = [
+      3,
+      n05,
+      _PRMCR,
+      0,
+      [_FN, _URO, _Q, _RVA],
+      [[0, 1], 0, [0, { [_hQ2]: _Q }], 0],
+      2
+    ];
+    var PutRuntimeManagementConfigResponse$ = [
+      3,
+      n05,
+      _PRMCRu,
+      0,
+      [_URO, _FA, _RVA],
+      [0, 0, 0],
+      2
+    ];
+    var RemoveLayerVersionPermissionRequest$ = [
+      3,
+      n05,
+      _RLVPR,
+      0,
+      [_LN, _VN, _SI2, _RI],
+      [[0, 1], [1, 1], [0, 1], [0, { [_hQ2]: _RI }]],
+      3
+    ];
+    var RemovePermissionRequest$ = [
+      3,
+      n05,
+      _RPR,
+      0,
+      [_FN, _SI2, _Q, _RI],
+      [[0, 1], [0, 1], [0, { [_hQ2]: _Q }], [0, { [_hQ2]: _RI }]],
+      2
+    ];
+    var ResolvedS3Object$ = [
+      3,
+      n05,
+      _RSO,
+      0,
+      [_SB, _SK, _SOV],
+      [0, 0, 0]
+    ];
+    var RetryDetails$ = [
+      3,
+      n05,
+      _RD,
+      0,
+      [_CAu, _NADS],
+      [1, 1]
+    ];
+    var RuntimeVersionConfig$ = [
+      3,
+      n05,
+      _RVC,
+      0,
+      [_RVA, _E2],
+      [0, [() => RuntimeVersionError$, 0]]
+    ];
+    var RuntimeVersionError$ = [
+      3,
+      n05,
+      _RVE,
+      0,
+      [_EC, _M],
+      [0, [() => SensitiveString, 0]]
+    ];
+    var S3FilesConfig$ = [
+      3,
+      n05,
+      _SFC,
+      0,
+      [_DSR],
+      [0]
+    ];
+    var ScalingConfig$ = [
+      3,
+      n05,
+      _SC,
+      0,
+      [_MCa],
+      [1]
+    ];
+    var SelfManagedEventSource$ = [
+      3,
+      n05,
+      _SMES,
+      0,
+      [_End],
+      [[2, n05, _End, 0, 0, 64 | 0]]
+    ];
+    var SelfManagedKafkaEventSourceConfig$ = [
+      3,
+      n05,
+      _SMKESC,
+      0,
+      [_CGI, _SRC, _CM],
+      [0, () => KafkaSchemaRegistryConfig$, 0]
+    ];
+    var SendDurableExecutionCallbackFailureRequest$ = [
+      3,
+      n05,
+      _SDECFR,
+      0,
+      [_CI, _E2],
+      [[0, 1], [() => ErrorObject$, 16]],
+      1
+    ];
+    var SendDurableExecutionCallbackFailureResponse$ = [
+      3,
+      n05,
+      _SDECFRe,
+      0,
+      [],
+      []
+    ];
+    var SendDurableExecutionCallbackHeartbeatRequest$ = [
+      3,
+      n05,
+      _SDECHR,
+      0,
+      [_CI],
+      [[0, 1]],
+      1
+    ];
+    var SendDurableExecutionCallbackHeartbeatResponse$ = [
+      3,
+      n05,
+      _SDECHRe,
+      0,
+      [],
+      []
+    ];
+    var SendDurableExecutionCallbackSuccessRequest$ = [
+      3,
+      n05,
+      _SDECSR,
+      0,
+      [_CI, _Re],
+      [[0, 1], [() => BinaryOperationPayload, 16]],
+      1
+    ];
+    var SendDurableExecutionCallbackSuccessResponse$ = [
+      3,
+      n05,
+      _SDECSRe,
+      0,
+      [],
+      []
+    ];
+    var SnapStart$ = [
+      3,
+      n05,
+      _SSn,
+      0,
+      [_AOp],
+      [0]
+    ];
+    var SnapStartResponse$ = [
+      3,
+      n05,
+      _SSR,
+      0,
+      [_AOp, _OSp],
+      [0, 0]
+    ];
+    var SourceAccessConfiguration$ = [
+      3,
+      n05,
+      _SACo,
+      0,
+      [_T2, _URI],
+      [0, 0]
+    ];
+    var StepDetails$ = [
+      3,
+      n05,
+      _SD,
+      0,
+      [_Att, _NAT, _Re, _E2],
+      [1, 4, [() => OperationPayload, 0], [() => ErrorObject$, 0]]
+    ];
+    var StepFailedDetails$ = [
+      3,
+      n05,
+      _SFD,
+      0,
+      [_E2, _RD],
+      [[() => EventError$, 0], () => RetryDetails$],
+      2
+    ];
+    var StepOptions$ = [
+      3,
+      n05,
+      _SO,
+      0,
+      [_NADS],
+      [1]
+    ];
+    var StepStartedDetails$ = [
+      3,
+      n05,
+      _SSD,
+      0,
+      [],
+      []
+    ];
+    var StepSucceededDetails$ = [
+      3,
+      n05,
+      _SSDt,
+      0,
+      [_Re, _RD],
+      [[() => EventResult$, 0], () => RetryDetails$],
+      2
+    ];
+    var StopDurableExecutionRequest$ = [
+      3,
+      n05,
+      _SDER,
+      0,
+      [_DEA, _E2],
+      [[0, 1], [() => ErrorObject$, 16]],
+      1
+    ];
+    var StopDurableExecutionResponse$ = [
+      3,
+      n05,
+      _SDERt,
+      0,
+      [_STto],
+      [4],
+      1
+    ];
+    var TagResourceRequest$ = [
+      3,
+      n05,
+      _TRR,
+      0,
+      [_Res, _Ta2],
+      [[0, 1], 128 | 0],
+      2
+    ];
+    var TagsError$ = [
+      3,
+      n05,
+      _TE,
+      0,
+      [_EC, _M],
+      [0, 0],
+      2
+    ];
+    var TargetTrackingScalingPolicy$ = [
+      3,
+      n05,
+      _TTSP,
+      0,
+      [_PMT, _TV],
+      [0, 1],
+      2
+    ];
+    var TenancyConfig$ = [
+      3,
+      n05,
+      _TCe,
+      0,
+      [_TIM],
+      [0],
+      1
+    ];
+    var TraceHeader$ = [
+      3,
+      n05,
+      _TH,
+      0,
+      [_XATI],
+      [0]
+    ];
+    var TracingConfig$ = [
+      3,
+      n05,
+      _TCr,
+      0,
+      [_Mo],
+      [0]
+    ];
+    var TracingConfigResponse$ = [
+      3,
+      n05,
+      _TCR,
+      0,
+      [_Mo],
+      [0]
+    ];
+    var UntagResourceRequest$ = [
+      3,
+      n05,
+      _URR,
+      0,
+      [_Res, _TK],
+      [[0, 1], [() => TagKeyList, { [_hQ2]: _tK }]],
+      2
+    ];
+    var UpdateAliasRequest$ = [
+      3,
+      n05,
+      _UAR,
+      0,
+      [_FN, _N, _FV, _D, _RC2, _RI],
+      [[0, 1], [0, 1], 0, 0, () => AliasRoutingConfiguration$, 0],
+      2
+    ];
+    var UpdateCapacityProviderRequest$ = [
+      3,
+      n05,
+      _UCPR,
+      0,
+      [_CPN, _CPSC, _PT, _TC2],
+      [[0, 1], () => CapacityProviderScalingConfig$, () => PropagateTags$, () => CapacityProviderTelemetryConfig$],
+      1
+    ];
+    var UpdateCapacityProviderResponse$ = [
+      3,
+      n05,
+      _UCPRp,
+      0,
+      [_CP],
+      [() => CapacityProvider$],
+      1
+    ];
+    var UpdateCodeSigningConfigRequest$ = [
+      3,
+      n05,
+      _UCSCR,
+      0,
+      [_CSCA, _D, _AP, _CSP],
+      [[0, 1], 0, () => AllowedPublishers$, () => CodeSigningPolicies$],
+      1
+    ];
+    var UpdateCodeSigningConfigResponse$ = [
+      3,
+      n05,
+      _UCSCRp,
+      0,
+      [_CSC],
+      [() => CodeSigningConfig$],
+      1
+    ];
+    var UpdateEventSourceMappingRequest$ = [
+      3,
+      n05,
+      _UESMR,
+      0,
+      [_UUID, _FN, _En, _BSa, _FCi, _KMSKA, _MC, _LC, _SC, _MBWIS, _PF, _DC, _MRAIS, _BBOFE, _MRA, _TWIS, _SAC, _FRT, _AMKESC, _SMKESC, _DDBESC, _PPC],
+      [[0, 1], 0, 2, 1, () => FilterCriteria$, 0, () => EventSourceMappingMetricsConfig$, () => EventSourceMappingLoggingConfig$, () => ScalingConfig$, 1, 1, () => DestinationConfig$, 1, 2, 1, 1, () => SourceAccessConfigurations, 64 | 0, () => AmazonManagedKafkaEventSourceConfig$, () => SelfManagedKafkaEventSourceConfig$, () => DocumentDBEventSourceConfig$, () => ProvisionedPollerConfig$],
+      1
+    ];
+    var UpdateFunctionCodeRequest$ = [
+      3,
+      n05,
+      _UFCR,
+      0,
+      [_FN, _ZF, _SB, _SK, _SOV, _SOSM, _IU, _Ar, _Pu, _PTu, _DR, _RI, _SKMSKA],
+      [[0, 1], [() => _Blob, 0], 0, 0, 0, 0, 0, 64 | 0, 2, 0, 2, 0, 0],
+      1
+    ];
+    var UpdateFunctionConfigurationRequest$ = [
+      3,
+      n05,
+      _UFCRp,
+      0,
+      [_FN, _Ro, _H, _D, _Ti, _MS, _VC, _Env, _Ru, _DLC, _KMSKA, _TCr, _RI, _L, _FSC, _IC, _ES, _SSn, _LC, _CPC, _DCu],
+      [[0, 1], 0, 0, 0, 1, 1, () => VpcConfig$, [() => Environment$, 0], 0, () => DeadLetterConfig$, 0, () => TracingConfig$, 0, 64 | 0, () => FileSystemConfigList, () => ImageConfig$, () => EphemeralStorage$, () => SnapStart$, () => LoggingConfig$, () => CapacityProviderConfig$, () => DurableConfig$],
+      1
+    ];
+    var UpdateFunctionEventInvokeConfigRequest$ = [
+      3,
+      n05,
+      _UFEICR,
+      0,
+      [_FN, _Q, _MRA, _MEAIS, _DC],
+      [[0, 1], [0, { [_hQ2]: _Q }], 1, 1, () => DestinationConfig$],
+      1
+    ];
+    var UpdateFunctionUrlConfigRequest$ = [
+      3,
+      n05,
+      _UFUCR,
+      0,
+      [_FN, _Q, _AT3, _Co, _IM],
+      [[0, 1], [0, { [_hQ2]: _Q }], 0, () => Cors$, 0],
+      1
+    ];
+    var UpdateFunctionUrlConfigResponse$ = [
+      3,
+      n05,
+      _UFUCRp,
+      0,
+      [_FU, _FA, _AT3, _CTr, _LMT, _Co, _IM],
+      [0, 0, 0, 0, 0, () => Cors$, 0],
+      5
+    ];
+    var VpcConfig$ = [
+      3,
+      n05,
+      _VC,
+      0,
+      [_SIu, _SGI, _IAFDS],
+      [64 | 0, 64 | 0, 2]
+    ];
+    var VpcConfigResponse$ = [
+      3,
+      n05,
+      _VCR,
+      0,
+      [_SIu, _SGI, _VI, _IAFDS],
+      [64 | 0, 64 | 0, 0, 2]
+    ];
+    var WaitCancelledDetails$ = [
+      3,
+      n05,
+      _WCD,
+      0,
+      [_E2],
+      [[() => EventError$, 0]]
+    ];
+    var WaitDetails$ = [
+      3,
+      n05,
+      _WDa,
+      0,
+      [_SET],
+      [4]
+    ];
+    var WaitOptions$ = [
+      3,
+      n05,
+      _WO,
+      0,
+      [_WS],
+      [1]
+    ];
+    var WaitStartedDetails$ = [
+      3,
+      n05,
+      _WSD,
+      0,
+      [_Du, _SET],
+      [1, 4],
+      2
+    ];
+    var WaitSucceededDetails$ = [
+      3,
+      n05,
+      _WSDa,
+      0,
+      [_Du],
+      [1]
+    ];
+    var __Unit = "unit";
+    var AliasList = [
+      1,
+      n05,
+      _ALl,
+      0,
+      () => AliasConfiguration$
+    ];
+    var CapacityProviderScalingPoliciesList = [
+      1,
+      n05,
+      _CPSPL,
+      0,
+      () => TargetTrackingScalingPolicy$
+    ];
+    var CapacityProvidersList = [
+      1,
+      n05,
+      _CPL,
+      0,
+      () => CapacityProvider$
+    ];
+    var CodeSigningConfigList = [
+      1,
+      n05,
+      _CSCL,
+      0,
+      () => CodeSigningConfig$
+    ];
+    var DurableExecutions = [
+      1,
+      n05,
+      _DE,
+      0,
+      () => Execution$
+    ];
+    var Events = [
+      1,
+      n05,
+      _Eve,
+      0,
+      [
+        () => Event$,
+        0
+      ]
+    ];
+    var EventSourceMappingsList = [
+      1,
+      n05,
+      _ESML,
+      0,
+      () => EventSourceMappingConfiguration$
+    ];
+    var FileSystemConfigList = [
+      1,
+      n05,
+      _FSCL,
+      0,
+      () => FileSystemConfig$
+    ];
+    var FilterList = [
+      1,
+      n05,
+      _FL,
+      0,
+      () => Filter$
+    ];
+    var FunctionEventInvokeConfigList = [
+      1,
+      n05,
+      _FEICL,
+      0,
+      () => FunctionEventInvokeConfig$
+    ];
+    var FunctionList = [
+      1,
+      n05,
+      _FLu,
+      0,
+      [
+        () => FunctionConfiguration$,
+        0
+      ]
+    ];
+    var FunctionUrlConfigList = [
+      1,
+      n05,
+      _FUCL,
+      0,
+      () => FunctionUrlConfig$
+    ];
+    var FunctionVersionsByCapacityProviderList = [
+      1,
+      n05,
+      _FVBCPL,
+      0,
+      () => FunctionVersionsByCapacityProviderListItem$
+    ];
+    var KafkaSchemaRegistryAccessConfigList = [
+      1,
+      n05,
+      _KSRACL,
+      0,
+      () => KafkaSchemaRegistryAccessConfig$
+    ];
+    var KafkaSchemaValidationConfigList = [
+      1,
+      n05,
+      _KSVCL,
+      0,
+      () => KafkaSchemaValidationConfig$
+    ];
+    var LayersList = [
+      1,
+      n05,
+      _LL,
+      0,
+      () => LayersListItem$
+    ];
+    var LayersReferenceList = [
+      1,
+      n05,
+      _LRL,
+      0,
+      () => Layer$
+    ];
+    var LayerVersionsList = [
+      1,
+      n05,
+      _LVL,
+      0,
+      () => LayerVersionsListItem$
+    ];
+    var Operations = [
+      1,
+      n05,
+      _O,
+      0,
+      [
+        () => Operation$,
+        0
+      ]
+    ];
+    var OperationUpdates = [
+      1,
+      n05,
+      _OUp,
+      0,
+      [
+        () => OperationUpdate$,
+        0
+      ]
+    ];
+    var ProvisionedConcurrencyConfigList = [
+      1,
+      n05,
+      _PCCL,
+      0,
+      () => ProvisionedConcurrencyConfigListItem$
+    ];
+    var SourceAccessConfigurations = [
+      1,
+      n05,
+      _SAC,
+      0,
+      () => SourceAccessConfiguration$
+    ];
+    var StackTraceEntries = [
+      1,
+      n05,
+      _STEt,
+      0,
+      [
+        () => StackTraceEntry,
+        0
+      ]
+    ];
+    var TagKeyList = [
+      1,
+      n05,
+      _TKL,
+      0,
+      [
+        0,
+        { [_xN]: _K2 }
+      ]
+    ];
+    var EnvironmentVariables = [
+      2,
+      n05,
+      _EVn,
+      8,
+      [
+        () => EnvironmentVariableName,
+        0
+      ],
+      [
+        () => EnvironmentVariableValue,
+        0
+      ]
+    ];
+    var InvokeWithResponseStreamResponseEvent$ = [
+      4,
+      n05,
+      _IWRSRE,
+      { [_st]: 1 },
+      [_PCa, _ICn],
+      [[() => InvokeResponseStreamUpdate$, 0], () => InvokeWithResponseStreamCompleteEvent$]
+    ];
+    var AddLayerVersionPermission$ = [
+      9,
+      n05,
+      _ALVP,
+      { [_h4]: ["POST", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", 201] },
+      () => AddLayerVersionPermissionRequest$,
+      () => AddLayerVersionPermissionResponse$
+    ];
+    var AddPermission$ = [
+      9,
+      n05,
+      _APd,
+      { [_h4]: ["POST", "/2015-03-31/functions/{FunctionName}/policy", 201] },
+      () => AddPermissionRequest$,
+      () => AddPermissionResponse$
+    ];
+    var CheckpointDurableExecution$ = [
+      9,
+      n05,
+      _CDE,
+      { [_h4]: ["POST", "/2025-12-01/durable-executions/{DurableExecutionArn}/checkpoint", 200] },
+      () => CheckpointDurableExecutionRequest$,
+      () => CheckpointDurableExecutionResponse$
+    ];
+    var CreateAlias$ = [
+      9,
+      n05,
+      _CAr,
+      { [_h4]: ["POST", "/2015-03-31/functions/{FunctionName}/aliases", 201] },
+      () => CreateAliasRequest$,
+      () => AliasConfiguration$
+    ];
+    var CreateCapacityProvider$ = [
+      9,
+      n05,
+      _CCP,
+      { [_h4]: ["POST", "/2025-11-30/capacity-providers", 202] },
+      () => CreateCapacityProviderRequest$,
+      () => CreateCapacityProviderResponse$
+    ];
+    var CreateCodeSigningConfig$ = [
+      9,
+      n05,
+      _CCSC,
+      { [_h4]: ["POST", "/2020-04-22/code-signing-configs", 201] },
+      () => CreateCodeSigningConfigRequest$,
+      () => CreateCodeSigningConfigResponse$
+    ];
+    var CreateEventSourceMapping$ = [
+      9,
+      n05,
+      _CESM,
+      { [_h4]: ["POST", "/2015-03-31/event-source-mappings", 202] },
+      () => CreateEventSourceMappingRequest$,
+      () => EventSourceMappingConfiguration$
+    ];
+    var CreateFunction$ = [
+      9,
+      n05,
+      _CF,
+      { [_h4]: ["POST", "/2015-03-31/functions", 201] },
+      () => CreateFunctionRequest$,
+      () => FunctionConfiguration$
+    ];
+    var CreateFunctionUrlConfig$ = [
+      9,
+      n05,
+      _CFUC,
+      { [_h4]: ["POST", "/2021-10-31/functions/{FunctionName}/url", 201] },
+      () => CreateFunctionUrlConfigRequest$,
+      () => CreateFunctionUrlConfigResponse$
+    ];
+    var DeleteAlias$ = [
+      9,
+      n05,
+      _DA,
+      { [_h4]: ["DELETE", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", 204] },
+      () => DeleteAliasRequest$,
+      () => __Unit
+    ];
+    var DeleteCapacityProvider$ = [
+      9,
+      n05,
+      _DCP,
+      { [_h4]: ["DELETE", "/2025-11-30/capacity-providers/{CapacityProviderName}", 202] },
+      () => DeleteCapacityProviderRequest$,
+      () => DeleteCapacityProviderResponse$
+    ];
+    var DeleteCodeSigningConfig$ = [
+      9,
+      n05,
+      _DCSC,
+      { [_h4]: ["DELETE", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}", 204] },
+      () => DeleteCodeSigningConfigRequest$,
+      () => DeleteCodeSigningConfigResponse$
+    ];
+    var DeleteEventSourceMapping$ = [
+      9,
+      n05,
+      _DESM,
+      { [_h4]: ["DELETE", "/2015-03-31/event-source-mappings/{UUID}", 202] },
+      () => DeleteEventSourceMappingRequest$,
+      () => EventSourceMappingConfiguration$
+    ];
+    var DeleteFunction$ = [
+      9,
+      n05,
+      _DF,
+      { [_h4]: ["DELETE", "/2015-03-31/functions/{FunctionName}", 200] },
+      () => DeleteFunctionRequest$,
+      () => DeleteFunctionResponse$
+    ];
+    var DeleteFunctionCodeSigningConfig$ = [
+      9,
+      n05,
+      _DFCSC,
+      { [_h4]: ["DELETE", "/2020-06-30/functions/{FunctionName}/code-signing-config", 204] },
+      () => DeleteFunctionCodeSigningConfigRequest$,
+      () => __Unit
+    ];
+    var DeleteFunctionConcurrency$ = [
+      9,
+      n05,
+      _DFC,
+      { [_h4]: ["DELETE", "/2017-10-31/functions/{FunctionName}/concurrency", 204] },
+      () => DeleteFunctionConcurrencyRequest$,
+      () => __Unit
+    ];
+    var DeleteFunctionEventInvokeConfig$ = [
+      9,
+      n05,
+      _DFEIC,
+      { [_h4]: ["DELETE", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 204] },
+      () => DeleteFunctionEventInvokeConfigRequest$,
+      () => __Unit
+    ];
+    var DeleteFunctionUrlConfig$ = [
+      9,
+      n05,
+      _DFUC,
+      { [_h4]: ["DELETE", "/2021-10-31/functions/{FunctionName}/url", 204] },
+      () => DeleteFunctionUrlConfigRequest$,
+      () => __Unit
+    ];
+    var DeleteLayerVersion$ = [
+      9,
+      n05,
+      _DLV,
+      { [_h4]: ["DELETE", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 204] },
+      () => DeleteLayerVersionRequest$,
+      () => __Unit
+    ];
+    var DeleteProvisionedConcurrencyConfig$ = [
+      9,
+      n05,
+      _DPCC,
+      { [_h4]: ["DELETE", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency", 204] },
+      () => DeleteProvisionedConcurrencyConfigRequest$,
+      () => __Unit
+    ];
+    var DeleteResourcePolicy$ = [
+      9,
+      n05,
+      _DRP,
+      { [_h4]: ["DELETE", "/2026-07-09/resource-policy/{ResourceArn}", 204] },
+      () => DeleteResourcePolicyRequest$,
+      () => __Unit
+    ];
+    var GetAccountSettings$ = [
+      9,
+      n05,
+      _GAS,
+      { [_h4]: ["GET", "/2016-08-19/account-settings", 200] },
+      () => GetAccountSettingsRequest$,
+      () => GetAccountSettingsResponse$
+    ];
+    var GetAlias$ = [
+      9,
+      n05,
+      _GA,
+      { [_h4]: ["GET", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", 200] },
+      () => GetAliasRequest$,
+      () => AliasConfiguration$
+    ];
+    var GetCapacityProvider$ = [
+      9,
+      n05,
+      _GCP,
+      { [_h4]: ["GET", "/2025-11-30/capacity-providers/{CapacityProviderName}", 200] },
+      () => GetCapacityProviderRequest$,
+      () => GetCapacityProviderResponse$
+    ];
+    var GetCodeSigningConfig$ = [
+      9,
+      n05,
+      _GCSC,
+      { [_h4]: ["GET", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}", 200] },
+      () => GetCodeSigningConfigRequest$,
+      () => GetCodeSigningConfigResponse$
+    ];
+    var GetDurableExecution$ = [
+      9,
+      n05,
+      _GDE,
+      { [_h4]: ["GET", "/2025-12-01/durable-executions/{DurableExecutionArn}", 200] },
+      () => GetDurableExecutionRequest$,
+      () => GetDurableExecutionResponse$
+    ];
+    var GetDurableExecutionHistory$ = [
+      9,
+      n05,
+      _GDEH,
+      { [_h4]: ["GET", "/2025-12-01/durable-executions/{DurableExecutionArn}/history", 200] },
+      () => GetDurableExecutionHistoryRequest$,
+      () => GetDurableExecutionHistoryResponse$
+    ];
+    var GetDurableExecutionState$ = [
+      9,
+      n05,
+      _GDES,
+      { [_h4]: ["GET", "/2025-12-01/durable-executions/{DurableExecutionArn}/state", 200] },
+      () => GetDurableExecutionStateRequest$,
+      () => GetDurableExecutionStateResponse$
+    ];
+    var GetEventSourceMapping$ = [
+      9,
+      n05,
+      _GESM,
+      { [_h4]: ["GET", "/2015-03-31/event-source-mappings/{UUID}", 200] },
+      () => GetEventSourceMappingRequest$,
+      () => EventSourceMappingConfiguration$
+    ];
+    var GetFunction$ = [
+      9,
+      n05,
+      _GF,
+      { [_h4]: ["GET", "/2015-03-31/functions/{FunctionName}", 200] },
+      () => GetFunctionRequest$,
+      () => GetFunctionResponse$
+    ];
+    var GetFunctionCodeSigningConfig$ = [
+      9,
+      n05,
+      _GFCSC,
+      { [_h4]: ["GET", "/2020-06-30/functions/{FunctionName}/code-signing-config", 200] },
+      () => GetFunctionCodeSigningConfigRequest$,
+      () => GetFunctionCodeSigningConfigResponse$
+    ];
+    var GetFunctionConcurrency$ = [
+      9,
+      n05,
+      _GFC,
+      { [_h4]: ["GET", "/2019-09-30/functions/{FunctionName}/concurrency", 200] },
+      () => GetFunctionConcurrencyRequest$,
+      () => GetFunctionConcurrencyResponse$
+    ];
+    var GetFunctionConfiguration$ = [
+      9,
+      n05,
+      _GFCe,
+      { [_h4]: ["GET", "/2015-03-31/functions/{FunctionName}/configuration", 200] },
+      () => GetFunctionConfigurationRequest$,
+      () => FunctionConfiguration$
+    ];
+    var GetFunctionEventInvokeConfig$ = [
+      9,
+      n05,
+      _GFEIC,
+      { [_h4]: ["GET", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 200] },
+      () => GetFunctionEventInvokeConfigRequest$,
+      () => FunctionEventInvokeConfig$
+    ];
+    var GetFunctionRecursionConfig$ = [
+      9,
+      n05,
+      _GFRC,
+      { [_h4]: ["GET", "/2024-08-31/functions/{FunctionName}/recursion-config", 200] },
+      () => GetFunctionRecursionConfigRequest$,
+      () => GetFunctionRecursionConfigResponse$
+    ];
+    var GetFunctionScalingConfig$ = [
+      9,
+      n05,
+      _GFSC,
+      { [_h4]: ["GET", "/2025-11-30/functions/{FunctionName}/function-scaling-config", 200] },
+      () => GetFunctionScalingConfigRequest$,
+      () => GetFunctionScalingConfigResponse$
+    ];
+    var GetFunctionUrlConfig$ = [
+      9,
+      n05,
+      _GFUC,
+      { [_h4]: ["GET", "/2021-10-31/functions/{FunctionName}/url", 200] },
+      () => GetFunctionUrlConfigRequest$,
+      () => GetFunctionUrlConfigResponse$
+    ];
+    var GetLayerVersion$ = [
+      9,
+      n05,
+      _GLV,
+      { [_h4]: ["GET", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}", 200] },
+      () => GetLayerVersionRequest$,
+      () => GetLayerVersionResponse$
+    ];
+    var GetLayerVersionByArn$ = [
+      9,
+      n05,
+      _GLVBA,
+      { [_h4]: ["GET", "/2018-10-31/layers?find=LayerVersion", 200] },
+      () => GetLayerVersionByArnRequest$,
+      () => GetLayerVersionResponse$
+    ];
+    var GetLayerVersionPolicy$ = [
+      9,
+      n05,
+      _GLVP,
+      { [_h4]: ["GET", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy", 200] },
+      () => GetLayerVersionPolicyRequest$,
+      () => GetLayerVersionPolicyResponse$
+    ];
+    var GetPolicy$ = [
+      9,
+      n05,
+      _GP,
+      { [_h4]: ["GET", "/2015-03-31/functions/{FunctionName}/policy", 200] },
+      () => GetPolicyRequest$,
+      () => GetPolicyResponse$
+    ];
+    var GetProvisionedConcurrencyConfig$ = [
+      9,
+      n05,
+      _GPCC,
+      { [_h4]: ["GET", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency", 200] },
+      () => GetProvisionedConcurrencyConfigRequest$,
+      () => GetProvisionedConcurrencyConfigResponse$
+    ];
+    var GetResourcePolicy$ = [
+      9,
+      n05,
+      _GRP,
+      { [_h4]: ["GET", "/2026-07-09/resource-policy/{ResourceArn}", 200] },
+      () => GetResourcePolicyRequest$,
+      () => GetResourcePolicyResponse$
+    ];
+    var GetRuntimeManagementConfig$ = [
+      9,
+      n05,
+      _GRMC,
+      { [_h4]: ["GET", "/2021-07-20/functions/{FunctionName}/runtime-management-config", 200] },
+      () => GetRuntimeManagementConfigRequest$,
+      () => GetRuntimeManagementConfigResponse$
+    ];
+    var Invoke$ = [
+      9,
+      n05,
+      _In,
+      { [_h4]: ["POST", "/2015-03-31/functions/{FunctionName}/invocations", 200] },
+      () => InvocationRequest$,
+      () => InvocationResponse$
+    ];
+    var InvokeAsync$ = [
+      9,
+      n05,
+      _IAn,
+      { [_h4]: ["POST", "/2014-11-13/functions/{FunctionName}/invoke-async", 202] },
+      () => InvokeAsyncRequest$,
+      () => InvokeAsyncResponse$
+    ];
+    var InvokeWithResponseStream$ = [
+      9,
+      n05,
+      _IWRS,
+      { [_h4]: ["POST", "/2021-11-15/functions/{FunctionName}/response-streaming-invocations", 200] },
+      () => InvokeWithResponseStreamRequest$,
+      () => InvokeWithResponseStreamResponse$
+    ];
+    var ListAliases$ = [
+      9,
+      n05,
+      _LAi,
+      { [_h4]: ["GET", "/2015-03-31/functions/{FunctionName}/aliases", 200] },
+      () => ListAliasesRequest$,
+      () => ListAliasesResponse$
+    ];
+    var ListCapacityProviders$ = [
+      9,
+      n05,
+      _LCP,
+      { [_h4]: ["GET", "/2025-11-30/capacity-providers", 200] },
+      () => ListCapacityProvidersRequest$,
+      () => ListCapacityProvidersResponse$
+    ];
+    var ListCodeSigningConfigs$ = [
+      9,
+      n05,
+      _LCSC,
+      { [_h4]: ["GET", "/2020-04-22/code-signing-configs", 200] },
+      () => ListCodeSigningConfigsRequest$,
+      () => ListCodeSigningConfigsResponse$
+    ];
+    var ListDurableExecutionsByFunction$ = [
+      9,
+      n05,
+      _LDEBF,
+      { [_h4]: ["GET", "/2025-12-01/functions/{FunctionName}/durable-executions", 200] },
+      () => ListDurableExecutionsByFunctionRequest$,
+      () => ListDurableExecutionsByFunctionResponse$
+    ];
+    var ListEventSourceMappings$ = [
+      9,
+      n05,
+      _LESM,
+      { [_h4]: ["GET", "/2015-03-31/event-source-mappings", 200] },
+      () => ListEventSourceMappingsRequest$,
+      () => ListEventSourceMappingsResponse$
+    ];
+    var ListFunctionEventInvokeConfigs$ = [
+      9,
+      n05,
+      _LFEIC,
+      { [_h4]: ["GET", "/2019-09-25/functions/{FunctionName}/event-invoke-config/list", 200] },
+      () => ListFunctionEventInvokeConfigsRequest$,
+      () => ListFunctionEventInvokeConfigsResponse$
+    ];
+    var ListFunctions$ = [
+      9,
+      n05,
+      _LFi,
+      { [_h4]: ["GET", "/2015-03-31/functions", 200] },
+      () => ListFunctionsRequest$,
+      () => ListFunctionsResponse$
+    ];
+    var ListFunctionsByCodeSigningConfig$ = [
+      9,
+      n05,
+      _LFBCSC,
+      { [_h4]: ["GET", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}/functions", 200] },
+      () => ListFunctionsByCodeSigningConfigRequest$,
+      () => ListFunctionsByCodeSigningConfigResponse$
+    ];
+    var ListFunctionUrlConfigs$ = [
+      9,
+      n05,
+      _LFUC,
+      { [_h4]: ["GET", "/2021-10-31/functions/{FunctionName}/urls", 200] },
+      () => ListFunctionUrlConfigsRequest$,
+      () => ListFunctionUrlConfigsResponse$
+    ];
+    var ListFunctionVersionsByCapacityProvider$ = [
+      9,
+      n05,
+      _LFVBCP,
+      { [_h4]: ["GET", "/2025-11-30/capacity-providers/{CapacityProviderName}/function-versions", 200] },
+      () => ListFunctionVersionsByCapacityProviderRequest$,
+      () => ListFunctionVersionsByCapacityProviderResponse$
+    ];
+    var ListLayers$ = [
+      9,
+      n05,
+      _LLi,
+      { [_h4]: ["GET", "/2018-10-31/layers", 200] },
+      () => ListLayersRequest$,
+      () => ListLayersResponse$
+    ];
+    var ListLayerVersions$ = [
+      9,
+      n05,
+      _LLV,
+      { [_h4]: ["GET", "/2018-10-31/layers/{LayerName}/versions", 200] },
+      () => ListLayerVersionsRequest$,
+      () => ListLayerVersionsResponse$
+    ];
+    var ListProvisionedConcurrencyConfigs$ = [
+      9,
+      n05,
+      _LPCC,
+      { [_h4]: ["GET", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL", 200] },
+      () => ListProvisionedConcurrencyConfigsRequest$,
+      () => ListProvisionedConcurrencyConfigsResponse$
+    ];
+    var ListTags$ = [
+      9,
+      n05,
+      _LTi,
+      { [_h4]: ["GET", "/2017-03-31/tags/{Resource}", 200] },
+      () => ListTagsRequest$,
+      () => ListTagsResponse$
+    ];
+    var ListVersionsByFunction$ = [
+      9,
+      n05,
+      _LVBF,
+      { [_h4]: ["GET", "/2015-03-31/functions/{FunctionName}/versions", 200] },
+      () => ListVersionsByFunctionRequest$,
+      () => ListVersionsByFunctionResponse$
+    ];
+    var PublishLayerVersion$ = [
+      9,
+      n05,
+      _PLV,
+      { [_h4]: ["POST", "/2018-10-31/layers/{LayerName}/versions", 201] },
+      () => PublishLayerVersionRequest$,
+      () => PublishLayerVersionResponse$
+    ];
+    var PublishVersion$ = [
+      9,
+      n05,
+      _PV,
+      { [_h4]: ["POST", "/2015-03-31/functions/{FunctionName}/versions", 201] },
+      () => PublishVersionRequest$,
+      () => FunctionConfiguration$
+    ];
+    var PutFunctionCodeSigningConfig$ = [
+      9,
+      n05,
+      _PFCSC,
+      { [_h4]: ["PUT", "/2020-06-30/functions/{FunctionName}/code-signing-config", 200] },
+      () => PutFunctionCodeSigningConfigRequest$,
+      () => PutFunctionCodeSigningConfigResponse$
+    ];
+    var PutFunctionConcurrency$ = [
+      9,
+      n05,
+      _PFC,
+      { [_h4]: ["PUT", "/2017-10-31/functions/{FunctionName}/concurrency", 200] },
+      () => PutFunctionConcurrencyRequest$,
+      () => Concurrency$
+    ];
+    var PutFunctionEventInvokeConfig$ = [
+      9,
+      n05,
+      _PFEIC,
+      { [_h4]: ["PUT", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 200] },
+      () => PutFunctionEventInvokeConfigRequest$,
+      () => FunctionEventInvokeConfig$
+    ];
+    var PutFunctionRecursionConfig$ = [
+      9,
+      n05,
+      _PFRC,
+      { [_h4]: ["PUT", "/2024-08-31/functions/{FunctionName}/recursion-config", 200] },
+      () => PutFunctionRecursionConfigRequest$,
+      () => PutFunctionRecursionConfigResponse$
+    ];
+    var PutFunctionScalingConfig$ = [
+      9,
+      n05,
+      _PFSC,
+      { [_h4]: ["PUT", "/2025-11-30/functions/{FunctionName}/function-scaling-config", 202] },
+      () => PutFunctionScalingConfigRequest$,
+      () => PutFunctionScalingConfigResponse$
+    ];
+    var PutProvisionedConcurrencyConfig$ = [
+      9,
+      n05,
+      _PPCC,
+      { [_h4]: ["PUT", "/2019-09-30/functions/{FunctionName}/provisioned-concurrency", 202] },
+      () => PutProvisionedConcurrencyConfigRequest$,
+      () => PutProvisionedConcurrencyConfigResponse$
+    ];
+    var PutResourcePolicy$ = [
+      9,
+      n05,
+      _PRP,
+      { [_h4]: ["PUT", "/2026-07-09/resource-policy/{ResourceArn}", 200] },
+      () => PutResourcePolicyRequest$,
+      () => PutResourcePolicyResponse$
+    ];
+    var PutRuntimeManagementConfig$ = [
+      9,
+      n05,
+      _PRMC,
+      { [_h4]: ["PUT", "/2021-07-20/functions/{FunctionName}/runtime-management-config", 200] },
+      () => PutRuntimeManagementConfigRequest$,
+      () => PutRuntimeManagementConfigResponse$
+    ];
+    var RemoveLayerVersionPermission$ = [
+      9,
+      n05,
+      _RLVP,
+      { [_h4]: ["DELETE", "/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}", 204] },
+      () => RemoveLayerVersionPermissionRequest$,
+      () => __Unit
+    ];
+    var RemovePermission$ = [
+      9,
+      n05,
+      _RP,
+      { [_h4]: ["DELETE", "/2015-03-31/functions/{FunctionName}/policy/{StatementId}", 204] },
+      () => RemovePermissionRequest$,
+      () => __Unit
+    ];
+    var SendDurableExecutionCallbackFailure$ = [
+      9,
+      n05,
+      _SDECF,
+      { [_h4]: ["POST", "/2025-12-01/durable-execution-callbacks/{CallbackId}/fail", 200] },
+      () => SendDurableExecutionCallbackFailureRequest$,
+      () => SendDurableExecutionCallbackFailureResponse$
+    ];
+    var SendDurableExecutionCallbackHeartbeat$ = [
+      9,
+      n05,
+      _SDECH,
+      { [_h4]: ["POST", "/2025-12-01/durable-execution-callbacks/{CallbackId}/heartbeat", 200] },
+      () => SendDurableExecutionCallbackHeartbeatRequest$,
+      () => SendDurableExecutionCallbackHeartbeatResponse$
+    ];
+    var SendDurableExecutionCallbackSuccess$ = [
+      9,
+      n05,
+      _SDECS,
+      { [_h4]: ["POST", "/2025-12-01/durable-execution-callbacks/{CallbackId}/succeed", 200] },
+      () => SendDurableExecutionCallbackSuccessRequest$,
+      () => SendDurableExecutionCallbackSuccessResponse$
+    ];
+    var StopDurableExecution$ = [
+      9,
+      n05,
+      _SDE2,
+      { [_h4]: ["POST", "/2025-12-01/durable-executions/{DurableExecutionArn}/stop", 200] },
+      () => StopDurableExecutionRequest$,
+      () => StopDurableExecutionResponse$
+    ];
+    var TagResource$ = [
+      9,
+      n05,
+      _TR,
+      { [_h4]: ["POST", "/2017-03-31/tags/{Resource}", 204] },
+      () => TagResourceRequest$,
+      () => __Unit
+    ];
+    var UntagResource$ = [
+      9,
+      n05,
+      _UR,
+      { [_h4]: ["DELETE", "/2017-03-31/tags/{Resource}", 204] },
+      () => UntagResourceRequest$,
+      () => __Unit
+    ];
+    var UpdateAlias$ = [
+      9,
+      n05,
+      _UA,
+      { [_h4]: ["PUT", "/2015-03-31/functions/{FunctionName}/aliases/{Name}", 200] },
+      () => UpdateAliasRequest$,
+      () => AliasConfiguration$
+    ];
+    var UpdateCapacityProvider$ = [
+      9,
+      n05,
+      _UCP,
+      { [_h4]: ["PUT", "/2025-11-30/capacity-providers/{CapacityProviderName}", 202] },
+      () => UpdateCapacityProviderRequest$,
+      () => UpdateCapacityProviderResponse$
+    ];
+    var UpdateCodeSigningConfig$ = [
+      9,
+      n05,
+      _UCSC,
+      { [_h4]: ["PUT", "/2020-04-22/code-signing-configs/{CodeSigningConfigArn}", 200] },
+      () => UpdateCodeSigningConfigRequest$,
+      () => UpdateCodeSigningConfigResponse$
+    ];
+    var UpdateEventSourceMapping$ = [
+      9,
+      n05,
+      _UESM,
+      { [_h4]: ["PUT", "/2015-03-31/event-source-mappings/{UUID}", 202] },
+      () => UpdateEventSourceMappingRequest$,
+      () => EventSourceMappingConfiguration$
+    ];
+    var UpdateFunctionCode$ = [
+      9,
+      n05,
+      _UFC,
+      { [_h4]: ["PUT", "/2015-03-31/functions/{FunctionName}/code", 200] },
+      () => UpdateFunctionCodeRequest$,
+      () => FunctionConfiguration$
+    ];
+    var UpdateFunctionConfiguration$ = [
+      9,
+      n05,
+      _UFCp,
+      { [_h4]: ["PUT", "/2015-03-31/functions/{FunctionName}/configuration", 200] },
+      () => UpdateFunctionConfigurationRequest$,
+      () => FunctionConfiguration$
+    ];
+    var UpdateFunctionEventInvokeConfig$ = [
+      9,
+      n05,
+      _UFEIC,
+      { [_h4]: ["POST", "/2019-09-25/functions/{FunctionName}/event-invoke-config", 200] },
+      () => UpdateFunctionEventInvokeConfigRequest$,
+      () => FunctionEventInvokeConfig$
+    ];
+    var UpdateFunctionUrlConfig$ = [
+      9,
+      n05,
+      _UFUC,
+      { [_h4]: ["PUT", "/2021-10-31/functions/{FunctionName}/url", 200] },
+      () => UpdateFunctionUrlConfigRequest$,
+      () => UpdateFunctionUrlConfigResponse$
+    ];
+    var getRuntimeConfig$1 = (config) => {
+      return {
+        apiVersion: "2015-03-31",
+        base64Decoder: config?.base64Decoder ?? fromBase642,
+        base64Encoder: config?.base64Encoder ?? toBase643,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver5,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultLambdaHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+          {
+            schemeId: "aws.auth#sigv4",
+            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+            signer: new AwsSdkSigV4Signer2()
+          }
+        ],
+        logger: config?.logger ?? new NoOpLogger2(),
+        protocol: config?.protocol ?? AwsRestJsonProtocol2,
+        protocolSettings: config?.protocolSettings ?? {
+          defaultNamespace: "com.amazonaws.lambda",
+          errorTypeRegistries: errorTypeRegistries5,
+          version: "2015-03-31",
+          serviceTarget: "AWSGirApiService"
+        },
+        serviceId: config?.serviceId ?? "Lambda",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl2,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf83,
+        utf8Encoder: config?.utf8Encoder ?? toUtf83
+      };
+    };
+    var getRuntimeConfig9 = (config) => {
+      emitWarningIfUnsupportedVersion3(process.version);
+      const defaultsMode = resolveDefaultsModeConfig2(config);
+      const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode2);
+      const clientSharedValues = getRuntimeConfig$1(config);
+      emitWarningIfUnsupportedVersion$1(process.version);
+      const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger
+      };
+      return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig2(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS2, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength2,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider2({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        eventStreamSerdeProvider: config?.eventStreamSerdeProvider ?? eventStreamSerdeProvider3,
+        maxAttempts: config?.maxAttempts ?? loadConfig2(NODE_MAX_ATTEMPT_CONFIG_OPTIONS2, config),
+        region: config?.region ?? loadConfig2(NODE_REGION_CONFIG_OPTIONS2, { ...NODE_REGION_CONFIG_FILE_OPTIONS2, ...loaderConfig }),
+        requestHandler: NodeHttpHandler2.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ?? loadConfig2({
+          ...NODE_RETRY_MODE_CONFIG_OPTIONS2,
+          default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE2
+        }, config),
+        streamCollector: config?.streamCollector ?? streamCollector7,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig2(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS2, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig2(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS2, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig2(NODE_APP_ID_CONFIG_OPTIONS2, loaderConfig)
+      };
+    };
+    var getHttpAuthExtensionConfiguration5 = (runtimeConfig) => {
+      const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+      let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+      let _credentials = runtimeConfig.credentials;
+      return {
+        setHttpAuthScheme(httpAuthScheme) {
+          const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+          if (index === -1) {
+            _httpAuthSchemes.push(httpAuthScheme);
+          } else {
+            _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+          }
+        },
+        httpAuthSchemes() {
+          return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+          _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+          return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+          _credentials = credentials;
+        },
+        credentials() {
+          return _credentials;
+        }
+      };
+    };
+    var resolveHttpAuthRuntimeConfig5 = (config) => {
+      return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials()
+      };
+    };
+    var resolveRuntimeExtensions5 = (runtimeConfig, extensions) => {
+      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration2(runtimeConfig), getDefaultExtensionConfiguration2(runtimeConfig), getHttpHandlerExtensionConfiguration2(runtimeConfig), getHttpAuthExtensionConfiguration5(runtimeConfig));
+      extensions.forEach((extension) => extension.configure(extensionConfiguration));
+      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration2(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig2(extensionConfiguration), resolveHttpAuthRuntimeConfig5(extensionConfiguration));
+    };
+    var LambdaClient2 = class extends Client2 {
+      config;
+      constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig9(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters5(_config_0);
+        const _config_2 = resolveUserAgentConfig2(_config_1);
+        const _config_3 = resolveRetryConfig2(_config_2);
+        const _config_4 = resolveRegionConfig2(_config_3);
+        const _config_5 = resolveHostHeaderConfig2(_config_4);
+        const _config_6 = resolveEndpointConfig2(_config_5);
+        const _config_7 = resolveEventStreamSerdeConfig2(_config_6);
+        const _config_8 = resolveHttpAuthSchemeConfig5(_config_7);
+        const _config_9 = resolveRuntimeExtensions5(_config_8, configuration?.extensions || []);
+        this.config = _config_9;
+        this.middlewareStack.use(getSchemaSerdePlugin2(this.config));
+        this.middlewareStack.use(getUserAgentPlugin2(this.config));
+        this.middlewareStack.use(getRetryPlugin2(this.config));
+        this.middlewareStack.use(getContentLengthPlugin2(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin2(this.config));
+        this.middlewareStack.use(getLoggerPlugin2(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin2(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin2(this.config, {
+          httpAuthSchemeParametersProvider: defaultLambdaHttpAuthSchemeParametersProvider,
+          identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig2({
+            "aws.auth#sigv4": config.credentials
+          })
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin2(this.config));
+      }
+      destroy() {
+        super.destroy();
+      }
+    };
+    var command5 = makeBuilder2(commonParams5, "AWSGirApiService", "LambdaClient", getEndpointPlugin2);
+    var _ep05 = {};
+    var _mw05 = (Command2, cs, config, o3) => [];
+    var AddLayerVersionPermissionCommand = class extends command5(_ep05, _mw05, "AddLayerVersionPermission", AddLayerVersionPermission$) {
+    };
+    var AddPermissionCommand = class extends command5(_ep05, _mw05, "AddPermission", AddPermission$) {
+    };
+    var CheckpointDurableExecutionCommand = class extends command5(_ep05, _mw05, "CheckpointDurableExecution", CheckpointDurableExecution$) {
+    };
+    var CreateAliasCommand = class extends command5(_ep05, _mw05, "CreateAlias", CreateAlias$) {
+    };
+    var CreateCapacityProviderCommand = class extends command5(_ep05, _mw05, "CreateCapacityProvider", CreateCapacityProvider$) {
+    };
+    var CreateCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "CreateCodeSigningConfig", CreateCodeSigningConfig$) {
+    };
+    var CreateEventSourceMappingCommand = class extends command5(_ep05, _mw05, "CreateEventSourceMapping", CreateEventSourceMapping$) {
+    };
+    var CreateFunctionCommand = class extends command5(_ep05, _mw05, "CreateFunction", CreateFunction$) {
+    };
+    var CreateFunctionUrlConfigCommand = class extends command5(_ep05, _mw05, "CreateFunctionUrlConfig", CreateFunctionUrlConfig$) {
+    };
+    var DeleteAliasCommand = class extends command5(_ep05, _mw05, "DeleteAlias", DeleteAlias$) {
+    };
+    var DeleteCapacityProviderCommand = class extends command5(_ep05, _mw05, "DeleteCapacityProvider", DeleteCapacityProvider$) {
+    };
+    var DeleteCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "DeleteCodeSigningConfig", DeleteCodeSigningConfig$) {
+    };
+    var DeleteEventSourceMappingCommand = class extends command5(_ep05, _mw05, "DeleteEventSourceMapping", DeleteEventSourceMapping$) {
+    };
+    var DeleteFunctionCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "DeleteFunctionCodeSigningConfig", DeleteFunctionCodeSigningConfig$) {
+    };
+    var DeleteFunctionCommand = class extends command5(_ep05, _mw05, "DeleteFunction", DeleteFunction$) {
+    };
+    var DeleteFunctionConcurrencyCommand = class extends command5(_ep05, _mw05, "DeleteFunctionConcurrency", DeleteFunctionConcurrency$) {
+    };
+    var DeleteFunctionEventInvokeConfigCommand = class extends command5(_ep05, _mw05, "DeleteFunctionEventInvokeConfig", DeleteFunctionEventInvokeConfig$) {
+    };
+    var DeleteFunctionUrlConfigCommand = class extends command5(_ep05, _mw05, "DeleteFunctionUrlConfig", DeleteFunctionUrlConfig$) {
+    };
+    var DeleteLayerVersionCommand = class extends command5(_ep05, _mw05, "DeleteLayerVersion", DeleteLayerVersion$) {
+    };
+    var DeleteProvisionedConcurrencyConfigCommand = class extends command5(_ep05, _mw05, "DeleteProvisionedConcurrencyConfig", DeleteProvisionedConcurrencyConfig$) {
+    };
+    var DeleteResourcePolicyCommand = class extends command5(_ep05, _mw05, "DeleteResourcePolicy", DeleteResourcePolicy$) {
+    };
+    var GetAccountSettingsCommand = class extends command5(_ep05, _mw05, "GetAccountSettings", GetAccountSettings$) {
+    };
+    var GetAliasCommand = class extends command5(_ep05, _mw05, "GetAlias", GetAlias$) {
+    };
+    var GetCapacityProviderCommand = class extends command5(_ep05, _mw05, "GetCapacityProvider", GetCapacityProvider$) {
+    };
+    var GetCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "GetCodeSigningConfig", GetCodeSigningConfig$) {
+    };
+    var GetDurableExecutionCommand = class extends command5(_ep05, _mw05, "GetDurableExecution", GetDurableExecution$) {
+    };
+    var GetDurableExecutionHistoryCommand = class extends command5(_ep05, _mw05, "GetDurableExecutionHistory", GetDurableExecutionHistory$) {
+    };
+    var GetDurableExecutionStateCommand = class extends command5(_ep05, _mw05, "GetDurableExecutionState", GetDurableExecutionState$) {
+    };
+    var GetEventSourceMappingCommand = class extends command5(_ep05, _mw05, "GetEventSourceMapping", GetEventSourceMapping$) {
+    };
+    var GetFunctionCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "GetFunctionCodeSigningConfig", GetFunctionCodeSigningConfig$) {
+    };
+    var GetFunctionCommand = class extends command5(_ep05, _mw05, "GetFunction", GetFunction$) {
+    };
+    var GetFunctionConcurrencyCommand = class extends command5(_ep05, _mw05, "GetFunctionConcurrency", GetFunctionConcurrency$) {
+    };
+    var GetFunctionConfigurationCommand = class extends command5(_ep05, _mw05, "GetFunctionConfiguration", GetFunctionConfiguration$) {
+    };
+    var GetFunctionEventInvokeConfigCommand = class extends command5(_ep05, _mw05, "GetFunctionEventInvokeConfig", GetFunctionEventInvokeConfig$) {
+    };
+    var GetFunctionRecursionConfigCommand = class extends command5(_ep05, _mw05, "GetFunctionRecursionConfig", GetFunctionRecursionConfig$) {
+    };
+    var GetFunctionScalingConfigCommand = class extends command5(_ep05, _mw05, "GetFunctionScalingConfig", GetFunctionScalingConfig$) {
+    };
+    var GetFunctionUrlConfigCommand = class extends command5(_ep05, _mw05, "GetFunctionUrlConfig", GetFunctionUrlConfig$) {
+    };
+    var GetLayerVersionByArnCommand = class extends command5(_ep05, _mw05, "GetLayerVersionByArn", GetLayerVersionByArn$) {
+    };
+    var GetLayerVersionCommand = class extends command5(_ep05, _mw05, "GetLayerVersion", GetLayerVersion$) {
+    };
+    var GetLayerVersionPolicyCommand = class extends command5(_ep05, _mw05, "GetLayerVersionPolicy", GetLayerVersionPolicy$) {
+    };
+    var GetPolicyCommand = class extends command5(_ep05, _mw05, "GetPolicy", GetPolicy$) {
+    };
+    var GetProvisionedConcurrencyConfigCommand = class extends command5(_ep05, _mw05, "GetProvisionedConcurrencyConfig", GetProvisionedConcurrencyConfig$) {
+    };
+    var GetResourcePolicyCommand = class extends command5(_ep05, _mw05, "GetResourcePolicy", GetResourcePolicy$) {
+    };
+    var GetRuntimeManagementConfigCommand = class extends command5(_ep05, _mw05, "GetRuntimeManagementConfig", GetRuntimeManagementConfig$) {
+    };
+    var InvokeAsyncCommand = class extends command5(_ep05, _mw05, "InvokeAsync", InvokeAsync$) {
+    };
+    var InvokeCommand2 = class extends command5(_ep05, _mw05, "Invoke", Invoke$) {
+    };
+    var InvokeWithResponseStreamCommand = class extends command5(_ep05, _mw05, "InvokeWithResponseStream", InvokeWithResponseStream$) {
+    };
+    var ListAliasesCommand = class extends command5(_ep05, _mw05, "ListAliases", ListAliases$) {
+    };
+    var ListCapacityProvidersCommand = class extends command5(_ep05, _mw05, "ListCapacityProviders", ListCapacityProviders$) {
+    };
+    var ListCodeSigningConfigsCommand = class extends command5(_ep05, _mw05, "ListCodeSigningConfigs", ListCodeSigningConfigs$) {
+    };
+    var ListDurableExecutionsByFunctionCommand = class extends command5(_ep05, _mw05, "ListDurableExecutionsByFunction", ListDurableExecutionsByFunction$) {
+    };
+    var ListEventSourceMappingsCommand = class extends command5(_ep05, _mw05, "ListEventSourceMappings", ListEventSourceMappings$) {
+    };
+    var ListFunctionEventInvokeConfigsCommand = class extends command5(_ep05, _mw05, "ListFunctionEventInvokeConfigs", ListFunctionEventInvokeConfigs$) {
+    };
+    var ListFunctionsByCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "ListFunctionsByCodeSigningConfig", ListFunctionsByCodeSigningConfig$) {
+    };
+    var ListFunctionsCommand = class extends command5(_ep05, _mw05, "ListFunctions", ListFunctions$) {
+    };
+    var ListFunctionUrlConfigsCommand = class extends command5(_ep05, _mw05, "ListFunctionUrlConfigs", ListFunctionUrlConfigs$) {
+    };
+    var ListFunctionVersionsByCapacityProviderCommand = class extends command5(_ep05, _mw05, "ListFunctionVersionsByCapacityProvider", ListFunctionVersionsByCapacityProvider$) {
+    };
+    var ListLayersCommand = class extends command5(_ep05, _mw05, "ListLayers", ListLayers$) {
+    };
+    var ListLayerVersionsCommand = class extends command5(_ep05, _mw05, "ListLayerVersions", ListLayerVersions$) {
+    };
+    var ListProvisionedConcurrencyConfigsCommand = class extends command5(_ep05, _mw05, "ListProvisionedConcurrencyConfigs", ListProvisionedConcurrencyConfigs$) {
+    };
+    var ListTagsCommand = class extends command5(_ep05, _mw05, "ListTags", ListTags$) {
+    };
+    var ListVersionsByFunctionCommand = class extends command5(_ep05, _mw05, "ListVersionsByFunction", ListVersionsByFunction$) {
+    };
+    var PublishLayerVersionCommand = class extends command5(_ep05, _mw05, "PublishLayerVersion", PublishLayerVersion$) {
+    };
+    var PublishVersionCommand = class extends command5(_ep05, _mw05, "PublishVersion", PublishVersion$) {
+    };
+    var PutFunctionCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "PutFunctionCodeSigningConfig", PutFunctionCodeSigningConfig$) {
+    };
+    var PutFunctionConcurrencyCommand = class extends command5(_ep05, _mw05, "PutFunctionConcurrency", PutFunctionConcurrency$) {
+    };
+    var PutFunctionEventInvokeConfigCommand = class extends command5(_ep05, _mw05, "PutFunctionEventInvokeConfig", PutFunctionEventInvokeConfig$) {
+    };
+    var PutFunctionRecursionConfigCommand = class extends command5(_ep05, _mw05, "PutFunctionRecursionConfig", PutFunctionRecursionConfig$) {
+    };
+    var PutFunctionScalingConfigCommand = class extends command5(_ep05, _mw05, "PutFunctionScalingConfig", PutFunctionScalingConfig$) {
+    };
+    var PutProvisionedConcurrencyConfigCommand = class extends command5(_ep05, _mw05, "PutProvisionedConcurrencyConfig", PutProvisionedConcurrencyConfig$) {
+    };
+    var PutResourcePolicyCommand = class extends command5(_ep05, _mw05, "PutResourcePolicy", PutResourcePolicy$) {
+    };
+    var PutRuntimeManagementConfigCommand = class extends command5(_ep05, _mw05, "PutRuntimeManagementConfig", PutRuntimeManagementConfig$) {
+    };
+    var RemoveLayerVersionPermissionCommand = class extends command5(_ep05, _mw05, "RemoveLayerVersionPermission", RemoveLayerVersionPermission$) {
+    };
+    var RemovePermissionCommand = class extends command5(_ep05, _mw05, "RemovePermission", RemovePermission$) {
+    };
+    var SendDurableExecutionCallbackFailureCommand = class extends command5(_ep05, _mw05, "SendDurableExecutionCallbackFailure", SendDurableExecutionCallbackFailure$) {
+    };
+    var SendDurableExecutionCallbackHeartbeatCommand = class extends command5(_ep05, _mw05, "SendDurableExecutionCallbackHeartbeat", SendDurableExecutionCallbackHeartbeat$) {
+    };
+    var SendDurableExecutionCallbackSuccessCommand = class extends command5(_ep05, _mw05, "SendDurableExecutionCallbackSuccess", SendDurableExecutionCallbackSuccess$) {
+    };
+    var StopDurableExecutionCommand = class extends command5(_ep05, _mw05, "StopDurableExecution", StopDurableExecution$) {
+    };
+    var TagResourceCommand = class extends command5(_ep05, _mw05, "TagResource", TagResource$) {
+    };
+    var UntagResourceCommand = class extends command5(_ep05, _mw05, "UntagResource", UntagResource$) {
+    };
+    var UpdateAliasCommand = class extends command5(_ep05, _mw05, "UpdateAlias", UpdateAlias$) {
+    };
+    var UpdateCapacityProviderCommand = class extends command5(_ep05, _mw05, "UpdateCapacityProvider", UpdateCapacityProvider$) {
+    };
+    var UpdateCodeSigningConfigCommand = class extends command5(_ep05, _mw05, "UpdateCodeSigningConfig", UpdateCodeSigningConfig$) {
+    };
+    var UpdateEventSourceMappingCommand = class extends command5(_ep05, _mw05, "UpdateEventSourceMapping", UpdateEventSourceMapping$) {
+    };
+    var UpdateFunctionCodeCommand = class extends command5(_ep05, _mw05, "UpdateFunctionCode", UpdateFunctionCode$) {
+    };
+    var UpdateFunctionConfigurationCommand = class extends command5(_ep05, _mw05, "UpdateFunctionConfiguration", UpdateFunctionConfiguration$) {
+    };
+    var UpdateFunctionEventInvokeConfigCommand = class extends command5(_ep05, _mw05, "UpdateFunctionEventInvokeConfig", UpdateFunctionEventInvokeConfig$) {
+    };
+    var UpdateFunctionUrlConfigCommand = class extends command5(_ep05, _mw05, "UpdateFunctionUrlConfig", UpdateFunctionUrlConfig$) {
+    };
+    var paginateGetDurableExecutionHistory = createPaginator2(LambdaClient2, GetDurableExecutionHistoryCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateGetDurableExecutionState = createPaginator2(LambdaClient2, GetDurableExecutionStateCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListAliases = createPaginator2(LambdaClient2, ListAliasesCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListCapacityProviders = createPaginator2(LambdaClient2, ListCapacityProvidersCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListCodeSigningConfigs = createPaginator2(LambdaClient2, ListCodeSigningConfigsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListDurableExecutionsByFunction = createPaginator2(LambdaClient2, ListDurableExecutionsByFunctionCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListEventSourceMappings = createPaginator2(LambdaClient2, ListEventSourceMappingsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListFunctionEventInvokeConfigs = createPaginator2(LambdaClient2, ListFunctionEventInvokeConfigsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListFunctionsByCodeSigningConfig = createPaginator2(LambdaClient2, ListFunctionsByCodeSigningConfigCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListFunctions = createPaginator2(LambdaClient2, ListFunctionsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListFunctionUrlConfigs = createPaginator2(LambdaClient2, ListFunctionUrlConfigsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListFunctionVersionsByCapacityProvider = createPaginator2(LambdaClient2, ListFunctionVersionsByCapacityProviderCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListLayers = createPaginator2(LambdaClient2, ListLayersCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListLayerVersions = createPaginator2(LambdaClient2, ListLayerVersionsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListProvisionedConcurrencyConfigs = createPaginator2(LambdaClient2, ListProvisionedConcurrencyConfigsCommand, "Marker", "NextMarker", "MaxItems");
+    var paginateListVersionsByFunction = createPaginator2(LambdaClient2, ListVersionsByFunctionCommand, "Marker", "NextMarker", "MaxItems");
+    var checkState$5 = async (client, input) => {
+      let reason;
+      try {
+        let result = await client.send(new GetFunctionConfigurationCommand(input));
+        reason = result;
+        try {
+          const returnComparator = () => {
+            return result.State;
+          };
+          if (returnComparator() === "Active") {
+            return { state: WaiterState2.SUCCESS, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.State;
+          };
+          if (returnComparator() === "Failed") {
+            return { state: WaiterState2.FAILURE, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.State;
+          };
+          if (returnComparator() === "Pending") {
+            return { state: WaiterState2.RETRY, reason };
+          }
+        } catch (e6) {
+        }
+      } catch (exception) {
+        reason = exception;
+      }
+      return { state: WaiterState2.RETRY, reason };
+    };
+    var waitForFunctionActive = async (params, input) => {
+      const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+      return createWaiter2({ ...serviceDefaults, ...params }, input, checkState$5);
+    };
+    var waitUntilFunctionActive = async (params, input) => {
+      const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+      const result = await createWaiter2({ ...serviceDefaults, ...params }, input, checkState$5);
+      return checkExceptions2(result);
+    };
+    var checkState$4 = async (client, input) => {
+      let reason;
+      try {
+        let result = await client.send(new GetFunctionCommand(input));
+        reason = result;
+        try {
+          const returnComparator = () => {
+            return result.Configuration.State;
+          };
+          if (returnComparator() === "Active") {
+            return { state: WaiterState2.SUCCESS, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.Configuration.State;
+          };
+          if (returnComparator() === "Failed") {
+            return { state: WaiterState2.FAILURE, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.Configuration.State;
+          };
+          if (returnComparator() === "Pending") {
+            return { state: WaiterState2.RETRY, reason };
+          }
+        } catch (e6) {
+        }
+      } catch (exception) {
+        reason = exception;
+      }
+      return { state: WaiterState2.RETRY, reason };
+    };
+    var waitForFunctionActiveV2 = async (params, input) => {
+      const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+      return createWaiter2({ ...serviceDefaults, ...params }, input, checkState$4);
+    };
+    var waitUntilFunctionActiveV2 = async (params, input) => {
+      const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+      const result = await createWaiter2({ ...serviceDefaults, ...params }, input, checkState$4);
+      return checkExceptions2(result);
+    };
+    var checkState$3 = async (client, input) => {
+      let reason;
+      try {
+        let result = await client.send(new GetFunctionCommand(input));
+        reason = result;
+        return { state: WaiterState2.SUCCESS, reason };
+      } catch (exception) {
+        reason = exception;
+        if (exception.name === "ResourceNotFoundException") {
+          return { state: WaiterState2.RETRY, reason };
+        }
+      }
+      return { state: WaiterState2.RETRY, reason };
+    };
+    var waitForFunctionExists = async (params, input) => {
+      const serviceDefaults = { minDelay: 1, maxDelay: 20 };
+      return createWaiter2({ ...serviceDefaults, ...params }, input, checkState$3);
+    };
+    var waitUntilFunctionExists = async (params, input) => {
+      const serviceDefaults = { minDelay: 1, maxDelay: 20 };
+      const result = await createWaiter2({ ...serviceDefaults, ...params }, input, checkState$3);
+      return checkExceptions2(result);
+    };
+    var checkState$2 = async (client, input) => {
+      let reason;
+      try {
+        let result = await client.send(new GetFunctionConfigurationCommand(input));
+        reason = result;
+        try {
+          const returnComparator = () => {
+            return result.LastUpdateStatus;
+          };
+          if (returnComparator() === "Successful") {
+            return { state: WaiterState2.SUCCESS, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.LastUpdateStatus;
+          };
+          if (returnComparator() === "Failed") {
+            return { state: WaiterState2.FAILURE, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.LastUpdateStatus;
+          };
+          if (returnComparator() === "InProgress") {
+            return { state: WaiterState2.RETRY, reason };
+          }
+        } catch (e6) {
+        }
+      } catch (exception) {
+        reason = exception;
+      }
+      return { state: WaiterState2.RETRY, reason };
+    };
+    var waitForFunctionUpdated = async (params, input) => {
+      const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+      return createWaiter2({ ...serviceDefaults, ...params }, input, checkState$2);
+    };
+    var waitUntilFunctionUpdated = async (params, input) => {
+      const serviceDefaults = { minDelay: 5, maxDelay: 300 };
+      const result = await createWaiter2({ ...serviceDefaults, ...params }, input, checkState$2);
+      return checkExceptions2(result);
+    };
+    var checkState$1 = async (client, input) => {
+      let reason;
+      try {
+        let result = await client.send(new GetFunctionCommand(input));
+        reason = result;
+        try {
+          const returnComparator = () => {
+            return result.Configuration.LastUpdateStatus;
+          };
+          if (returnComparator() === "Successful") {
+            return { state: WaiterState2.SUCCESS, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.Configuration.LastUpdateStatus;
+          };
+          if (returnComparator() === "Failed") {
+            return { state: WaiterState2.FAILURE, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.Configuration.LastUpdateStatus;
+          };
+          if (returnComparator() === "InProgress") {
+            return { state: WaiterState2.RETRY, reason };
+          }
+        } catch (e6) {
+        }
+      } catch (exception) {
+        reason = exception;
+      }
+      return { state: WaiterState2.RETRY, reason };
+    };
+    var waitForFunctionUpdatedV2 = async (params, input) => {
+      const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+      return createWaiter2({ ...serviceDefaults, ...params }, input, checkState$1);
+    };
+    var waitUntilFunctionUpdatedV2 = async (params, input) => {
+      const serviceDefaults = { minDelay: 1, maxDelay: 300 };
+      const result = await createWaiter2({ ...serviceDefaults, ...params }, input, checkState$1);
+      return checkExceptions2(result);
+    };
+    var checkState = async (client, input) => {
+      let reason;
+      try {
+        let result = await client.send(new GetFunctionConfigurationCommand(input));
+        reason = result;
+        try {
+          const returnComparator = () => {
+            return result.State;
+          };
+          if (returnComparator() === "Active") {
+            return { state: WaiterState2.SUCCESS, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.State;
+          };
+          if (returnComparator() === "Failed") {
+            return { state: WaiterState2.FAILURE, reason };
+          }
+        } catch (e6) {
+        }
+        try {
+          const returnComparator = () => {
+            return result.State;
+          };
+          if (returnComparator() === "Pending") {
+            return { state: WaiterState2.RETRY, reason };
+          }
+        } catch (e6) {
+        }
+      } catch (exception) {
+        reason = exception;
+      }
+      return { state: WaiterState2.RETRY, reason };
+    };
+    var waitForPublishedVersionActive = async (params, input) => {
+      const serviceDefaults = { minDelay: 5, maxDelay: 1560 };
+      return createWaiter2({ ...serviceDefaults, ...params }, input, checkState);
+    };
+    var waitUntilPublishedVersionActive = async (params, input) => {
+      const serviceDefaults = { minDelay: 5, maxDelay: 1560 };
+      const result = await createWaiter2({ ...serviceDefaults, ...params }, input, checkState);
+      return checkExceptions2(result);
+    };
+    var commands5 = {
+      AddLayerVersionPermissionCommand,
+      AddPermissionCommand,
+      CheckpointDurableExecutionCommand,
+      CreateAliasCommand,
+      CreateCapacityProviderCommand,
+      CreateCodeSigningConfigCommand,
+      CreateEventSourceMappingCommand,
+      CreateFunctionCommand,
+      CreateFunctionUrlConfigCommand,
+      DeleteAliasCommand,
+      DeleteCapacityProviderCommand,
+      DeleteCodeSigningConfigCommand,
+      DeleteEventSourceMappingCommand,
+      DeleteFunctionCommand,
+      DeleteFunctionCodeSigningConfigCommand,
+      DeleteFunctionConcurrencyCommand,
+      DeleteFunctionEventInvokeConfigCommand,
+      DeleteFunctionUrlConfigCommand,
+      DeleteLayerVersionCommand,
+      DeleteProvisionedConcurrencyConfigCommand,
+      DeleteResourcePolicyCommand,
+      GetAccountSettingsCommand,
+      GetAliasCommand,
+      GetCapacityProviderCommand,
+      GetCodeSigningConfigCommand,
+      GetDurableExecutionCommand,
+      GetDurableExecutionHistoryCommand,
+      GetDurableExecutionStateCommand,
+      GetEventSourceMappingCommand,
+      GetFunctionCommand,
+      GetFunctionCodeSigningConfigCommand,
+      GetFunctionConcurrencyCommand,
+      GetFunctionConfigurationCommand,
+      GetFunctionEventInvokeConfigCommand,
+      GetFunctionRecursionConfigCommand,
+      GetFunctionScalingConfigCommand,
+      GetFunctionUrlConfigCommand,
+      GetLayerVersionCommand,
+      GetLayerVersionByArnCommand,
+      GetLayerVersionPolicyCommand,
+      GetPolicyCommand,
+      GetProvisionedConcurrencyConfigCommand,
+      GetResourcePolicyCommand,
+      GetRuntimeManagementConfigCommand,
+      InvokeCommand: InvokeCommand2,
+      InvokeAsyncCommand,
+      InvokeWithResponseStreamCommand,
+      ListAliasesCommand,
+      ListCapacityProvidersCommand,
+      ListCodeSigningConfigsCommand,
+      ListDurableExecutionsByFunctionCommand,
+      ListEventSourceMappingsCommand,
+      ListFunctionEventInvokeConfigsCommand,
+      ListFunctionsCommand,
+      ListFunctionsByCodeSigningConfigCommand,
+      ListFunctionUrlConfigsCommand,
+      ListFunctionVersionsByCapacityProviderCommand,
+      ListLayersCommand,
+      ListLayerVersionsCommand,
+      ListProvisionedConcurrencyConfigsCommand,
+      ListTagsCommand,
+      ListVersionsByFunctionCommand,
+      PublishLayerVersionCommand,
+      PublishVersionCommand,
+      PutFunctionCodeSigningConfigCommand,
+      PutFunctionConcurrencyCommand,
+      PutFunctionEventInvokeConfigCommand,
+      PutFunctionRecursionConfigCommand,
+      PutFunctionScalingConfigCommand,
+      PutProvisionedConcurrencyConfigCommand,
+      PutResourcePolicyCommand,
+      PutRuntimeManagementConfigCommand,
+      RemoveLayerVersionPermissionCommand,
+      RemovePermissionCommand,
+      SendDurableExecutionCallbackFailureCommand,
+      SendDurableExecutionCallbackHeartbeatCommand,
+      SendDurableExecutionCallbackSuccessCommand,
+      StopDurableExecutionCommand,
+      TagResourceCommand,
+      UntagResourceCommand,
+      UpdateAliasCommand,
+      UpdateCapacityProviderCommand,
+      UpdateCodeSigningConfigCommand,
+      UpdateEventSourceMappingCommand,
+      UpdateFunctionCodeCommand,
+      UpdateFunctionConfigurationCommand,
+      UpdateFunctionEventInvokeConfigCommand,
+      UpdateFunctionUrlConfigCommand
+    };
+    var paginators = {
+      paginateGetDurableExecutionHistory,
+      paginateGetDurableExecutionState,
+      paginateListAliases,
+      paginateListCapacityProviders,
+      paginateListCodeSigningConfigs,
+      paginateListDurableExecutionsByFunction,
+      paginateListEventSourceMappings,
+      paginateListFunctionEventInvokeConfigs,
+      paginateListFunctions,
+      paginateListFunctionsByCodeSigningConfig,
+      paginateListFunctionUrlConfigs,
+      paginateListFunctionVersionsByCapacityProvider,
+      paginateListLayers,
+      paginateListLayerVersions,
+      paginateListProvisionedConcurrencyConfigs,
+      paginateListVersionsByFunction
+    };
+    var waiters = {
+      waitUntilFunctionActiveV2,
+      waitUntilFunctionExists,
+      waitUntilFunctionUpdatedV2,
+      waitUntilFunctionActive,
+      waitUntilFunctionUpdated,
+      waitUntilPublishedVersionActive
+    };
+    var Lambda = class extends LambdaClient2 {
+    };
+    createAggregatedClient2(commands5, Lambda, { paginators, waiters });
+    var ThrottleReason = {
+      CallerRateLimitExceeded: "CallerRateLimitExceeded",
+      ConcurrentInvocationLimitExceeded: "ConcurrentInvocationLimitExceeded",
+      ConcurrentSnapshotCreateLimitExceeded: "ConcurrentSnapshotCreateLimitExceeded",
+      FunctionInvocationRateLimitExceeded: "FunctionInvocationRateLimitExceeded",
+      ReservedFunctionConcurrentInvocationLimitExceeded: "ReservedFunctionConcurrentInvocationLimitExceeded",
+      ReservedFunctionInvocationRateLimitExceeded: "ReservedFunctionInvocationRateLimitExceeded"
+    };
+    var FunctionUrlAuthType = {
+      AWS_IAM: "AWS_IAM",
+      NONE: "NONE"
+    };
+    var KafkaSchemaRegistryAuthType = {
+      BASIC_AUTH: "BASIC_AUTH",
+      CLIENT_CERTIFICATE_TLS_AUTH: "CLIENT_CERTIFICATE_TLS_AUTH",
+      OAUTHBEARER_AUTH: "OAUTHBEARER_AUTH",
+      SERVER_ROOT_CA_CERTIFICATE: "SERVER_ROOT_CA_CERTIFICATE"
+    };
+    var SchemaRegistryEventRecordFormat = {
+      JSON: "JSON",
+      SOURCE: "SOURCE"
+    };
+    var KafkaSchemaValidationAttribute = {
+      KEY: "KEY",
+      VALUE: "VALUE"
+    };
+    var ApplicationLogLevel = {
+      Debug: "DEBUG",
+      Error: "ERROR",
+      Fatal: "FATAL",
+      Info: "INFO",
+      Trace: "TRACE",
+      Warn: "WARN"
+    };
+    var Architecture = {
+      arm64: "arm64",
+      x86_64: "x86_64"
+    };
+    var CapacityProviderScalingMode = {
+      Auto: "Auto",
+      Manual: "Manual"
+    };
+    var CapacityProviderPredefinedMetricType = {
+      LambdaCapacityProviderAverageCPUUtilization: "LambdaCapacityProviderAverageCPUUtilization"
+    };
+    var PropagateTagsMode = {
+      Explicit: "Explicit",
+      None: "None"
+    };
+    var SystemLogLevel = {
+      Debug: "DEBUG",
+      Info: "INFO",
+      Warn: "WARN"
+    };
+    var CapacityProviderState = {
+      Active: "Active",
+      Deleting: "Deleting",
+      Failed: "Failed",
+      Pending: "Pending"
+    };
+    var State = {
+      Active: "Active",
+      ActiveNonInvocable: "ActiveNonInvocable",
+      Deactivated: "Deactivated",
+      Deactivating: "Deactivating",
+      Deleting: "Deleting",
+      Failed: "Failed",
+      Inactive: "Inactive",
+      Pending: "Pending"
+    };
+    var CodeSigningPolicy = {
+      Enforce: "Enforce",
+      Warn: "Warn"
+    };
+    var OperationAction = {
+      CANCEL: "CANCEL",
+      FAIL: "FAIL",
+      RETRY: "RETRY",
+      START: "START",
+      SUCCEED: "SUCCEED"
+    };
+    var OperationType = {
+      CALLBACK: "CALLBACK",
+      CHAINED_INVOKE: "CHAINED_INVOKE",
+      CONTEXT: "CONTEXT",
+      EXECUTION: "EXECUTION",
+      STEP: "STEP",
+      WAIT: "WAIT"
+    };
+    var OperationStatus = {
+      CANCELLED: "CANCELLED",
+      FAILED: "FAILED",
+      PENDING: "PENDING",
+      READY: "READY",
+      STARTED: "STARTED",
+      STOPPED: "STOPPED",
+      SUCCEEDED: "SUCCEEDED",
+      TIMED_OUT: "TIMED_OUT"
+    };
+    var ExecutionStatus = {
+      FAILED: "FAILED",
+      RUNNING: "RUNNING",
+      STOPPED: "STOPPED",
+      SUCCEEDED: "SUCCEEDED",
+      TIMED_OUT: "TIMED_OUT"
+    };
+    var EventType = {
+      CallbackFailed: "CallbackFailed",
+      CallbackStarted: "CallbackStarted",
+      CallbackSucceeded: "CallbackSucceeded",
+      CallbackTimedOut: "CallbackTimedOut",
+      ChainedInvokeFailed: "ChainedInvokeFailed",
+      ChainedInvokeStarted: "ChainedInvokeStarted",
+      ChainedInvokeStopped: "ChainedInvokeStopped",
+      ChainedInvokeSucceeded: "ChainedInvokeSucceeded",
+      ChainedInvokeTimedOut: "ChainedInvokeTimedOut",
+      ContextFailed: "ContextFailed",
+      ContextStarted: "ContextStarted",
+      ContextSucceeded: "ContextSucceeded",
+      ExecutionFailed: "ExecutionFailed",
+      ExecutionStarted: "ExecutionStarted",
+      ExecutionStopped: "ExecutionStopped",
+      ExecutionSucceeded: "ExecutionSucceeded",
+      ExecutionTimedOut: "ExecutionTimedOut",
+      InvocationCompleted: "InvocationCompleted",
+      StepFailed: "StepFailed",
+      StepStarted: "StepStarted",
+      StepSucceeded: "StepSucceeded",
+      WaitCancelled: "WaitCancelled",
+      WaitStarted: "WaitStarted",
+      WaitSucceeded: "WaitSucceeded"
+    };
+    var FullDocument = {
+      Default: "Default",
+      UpdateLookup: "UpdateLookup"
+    };
+    var FunctionResponseType = {
+      ReportBatchItemFailures: "ReportBatchItemFailures"
+    };
+    var EventSourceMappingSystemLogLevel = {
+      Debug: "DEBUG",
+      Info: "INFO",
+      Warn: "WARN"
+    };
+    var EventSourceMappingMetric = {
+      ErrorCount: "ErrorCount",
+      EventCount: "EventCount",
+      KafkaMetrics: "KafkaMetrics"
+    };
+    var EndPointType = {
+      KAFKA_BOOTSTRAP_SERVERS: "KAFKA_BOOTSTRAP_SERVERS"
+    };
+    var KafkaEventSourceMappingConsumptionMode = {
+      Queue: "Queue",
+      Stream: "Stream"
+    };
+    var SourceAccessType = {
+      BASIC_AUTH: "BASIC_AUTH",
+      CLIENT_CERTIFICATE_TLS_AUTH: "CLIENT_CERTIFICATE_TLS_AUTH",
+      IAM_AUTH: "IAM_AUTH",
+      IAM_OAUTHBEARER_AUTH: "IAM_OAUTHBEARER_AUTH",
+      OAUTHBEARER_AUDIENCE: "OAUTHBEARER_AUDIENCE",
+      OAUTHBEARER_AUTH: "OAUTHBEARER_AUTH",
+      OAUTHBEARER_IDENTITY_POOL: "OAUTHBEARER_IDENTITY_POOL",
+      OAUTHBEARER_LOGICAL_CLUSTER: "OAUTHBEARER_LOGICAL_CLUSTER",
+      OAUTHBEARER_SCOPE: "OAUTHBEARER_SCOPE",
+      SASL_SCRAM_256_AUTH: "SASL_SCRAM_256_AUTH",
+      SASL_SCRAM_512_AUTH: "SASL_SCRAM_512_AUTH",
+      SERVER_ROOT_CA_CERTIFICATE: "SERVER_ROOT_CA_CERTIFICATE",
+      VIRTUAL_HOST: "VIRTUAL_HOST",
+      VPC_SECURITY_GROUP: "VPC_SECURITY_GROUP",
+      VPC_SUBNET: "VPC_SUBNET"
+    };
+    var EventSourcePosition = {
+      AT_TIMESTAMP: "AT_TIMESTAMP",
+      LATEST: "LATEST",
+      TRIM_HORIZON: "TRIM_HORIZON"
+    };
+    var S3ObjectStorageMode = {
+      Copy: "COPY",
+      Reference: "REFERENCE"
+    };
+    var DirectS3Read = {
+      AUTO: "AUTO",
+      DISABLED: "DISABLED",
+      ENABLED: "ENABLED"
+    };
+    var LogFormat = {
+      Json: "JSON",
+      Text: "Text"
+    };
+    var PackageType = {
+      Image: "Image",
+      Zip: "Zip"
+    };
+    var FunctionVersionLatestPublished = {
+      LATEST_PUBLISHED: "LATEST_PUBLISHED"
+    };
+    var Runtime = {
+      dotnet10: "dotnet10",
+      dotnet6: "dotnet6",
+      dotnet8: "dotnet8",
+      dotnetcore10: "dotnetcore1.0",
+      dotnetcore20: "dotnetcore2.0",
+      dotnetcore21: "dotnetcore2.1",
+      dotnetcore31: "dotnetcore3.1",
+      go1x: "go1.x",
+      java11: "java11",
+      java11al2023: "java11.al2023",
+      java17: "java17",
+      java17al2023: "java17.al2023",
+      java21: "java21",
+      java25: "java25",
+      java8: "java8",
+      java8al2: "java8.al2",
+      java8al2023: "java8.al2023",
+      nodejs: "nodejs",
+      nodejs10x: "nodejs10.x",
+      nodejs12x: "nodejs12.x",
+      nodejs14x: "nodejs14.x",
+      nodejs16x: "nodejs16.x",
+      nodejs18x: "nodejs18.x",
+      nodejs20x: "nodejs20.x",
+      nodejs22x: "nodejs22.x",
+      nodejs24x: "nodejs24.x",
+      nodejs26x: "nodejs26.x",
+      nodejs43: "nodejs4.3",
+      nodejs43edge: "nodejs4.3-edge",
+      nodejs610: "nodejs6.10",
+      nodejs810: "nodejs8.10",
+      provided: "provided",
+      providedal2: "provided.al2",
+      providedal2023: "provided.al2023",
+      python27: "python2.7",
+      python310: "python3.10",
+      python311: "python3.11",
+      python312: "python3.12",
+      python313: "python3.13",
+      python314: "python3.14",
+      python315: "python3.15",
+      python36: "python3.6",
+      python37: "python3.7",
+      python38: "python3.8",
+      python39: "python3.9",
+      ruby25: "ruby2.5",
+      ruby27: "ruby2.7",
+      ruby32: "ruby3.2",
+      ruby33: "ruby3.3",
+      ruby34: "ruby3.4",
+      ruby40: "ruby4.0"
+    };
+    var SnapStartApplyOn = {
+      None: "None",
+      PublishedVersions: "PublishedVersions"
+    };
+    var TenantIsolationMode = {
+      PER_TENANT: "PER_TENANT"
+    };
+    var TracingMode = {
+      Active: "Active",
+      PassThrough: "PassThrough"
+    };
+    var LastUpdateStatus = {
+      Failed: "Failed",
+      InProgress: "InProgress",
+      Successful: "Successful"
+    };
+    var LastUpdateStatusReasonCode = {
+      CapacityProviderScalingLimitExceeded: "CapacityProviderScalingLimitExceeded",
+      DependencyError: "DependencyError",
+      DisabledKMSKey: "DisabledKMSKey",
+      DisallowedByVpcEncryptionControl: "DisallowedByVpcEncryptionControl",
+      EC2RequestLimitExceeded: "EC2RequestLimitExceeded",
+      EFSIOError: "EFSIOError",
+      EFSMountConnectivityError: "EFSMountConnectivityError",
+      EFSMountFailure: "EFSMountFailure",
+      EFSMountTimeout: "EFSMountTimeout",
+      EniLimitExceeded: "EniLimitExceeded",
+      FunctionError: "FunctionError",
+      FunctionErrorExtensionInitError: "FunctionError.ExtensionInitError",
+      FunctionErrorInitResourceExhausted: "FunctionError.InitResourceExhausted",
+      FunctionErrorInitTimeout: "FunctionError.InitTimeout",
+      FunctionErrorInvalidEntryPoint: "FunctionError.InvalidEntryPoint",
+      FunctionErrorInvalidWorkingDirectory: "FunctionError.InvalidWorkingDirectory",
+      FunctionErrorPermissionDenied: "FunctionError.PermissionDenied",
+      FunctionErrorRuntimeInitError: "FunctionError.RuntimeInitError",
+      FunctionErrorTooManyExtensions: "FunctionError.TooManyExtensions",
+      ImageAccessDenied: "ImageAccessDenied",
+      ImageDeleted: "ImageDeleted",
+      InsufficientCapacity: "InsufficientCapacity",
+      InsufficientRolePermissions: "InsufficientRolePermissions",
+      InternalError: "InternalError",
+      InvalidConfiguration: "InvalidConfiguration",
+      InvalidImage: "InvalidImage",
+      InvalidRuntime: "InvalidRuntime",
+      InvalidSecurityGroup: "InvalidSecurityGroup",
+      InvalidStateKMSKey: "InvalidStateKMSKey",
+      InvalidSubnet: "InvalidSubnet",
+      InvalidZipFileException: "InvalidZipFileException",
+      KMSKeyAccessDenied: "KMSKeyAccessDenied",
+      KMSKeyNotFound: "KMSKeyNotFound",
+      ServiceQuotaExceededException: "ServiceQuotaExceededException",
+      SubnetOutOfIPAddresses: "SubnetOutOfIPAddresses",
+      VcpuLimitExceeded: "VcpuLimitExceeded"
+    };
+    var SnapStartOptimizationStatus = {
+      Off: "Off",
+      On: "On"
+    };
+    var StateReasonCode = {
+      CapacityProviderScalingLimitExceeded: "CapacityProviderScalingLimitExceeded",
+      Creating: "Creating",
+      DependencyError: "DependencyError",
+      DisabledKMSKey: "DisabledKMSKey",
+      DisallowedByVpcEncryptionControl: "DisallowedByVpcEncryptionControl",
+      DrainingDurableExecutions: "DrainingDurableExecutions",
+      EC2RequestLimitExceeded: "EC2RequestLimitExceeded",
+      EFSIOError: "EFSIOError",
+      EFSMountConnectivityError: "EFSMountConnectivityError",
+      EFSMountFailure: "EFSMountFailure",
+      EFSMountTimeout: "EFSMountTimeout",
+      EniLimitExceeded: "EniLimitExceeded",
+      FunctionError: "FunctionError",
+      FunctionErrorExtensionInitError: "FunctionError.ExtensionInitError",
+      FunctionErrorInitResourceExhausted: "FunctionError.InitResourceExhausted",
+      FunctionErrorInitTimeout: "FunctionError.InitTimeout",
+      FunctionErrorInvalidEntryPoint: "FunctionError.InvalidEntryPoint",
+      FunctionErrorInvalidWorkingDirectory: "FunctionError.InvalidWorkingDirectory",
+      FunctionErrorPermissionDenied: "FunctionError.PermissionDenied",
+      FunctionErrorRuntimeInitError: "FunctionError.RuntimeInitError",
+      FunctionErrorTooManyExtensions: "FunctionError.TooManyExtensions",
+      Idle: "Idle",
+      ImageAccessDenied: "ImageAccessDenied",
+      ImageDeleted: "ImageDeleted",
+      InsufficientCapacity: "InsufficientCapacity",
+      InsufficientRolePermissions: "InsufficientRolePermissions",
+      InternalError: "InternalError",
+      InvalidConfiguration: "InvalidConfiguration",
+      InvalidImage: "InvalidImage",
+      InvalidRuntime: "InvalidRuntime",
+      InvalidSecurityGroup: "InvalidSecurityGroup",
+      InvalidStateKMSKey: "InvalidStateKMSKey",
+      InvalidSubnet: "InvalidSubnet",
+      InvalidZipFileException: "InvalidZipFileException",
+      KMSKeyAccessDenied: "KMSKeyAccessDenied",
+      KMSKeyNotFound: "KMSKeyNotFound",
+      Restoring: "Restoring",
+      ServiceQuotaExceededException: "ServiceQuotaExceededException",
+      SubnetOutOfIPAddresses: "SubnetOutOfIPAddresses",
+      VcpuLimitExceeded: "VcpuLimitExceeded"
+    };
+    var InvokeMode = {
+      BUFFERED: "BUFFERED",
+      RESPONSE_STREAM: "RESPONSE_STREAM"
+    };
+    var RecursiveLoop = {
+      Allow: "Allow",
+      Terminate: "Terminate"
+    };
+    var UpdateRuntimeOn = {
+      Auto: "Auto",
+      FunctionUpdate: "FunctionUpdate",
+      Manual: "Manual"
+    };
+    var InvocationType = {
+      DryRun: "DryRun",
+      Event: "Event",
+      RequestResponse: "RequestResponse"
+    };
+    var LogType = {
+      None: "None",
+      Tail: "Tail"
+    };
+    var ResponseStreamingInvocationType = {
+      DryRun: "DryRun",
+      RequestResponse: "RequestResponse"
+    };
+    var FunctionVersion = {
+      ALL: "ALL"
+    };
+    var ProvisionedConcurrencyStatusEnum = {
+      FAILED: "FAILED",
+      IN_PROGRESS: "IN_PROGRESS",
+      READY: "READY"
+    };
+    exports2.AccountLimit$ = AccountLimit$;
+    exports2.AccountUsage$ = AccountUsage$;
+    exports2.AddLayerVersionPermission$ = AddLayerVersionPermission$;
+    exports2.AddLayerVersionPermissionCommand = AddLayerVersionPermissionCommand;
+    exports2.AddLayerVersionPermissionRequest$ = AddLayerVersionPermissionRequest$;
+    exports2.AddLayerVersionPermissionResponse$ = AddLayerVersionPermissionResponse$;
+    exports2.AddPermission$ = AddPermission$;
+    exports2.AddPermissionCommand = AddPermissionCommand;
+    exports2.AddPermissionRequest$ = AddPermissionRequest$;
+    exports2.AddPermissionResponse$ = AddPermissionResponse$;
+    exports2.AliasConfiguration$ = AliasConfiguration$;
+    exports2.AliasLimitExceededException = AliasLimitExceededException;
+    exports2.AliasLimitExceededException$ = AliasLimitExceededException$;
+    exports2.AliasRoutingConfiguration$ = AliasRoutingConfiguration$;
+    exports2.AllowedPublishers$ = AllowedPublishers$;
+    exports2.AmazonManagedKafkaEventSourceConfig$ = AmazonManagedKafkaEventSourceConfig$;
+    exports2.ApplicationLogLevel = ApplicationLogLevel;
+    exports2.Architecture = Architecture;
+    exports2.CallbackDetails$ = CallbackDetails$;
+    exports2.CallbackFailedDetails$ = CallbackFailedDetails$;
+    exports2.CallbackOptions$ = CallbackOptions$;
+    exports2.CallbackStartedDetails$ = CallbackStartedDetails$;
+    exports2.CallbackSucceededDetails$ = CallbackSucceededDetails$;
+    exports2.CallbackTimedOutDetails$ = CallbackTimedOutDetails$;
+    exports2.CallbackTimeoutException = CallbackTimeoutException;
+    exports2.CallbackTimeoutException$ = CallbackTimeoutException$;
+    exports2.CapacityProvider$ = CapacityProvider$;
+    exports2.CapacityProviderConfig$ = CapacityProviderConfig$;
+    exports2.CapacityProviderLimitExceededException = CapacityProviderLimitExceededException;
+    exports2.CapacityProviderLimitExceededException$ = CapacityProviderLimitExceededException$;
+    exports2.CapacityProviderLoggingConfig$ = CapacityProviderLoggingConfig$;
+    exports2.CapacityProviderPermissionsConfig$ = CapacityProviderPermissionsConfig$;
+    exports2.CapacityProviderPredefinedMetricType = CapacityProviderPredefinedMetricType;
+    exports2.CapacityProviderScalingConfig$ = CapacityProviderScalingConfig$;
+    exports2.CapacityProviderScalingMode = CapacityProviderScalingMode;
+    exports2.CapacityProviderState = CapacityProviderState;
+    exports2.CapacityProviderTelemetryConfig$ = CapacityProviderTelemetryConfig$;
+    exports2.CapacityProviderVpcConfig$ = CapacityProviderVpcConfig$;
+    exports2.ChainedInvokeDetails$ = ChainedInvokeDetails$;
+    exports2.ChainedInvokeFailedDetails$ = ChainedInvokeFailedDetails$;
+    exports2.ChainedInvokeOptions$ = ChainedInvokeOptions$;
+    exports2.ChainedInvokeStartedDetails$ = ChainedInvokeStartedDetails$;
+    exports2.ChainedInvokeStoppedDetails$ = ChainedInvokeStoppedDetails$;
+    exports2.ChainedInvokeSucceededDetails$ = ChainedInvokeSucceededDetails$;
+    exports2.ChainedInvokeTimedOutDetails$ = ChainedInvokeTimedOutDetails$;
+    exports2.CheckpointDurableExecution$ = CheckpointDurableExecution$;
+    exports2.CheckpointDurableExecutionCommand = CheckpointDurableExecutionCommand;
+    exports2.CheckpointDurableExecutionRequest$ = CheckpointDurableExecutionRequest$;
+    exports2.CheckpointDurableExecutionResponse$ = CheckpointDurableExecutionResponse$;
+    exports2.CheckpointUpdatedExecutionState$ = CheckpointUpdatedExecutionState$;
+    exports2.CodeArtifactUserDeletedException = CodeArtifactUserDeletedException;
+    exports2.CodeArtifactUserDeletedException$ = CodeArtifactUserDeletedException$;
+    exports2.CodeArtifactUserFailedException = CodeArtifactUserFailedException;
+    exports2.CodeArtifactUserFailedException$ = CodeArtifactUserFailedException$;
+    exports2.CodeArtifactUserPendingException = CodeArtifactUserPendingException;
+    exports2.CodeArtifactUserPendingException$ = CodeArtifactUserPendingException$;
+    exports2.CodeSigningConfig$ = CodeSigningConfig$;
+    exports2.CodeSigningConfigNotFoundException = CodeSigningConfigNotFoundException;
+    exports2.CodeSigningConfigNotFoundException$ = CodeSigningConfigNotFoundException$;
+    exports2.CodeSigningPolicies$ = CodeSigningPolicies$;
+    exports2.CodeSigningPolicy = CodeSigningPolicy;
+    exports2.CodeStorageExceededException = CodeStorageExceededException;
+    exports2.CodeStorageExceededException$ = CodeStorageExceededException$;
+    exports2.CodeVerificationFailedException = CodeVerificationFailedException;
+    exports2.CodeVerificationFailedException$ = CodeVerificationFailedException$;
+    exports2.Concurrency$ = Concurrency$;
+    exports2.ContextDetails$ = ContextDetails$;
+    exports2.ContextFailedDetails$ = ContextFailedDetails$;
+    exports2.ContextOptions$ = ContextOptions$;
+    exports2.ContextStartedDetails$ = ContextStartedDetails$;
+    exports2.ContextSucceededDetails$ = ContextSucceededDetails$;
+    exports2.Cors$ = Cors$;
+    exports2.CreateAlias$ = CreateAlias$;
+    exports2.CreateAliasCommand = CreateAliasCommand;
+    exports2.CreateAliasRequest$ = CreateAliasRequest$;
+    exports2.CreateCapacityProvider$ = CreateCapacityProvider$;
+    exports2.CreateCapacityProviderCommand = CreateCapacityProviderCommand;
+    exports2.CreateCapacityProviderRequest$ = CreateCapacityProviderRequest$;
+    exports2.CreateCapacityProviderResponse$ = CreateCapacityProviderResponse$;
+    exports2.CreateCodeSigningConfig$ = CreateCodeSigningConfig$;
+    exports2.CreateCodeSigningConfigCommand = CreateCodeSigningConfigCommand;
+    exports2.CreateCodeSigningConfigRequest$ = CreateCodeSigningConfigRequest$;
+    exports2.CreateCodeSigningConfigResponse$ = CreateCodeSigningConfigResponse$;
+    exports2.CreateEventSourceMapping$ = CreateEventSourceMapping$;
+    exports2.CreateEventSourceMappingCommand = CreateEventSourceMappingCommand;
+    exports2.CreateEventSourceMappingRequest$ = CreateEventSourceMappingRequest$;
+    exports2.CreateFunction$ = CreateFunction$;
+    exports2.CreateFunctionCommand = CreateFunctionCommand;
+    exports2.CreateFunctionRequest$ = CreateFunctionRequest$;
+    exports2.CreateFunctionUrlConfig$ = CreateFunctionUrlConfig$;
+    exports2.CreateFunctionUrlConfigCommand = CreateFunctionUrlConfigCommand;
+    exports2.CreateFunctionUrlConfigRequest$ = CreateFunctionUrlConfigRequest$;
+    exports2.CreateFunctionUrlConfigResponse$ = CreateFunctionUrlConfigResponse$;
+    exports2.DeadLetterConfig$ = DeadLetterConfig$;
+    exports2.DeleteAlias$ = DeleteAlias$;
+    exports2.DeleteAliasCommand = DeleteAliasCommand;
+    exports2.DeleteAliasRequest$ = DeleteAliasRequest$;
+    exports2.DeleteCapacityProvider$ = DeleteCapacityProvider$;
+    exports2.DeleteCapacityProviderCommand = DeleteCapacityProviderCommand;
+    exports2.DeleteCapacityProviderRequest$ = DeleteCapacityProviderRequest$;
+    exports2.DeleteCapacityProviderResponse$ = DeleteCapacityProviderResponse$;
+    exports2.DeleteCodeSigningConfig$ = DeleteCodeSigningConfig$;
+    exports2.DeleteCodeSigningConfigCommand = DeleteCodeSigningConfigCommand;
+    exports2.DeleteCodeSigningConfigRequest$ = DeleteCodeSigningConfigRequest$;
+    exports2.DeleteCodeSigningConfigResponse$ = DeleteCodeSigningConfigResponse$;
+    exports2.DeleteEventSourceMapping$ = DeleteEventSourceMapping$;
+    exports2.DeleteEventSourceMappingCommand = DeleteEventSourceMappingCommand;
+    exports2.DeleteEventSourceMappingRequest$ = DeleteEventSourceMappingRequest$;
+    exports2.DeleteFunction$ = DeleteFunction$;
+    exports2.DeleteFunctionCodeSigningConfig$ = DeleteFunctionCodeSigningConfig$;
+    exports2.DeleteFunctionCodeSigningConfigCommand = DeleteFunctionCodeSigningConfigCommand;
+    exports2.DeleteFunctionCodeSigningConfigRequest$ = DeleteFunctionCodeSigningConfigRequest$;
+    exports2.DeleteFunctionCommand = DeleteFunctionCommand;
+    exports2.DeleteFunctionConcurrency$ = DeleteFunctionConcurrency$;
+    exports2.DeleteFunctionConcurrencyCommand = DeleteFunctionConcurrencyCommand;
+    exports2.DeleteFunctionConcurrencyRequest$ = DeleteFunctionConcurrencyRequest$;
+    exports2.DeleteFunctionEventInvokeConfig$ = DeleteFunctionEventInvokeConfig$;
+    exports2.DeleteFunctionEventInvokeConfigCommand = DeleteFunctionEventInvokeConfigCommand;
+    exports2.DeleteFunctionEventInvokeConfigRequest$ = DeleteFunctionEventInvokeConfigRequest$;
+    exports2.DeleteFunctionRequest$ = DeleteFunctionRequest$;
+    exports2.DeleteFunctionResponse$ = DeleteFunctionResponse$;
+    exports2.DeleteFunctionUrlConfig$ = DeleteFunctionUrlConfig$;
+    exports2.DeleteFunctionUrlConfigCommand = DeleteFunctionUrlConfigCommand;
+    exports2.DeleteFunctionUrlConfigRequest$ = DeleteFunctionUrlConfigRequest$;
+    exports2.DeleteLayerVersion$ = DeleteLayerVersion$;
+    exports2.DeleteLayerVersionCommand = DeleteLayerVersionCommand;
+    exports2.DeleteLayerVersionRequest$ = DeleteLayerVersionRequest$;
+    exports2.DeleteProvisionedConcurrencyConfig$ = DeleteProvisionedConcurrencyConfig$;
+    exports2.DeleteProvisionedConcurrencyConfigCommand = DeleteProvisionedConcurrencyConfigCommand;
+    exports2.DeleteProvisionedConcurrencyConfigRequest$ = DeleteProvisionedConcurrencyConfigRequest$;
+    exports2.DeleteResourcePolicy$ = DeleteResourcePolicy$;
+    exports2.DeleteResourcePolicyCommand = DeleteResourcePolicyCommand;
+    exports2.DeleteResourcePolicyRequest$ = DeleteResourcePolicyRequest$;
+    exports2.DestinationConfig$ = DestinationConfig$;
+    exports2.DirectS3Read = DirectS3Read;
+    exports2.DocumentDBEventSourceConfig$ = DocumentDBEventSourceConfig$;
+    exports2.DurableConfig$ = DurableConfig$;
+    exports2.DurableExecutionAlreadyStartedException = DurableExecutionAlreadyStartedException;
+    exports2.DurableExecutionAlreadyStartedException$ = DurableExecutionAlreadyStartedException$;
+    exports2.EC2AccessDeniedException = EC2AccessDeniedException;
+    exports2.EC2AccessDeniedException$ = EC2AccessDeniedException$;
+    exports2.EC2ThrottledException = EC2ThrottledException;
+    exports2.EC2ThrottledException$ = EC2ThrottledException$;
+    exports2.EC2UnexpectedException = EC2UnexpectedException;
+    exports2.EC2UnexpectedException$ = EC2UnexpectedException$;
+    exports2.EFSIOException = EFSIOException;
+    exports2.EFSIOException$ = EFSIOException$;
+    exports2.EFSMountConnectivityException = EFSMountConnectivityException;
+    exports2.EFSMountConnectivityException$ = EFSMountConnectivityException$;
+    exports2.EFSMountFailureException = EFSMountFailureException;
+    exports2.EFSMountFailureException$ = EFSMountFailureException$;
+    exports2.EFSMountTimeoutException = EFSMountTimeoutException;
+    exports2.EFSMountTimeoutException$ = EFSMountTimeoutException$;
+    exports2.ENILimitReachedException = ENILimitReachedException;
+    exports2.ENILimitReachedException$ = ENILimitReachedException$;
+    exports2.ENINotReadyException = ENINotReadyException;
+    exports2.ENINotReadyException$ = ENINotReadyException$;
+    exports2.EndPointType = EndPointType;
+    exports2.Environment$ = Environment$;
+    exports2.EnvironmentError$ = EnvironmentError$;
+    exports2.EnvironmentResponse$ = EnvironmentResponse$;
+    exports2.EphemeralStorage$ = EphemeralStorage$;
+    exports2.ErrorObject$ = ErrorObject$;
+    exports2.Event$ = Event$;
+    exports2.EventError$ = EventError$;
+    exports2.EventInput$ = EventInput$;
+    exports2.EventResult$ = EventResult$;
+    exports2.EventSourceMappingConfiguration$ = EventSourceMappingConfiguration$;
+    exports2.EventSourceMappingLoggingConfig$ = EventSourceMappingLoggingConfig$;
+    exports2.EventSourceMappingMetric = EventSourceMappingMetric;
+    exports2.EventSourceMappingMetricsConfig$ = EventSourceMappingMetricsConfig$;
+    exports2.EventSourceMappingSystemLogLevel = EventSourceMappingSystemLogLevel;
+    exports2.EventSourcePosition = EventSourcePosition;
+    exports2.EventType = EventType;
+    exports2.Execution$ = Execution$;
+    exports2.ExecutionDetails$ = ExecutionDetails$;
+    exports2.ExecutionFailedDetails$ = ExecutionFailedDetails$;
+    exports2.ExecutionStartedDetails$ = ExecutionStartedDetails$;
+    exports2.ExecutionStatus = ExecutionStatus;
+    exports2.ExecutionStoppedDetails$ = ExecutionStoppedDetails$;
+    exports2.ExecutionSucceededDetails$ = ExecutionSucceededDetails$;
+    exports2.ExecutionTimedOutDetails$ = ExecutionTimedOutDetails$;
+    exports2.FileSystemConfig$ = FileSystemConfig$;
+    exports2.Filter$ = Filter$;
+    exports2.FilterCriteria$ = FilterCriteria$;
+    exports2.FilterCriteriaError$ = FilterCriteriaError$;
+    exports2.FullDocument = FullDocument;
+    exports2.FunctionCode$ = FunctionCode$;
+    exports2.FunctionCodeLocation$ = FunctionCodeLocation$;
+    exports2.FunctionCodeLocationError$ = FunctionCodeLocationError$;
+    exports2.FunctionConfiguration$ = FunctionConfiguration$;
+    exports2.FunctionEventInvokeConfig$ = FunctionEventInvokeConfig$;
+    exports2.FunctionResponseType = FunctionResponseType;
+    exports2.FunctionScalingConfig$ = FunctionScalingConfig$;
+    exports2.FunctionUrlAuthType = FunctionUrlAuthType;
+    exports2.FunctionUrlConfig$ = FunctionUrlConfig$;
+    exports2.FunctionVersion = FunctionVersion;
+    exports2.FunctionVersionLatestPublished = FunctionVersionLatestPublished;
+    exports2.FunctionVersionsByCapacityProviderListItem$ = FunctionVersionsByCapacityProviderListItem$;
+    exports2.FunctionVersionsPerCapacityProviderLimitExceededException = FunctionVersionsPerCapacityProviderLimitExceededException;
+    exports2.FunctionVersionsPerCapacityProviderLimitExceededException$ = FunctionVersionsPerCapacityProviderLimitExceededException$;
+    exports2.GetAccountSettings$ = GetAccountSettings$;
+    exports2.GetAccountSettingsCommand = GetAccountSettingsCommand;
+    exports2.GetAccountSettingsRequest$ = GetAccountSettingsRequest$;
+    exports2.GetAccountSettingsResponse$ = GetAccountSettingsResponse$;
+    exports2.GetAlias$ = GetAlias$;
+    exports2.GetAliasCommand = GetAliasCommand;
+    exports2.GetAliasRequest$ = GetAliasRequest$;
+    exports2.GetCapacityProvider$ = GetCapacityProvider$;
+    exports2.GetCapacityProviderCommand = GetCapacityProviderCommand;
+    exports2.GetCapacityProviderRequest$ = GetCapacityProviderRequest$;
+    exports2.GetCapacityProviderResponse$ = GetCapacityProviderResponse$;
+    exports2.GetCodeSigningConfig$ = GetCodeSigningConfig$;
+    exports2.GetCodeSigningConfigCommand = GetCodeSigningConfigCommand;
+    exports2.GetCodeSigningConfigRequest$ = GetCodeSigningConfigRequest$;
+    exports2.GetCodeSigningConfigResponse$ = GetCodeSigningConfigResponse$;
+    exports2.GetDurableExecution$ = GetDurableExecution$;
+    exports2.GetDurableExecutionCommand = GetDurableExecutionCommand;
+    exports2.GetDurableExecutionHistory$ = GetDurableExecutionHistory$;
+    exports2.GetDurableExecutionHistoryCommand = GetDurableExecutionHistoryCommand;
+    exports2.GetDurableExecutionHistoryRequest$ = GetDurableExecutionHistoryRequest$;
+    exports2.GetDurableExecutionHistoryResponse$ = GetDurableExecutionHistoryResponse$;
+    exports2.GetDurableExecutionRequest$ = GetDurableExecutionRequest$;
+    exports2.GetDurableExecutionResponse$ = GetDurableExecutionResponse$;
+    exports2.GetDurableExecutionState$ = GetDurableExecutionState$;
+    exports2.GetDurableExecutionStateCommand = GetDurableExecutionStateCommand;
+    exports2.GetDurableExecutionStateRequest$ = GetDurableExecutionStateRequest$;
+    exports2.GetDurableExecutionStateResponse$ = GetDurableExecutionStateResponse$;
+    exports2.GetEventSourceMapping$ = GetEventSourceMapping$;
+    exports2.GetEventSourceMappingCommand = GetEventSourceMappingCommand;
+    exports2.GetEventSourceMappingRequest$ = GetEventSourceMappingRequest$;
+    exports2.GetFunction$ = GetFunction$;
+    exports2.GetFunctionCodeSigningConfig$ = GetFunctionCodeSigningConfig$;
+    exports2.GetFunctionCodeSigningConfigCommand = GetFunctionCodeSigningConfigCommand;
+    exports2.GetFunctionCodeSigningConfigRequest$ = GetFunctionCodeSigningConfigRequest$;
+    exports2.GetFunctionCodeSigningConfigResponse$ = GetFunctionCodeSigningConfigResponse$;
+    exports2.GetFunctionCommand = GetFunctionCommand;
+    exports2.GetFunctionConcurrency$ = GetFunctionConcurrency$;
+    exports2.GetFunctionConcurrencyCommand = GetFunctionConcurrencyCommand;
+    exports2.GetFunctionConcurrencyRequest$ = GetFunctionConcurrencyRequest$;
+    exports2.GetFunctionConcurrencyResponse$ = GetFunctionConcurrencyResponse$;
+    exports2.GetFunctionConfiguration$ = GetFunctionConfiguration$;
+    exports2.GetFunctionConfigurationCommand = GetFunctionConfigurationCommand;
+    exports2.GetFunctionConfigurationRequest$ = GetFunctionConfigurationRequest$;
+    exports2.GetFunctionEventInvokeConfig$ = GetFunctionEventInvokeConfig$;
+    exports2.GetFunctionEventInvokeConfigCommand = GetFunctionEventInvokeConfigCommand;
+    exports2.GetFunctionEventInvokeConfigRequest$ = GetFunctionEventInvokeConfigRequest$;
+    exports2.GetFunctionRecursionConfig$ = GetFunctionRecursionConfig$;
+    exports2.GetFunctionRecursionConfigCommand = GetFunctionRecursionConfigCommand;
+    exports2.GetFunctionRecursionConfigRequest$ = GetFunctionRecursionConfigRequest$;
+    exports2.GetFunctionRecursionConfigResponse$ = GetFunctionRecursionConfigResponse$;
+    exports2.GetFunctionRequest$ = GetFunctionRequest$;
+    exports2.GetFunctionResponse$ = GetFunctionResponse$;
+    exports2.GetFunctionScalingConfig$ = GetFunctionScalingConfig$;
+    exports2.GetFunctionScalingConfigCommand = GetFunctionScalingConfigCommand;
+    exports2.GetFunctionScalingConfigRequest$ = GetFunctionScalingConfigRequest$;
+    exports2.GetFunctionScalingConfigResponse$ = GetFunctionScalingConfigResponse$;
+    exports2.GetFunctionUrlConfig$ = GetFunctionUrlConfig$;
+    exports2.GetFunctionUrlConfigCommand = GetFunctionUrlConfigCommand;
+    exports2.GetFunctionUrlConfigRequest$ = GetFunctionUrlConfigRequest$;
+    exports2.GetFunctionUrlConfigResponse$ = GetFunctionUrlConfigResponse$;
+    exports2.GetLayerVersion$ = GetLayerVersion$;
+    exports2.GetLayerVersionByArn$ = GetLayerVersionByArn$;
+    exports2.GetLayerVersionByArnCommand = GetLayerVersionByArnCommand;
+    exports2.GetLayerVersionByArnRequest$ = GetLayerVersionByArnRequest$;
+    exports2.GetLayerVersionCommand = GetLayerVersionCommand;
+    exports2.GetLayerVersionPolicy$ = GetLayerVersionPolicy$;
+    exports2.GetLayerVersionPolicyCommand = GetLayerVersionPolicyCommand;
+    exports2.GetLayerVersionPolicyRequest$ = GetLayerVersionPolicyRequest$;
+    exports2.GetLayerVersionPolicyResponse$ = GetLayerVersionPolicyResponse$;
+    exports2.GetLayerVersionRequest$ = GetLayerVersionRequest$;
+    exports2.GetLayerVersionResponse$ = GetLayerVersionResponse$;
+    exports2.GetPolicy$ = GetPolicy$;
+    exports2.GetPolicyCommand = GetPolicyCommand;
+    exports2.GetPolicyRequest$ = GetPolicyRequest$;
+    exports2.GetPolicyResponse$ = GetPolicyResponse$;
+    exports2.GetProvisionedConcurrencyConfig$ = GetProvisionedConcurrencyConfig$;
+    exports2.GetProvisionedConcurrencyConfigCommand = GetProvisionedConcurrencyConfigCommand;
+    exports2.GetProvisionedConcurrencyConfigRequest$ = GetProvisionedConcurrencyConfigRequest$;
+    exports2.GetProvisionedConcurrencyConfigResponse$ = GetProvisionedConcurrencyConfigResponse$;
+    exports2.GetResourcePolicy$ = GetResourcePolicy$;
+    exports2.GetResourcePolicyCommand = GetResourcePolicyCommand;
+    exports2.GetResourcePolicyRequest$ = GetResourcePolicyRequest$;
+    exports2.GetResourcePolicyResponse$ = GetResourcePolicyResponse$;
+    exports2.GetRuntimeManagementConfig$ = GetRuntimeManagementConfig$;
+    exports2.GetRuntimeManagementConfigCommand = GetRuntimeManagementConfigCommand;
+    exports2.GetRuntimeManagementConfigRequest$ = GetRuntimeManagementConfigRequest$;
+    exports2.GetRuntimeManagementConfigResponse$ = GetRuntimeManagementConfigResponse$;
+    exports2.ImageConfig$ = ImageConfig$;
+    exports2.ImageConfigError$ = ImageConfigError$;
+    exports2.ImageConfigResponse$ = ImageConfigResponse$;
+    exports2.InstanceRequirements$ = InstanceRequirements$;
+    exports2.InvalidCodeSignatureException = InvalidCodeSignatureException;
+    exports2.InvalidCodeSignatureException$ = InvalidCodeSignatureException$;
+    exports2.InvalidParameterValueException = InvalidParameterValueException;
+    exports2.InvalidParameterValueException$ = InvalidParameterValueException$;
+    exports2.InvalidRequestContentException = InvalidRequestContentException;
+    exports2.InvalidRequestContentException$ = InvalidRequestContentException$;
+    exports2.InvalidRuntimeException = InvalidRuntimeException;
+    exports2.InvalidRuntimeException$ = InvalidRuntimeException$;
+    exports2.InvalidSecurityGroupIDException = InvalidSecurityGroupIDException;
+    exports2.InvalidSecurityGroupIDException$ = InvalidSecurityGroupIDException$;
+    exports2.InvalidSubnetIDException = InvalidSubnetIDException;
+    exports2.InvalidSubnetIDException$ = InvalidSubnetIDException$;
+    exports2.InvalidZipFileException = InvalidZipFileException;
+    exports2.InvalidZipFileException$ = InvalidZipFileException$;
+    exports2.InvocationCompletedDetails$ = InvocationCompletedDetails$;
+    exports2.InvocationRequest$ = InvocationRequest$;
+    exports2.InvocationResponse$ = InvocationResponse$;
+    exports2.InvocationType = InvocationType;
+    exports2.Invoke$ = Invoke$;
+    exports2.InvokeAsync$ = InvokeAsync$;
+    exports2.InvokeAsyncCommand = InvokeAsyncCommand;
+    exports2.InvokeAsyncRequest$ = InvokeAsyncRequest$;
+    exports2.InvokeAsyncResponse$ = InvokeAsyncResponse$;
+    exports2.InvokeCommand = InvokeCommand2;
+    exports2.InvokeMode = InvokeMode;
+    exports2.InvokeResponseStreamUpdate$ = InvokeResponseStreamUpdate$;
+    exports2.InvokeWithResponseStream$ = InvokeWithResponseStream$;
+    exports2.InvokeWithResponseStreamCommand = InvokeWithResponseStreamCommand;
+    exports2.InvokeWithResponseStreamCompleteEvent$ = InvokeWithResponseStreamCompleteEvent$;
+    exports2.InvokeWithResponseStreamRequest$ = InvokeWithResponseStreamRequest$;
+    exports2.InvokeWithResponseStreamResponse$ = InvokeWithResponseStreamResponse$;
+    exports2.InvokeWithResponseStreamResponseEvent$ = InvokeWithResponseStreamResponseEvent$;
+    exports2.KMSAccessDeniedException = KMSAccessDeniedException;
+    exports2.KMSAccessDeniedException$ = KMSAccessDeniedException$;
+    exports2.KMSDisabledException = KMSDisabledException;
+    exports2.KMSDisabledException$ = KMSDisabledException$;
+    exports2.KMSInvalidStateException = KMSInvalidStateException;
+    exports2.KMSInvalidStateException$ = KMSInvalidStateException$;
+    exports2.KMSNotFoundException = KMSNotFoundException;
+    exports2.KMSNotFoundException$ = KMSNotFoundException$;
+    exports2.KafkaEventSourceMappingConsumptionMode = KafkaEventSourceMappingConsumptionMode;
+    exports2.KafkaSchemaRegistryAccessConfig$ = KafkaSchemaRegistryAccessConfig$;
+    exports2.KafkaSchemaRegistryAuthType = KafkaSchemaRegistryAuthType;
+    exports2.KafkaSchemaRegistryConfig$ = KafkaSchemaRegistryConfig$;
+    exports2.KafkaSchemaValidationAttribute = KafkaSchemaValidationAttribute;
+    exports2.KafkaSchemaValidationConfig$ = KafkaSchemaValidationConfig$;
+    exports2.Lambda = Lambda;
+    exports2.LambdaClient = LambdaClient2;
+    exports2.LambdaManagedInstancesCapacityProviderConfig$ = LambdaManagedInstancesCapacityProviderConfig$;
+    exports2.LambdaServiceException = LambdaServiceException;
+    exports2.LambdaServiceException$ = LambdaServiceException$;
+    exports2.LastUpdateStatus = LastUpdateStatus;
+    exports2.LastUpdateStatusReasonCode = LastUpdateStatusReasonCode;
+    exports2.Layer$ = Layer$;
+    exports2.LayerVersionContentInput$ = LayerVersionContentInput$;
+    exports2.LayerVersionContentOutput$ = LayerVersionContentOutput$;
+    exports2.LayerVersionsListItem$ = LayerVersionsListItem$;
+    exports2.LayersListItem$ = LayersListItem$;
+    exports2.ListAliases$ = ListAliases$;
+    exports2.ListAliasesCommand = ListAliasesCommand;
+    exports2.ListAliasesRequest$ = ListAliasesRequest$;
+    exports2.ListAliasesResponse$ = ListAliasesResponse$;
+    exports2.ListCapacityProviders$ = ListCapacityProviders$;
+    exports2.ListCapacityProvidersCommand = ListCapacityProvidersCommand;
+    exports2.ListCapacityProvidersRequest$ = ListCapacityProvidersRequest$;
+    exports2.ListCapacityProvidersResponse$ = ListCapacityProvidersResponse$;
+    exports2.ListCodeSigningConfigs$ = ListCodeSigningConfigs$;
+    exports2.ListCodeSigningConfigsCommand = ListCodeSigningConfigsCommand;
+    exports2.ListCodeSigningConfigsRequest$ = ListCodeSigningConfigsRequest$;
+    exports2.ListCodeSigningConfigsResponse$ = ListCodeSigningConfigsResponse$;
+    exports2.ListDurableExecutionsByFunction$ = ListDurableExecutionsByFunction$;
+    exports2.ListDurableExecutionsByFunctionCommand = ListDurableExecutionsByFunctionCommand;
+    exports2.ListDurableExecutionsByFunctionRequest$ = ListDurableExecutionsByFunctionRequest$;
+    exports2.ListDurableExecutionsByFunctionResponse$ = ListDurableExecutionsByFunctionResponse$;
+    exports2.ListEventSourceMappings$ = ListEventSourceMappings$;
+    exports2.ListEventSourceMappingsCommand = ListEventSourceMappingsCommand;
+    exports2.ListEventSourceMappingsRequest$ = ListEventSourceMappingsRequest$;
+    exports2.ListEventSourceMappingsResponse$ = ListEventSourceMappingsResponse$;
+    exports2.ListFunctionEventInvokeConfigs$ = ListFunctionEventInvokeConfigs$;
+    exports2.ListFunctionEventInvokeConfigsCommand = ListFunctionEventInvokeConfigsCommand;
+    exports2.ListFunctionEventInvokeConfigsRequest$ = ListFunctionEventInvokeConfigsRequest$;
+    exports2.ListFunctionEventInvokeConfigsResponse$ = ListFunctionEventInvokeConfigsResponse$;
+    exports2.ListFunctionUrlConfigs$ = ListFunctionUrlConfigs$;
+    exports2.ListFunctionUrlConfigsCommand = ListFunctionUrlConfigsCommand;
+    exports2.ListFunctionUrlConfigsRequest$ = ListFunctionUrlConfigsRequest$;
+    exports2.ListFunctionUrlConfigsResponse$ = ListFunctionUrlConfigsResponse$;
+    exports2.ListFunctionVersionsByCapacityProvider$ = ListFunctionVersionsByCapacityProvider$;
+    exports2.ListFunctionVersionsByCapacityProviderCommand = ListFunctionVersionsByCapacityProviderCommand;
+    exports2.ListFunctionVersionsByCapacityProviderRequest$ = ListFunctionVersionsByCapacityProviderRequest$;
+    exports2.ListFunctionVersionsByCapacityProviderResponse$ = ListFunctionVersionsByCapacityProviderResponse$;
+    exports2.ListFunctions$ = ListFunctions$;
+    exports2.ListFunctionsByCodeSigningConfig$ = ListFunctionsByCodeSigningConfig$;
+    exports2.ListFunctionsByCodeSigningConfigCommand = ListFunctionsByCodeSigningConfigCommand;
+    exports2.ListFunctionsByCodeSigningConfigRequest$ = ListFunctionsByCodeSigningConfigRequest$;
+    exports2.ListFunctionsByCodeSigningConfigResponse$ = ListFunctionsByCodeSigningConfigResponse$;
+    exports2.ListFunctionsCommand = ListFunctionsCommand;
+    exports2.ListFunctionsRequest$ = ListFunctionsRequest$;
+    exports2.ListFunctionsResponse$ = ListFunctionsResponse$;
+    exports2.ListLayerVersions$ = ListLayerVersions$;
+    exports2.ListLayerVersionsCommand = ListLayerVersionsCommand;
+    exports2.ListLayerVersionsRequest$ = ListLayerVersionsRequest$;
+    exports2.ListLayerVersionsResponse$ = ListLayerVersionsResponse$;
+    exports2.ListLayers$ = ListLayers$;
+    exports2.ListLayersCommand = ListLayersCommand;
+    exports2.ListLayersRequest$ = ListLayersRequest$;
+    exports2.ListLayersResponse$ = ListLayersResponse$;
+    exports2.ListProvisionedConcurrencyConfigs$ = ListProvisionedConcurrencyConfigs$;
+    exports2.ListProvisionedConcurrencyConfigsCommand = ListProvisionedConcurrencyConfigsCommand;
+    exports2.ListProvisionedConcurrencyConfigsRequest$ = ListProvisionedConcurrencyConfigsRequest$;
+    exports2.ListProvisionedConcurrencyConfigsResponse$ = ListProvisionedConcurrencyConfigsResponse$;
+    exports2.ListTags$ = ListTags$;
+    exports2.ListTagsCommand = ListTagsCommand;
+    exports2.ListTagsRequest$ = ListTagsRequest$;
+    exports2.ListTagsResponse$ = ListTagsResponse$;
+    exports2.ListVersionsByFunction$ = ListVersionsByFunction$;
+    exports2.ListVersionsByFunctionCommand = ListVersionsByFunctionCommand;
+    exports2.ListVersionsByFunctionRequest$ = ListVersionsByFunctionRequest$;
+    exports2.ListVersionsByFunctionResponse$ = ListVersionsByFunctionResponse$;
+    exports2.LogFormat = LogFormat;
+    exports2.LogType = LogType;
+    exports2.LoggingConfig$ = LoggingConfig$;
+    exports2.ModeNotSupportedException = ModeNotSupportedException;
+    exports2.ModeNotSupportedException$ = ModeNotSupportedException$;
+    exports2.NoPublishedVersionException = NoPublishedVersionException;
+    exports2.NoPublishedVersionException$ = NoPublishedVersionException$;
+    exports2.OnFailure$ = OnFailure$;
+    exports2.OnSuccess$ = OnSuccess$;
+    exports2.Operation$ = Operation$;
+    exports2.OperationAction = OperationAction;
+    exports2.OperationStatus = OperationStatus;
+    exports2.OperationType = OperationType;
+    exports2.OperationUpdate$ = OperationUpdate$;
+    exports2.PackageType = PackageType;
+    exports2.PolicyLengthExceededException = PolicyLengthExceededException;
+    exports2.PolicyLengthExceededException$ = PolicyLengthExceededException$;
+    exports2.PreconditionFailedException = PreconditionFailedException;
+    exports2.PreconditionFailedException$ = PreconditionFailedException$;
+    exports2.PropagateTags$ = PropagateTags$;
+    exports2.PropagateTagsMode = PropagateTagsMode;
+    exports2.ProvisionedConcurrencyConfigListItem$ = ProvisionedConcurrencyConfigListItem$;
+    exports2.ProvisionedConcurrencyConfigNotFoundException = ProvisionedConcurrencyConfigNotFoundException;
+    exports2.ProvisionedConcurrencyConfigNotFoundException$ = ProvisionedConcurrencyConfigNotFoundException$;
+    exports2.ProvisionedConcurrencyStatusEnum = ProvisionedConcurrencyStatusEnum;
+    exports2.ProvisionedPollerConfig$ = ProvisionedPollerConfig$;
+    exports2.PublicPolicyException = PublicPolicyException;
+    exports2.PublicPolicyException$ = PublicPolicyException$;
+    exports2.PublishLayerVersion$ = PublishLayerVersion$;
+    exports2.PublishLayerVersionCommand = PublishLayerVersionCommand;
+    exports2.PublishLayerVersionRequest$ = PublishLayerVersionRequest$;
+    exports2.PublishLayerVersionResponse$ = PublishLayerVersionResponse$;
+    exports2.PublishVersion$ = PublishVersion$;
+    exports2.PublishVersionCommand = PublishVersionCommand;
+    exports2.PublishVersionRequest$ = PublishVersionRequest$;
+    exports2.PutFunctionCodeSigningConfig$ = PutFunctionCodeSigningConfig$;
+    exports2.PutFunctionCodeSigningConfigCommand = PutFunctionCodeSigningConfigCommand;
+    exports2.PutFunctionCodeSigningConfigRequest$ = PutFunctionCodeSigningConfigRequest$;
+    exports2.PutFunctionCodeSigningConfigResponse$ = PutFunctionCodeSigningConfigResponse$;
+    exports2.PutFunctionConcurrency$ = PutFunctionConcurrency$;
+    exports2.PutFunctionConcurrencyCommand = PutFunctionConcurrencyCommand;
+    exports2.PutFunctionConcurrencyRequest$ = PutFunctionConcurrencyRequest$;
+    exports2.PutFunctionEventInvokeConfig$ = PutFunctionEventInvokeConfig$;
+    exports2.PutFunctionEventInvokeConfigCommand = PutFunctionEventInvokeConfigCommand;
+    exports2.PutFunctionEventInvokeConfigRequest$ = PutFunctionEventInvokeConfigRequest$;
+    exports2.PutFunctionRecursionConfig$ = PutFunctionRecursionConfig$;
+    exports2.PutFunctionRecursionConfigCommand = PutFunctionRecursionConfigCommand;
+    exports2.PutFunctionRecursionConfigRequest$ = PutFunctionRecursionConfigRequest$;
+    exports2.PutFunctionRecursionConfigResponse$ = PutFunctionRecursionConfigResponse$;
+    exports2.PutFunctionScalingConfig$ = PutFunctionScalingConfig$;
+    exports2.PutFunctionScalingConfigCommand = PutFunctionScalingConfigCommand;
+    exports2.PutFunctionScalingConfigRequest$ = PutFunctionScalingConfigRequest$;
+    exports2.PutFunctionScalingConfigResponse$ = PutFunctionScalingConfigResponse$;
+    exports2.PutProvisionedConcurrencyConfig$ = PutProvisionedConcurrencyConfig$;
+    exports2.PutProvisionedConcurrencyConfigCommand = PutProvisionedConcurrencyConfigCommand;
+    exports2.PutProvisionedConcurrencyConfigRequest$ = PutProvisionedConcurrencyConfigRequest$;
+    exports2.PutProvisionedConcurrencyConfigResponse$ = PutProvisionedConcurrencyConfigResponse$;
+    exports2.PutResourcePolicy$ = PutResourcePolicy$;
+    exports2.PutResourcePolicyCommand = PutResourcePolicyCommand;
+    exports2.PutResourcePolicyRequest$ = PutResourcePolicyRequest$;
+    exports2.PutResourcePolicyResponse$ = PutResourcePolicyResponse$;
+    exports2.PutRuntimeManagementConfig$ = PutRuntimeManagementConfig$;
+    exports2.PutRuntimeManagementConfigCommand = PutRuntimeManagementConfigCommand;
+    exports2.PutRuntimeManagementConfigRequest$ = PutRuntimeManagementConfigRequest$;
+    exports2.PutRuntimeManagementConfigResponse$ = PutRuntimeManagementConfigResponse$;
+    exports2.RecursiveInvocationException = RecursiveInvocationException;
+    exports2.RecursiveInvocationException$ = RecursiveInvocationException$;
+    exports2.RecursiveLoop = RecursiveLoop;
+    exports2.RemoveLayerVersionPermission$ = RemoveLayerVersionPermission$;
+    exports2.RemoveLayerVersionPermissionCommand = RemoveLayerVersionPermissionCommand;
+    exports2.RemoveLayerVersionPermissionRequest$ = RemoveLayerVersionPermissionRequest$;
+    exports2.RemovePermission$ = RemovePermission$;
+    exports2.RemovePermissionCommand = RemovePermissionCommand;
+    exports2.RemovePermissionRequest$ = RemovePermissionRequest$;
+    exports2.RequestTooLargeException = RequestTooLargeException;
+    exports2.RequestTooLargeException$ = RequestTooLargeException$;
+    exports2.ResolvedS3Object$ = ResolvedS3Object$;
+    exports2.ResourceConflictException = ResourceConflictException;
+    exports2.ResourceConflictException$ = ResourceConflictException$;
+    exports2.ResourceInUseException = ResourceInUseException;
+    exports2.ResourceInUseException$ = ResourceInUseException$;
+    exports2.ResourceNotFoundException = ResourceNotFoundException2;
+    exports2.ResourceNotFoundException$ = ResourceNotFoundException$2;
+    exports2.ResourceNotReadyException = ResourceNotReadyException;
+    exports2.ResourceNotReadyException$ = ResourceNotReadyException$;
+    exports2.ResponseStreamingInvocationType = ResponseStreamingInvocationType;
+    exports2.RetryDetails$ = RetryDetails$;
+    exports2.Runtime = Runtime;
+    exports2.RuntimeVersionConfig$ = RuntimeVersionConfig$;
+    exports2.RuntimeVersionError$ = RuntimeVersionError$;
+    exports2.S3FilesConfig$ = S3FilesConfig$;
+    exports2.S3FilesMountConnectivityException = S3FilesMountConnectivityException;
+    exports2.S3FilesMountConnectivityException$ = S3FilesMountConnectivityException$;
+    exports2.S3FilesMountFailureException = S3FilesMountFailureException;
+    exports2.S3FilesMountFailureException$ = S3FilesMountFailureException$;
+    exports2.S3FilesMountTimeoutException = S3FilesMountTimeoutException;
+    exports2.S3FilesMountTimeoutException$ = S3FilesMountTimeoutException$;
+    exports2.S3ObjectStorageMode = S3ObjectStorageMode;
+    exports2.ScalingConfig$ = ScalingConfig$;
+    exports2.SchemaRegistryEventRecordFormat = SchemaRegistryEventRecordFormat;
+    exports2.SelfManagedEventSource$ = SelfManagedEventSource$;
+    exports2.SelfManagedKafkaEventSourceConfig$ = SelfManagedKafkaEventSourceConfig$;
+    exports2.SendDurableExecutionCallbackFailure$ = SendDurableExecutionCallbackFailure$;
+    exports2.SendDurableExecutionCallbackFailureCommand = SendDurableExecutionCallbackFailureCommand;
+    exports2.SendDurableExecutionCallbackFailureRequest$ = SendDurableExecutionCallbackFailureRequest$;
+    exports2.SendDurableExecutionCallbackFailureResponse$ = SendDurableExecutionCallbackFailureResponse$;
+    exports2.SendDurableExecutionCallbackHeartbeat$ = SendDurableExecutionCallbackHeartbeat$;
+    exports2.SendDurableExecutionCallbackHeartbeatCommand = SendDurableExecutionCallbackHeartbeatCommand;
+    exports2.SendDurableExecutionCallbackHeartbeatRequest$ = SendDurableExecutionCallbackHeartbeatRequest$;
+    exports2.SendDurableExecutionCallbackHeartbeatResponse$ = SendDurableExecutionCallbackHeartbeatResponse$;
+    exports2.SendDurableExecutionCallbackSuccess$ = SendDurableExecutionCallbackSuccess$;
+    exports2.SendDurableExecutionCallbackSuccessCommand = SendDurableExecutionCallbackSuccessCommand;
+    exports2.SendDurableExecutionCallbackSuccessRequest$ = SendDurableExecutionCallbackSuccessRequest$;
+    exports2.SendDurableExecutionCallbackSuccessResponse$ = SendDurableExecutionCallbackSuccessResponse$;
+    exports2.SerializedRequestEntityTooLargeException = SerializedRequestEntityTooLargeException;
+    exports2.SerializedRequestEntityTooLargeException$ = SerializedRequestEntityTooLargeException$;
+    exports2.ServiceException = ServiceException2;
+    exports2.ServiceException$ = ServiceException$;
+    exports2.ServiceQuotaExceededException = ServiceQuotaExceededException;
+    exports2.ServiceQuotaExceededException$ = ServiceQuotaExceededException$;
+    exports2.SnapStart$ = SnapStart$;
+    exports2.SnapStartApplyOn = SnapStartApplyOn;
+    exports2.SnapStartException = SnapStartException;
+    exports2.SnapStartException$ = SnapStartException$;
+    exports2.SnapStartNotReadyException = SnapStartNotReadyException;
+    exports2.SnapStartNotReadyException$ = SnapStartNotReadyException$;
+    exports2.SnapStartOptimizationStatus = SnapStartOptimizationStatus;
+    exports2.SnapStartRegenerationFailureException = SnapStartRegenerationFailureException;
+    exports2.SnapStartRegenerationFailureException$ = SnapStartRegenerationFailureException$;
+    exports2.SnapStartResponse$ = SnapStartResponse$;
+    exports2.SnapStartTimeoutException = SnapStartTimeoutException;
+    exports2.SnapStartTimeoutException$ = SnapStartTimeoutException$;
+    exports2.SourceAccessConfiguration$ = SourceAccessConfiguration$;
+    exports2.SourceAccessType = SourceAccessType;
+    exports2.State = State;
+    exports2.StateReasonCode = StateReasonCode;
+    exports2.StepDetails$ = StepDetails$;
+    exports2.StepFailedDetails$ = StepFailedDetails$;
+    exports2.StepOptions$ = StepOptions$;
+    exports2.StepStartedDetails$ = StepStartedDetails$;
+    exports2.StepSucceededDetails$ = StepSucceededDetails$;
+    exports2.StopDurableExecution$ = StopDurableExecution$;
+    exports2.StopDurableExecutionCommand = StopDurableExecutionCommand;
+    exports2.StopDurableExecutionRequest$ = StopDurableExecutionRequest$;
+    exports2.StopDurableExecutionResponse$ = StopDurableExecutionResponse$;
+    exports2.SubnetIPAddressLimitReachedException = SubnetIPAddressLimitReachedException;
+    exports2.SubnetIPAddressLimitReachedException$ = SubnetIPAddressLimitReachedException$;
+    exports2.SystemLogLevel = SystemLogLevel;
+    exports2.TagResource$ = TagResource$;
+    exports2.TagResourceCommand = TagResourceCommand;
+    exports2.TagResourceRequest$ = TagResourceRequest$;
+    exports2.TagsError$ = TagsError$;
+    exports2.TargetTrackingScalingPolicy$ = TargetTrackingScalingPolicy$;
+    exports2.TenancyConfig$ = TenancyConfig$;
+    exports2.TenantIsolationMode = TenantIsolationMode;
+    exports2.ThrottleReason = ThrottleReason;
+    exports2.TooManyRequestsException = TooManyRequestsException2;
+    exports2.TooManyRequestsException$ = TooManyRequestsException$2;
+    exports2.TraceHeader$ = TraceHeader$;
+    exports2.TracingConfig$ = TracingConfig$;
+    exports2.TracingConfigResponse$ = TracingConfigResponse$;
+    exports2.TracingMode = TracingMode;
+    exports2.UnsupportedMediaTypeException = UnsupportedMediaTypeException;
+    exports2.UnsupportedMediaTypeException$ = UnsupportedMediaTypeException$;
+    exports2.UntagResource$ = UntagResource$;
+    exports2.UntagResourceCommand = UntagResourceCommand;
+    exports2.UntagResourceRequest$ = UntagResourceRequest$;
+    exports2.UpdateAlias$ = UpdateAlias$;
+    exports2.UpdateAliasCommand = UpdateAliasCommand;
+    exports2.UpdateAliasRequest$ = UpdateAliasRequest$;
+    exports2.UpdateCapacityProvider$ = UpdateCapacityProvider$;
+    exports2.UpdateCapacityProviderCommand = UpdateCapacityProviderCommand;
+    exports2.UpdateCapacityProviderRequest$ = UpdateCapacityProviderRequest$;
+    exports2.UpdateCapacityProviderResponse$ = UpdateCapacityProviderResponse$;
+    exports2.UpdateCodeSigningConfig$ = UpdateCodeSigningConfig$;
+    exports2.UpdateCodeSigningConfigCommand = UpdateCodeSigningConfigCommand;
+    exports2.UpdateCodeSigningConfigRequest$ = UpdateCodeSigningConfigRequest$;
+    exports2.UpdateCodeSigningConfigResponse$ = UpdateCodeSigningConfigResponse$;
+    exports2.UpdateEventSourceMapping$ = UpdateEventSourceMapping$;
+    exports2.UpdateEventSourceMappingCommand = UpdateEventSourceMappingCommand;
+    exports2.UpdateEventSourceMappingRequest$ = UpdateEventSourceMappingRequest$;
+    exports2.UpdateFunctionCode$ = UpdateFunctionCode$;
+    exports2.UpdateFunctionCodeCommand = UpdateFunctionCodeCommand;
+    exports2.UpdateFunctionCodeRequest$ = UpdateFunctionCodeRequest$;
+    exports2.UpdateFunctionConfiguration$ = UpdateFunctionConfiguration$;
+    exports2.UpdateFunctionConfigurationCommand = UpdateFunctionConfigurationCommand;
+    exports2.UpdateFunctionConfigurationRequest$ = UpdateFunctionConfigurationRequest$;
+    exports2.UpdateFunctionEventInvokeConfig$ = UpdateFunctionEventInvokeConfig$;
+    exports2.UpdateFunctionEventInvokeConfigCommand = UpdateFunctionEventInvokeConfigCommand;
+    exports2.UpdateFunctionEventInvokeConfigRequest$ = UpdateFunctionEventInvokeConfigRequest$;
+    exports2.UpdateFunctionUrlConfig$ = UpdateFunctionUrlConfig$;
+    exports2.UpdateFunctionUrlConfigCommand = UpdateFunctionUrlConfigCommand;
+    exports2.UpdateFunctionUrlConfigRequest$ = UpdateFunctionUrlConfigRequest$;
+    exports2.UpdateFunctionUrlConfigResponse$ = UpdateFunctionUrlConfigResponse$;
+    exports2.UpdateRuntimeOn = UpdateRuntimeOn;
+    exports2.VpcConfig$ = VpcConfig$;
+    exports2.VpcConfigResponse$ = VpcConfigResponse$;
+    exports2.WaitCancelledDetails$ = WaitCancelledDetails$;
+    exports2.WaitDetails$ = WaitDetails$;
+    exports2.WaitOptions$ = WaitOptions$;
+    exports2.WaitStartedDetails$ = WaitStartedDetails$;
+    exports2.WaitSucceededDetails$ = WaitSucceededDetails$;
+    exports2.errorTypeRegistries = errorTypeRegistries5;
+    exports2.paginateGetDurableExecutionHistory = paginateGetDurableExecutionHistory;
+    exports2.paginateGetDurableExecutionState = paginateGetDurableExecutionState;
+    exports2.paginateListAliases = paginateListAliases;
+    exports2.paginateListCapacityProviders = paginateListCapacityProviders;
+    exports2.paginateListCodeSigningConfigs = paginateListCodeSigningConfigs;
+    exports2.paginateListDurableExecutionsByFunction = paginateListDurableExecutionsByFunction;
+    exports2.paginateListEventSourceMappings = paginateListEventSourceMappings;
+    exports2.paginateListFunctionEventInvokeConfigs = paginateListFunctionEventInvokeConfigs;
+    exports2.paginateListFunctionUrlConfigs = paginateListFunctionUrlConfigs;
+    exports2.paginateListFunctionVersionsByCapacityProvider = paginateListFunctionVersionsByCapacityProvider;
+    exports2.paginateListFunctions = paginateListFunctions;
+    exports2.paginateListFunctionsByCodeSigningConfig = paginateListFunctionsByCodeSigningConfig;
+    exports2.paginateListLayerVersions = paginateListLayerVersions;
+    exports2.paginateListLayers = paginateListLayers;
+    exports2.paginateListProvisionedConcurrencyConfigs = paginateListProvisionedConcurrencyConfigs;
+    exports2.paginateListVersionsByFunction = paginateListVersionsByFunction;
+    exports2.waitForFunctionActive = waitForFunctionActive;
+    exports2.waitForFunctionActiveV2 = waitForFunctionActiveV2;
+    exports2.waitForFunctionExists = waitForFunctionExists;
+    exports2.waitForFunctionUpdated = waitForFunctionUpdated;
+    exports2.waitForFunctionUpdatedV2 = waitForFunctionUpdatedV2;
+    exports2.waitForPublishedVersionActive = waitForPublishedVersionActive;
+    exports2.waitUntilFunctionActive = waitUntilFunctionActive;
+    exports2.waitUntilFunctionActiveV2 = waitUntilFunctionActiveV2;
+    exports2.waitUntilFunctionExists = waitUntilFunctionExists;
+    exports2.waitUntilFunctionUpdated = waitUntilFunctionUpdated;
+    exports2.waitUntilFunctionUpdatedV2 = waitUntilFunctionUpdatedV2;
+    exports2.waitUntilPublishedVersionActive = waitUntilPublishedVersionActive;
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js
+var RequestChecksumCalculation, DEFAULT_REQUEST_CHECKSUM_CALCULATION, ResponseChecksumValidation, DEFAULT_RESPONSE_CHECKSUM_VALIDATION, ChecksumAlgorithm, ChecksumLocation, DEFAULT_CHECKSUM_ALGORITHM;
+var init_constants7 = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/constants.js"() {
+    "use strict";
+    RequestChecksumCalculation = {
+      WHEN_SUPPORTED: "WHEN_SUPPORTED",
+      WHEN_REQUIRED: "WHEN_REQUIRED"
+    };
+    DEFAULT_REQUEST_CHECKSUM_CALCULATION = RequestChecksumCalculation.WHEN_SUPPORTED;
+    ResponseChecksumValidation = {
+      WHEN_SUPPORTED: "WHEN_SUPPORTED",
+      WHEN_REQUIRED: "WHEN_REQUIRED"
+    };
+    DEFAULT_RESPONSE_CHECKSUM_VALIDATION = RequestChecksumCalculation.WHEN_SUPPORTED;
+    (function(ChecksumAlgorithm2) {
+      ChecksumAlgorithm2["MD5"] = "MD5";
+      ChecksumAlgorithm2["CRC32"] = "CRC32";
+      ChecksumAlgorithm2["CRC32C"] = "CRC32C";
+      ChecksumAlgorithm2["CRC64NVME"] = "CRC64NVME";
+      ChecksumAlgorithm2["SHA1"] = "SHA1";
+      ChecksumAlgorithm2["SHA256"] = "SHA256";
+    })(ChecksumAlgorithm || (ChecksumAlgorithm = {}));
+    (function(ChecksumLocation2) {
+      ChecksumLocation2["HEADER"] = "header";
+      ChecksumLocation2["TRAILER"] = "trailer";
+    })(ChecksumLocation || (ChecksumLocation = {}));
+    DEFAULT_CHECKSUM_ALGORITHM = ChecksumAlgorithm.CRC32;
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringUnionSelector.js
+var SelectorType2, stringUnionSelector;
+var init_stringUnionSelector = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringUnionSelector.js"() {
+    "use strict";
+    (function(SelectorType3) {
+      SelectorType3["ENV"] = "env";
+      SelectorType3["CONFIG"] = "shared config entry";
+    })(SelectorType2 || (SelectorType2 = {}));
+    stringUnionSelector = (obj, key, union, type) => {
+      if (!(key in obj)) {
+        return void 0;
+      }
+      const value = obj[key].toUpperCase();
+      if (!Object.values(union).includes(value)) {
+        throw new TypeError(`Cannot load ${type} '${key}'. Expected one of ${Object.values(union)}, got '${obj[key]}'.`);
+      }
+      return value;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS.js
+var ENV_REQUEST_CHECKSUM_CALCULATION, CONFIG_REQUEST_CHECKSUM_CALCULATION, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS;
+var init_NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS.js"() {
+    "use strict";
+    init_constants7();
+    init_stringUnionSelector();
+    ENV_REQUEST_CHECKSUM_CALCULATION = "AWS_REQUEST_CHECKSUM_CALCULATION";
+    CONFIG_REQUEST_CHECKSUM_CALCULATION = "request_checksum_calculation";
+    NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => stringUnionSelector(env2, ENV_REQUEST_CHECKSUM_CALCULATION, RequestChecksumCalculation, SelectorType2.ENV),
+      configFileSelector: (profile) => stringUnionSelector(profile, CONFIG_REQUEST_CHECKSUM_CALCULATION, RequestChecksumCalculation, SelectorType2.CONFIG),
+      default: DEFAULT_REQUEST_CHECKSUM_CALCULATION
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS.js
+var ENV_RESPONSE_CHECKSUM_VALIDATION, CONFIG_RESPONSE_CHECKSUM_VALIDATION, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS;
+var init_NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS.js"() {
+    "use strict";
+    init_constants7();
+    init_stringUnionSelector();
+    ENV_RESPONSE_CHECKSUM_VALIDATION = "AWS_RESPONSE_CHECKSUM_VALIDATION";
+    CONFIG_RESPONSE_CHECKSUM_VALIDATION = "response_checksum_validation";
+    NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => stringUnionSelector(env2, ENV_RESPONSE_CHECKSUM_VALIDATION, ResponseChecksumValidation, SelectorType2.ENV),
+      configFileSelector: (profile) => stringUnionSelector(profile, CONFIG_RESPONSE_CHECKSUM_VALIDATION, ResponseChecksumValidation, SelectorType2.CONFIG),
+      default: DEFAULT_RESPONSE_CHECKSUM_VALIDATION
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmForRequest.js
+var getChecksumAlgorithmForRequest;
+var init_getChecksumAlgorithmForRequest = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmForRequest.js"() {
+    "use strict";
+    init_constants7();
+    getChecksumAlgorithmForRequest = (input, { requestChecksumRequired, requestAlgorithmMember, requestChecksumCalculation }) => {
+      if (!requestAlgorithmMember) {
+        return requestChecksumCalculation === RequestChecksumCalculation.WHEN_SUPPORTED || requestChecksumRequired ? DEFAULT_CHECKSUM_ALGORITHM : void 0;
+      }
+      if (!input[requestAlgorithmMember]) {
+        return void 0;
+      }
+      const checksumAlgorithm = input[requestAlgorithmMember];
+      return checksumAlgorithm;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumLocationName.js
+var getChecksumLocationName;
+var init_getChecksumLocationName = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumLocationName.js"() {
+    "use strict";
+    init_constants7();
+    getChecksumLocationName = (algorithm) => algorithm === ChecksumAlgorithm.MD5 ? "content-md5" : `x-amz-checksum-${algorithm.toLowerCase()}`;
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeader.js
+var hasHeader;
+var init_hasHeader = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeader.js"() {
+    "use strict";
+    hasHeader = (header, headers) => {
+      const soughtHeader = header.toLowerCase();
+      for (const headerName of Object.keys(headers)) {
+        if (soughtHeader === headerName.toLowerCase()) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeaderWithPrefix.js
+var hasHeaderWithPrefix;
+var init_hasHeaderWithPrefix = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/hasHeaderWithPrefix.js"() {
+    "use strict";
+    hasHeaderWithPrefix = (headerPrefix, headers) => {
+      const soughtHeaderPrefix = headerPrefix.toLowerCase();
+      for (const headerName of Object.keys(headers)) {
+        if (headerName.toLowerCase().startsWith(soughtHeaderPrefix)) {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isStreaming.js
+var isStreaming;
+var init_isStreaming = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isStreaming.js"() {
+    "use strict";
+    init_serde();
+    isStreaming = (body) => body !== void 0 && typeof body !== "string" && !ArrayBuffer.isView(body) && !isArrayBuffer(body);
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cJs.js
+var T2, Crc32cJs;
+var init_Crc32cJs = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cJs.js"() {
+    "use strict";
+    T2 = new Uint32Array(256);
+    for (let i5 = 0; i5 < 256; ++i5) {
+      let c5 = i5;
+      for (let j5 = 0; j5 < 8; ++j5) {
+        c5 = c5 & 1 ? 2197175160 ^ c5 >>> 1 : c5 >>> 1;
+      }
+      T2[i5] = c5 >>> 0;
+    }
+    Crc32cJs = class {
+      digestLength = 4;
+      crc = 4294967295;
+      update(data) {
+        let crc = this.crc;
+        for (let i5 = 0; i5 < data.length; ++i5) {
+          crc = crc >>> 8 ^ T2[(crc ^ data[i5]) & 255];
+        }
+        this.crc = crc;
+      }
+      async digest() {
+        const value = (this.crc ^ 4294967295) >>> 0;
+        const out = new Uint8Array(4);
+        out[0] = value >>> 24;
+        out[1] = value >>> 16 & 255;
+        out[2] = value >>> 8 & 255;
+        out[3] = value & 255;
+        return out;
+      }
+      reset() {
+        this.crc = 4294967295;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cNode.js
+var Crc32cNode;
+var init_Crc32cNode = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc32c/Crc32cNode.js"() {
+    "use strict";
+    init_Crc32cJs();
+    Crc32cNode = Crc32cJs;
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/crc64-nvme-crt-container.js
+var crc64NvmeCrtContainer;
+var init_crc64_nvme_crt_container = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/crc64-nvme-crt-container.js"() {
+    "use strict";
+    crc64NvmeCrtContainer = {
+      CrtCrc64Nvme: null
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64NvmeJs.js
+var generateCRC64NVMETable, CRC64_NVME_REVERSED_TABLE, t0, t1, t2, t3, t4, t5, t6, t7, ensureTablesInitialized, Crc64NvmeJs;
+var init_Crc64NvmeJs = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64NvmeJs.js"() {
+    "use strict";
+    generateCRC64NVMETable = () => {
+      const sliceLength = 8;
+      const tables = new Array(sliceLength);
+      for (let slice = 0; slice < sliceLength; slice++) {
+        const table = new Array(512);
+        for (let i5 = 0; i5 < 256; i5++) {
+          let crc = BigInt(i5);
+          for (let j5 = 0; j5 < 8 * (slice + 1); j5++) {
+            if (crc & 1n) {
+              crc = crc >> 1n ^ 0x9a6c9329ac4bc9b5n;
+            } else {
+              crc = crc >> 1n;
+            }
+          }
+          table[i5 * 2] = Number(crc >> 32n & 0xffffffffn);
+          table[i5 * 2 + 1] = Number(crc & 0xffffffffn);
+        }
+        tables[slice] = new Uint32Array(table);
+      }
+      return tables;
+    };
+    ensureTablesInitialized = () => {
+      if (!CRC64_NVME_REVERSED_TABLE) {
+        CRC64_NVME_REVERSED_TABLE = generateCRC64NVMETable();
+        [t0, t1, t2, t3, t4, t5, t6, t7] = CRC64_NVME_REVERSED_TABLE;
+      }
+    };
+    Crc64NvmeJs = class {
+      c1 = 0;
+      c2 = 0;
+      constructor() {
+        ensureTablesInitialized();
+        this.reset();
+      }
+      update(data) {
+        const len = data.length;
+        let i5 = 0;
+        let crc1 = this.c1;
+        let crc2 = this.c2;
+        while (i5 + 8 <= len) {
+          const idx0 = ((crc2 ^ data[i5++]) & 255) << 1;
+          const idx1 = ((crc2 >>> 8 ^ data[i5++]) & 255) << 1;
+          const idx2 = ((crc2 >>> 16 ^ data[i5++]) & 255) << 1;
+          const idx3 = ((crc2 >>> 24 ^ data[i5++]) & 255) << 1;
+          const idx4 = ((crc1 ^ data[i5++]) & 255) << 1;
+          const idx5 = ((crc1 >>> 8 ^ data[i5++]) & 255) << 1;
+          const idx6 = ((crc1 >>> 16 ^ data[i5++]) & 255) << 1;
+          const idx7 = ((crc1 >>> 24 ^ data[i5++]) & 255) << 1;
+          crc1 = t7[idx0] ^ t6[idx1] ^ t5[idx2] ^ t4[idx3] ^ t3[idx4] ^ t2[idx5] ^ t1[idx6] ^ t0[idx7];
+          crc2 = t7[idx0 + 1] ^ t6[idx1 + 1] ^ t5[idx2 + 1] ^ t4[idx3 + 1] ^ t3[idx4 + 1] ^ t2[idx5 + 1] ^ t1[idx6 + 1] ^ t0[idx7 + 1];
+        }
+        while (i5 < len) {
+          const idx = ((crc2 ^ data[i5]) & 255) << 1;
+          crc2 = (crc2 >>> 8 | (crc1 & 255) << 24) >>> 0;
+          crc1 = crc1 >>> 8 ^ t0[idx];
+          crc2 ^= t0[idx + 1];
+          ++i5;
+        }
+        this.c1 = crc1;
+        this.c2 = crc2;
+      }
+      async digest() {
+        const c1 = this.c1 ^ 4294967295;
+        const c22 = this.c2 ^ 4294967295;
+        return new Uint8Array([
+          c1 >>> 24,
+          c1 >>> 16 & 255,
+          c1 >>> 8 & 255,
+          c1 & 255,
+          c22 >>> 24,
+          c22 >>> 16 & 255,
+          c22 >>> 8 & 255,
+          c22 & 255
+        ]);
+      }
+      reset() {
+        this.c1 = 4294967295;
+        this.c2 = 4294967295;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64Nvme.js
+var Crc64Nvme;
+var init_Crc64Nvme = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/crc64-nvme/Crc64Nvme.js"() {
+    "use strict";
+    init_crc64_nvme_crt_container();
+    init_Crc64NvmeJs();
+    Crc64Nvme = class {
+      impl;
+      constructor() {
+        const Crt = crc64NvmeCrtContainer.CrtCrc64Nvme;
+        this.impl = Crt ? new Crt() : new Crc64NvmeJs();
+      }
+      update(data) {
+        this.impl.update(data);
+      }
+      async digest() {
+        return this.impl.digest();
+      }
+      reset() {
+        this.impl.reset();
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/crc/index.js
+var init_crc = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/crc/index.js"() {
+    "use strict";
+    init_Crc32cNode();
+    init_Crc64Nvme();
+    init_checksum2();
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/types.js
+var CLIENT_SUPPORTED_ALGORITHMS, PRIORITY_ORDER_ALGORITHMS;
+var init_types3 = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/types.js"() {
+    "use strict";
+    init_constants7();
+    CLIENT_SUPPORTED_ALGORITHMS = [
+      ChecksumAlgorithm.CRC32,
+      ChecksumAlgorithm.CRC32C,
+      ChecksumAlgorithm.CRC64NVME,
+      ChecksumAlgorithm.SHA1,
+      ChecksumAlgorithm.SHA256
+    ];
+    PRIORITY_ORDER_ALGORITHMS = [
+      ChecksumAlgorithm.SHA256,
+      ChecksumAlgorithm.SHA1,
+      ChecksumAlgorithm.CRC32,
+      ChecksumAlgorithm.CRC32C,
+      ChecksumAlgorithm.CRC64NVME
+    ];
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/selectChecksumAlgorithmFunction.js
+var selectChecksumAlgorithmFunction;
+var init_selectChecksumAlgorithmFunction = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/selectChecksumAlgorithmFunction.js"() {
+    "use strict";
+    init_crc();
+    init_constants7();
+    init_types3();
+    selectChecksumAlgorithmFunction = (checksumAlgorithm, config) => {
+      const { checksumAlgorithms = {} } = config;
+      switch (checksumAlgorithm) {
+        case ChecksumAlgorithm.MD5:
+          return checksumAlgorithms?.MD5 ?? config.md5;
+        case ChecksumAlgorithm.CRC32:
+          return checksumAlgorithms?.CRC32 ?? Crc32Node;
+        case ChecksumAlgorithm.CRC32C:
+          return checksumAlgorithms?.CRC32C ?? Crc32cNode;
+        case ChecksumAlgorithm.CRC64NVME:
+          return checksumAlgorithms?.CRC64NVME ?? Crc64Nvme;
+        case ChecksumAlgorithm.SHA1:
+          return checksumAlgorithms?.SHA1 ?? config.sha1;
+        case ChecksumAlgorithm.SHA256:
+          return checksumAlgorithms?.SHA256 ?? config.sha256;
+        default:
+          if (checksumAlgorithms?.[checksumAlgorithm]) {
+            return checksumAlgorithms[checksumAlgorithm];
+          }
+          throw new Error(`The checksum algorithm "${checksumAlgorithm}" is not supported by the client. Select one of ${CLIENT_SUPPORTED_ALGORITHMS}, or provide an implementation to  the client constructor checksums field.`);
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringHasher.js
+var stringHasher;
+var init_stringHasher = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/stringHasher.js"() {
+    "use strict";
+    init_serde();
+    stringHasher = (checksumAlgorithmFn, body) => {
+      const hash = new checksumAlgorithmFn();
+      hash.update(toUint8Array(body || ""));
+      return hash.digest();
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsMiddleware.js
+var flexibleChecksumsMiddlewareOptions, flexibleChecksumsMiddleware;
+var init_flexibleChecksumsMiddleware = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsMiddleware.js"() {
+    "use strict";
+    init_client3();
+    init_protocols();
+    init_serde();
+    init_constants7();
+    init_getChecksumAlgorithmForRequest();
+    init_getChecksumLocationName();
+    init_hasHeader();
+    init_hasHeaderWithPrefix();
+    init_isStreaming();
+    init_selectChecksumAlgorithmFunction();
+    init_stringHasher();
+    flexibleChecksumsMiddlewareOptions = {
+      name: "flexibleChecksumsMiddleware",
+      step: "build",
+      tags: ["BODY_CHECKSUM"],
+      override: true
+    };
+    flexibleChecksumsMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
+      if (!HttpRequest.isInstance(args.request)) {
+        return next(args);
+      }
+      if (hasHeaderWithPrefix("x-amz-checksum-", args.request.headers)) {
+        return next(args);
+      }
+      const { request, input } = args;
+      const { body: requestBody, headers } = request;
+      const { base64Encoder, streamHasher } = config;
+      const { requestChecksumRequired, requestAlgorithmMember } = middlewareConfig;
+      const requestChecksumCalculation = await config.requestChecksumCalculation();
+      const requestAlgorithmMemberName = requestAlgorithmMember?.name;
+      const requestAlgorithmMemberHttpHeader = requestAlgorithmMember?.httpHeader;
+      if (requestAlgorithmMemberName && !input[requestAlgorithmMemberName]) {
+        if (requestChecksumCalculation === RequestChecksumCalculation.WHEN_SUPPORTED || requestChecksumRequired) {
+          input[requestAlgorithmMemberName] = DEFAULT_CHECKSUM_ALGORITHM;
+          if (requestAlgorithmMemberHttpHeader) {
+            headers[requestAlgorithmMemberHttpHeader] = DEFAULT_CHECKSUM_ALGORITHM;
+          }
+        }
+      }
+      const checksumAlgorithm = getChecksumAlgorithmForRequest(input, {
+        requestChecksumRequired,
+        requestAlgorithmMember: requestAlgorithmMember?.name,
+        requestChecksumCalculation
+      });
+      let updatedBody = requestBody;
+      let updatedHeaders = headers;
+      if (checksumAlgorithm) {
+        switch (checksumAlgorithm) {
+          case ChecksumAlgorithm.CRC32:
+            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_CRC32", "U");
+            break;
+          case ChecksumAlgorithm.CRC32C:
+            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_CRC32C", "V");
+            break;
+          case ChecksumAlgorithm.CRC64NVME:
+            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_CRC64", "W");
+            break;
+          case ChecksumAlgorithm.SHA1:
+            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_SHA1", "X");
+            break;
+          case ChecksumAlgorithm.SHA256:
+            setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_SHA256", "Y");
+            break;
+        }
+        const checksumLocationName = getChecksumLocationName(checksumAlgorithm);
+        const checksumAlgorithmFn = selectChecksumAlgorithmFunction(checksumAlgorithm, config);
+        if (isStreaming(requestBody)) {
+          const { getAwsChunkedEncodingStream: getAwsChunkedEncodingStream3, bodyLengthChecker } = config;
+          updatedBody = getAwsChunkedEncodingStream3(typeof config.requestStreamBufferSize === "number" && config.requestStreamBufferSize >= 8 * 1024 ? createBufferedReadable(requestBody, config.requestStreamBufferSize, context.logger) : requestBody, {
+            base64Encoder,
+            bodyLengthChecker,
+            checksumLocationName,
+            checksumAlgorithmFn,
+            streamHasher
+          });
+          updatedHeaders = {
+            ...headers,
+            "content-encoding": headers["content-encoding"] ? `${headers["content-encoding"]},aws-chunked` : "aws-chunked",
+            "transfer-encoding": "chunked",
+            "x-amz-decoded-content-length": headers["content-length"],
+            "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+            "x-amz-trailer": checksumLocationName
+          };
+          delete updatedHeaders["content-length"];
+        } else if (!hasHeader(checksumLocationName, headers)) {
+          const rawChecksum = await stringHasher(checksumAlgorithmFn, requestBody);
+          updatedHeaders = {
+            ...headers,
+            [checksumLocationName]: base64Encoder(rawChecksum)
+          };
+        }
+      }
+      try {
+        const result = await next({
+          ...args,
+          request: {
+            ...request,
+            headers: updatedHeaders,
+            body: updatedBody
+          }
+        });
+        return result;
+      } catch (e5) {
+        if (e5 instanceof Error && e5.name === "InvalidChunkSizeError") {
+          try {
+            if (!e5.message.endsWith(".")) {
+              e5.message += ".";
+            }
+            e5.message += " Set [requestStreamBufferSize=number e.g. 65_536] in client constructor to instruct AWS SDK to buffer your input stream.";
+          } catch (ignored) {
+          }
+        }
+        throw e5;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsInputMiddleware.js
+var flexibleChecksumsInputMiddlewareOptions, flexibleChecksumsInputMiddleware;
+var init_flexibleChecksumsInputMiddleware = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsInputMiddleware.js"() {
+    "use strict";
+    init_client3();
+    init_constants7();
+    flexibleChecksumsInputMiddlewareOptions = {
+      name: "flexibleChecksumsInputMiddleware",
+      toMiddleware: "serializerMiddleware",
+      relation: "before",
+      tags: ["BODY_CHECKSUM"],
+      override: true
+    };
+    flexibleChecksumsInputMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
+      const input = args.input;
+      const { requestValidationModeMember } = middlewareConfig;
+      const requestChecksumCalculation = await config.requestChecksumCalculation();
+      const responseChecksumValidation = await config.responseChecksumValidation();
+      switch (requestChecksumCalculation) {
+        case RequestChecksumCalculation.WHEN_REQUIRED:
+          setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_WHEN_REQUIRED", "a");
+          break;
+        case RequestChecksumCalculation.WHEN_SUPPORTED:
+          setFeature(context, "FLEXIBLE_CHECKSUMS_REQ_WHEN_SUPPORTED", "Z");
+          break;
+      }
+      switch (responseChecksumValidation) {
+        case ResponseChecksumValidation.WHEN_REQUIRED:
+          setFeature(context, "FLEXIBLE_CHECKSUMS_RES_WHEN_REQUIRED", "c");
+          break;
+        case ResponseChecksumValidation.WHEN_SUPPORTED:
+          setFeature(context, "FLEXIBLE_CHECKSUMS_RES_WHEN_SUPPORTED", "b");
+          break;
+      }
+      if (requestValidationModeMember && !input[requestValidationModeMember]) {
+        if (responseChecksumValidation === ResponseChecksumValidation.WHEN_SUPPORTED) {
+          input[requestValidationModeMember] = "ENABLED";
+        }
+      }
+      return next(args);
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmListForResponse.js
+var getChecksumAlgorithmListForResponse;
+var init_getChecksumAlgorithmListForResponse = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksumAlgorithmListForResponse.js"() {
+    "use strict";
+    init_types3();
+    getChecksumAlgorithmListForResponse = (responseAlgorithms = []) => {
+      const validChecksumAlgorithms = [];
+      let i5 = PRIORITY_ORDER_ALGORITHMS.length;
+      for (const algorithm of responseAlgorithms) {
+        const priority = PRIORITY_ORDER_ALGORITHMS.indexOf(algorithm);
+        if (priority !== -1) {
+          validChecksumAlgorithms[priority] = algorithm;
+        } else {
+          validChecksumAlgorithms[i5++] = algorithm;
+        }
+      }
+      return validChecksumAlgorithms.filter(Boolean);
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isChecksumWithPartNumber.js
+var isChecksumWithPartNumber;
+var init_isChecksumWithPartNumber = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/isChecksumWithPartNumber.js"() {
+    "use strict";
+    isChecksumWithPartNumber = (checksum) => {
+      const lastHyphenIndex = checksum.lastIndexOf("-");
+      if (lastHyphenIndex !== -1) {
+        const numberPart = checksum.slice(lastHyphenIndex + 1);
+        if (!numberPart.startsWith("0")) {
+          const number = parseInt(numberPart, 10);
+          if (!isNaN(number) && number >= 1 && number <= 1e4) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksum.js
+var getChecksum;
+var init_getChecksum = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getChecksum.js"() {
+    "use strict";
+    init_stringHasher();
+    getChecksum = async (body, { checksumAlgorithmFn, base64Encoder }) => base64Encoder(await stringHasher(checksumAlgorithmFn, body));
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/validateChecksumFromResponse.js
+var validateChecksumFromResponse;
+var init_validateChecksumFromResponse = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/validateChecksumFromResponse.js"() {
+    "use strict";
+    init_serde();
+    init_constants7();
+    init_getChecksum();
+    init_getChecksumAlgorithmListForResponse();
+    init_getChecksumLocationName();
+    init_isStreaming();
+    init_selectChecksumAlgorithmFunction();
+    validateChecksumFromResponse = async (response, { config, responseAlgorithms, logger: logger2 }) => {
+      const checksumAlgorithms = getChecksumAlgorithmListForResponse(responseAlgorithms);
+      const { body: responseBody, headers: responseHeaders } = response;
+      for (const algorithm of checksumAlgorithms) {
+        const responseHeader = getChecksumLocationName(algorithm);
+        const checksumFromResponse = responseHeaders[responseHeader];
+        if (checksumFromResponse) {
+          let checksumAlgorithmFn;
+          try {
+            checksumAlgorithmFn = selectChecksumAlgorithmFunction(algorithm, config);
+          } catch (error2) {
+            if (algorithm === ChecksumAlgorithm.CRC64NVME) {
+              logger2?.warn(`Skipping ${ChecksumAlgorithm.CRC64NVME} checksum validation: ${error2.message}`);
+              continue;
+            }
+            throw error2;
+          }
+          const { base64Encoder } = config;
+          if (isStreaming(responseBody)) {
+            response.body = createChecksumStream2({
+              expectedChecksum: checksumFromResponse,
+              checksumSourceLocation: responseHeader,
+              checksum: new checksumAlgorithmFn(),
+              source: responseBody,
+              base64Encoder
+            });
+            return;
+          }
+          const checksum = await getChecksum(responseBody, { checksumAlgorithmFn, base64Encoder });
+          if (checksum === checksumFromResponse) {
+            break;
+          }
+          throw new Error(`Checksum mismatch: expected "${checksum}" but received "${checksumFromResponse}" in response header "${responseHeader}".`);
+        }
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsResponseMiddleware.js
+var flexibleChecksumsResponseMiddlewareOptions, flexibleChecksumsResponseMiddleware;
+var init_flexibleChecksumsResponseMiddleware = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/flexibleChecksumsResponseMiddleware.js"() {
+    "use strict";
+    init_protocols();
+    init_getChecksumAlgorithmListForResponse();
+    init_getChecksumLocationName();
+    init_isChecksumWithPartNumber();
+    init_validateChecksumFromResponse();
+    flexibleChecksumsResponseMiddlewareOptions = {
+      name: "flexibleChecksumsResponseMiddleware",
+      toMiddleware: "deserializerMiddleware",
+      relation: "after",
+      tags: ["BODY_CHECKSUM"],
+      override: true
+    };
+    flexibleChecksumsResponseMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
+      if (!HttpRequest.isInstance(args.request)) {
+        return next(args);
+      }
+      const input = args.input;
+      const result = await next(args);
+      const response = result.response;
+      const { requestValidationModeMember, responseAlgorithms } = middlewareConfig;
+      if (requestValidationModeMember && input[requestValidationModeMember] === "ENABLED") {
+        const { clientName, commandName } = context;
+        const customChecksumAlgorithms = Object.keys(config.checksumAlgorithms ?? {}).filter((algorithm) => {
+          const responseHeader = getChecksumLocationName(algorithm);
+          return response.headers[responseHeader] !== void 0;
+        });
+        const algoList = getChecksumAlgorithmListForResponse([
+          ...responseAlgorithms ?? [],
+          ...customChecksumAlgorithms
+        ]);
+        const isS3WholeObjectMultipartGetResponseChecksum = clientName === "S3Client" && commandName === "GetObjectCommand" && algoList.every((algorithm) => {
+          const responseHeader = getChecksumLocationName(algorithm);
+          const checksumFromResponse = response.headers[responseHeader];
+          return !checksumFromResponse || isChecksumWithPartNumber(checksumFromResponse);
+        });
+        if (isS3WholeObjectMultipartGetResponseChecksum) {
+          return result;
+        }
+        await validateChecksumFromResponse(response, {
+          config,
+          responseAlgorithms: algoList,
+          logger: context.logger
+        });
+      }
+      return result;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getFlexibleChecksumsPlugin.js
+var getFlexibleChecksumsPlugin;
+var init_getFlexibleChecksumsPlugin = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/getFlexibleChecksumsPlugin.js"() {
+    "use strict";
+    init_flexibleChecksumsInputMiddleware();
+    init_flexibleChecksumsMiddleware();
+    init_flexibleChecksumsResponseMiddleware();
+    getFlexibleChecksumsPlugin = (config, middlewareConfig) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(flexibleChecksumsMiddleware(config, middlewareConfig), flexibleChecksumsMiddlewareOptions);
+        clientStack.addRelativeTo(flexibleChecksumsInputMiddleware(config, middlewareConfig), flexibleChecksumsInputMiddlewareOptions);
+        clientStack.addRelativeTo(flexibleChecksumsResponseMiddleware(config, middlewareConfig), flexibleChecksumsResponseMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/resolveFlexibleChecksumsConfig.js
+var resolveFlexibleChecksumsConfig;
+var init_resolveFlexibleChecksumsConfig = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/resolveFlexibleChecksumsConfig.js"() {
+    "use strict";
+    init_client2();
+    init_constants7();
+    resolveFlexibleChecksumsConfig = (input) => {
+      const { requestChecksumCalculation, responseChecksumValidation, requestStreamBufferSize } = input;
+      return Object.assign(input, {
+        requestChecksumCalculation: normalizeProvider(requestChecksumCalculation ?? DEFAULT_REQUEST_CHECKSUM_CALCULATION),
+        responseChecksumValidation: normalizeProvider(responseChecksumValidation ?? DEFAULT_RESPONSE_CHECKSUM_VALIDATION),
+        requestStreamBufferSize: Number(requestStreamBufferSize ?? 0),
+        checksumAlgorithms: input.checksumAlgorithms ?? {}
+      });
+    };
+  }
+});
+
+// node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/index.js
+var flexible_checksums_exports = {};
+__export(flexible_checksums_exports, {
+  CONFIG_REQUEST_CHECKSUM_CALCULATION: () => CONFIG_REQUEST_CHECKSUM_CALCULATION,
+  CONFIG_RESPONSE_CHECKSUM_VALIDATION: () => CONFIG_RESPONSE_CHECKSUM_VALIDATION,
+  ChecksumAlgorithm: () => ChecksumAlgorithm,
+  ChecksumLocation: () => ChecksumLocation,
+  DEFAULT_CHECKSUM_ALGORITHM: () => DEFAULT_CHECKSUM_ALGORITHM,
+  DEFAULT_REQUEST_CHECKSUM_CALCULATION: () => DEFAULT_REQUEST_CHECKSUM_CALCULATION,
+  DEFAULT_RESPONSE_CHECKSUM_VALIDATION: () => DEFAULT_RESPONSE_CHECKSUM_VALIDATION,
+  ENV_REQUEST_CHECKSUM_CALCULATION: () => ENV_REQUEST_CHECKSUM_CALCULATION,
+  ENV_RESPONSE_CHECKSUM_VALIDATION: () => ENV_RESPONSE_CHECKSUM_VALIDATION,
+  NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS: () => NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS,
+  NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS: () => NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS,
+  RequestChecksumCalculation: () => RequestChecksumCalculation,
+  ResponseChecksumValidation: () => ResponseChecksumValidation,
+  flexibleChecksumsMiddleware: () => flexibleChecksumsMiddleware,
+  flexibleChecksumsMiddlewareOptions: () => flexibleChecksumsMiddlewareOptions,
+  getFlexibleChecksumsPlugin: () => getFlexibleChecksumsPlugin,
+  resolveFlexibleChecksumsConfig: () => resolveFlexibleChecksumsConfig
+});
+var init_flexible_checksums = __esm({
+  "node_modules/@aws-sdk/checksums/dist-es/submodules/flexible-checksums/index.js"() {
+    "use strict";
+    init_NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS();
+    init_NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS();
+    init_constants7();
+    init_flexibleChecksumsMiddleware();
+    init_getFlexibleChecksumsPlugin();
+    init_resolveFlexibleChecksumsConfig();
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-check-content-length-header/check-content-length-header.js
+function checkContentLengthHeader() {
+  return (next, context) => async (args) => {
+    const { request } = args;
+    if (HttpRequest.isInstance(request)) {
+      if (!(CONTENT_LENGTH_HEADER2 in request.headers) && !(DECODED_CONTENT_LENGTH_HEADER in request.headers)) {
+        const message = `Are you using a Stream of unknown length as the Body of a PutObject request? Consider using Upload instead from @aws-sdk/lib-storage.`;
+        if (typeof context?.logger?.warn === "function" && !(context.logger instanceof NoOpLogger)) {
+          context.logger.warn(message);
+        } else {
+          console.warn(message);
+        }
+      }
+    }
+    return next({ ...args });
+  };
+}
+var CONTENT_LENGTH_HEADER2, DECODED_CONTENT_LENGTH_HEADER, checkContentLengthHeaderMiddlewareOptions, getCheckContentLengthHeaderPlugin;
+var init_check_content_length_header = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-check-content-length-header/check-content-length-header.js"() {
+    "use strict";
+    init_client2();
+    init_protocols();
+    CONTENT_LENGTH_HEADER2 = "content-length";
+    DECODED_CONTENT_LENGTH_HEADER = "x-amz-decoded-content-length";
+    checkContentLengthHeaderMiddlewareOptions = {
+      step: "finalizeRequest",
+      tags: ["CHECK_CONTENT_LENGTH_HEADER"],
+      name: "getCheckContentLengthHeaderPlugin",
+      override: true
+    };
+    getCheckContentLengthHeaderPlugin = (unused) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(checkContentLengthHeader(), checkContentLengthHeaderMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-endpoint-middleware.js
+var regionRedirectEndpointMiddleware, regionRedirectEndpointMiddlewareOptions;
+var init_region_redirect_endpoint_middleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-endpoint-middleware.js"() {
+    "use strict";
+    regionRedirectEndpointMiddleware = (config) => {
+      return (next, context) => async (args) => {
+        const originalRegion = await config.region();
+        const regionProviderRef = config.region;
+        let unlock = () => {
+        };
+        if (context.__s3RegionRedirect) {
+          Object.defineProperty(config, "region", {
+            writable: false,
+            value: async () => {
+              return context.__s3RegionRedirect;
+            }
+          });
+          unlock = () => Object.defineProperty(config, "region", {
+            writable: true,
+            value: regionProviderRef
+          });
+        }
+        try {
+          const result = await next(args);
+          if (context.__s3RegionRedirect) {
+            unlock();
+            const region = await config.region();
+            if (originalRegion !== region) {
+              throw new Error("Region was not restored following S3 region redirect.");
+            }
+          }
+          return result;
+        } catch (e5) {
+          unlock();
+          throw e5;
+        }
+      };
+    };
+    regionRedirectEndpointMiddlewareOptions = {
+      tags: ["REGION_REDIRECT", "S3"],
+      name: "regionRedirectEndpointMiddleware",
+      override: true,
+      relation: "before",
+      toMiddleware: "endpointV2Middleware"
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-middleware.js
+function regionRedirectMiddleware(clientConfig) {
+  return (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (clientConfig.followRegionRedirects) {
+        const statusCode = err?.$metadata?.httpStatusCode;
+        const isHeadBucket = context.commandName === "HeadBucketCommand";
+        const bucketRegionHeader = err?.$response?.headers?.["x-amz-bucket-region"];
+        if (bucketRegionHeader) {
+          if (statusCode === 301 || statusCode === 400 && (err?.name === "IllegalLocationConstraintException" || isHeadBucket)) {
+            try {
+              const actualRegion = bucketRegionHeader;
+              context.logger?.debug(`Redirecting from ${await clientConfig.region()} to ${actualRegion}`);
+              context.__s3RegionRedirect = actualRegion;
+              setFeature(context, "S3_REGION_REDIRECT", "Ah");
+            } catch (e5) {
+              throw new Error("Region redirect failed: " + e5);
+            }
+            return next(args);
+          }
+        }
+      }
+      throw err;
+    }
+  };
+}
+var regionRedirectMiddlewareOptions, getRegionRedirectMiddlewarePlugin;
+var init_region_redirect_middleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/region-redirect-middleware.js"() {
+    "use strict";
+    init_client3();
+    init_region_redirect_endpoint_middleware();
+    regionRedirectMiddlewareOptions = {
+      step: "initialize",
+      tags: ["REGION_REDIRECT", "S3"],
+      name: "regionRedirectMiddleware",
+      override: true
+    };
+    getRegionRedirectMiddlewarePlugin = (clientConfig) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(regionRedirectMiddleware(clientConfig), regionRedirectMiddlewareOptions);
+        clientStack.addRelativeTo(regionRedirectEndpointMiddleware(clientConfig), regionRedirectEndpointMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCache.js
+var S3ExpressIdentityCache;
+var init_S3ExpressIdentityCache = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCache.js"() {
+    "use strict";
+    S3ExpressIdentityCache = class _S3ExpressIdentityCache {
+      data;
+      lastPurgeTime = Date.now();
+      static EXPIRED_CREDENTIAL_PURGE_INTERVAL_MS = 3e4;
+      constructor(data = {}) {
+        this.data = data;
+      }
+      get(key) {
+        const entry = this.data[key];
+        if (!entry) {
+          return;
+        }
+        return entry;
+      }
+      set(key, entry) {
+        this.data[key] = entry;
+        return entry;
+      }
+      delete(key) {
+        delete this.data[key];
+      }
+      clear() {
+        this.data = {};
+      }
+      async purgeExpired() {
+        const now = Date.now();
+        if (this.lastPurgeTime + _S3ExpressIdentityCache.EXPIRED_CREDENTIAL_PURGE_INTERVAL_MS > now) {
+          return;
+        }
+        const data = this.data;
+        for (const key in data) {
+          const entry = data[key];
+          if (!entry.isRefreshing) {
+            const credential = await entry.identity;
+            if (credential.expiration) {
+              if (credential.expiration.getTime() < now && data[key] === entry) {
+                delete data[key];
+              }
+            }
+          }
+        }
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCacheEntry.js
+var S3ExpressIdentityCacheEntry;
+var init_S3ExpressIdentityCacheEntry = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityCacheEntry.js"() {
+    "use strict";
+    S3ExpressIdentityCacheEntry = class {
+      _identity;
+      isRefreshing;
+      accessed;
+      constructor(_identity, isRefreshing = false, accessed = Date.now()) {
+        this._identity = _identity;
+        this.isRefreshing = isRefreshing;
+        this.accessed = accessed;
+      }
+      get identity() {
+        this.accessed = Date.now();
+        return this._identity;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityProviderImpl.js
+var S3ExpressIdentityProviderImpl;
+var init_S3ExpressIdentityProviderImpl = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/S3ExpressIdentityProviderImpl.js"() {
+    "use strict";
+    init_S3ExpressIdentityCache();
+    init_S3ExpressIdentityCacheEntry();
+    S3ExpressIdentityProviderImpl = class _S3ExpressIdentityProviderImpl {
+      createSessionFn;
+      cache;
+      static REFRESH_WINDOW_MS = 6e4;
+      accessKeyId;
+      cacheGeneration = 0;
+      constructor(createSessionFn, cache5 = new S3ExpressIdentityCache()) {
+        this.createSessionFn = createSessionFn;
+        this.cache = cache5;
+      }
+      async getS3ExpressIdentity(awsIdentity, identityProperties) {
+        const bucket = identityProperties.Bucket;
+        const { cache: cache5 } = this;
+        if (awsIdentity.accessKeyId !== this.accessKeyId) {
+          this.accessKeyId = awsIdentity.accessKeyId;
+          this.cacheGeneration++;
+          cache5.clear();
+        }
+        const cacheGeneration = this.cacheGeneration;
+        const entry = cache5.get(bucket);
+        if (entry) {
+          return entry.identity.then((identity) => {
+            const isExpired = (identity.expiration?.getTime() ?? 0) < Date.now();
+            if (isExpired) {
+              return cache5.set(bucket, new S3ExpressIdentityCacheEntry(this.getIdentity(bucket))).identity;
+            }
+            const isExpiringSoon = (identity.expiration?.getTime() ?? 0) < Date.now() + _S3ExpressIdentityProviderImpl.REFRESH_WINDOW_MS;
+            if (isExpiringSoon && !entry.isRefreshing) {
+              entry.isRefreshing = true;
+              this.getIdentity(bucket).then((id) => {
+                if (cacheGeneration === this.cacheGeneration) {
+                  cache5.set(bucket, new S3ExpressIdentityCacheEntry(Promise.resolve(id)));
+                }
+              });
+            }
+            return identity;
+          });
+        }
+        return cache5.set(bucket, new S3ExpressIdentityCacheEntry(this.getIdentity(bucket))).identity;
+      }
+      async getIdentity(bucket) {
+        await this.cache.purgeExpired().catch((error2) => {
+          console.warn("Error while clearing expired entries in S3ExpressIdentityCache: \n" + error2);
+        });
+        const session = await this.createSessionFn(bucket);
+        if (!session.Credentials?.AccessKeyId || !session.Credentials?.SecretAccessKey) {
+          throw new Error("s3#createSession response credential missing AccessKeyId or SecretAccessKey.");
+        }
+        const identity = {
+          accessKeyId: session.Credentials.AccessKeyId,
+          secretAccessKey: session.Credentials.SecretAccessKey,
+          sessionToken: session.Credentials.SessionToken,
+          expiration: session.Credentials.Expiration ? new Date(session.Credentials.Expiration) : void 0
+        };
+        return identity;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-configuration/s3Configuration.js
+var resolveS3Config;
+var init_s3Configuration = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-configuration/s3Configuration.js"() {
+    "use strict";
+    init_S3ExpressIdentityProviderImpl();
+    resolveS3Config = (input, { session }) => {
+      const [s3ClientProvider, CreateSessionCommandCtor] = session;
+      const { forcePathStyle, useAccelerateEndpoint, disableMultiregionAccessPoints, followRegionRedirects, s3ExpressIdentityProvider, bucketEndpoint, expectContinueHeader } = input;
+      return Object.assign(input, {
+        forcePathStyle: forcePathStyle ?? false,
+        useAccelerateEndpoint: useAccelerateEndpoint ?? false,
+        disableMultiregionAccessPoints: disableMultiregionAccessPoints ?? false,
+        followRegionRedirects: followRegionRedirects ?? false,
+        s3ExpressIdentityProvider: s3ExpressIdentityProvider ?? new S3ExpressIdentityProviderImpl(async (key) => s3ClientProvider().send(new CreateSessionCommandCtor({
+          Bucket: key
+        }))),
+        bucketEndpoint: bucketEndpoint ?? false,
+        expectContinueHeader: expectContinueHeader ?? 2097152
+      });
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-expires/s3-expires-middleware.js
+var s3ExpiresMiddleware, s3ExpiresMiddlewareOptions, getS3ExpiresMiddlewarePlugin;
+var init_s3_expires_middleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-expires/s3-expires-middleware.js"() {
+    "use strict";
+    init_protocols();
+    init_serde();
+    s3ExpiresMiddleware = (config) => {
+      return (next, context) => async (args) => {
+        const result = await next(args);
+        const { response } = result;
+        if (HttpResponse.isInstance(response)) {
+          if (response.headers.expires) {
+            response.headers.expiresstring = response.headers.expires;
+            try {
+              parseRfc7231DateTime(response.headers.expires);
+            } catch (e5) {
+              context.logger?.warn(`AWS SDK Warning for ${context.clientName}::${context.commandName} response parsing (${response.headers.expires}): ${e5}`);
+              delete response.headers.expires;
+            }
+          }
+        }
+        return result;
+      };
+    };
+    s3ExpiresMiddlewareOptions = {
+      tags: ["S3"],
+      name: "s3ExpiresMiddleware",
+      override: true,
+      relation: "after",
+      toMiddleware: "deserializerMiddleware"
+    };
+    getS3ExpiresMiddlewarePlugin = (clientConfig) => ({
+      applyToStack: (clientStack) => {
+        clientStack.addRelativeTo(s3ExpiresMiddleware(clientConfig), s3ExpiresMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/SignatureV4S3Express.js
+var import_signature_v4_multi_region3, SignatureV4S3Express;
+var init_SignatureV4S3Express = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/classes/SignatureV4S3Express.js"() {
+    "use strict";
+    import_signature_v4_multi_region3 = __toESM(require_dist_cjs10());
+    SignatureV4S3Express = class extends import_signature_v4_multi_region3.SignatureV4SignWithCredentials {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/constants.js
+var S3_EXPRESS_BUCKET_TYPE, S3_EXPRESS_BACKEND, S3_EXPRESS_AUTH_SCHEME, SESSION_TOKEN_QUERY_PARAM, SESSION_TOKEN_HEADER, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_ENV_NAME, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_INI_NAME, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS;
+var init_constants8 = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/constants.js"() {
+    "use strict";
+    init_config2();
+    S3_EXPRESS_BUCKET_TYPE = "Directory";
+    S3_EXPRESS_BACKEND = "S3Express";
+    S3_EXPRESS_AUTH_SCHEME = "sigv4-s3express";
+    SESSION_TOKEN_QUERY_PARAM = "X-Amz-S3session-Token";
+    SESSION_TOKEN_HEADER = SESSION_TOKEN_QUERY_PARAM.toLowerCase();
+    NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_ENV_NAME = "AWS_S3_DISABLE_EXPRESS_SESSION_AUTH";
+    NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_INI_NAME = "s3_disable_express_session_auth";
+    NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS = {
+      environmentVariableSelector: (env2) => booleanSelector(env2, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_ENV_NAME, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_INI_NAME, SelectorType.CONFIG),
+      default: false
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressMiddleware.js
+var s3ExpressMiddleware, s3ExpressMiddlewareOptions, getS3ExpressPlugin;
+var init_s3ExpressMiddleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressMiddleware.js"() {
+    "use strict";
+    init_client3();
+    init_protocols();
+    init_constants8();
+    s3ExpressMiddleware = (options2) => {
+      return (next, context) => async (args) => {
+        if (context.endpointV2) {
+          const endpoint = context.endpointV2;
+          const isS3ExpressAuth = endpoint.properties?.authSchemes?.[0]?.name === S3_EXPRESS_AUTH_SCHEME;
+          const isS3ExpressBucket = endpoint.properties?.backend === S3_EXPRESS_BACKEND || endpoint.properties?.bucketType === S3_EXPRESS_BUCKET_TYPE;
+          if (isS3ExpressBucket) {
+            setFeature(context, "S3_EXPRESS_BUCKET", "J");
+            context.isS3ExpressBucket = true;
+          }
+          if (isS3ExpressAuth) {
+            const requestBucket = args.input.Bucket;
+            if (requestBucket) {
+              const s3ExpressIdentity = await options2.s3ExpressIdentityProvider.getS3ExpressIdentity(await options2.credentials(), {
+                Bucket: requestBucket
+              });
+              context.s3ExpressIdentity = s3ExpressIdentity;
+              if (HttpRequest.isInstance(args.request) && s3ExpressIdentity.sessionToken) {
+                args.request.headers[SESSION_TOKEN_HEADER] = s3ExpressIdentity.sessionToken;
+              }
+            }
+          }
+        }
+        return next(args);
+      };
+    };
+    s3ExpressMiddlewareOptions = {
+      name: "s3ExpressMiddleware",
+      step: "build",
+      tags: ["S3", "S3_EXPRESS"],
+      override: true
+    };
+    getS3ExpressPlugin = (options2) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(s3ExpressMiddleware(options2), s3ExpressMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/signS3Express.js
+var signS3Express;
+var init_signS3Express = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/signS3Express.js"() {
+    "use strict";
+    signS3Express = async (s3ExpressIdentity, signingOptions, request, sigV4MultiRegionSigner) => {
+      const signedRequest = await sigV4MultiRegionSigner.signWithCredentials(request, s3ExpressIdentity, {});
+      if (signedRequest.headers["X-Amz-Security-Token"] || signedRequest.headers["x-amz-security-token"]) {
+        throw new Error("X-Amz-Security-Token must not be set for s3-express requests.");
+      }
+      return signedRequest;
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressHttpSigningMiddleware.js
+var defaultErrorHandler2, defaultSuccessHandler2, s3ExpressHttpSigningMiddlewareOptions, s3ExpressHttpSigningMiddleware, getS3ExpressHttpSigningPlugin;
+var init_s3ExpressHttpSigningMiddleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-s3-express/functions/s3ExpressHttpSigningMiddleware.js"() {
+    "use strict";
+    init_dist_es();
+    init_client2();
+    init_protocols();
+    init_signS3Express();
+    defaultErrorHandler2 = (signingProperties) => (error2) => {
+      throw error2;
+    };
+    defaultSuccessHandler2 = (httpResponse, signingProperties) => {
+    };
+    s3ExpressHttpSigningMiddlewareOptions = httpSigningMiddlewareOptions;
+    s3ExpressHttpSigningMiddleware = (config) => (next, context) => async (args) => {
+      if (!HttpRequest.isInstance(args.request)) {
+        return next(args);
+      }
+      const smithyContext = getSmithyContext(context);
+      const scheme = smithyContext.selectedHttpAuthScheme;
+      if (!scheme) {
+        throw new Error(`No HttpAuthScheme was selected: unable to sign request`);
+      }
+      const { httpAuthOption: { signingProperties = {} }, identity, signer } = scheme;
+      let request;
+      if (context.s3ExpressIdentity) {
+        request = await signS3Express(context.s3ExpressIdentity, signingProperties, args.request, await config.signer());
+      } else {
+        request = await signer.sign(args.request, identity, signingProperties);
+      }
+      const output = await next({
+        ...args,
+        request
+      }).catch((signer.errorHandler || defaultErrorHandler2)(signingProperties));
+      (signer.successHandler || defaultSuccessHandler2)(output.response, signingProperties);
+      return output;
+    };
+    getS3ExpressHttpSigningPlugin = (config) => ({
+      applyToStack: (clientStack) => {
+        clientStack.addRelativeTo(s3ExpressHttpSigningMiddleware(config), httpSigningMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js
+function toStream(bytes) {
+  return import_node_stream11.Readable.from(Buffer.from(bytes));
+}
+var import_node_stream11;
+var init_toStream = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/to-stream/toStream.js"() {
+    "use strict";
+    import_node_stream11 = require("node:stream");
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-throw-200-exceptions/throw-200-exceptions.js
+var THROW_IF_EMPTY_BODY, throw200ExceptionsMiddleware, collectBody2, throw200ExceptionsMiddlewareOptions, getThrow200ExceptionsPlugin;
+var init_throw_200_exceptions = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-throw-200-exceptions/throw-200-exceptions.js"() {
+    "use strict";
+    init_protocols();
+    init_toStream();
+    THROW_IF_EMPTY_BODY = {
+      CopyObjectCommand: true,
+      UploadPartCopyCommand: true,
+      CompleteMultipartUploadCommand: true
+    };
+    throw200ExceptionsMiddleware = (config) => (next, context) => async (args) => {
+      const result = await next(args);
+      const { response } = result;
+      if (!HttpResponse.isInstance(response)) {
+        return result;
+      }
+      const { statusCode, body } = response;
+      if (statusCode < 200 || statusCode >= 300) {
+        return result;
+      }
+      const bodyBytes = await collectBody2(body, config);
+      response.body = toStream(bodyBytes);
+      if (bodyBytes.length === 0 && THROW_IF_EMPTY_BODY[context.commandName]) {
+        const err = new Error("S3 aborted request");
+        err.$metadata = {
+          httpStatusCode: 503
+        };
+        err.name = "InternalError";
+        throw err;
+      }
+      const bodyStringTail = config.utf8Encoder(bodyBytes.subarray(bodyBytes.length - 16));
+      if (bodyStringTail && bodyStringTail.endsWith("</Error>")) {
+        response.statusCode = 503;
+      }
+      return result;
+    };
+    collectBody2 = (streamBody = new Uint8Array(), context) => {
+      if (streamBody instanceof Uint8Array) {
+        return Promise.resolve(streamBody);
+      }
+      return context.streamCollector(streamBody) || Promise.resolve(new Uint8Array());
+    };
+    throw200ExceptionsMiddlewareOptions = {
+      relation: "after",
+      toMiddleware: "deserializerMiddleware",
+      tags: ["THROW_200_EXCEPTIONS", "S3"],
+      name: "throw200ExceptionsMiddleware",
+      override: true
+    };
+    getThrow200ExceptionsPlugin = (config) => ({
+      applyToStack: (clientStack) => {
+        clientStack.addRelativeTo(throw200ExceptionsMiddleware(config), throw200ExceptionsMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js
+var validate, parse2;
+var init_arn = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js"() {
+    "use strict";
+    validate = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
+    parse2 = (arn) => {
+      const segments = arn.split(":");
+      if (segments.length < 6 || segments[0] !== "arn") {
+        throw new Error("Malformed ARN");
+      }
+      const [, partition2, service, region, accountId, ...resource] = segments;
+      return {
+        partition: partition2,
+        service,
+        region,
+        accountId,
+        resource: resource.join(":")
+      };
+    };
+  }
+});
+
+// node_modules/@aws-sdk/core/dist-es/submodules/util/index.js
+var init_util2 = __esm({
+  "node_modules/@aws-sdk/core/dist-es/submodules/util/index.js"() {
+    "use strict";
+    init_arn();
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/bucket-endpoint-middleware.js
+function bucketEndpointMiddleware(options2) {
+  return (next, context) => async (args) => {
+    if (options2.bucketEndpoint) {
+      const endpoint = context.endpointV2;
+      if (endpoint) {
+        const bucket = args.input.Bucket;
+        if (typeof bucket === "string") {
+          try {
+            const bucketEndpointUrl = new URL(bucket);
+            context.endpointV2 = {
+              ...endpoint,
+              url: bucketEndpointUrl
+            };
+          } catch (e5) {
+            const warning2 = `@aws-sdk/middleware-sdk-s3: bucketEndpoint=true was set but Bucket=${bucket} could not be parsed as URL.`;
+            if (context.logger?.constructor?.name === "NoOpLogger") {
+              console.warn(warning2);
+            } else {
+              context.logger?.warn?.(warning2);
+            }
+            throw e5;
+          }
+        }
+      }
+    }
+    return next(args);
+  };
+}
+var bucketEndpointMiddlewareOptions;
+var init_bucket_endpoint_middleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-region-redirect/bucket-endpoint-middleware.js"() {
+    "use strict";
+    bucketEndpointMiddlewareOptions = {
+      name: "bucketEndpointMiddleware",
+      override: true,
+      relation: "after",
+      toMiddleware: "endpointV2Middleware"
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-validate-bucket-name/validate-bucket-name.js
+function validateBucketNameMiddleware({ bucketEndpoint }) {
+  return (next) => async (args) => {
+    const { input: { Bucket } } = args;
+    if (!bucketEndpoint && typeof Bucket === "string" && !validate(Bucket) && Bucket.indexOf("/") >= 0) {
+      const err = new Error(`Bucket name shouldn't contain '/', received '${Bucket}'`);
+      err.name = "InvalidBucketName";
+      throw err;
+    }
+    return next({ ...args });
+  };
+}
+var validateBucketNameMiddlewareOptions, getValidateBucketNamePlugin;
+var init_validate_bucket_name = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-validate-bucket-name/validate-bucket-name.js"() {
+    "use strict";
+    init_util2();
+    init_bucket_endpoint_middleware();
+    validateBucketNameMiddlewareOptions = {
+      step: "initialize",
+      tags: ["VALIDATE_BUCKET_NAME"],
+      name: "validateBucketNameMiddleware",
+      override: true
+    };
+    getValidateBucketNamePlugin = (options2) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(validateBucketNameMiddleware(options2), validateBucketNameMiddlewareOptions);
+        clientStack.addRelativeTo(bucketEndpointMiddleware(options2), bucketEndpointMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/protocol/S3RestXmlProtocol.js
+var S3RestXmlProtocol;
+var init_S3RestXmlProtocol = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/protocol/S3RestXmlProtocol.js"() {
+    "use strict";
+    init_protocols2();
+    init_schema();
+    S3RestXmlProtocol = class extends AwsRestXmlProtocol {
+      async serializeRequest(operationSchema, input, context) {
+        const request = await super.serializeRequest(operationSchema, input, context);
+        const ns = NormalizedSchema.of(operationSchema.input);
+        const staticStructureSchema = ns.getSchema();
+        let bucketMemberIndex = 0;
+        const requiredMemberCount = staticStructureSchema[6] ?? 0;
+        if (input && typeof input === "object") {
+          for (const [memberName, memberNs] of ns.structIterator()) {
+            if (++bucketMemberIndex > requiredMemberCount) {
+              break;
+            }
+            if (memberName === "Bucket") {
+              if (!input.Bucket && memberNs.getMergedTraits().httpLabel) {
+                throw new Error(`No value provided for input HTTP label: Bucket.`);
+              }
+              break;
+            }
+          }
+        }
+        return request;
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeDisableMultiregionAccessPointConfigOptions.js
+var NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME, NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME, NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS;
+var init_NodeDisableMultiregionAccessPointConfigOptions = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeDisableMultiregionAccessPointConfigOptions.js"() {
+    "use strict";
+    init_config2();
+    NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME = "AWS_S3_DISABLE_MULTIREGION_ACCESS_POINTS";
+    NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME = "s3_disable_multiregion_access_points";
+    NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => booleanSelector(env2, NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME, SelectorType.CONFIG),
+      default: false
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeUseArnRegionConfigOptions.js
+var NODE_USE_ARN_REGION_ENV_NAME, NODE_USE_ARN_REGION_INI_NAME, NODE_USE_ARN_REGION_CONFIG_OPTIONS;
+var init_NodeUseArnRegionConfigOptions = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/NodeUseArnRegionConfigOptions.js"() {
+    "use strict";
+    init_config2();
+    NODE_USE_ARN_REGION_ENV_NAME = "AWS_S3_USE_ARN_REGION";
+    NODE_USE_ARN_REGION_INI_NAME = "s3_use_arn_region";
+    NODE_USE_ARN_REGION_CONFIG_OPTIONS = {
+      environmentVariableSelector: (env2) => booleanSelector(env2, NODE_USE_ARN_REGION_ENV_NAME, SelectorType.ENV),
+      configFileSelector: (profile) => booleanSelector(profile, NODE_USE_ARN_REGION_INI_NAME, SelectorType.CONFIG),
+      default: void 0
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostnameUtils.js
+var DOMAIN_PATTERN2, IP_ADDRESS_PATTERN2, DOTS_PATTERN2, DOT_PATTERN2, S3_HOSTNAME_PATTERN2, S3_US_EAST_1_ALTNAME_PATTERN, AWS_PARTITION_SUFFIX, isBucketNameOptions, isDnsCompatibleBucketName2, getRegionalSuffix, getSuffix, getSuffixForArnEndpoint, validateArnEndpointOptions, validateService, validateS3Service, validateOutpostService, validatePartition, validateRegion, validateRegionalClient, validateAccountId, validateDNSHostLabel, validateCustomEndpoint, getArnResources, validateNoDualstack, validateNoFIPS, validateMrapAlias;
+var init_bucketHostnameUtils = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostnameUtils.js"() {
+    "use strict";
+    DOMAIN_PATTERN2 = /^[a-z0-9][a-z0-9\.\-]{1,61}[a-z0-9]$/;
+    IP_ADDRESS_PATTERN2 = /(\d+\.){3}\d+/;
+    DOTS_PATTERN2 = /\.\./;
+    DOT_PATTERN2 = /\./;
+    S3_HOSTNAME_PATTERN2 = /^(.+\.)?s3(-fips)?(\.dualstack)?[.-]([a-z0-9-]+)\./;
+    S3_US_EAST_1_ALTNAME_PATTERN = /^s3(-external-1)?\.amazonaws\.com$/;
+    AWS_PARTITION_SUFFIX = "amazonaws.com";
+    isBucketNameOptions = (options2) => typeof options2.bucketName === "string";
+    isDnsCompatibleBucketName2 = (bucketName) => DOMAIN_PATTERN2.test(bucketName) && !IP_ADDRESS_PATTERN2.test(bucketName) && !DOTS_PATTERN2.test(bucketName);
+    getRegionalSuffix = (hostname) => {
+      const parts = hostname.match(S3_HOSTNAME_PATTERN2);
+      return [parts[4], hostname.replace(new RegExp(`^${parts[0]}`), "")];
+    };
+    getSuffix = (hostname) => S3_US_EAST_1_ALTNAME_PATTERN.test(hostname) ? ["us-east-1", AWS_PARTITION_SUFFIX] : getRegionalSuffix(hostname);
+    getSuffixForArnEndpoint = (hostname) => S3_US_EAST_1_ALTNAME_PATTERN.test(hostname) ? [hostname.replace(`.${AWS_PARTITION_SUFFIX}`, ""), AWS_PARTITION_SUFFIX] : getRegionalSuffix(hostname);
+    validateArnEndpointOptions = (options2) => {
+      if (options2.pathStyleEndpoint) {
+        throw new Error("Path-style S3 endpoint is not supported when bucket is an ARN");
+      }
+      if (options2.accelerateEndpoint) {
+        throw new Error("Accelerate endpoint is not supported when bucket is an ARN");
+      }
+      if (!options2.tlsCompatible) {
+        throw new Error("HTTPS is required when bucket is an ARN");
+      }
+    };
+    validateService = (service) => {
+      if (service !== "s3" && service !== "s3-outposts" && service !== "s3-object-lambda") {
+        throw new Error("Expect 's3' or 's3-outposts' or 's3-object-lambda' in ARN service component");
+      }
+    };
+    validateS3Service = (service) => {
+      if (service !== "s3") {
+        throw new Error("Expect 's3' in Accesspoint ARN service component");
+      }
+    };
+    validateOutpostService = (service) => {
+      if (service !== "s3-outposts") {
+        throw new Error("Expect 's3-posts' in Outpost ARN service component");
+      }
+    };
+    validatePartition = (partition2, options2) => {
+      if (partition2 !== options2.clientPartition) {
+        throw new Error(`Partition in ARN is incompatible, got "${partition2}" but expected "${options2.clientPartition}"`);
+      }
+    };
+    validateRegion = (region, options2) => {
+    };
+    validateRegionalClient = (region) => {
+      if (["s3-external-1", "aws-global"].includes(region)) {
+        throw new Error(`Client region ${region} is not regional`);
+      }
+    };
+    validateAccountId = (accountId) => {
+      if (!/[0-9]{12}/.exec(accountId)) {
+        throw new Error("Access point ARN accountID does not match regex '[0-9]{12}'");
+      }
+    };
+    validateDNSHostLabel = (label, options2 = { tlsCompatible: true }) => {
+      if (label.length >= 64 || !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(label) || /(\d+\.){3}\d+/.test(label) || /[.-]{2}/.test(label) || options2?.tlsCompatible && DOT_PATTERN2.test(label)) {
+        throw new Error(`Invalid DNS label ${label}`);
+      }
+    };
+    validateCustomEndpoint = (options2) => {
+      if (options2.isCustomEndpoint) {
+        if (options2.dualstackEndpoint) {
+          throw new Error("Dualstack endpoint is not supported with custom endpoint");
+        }
+        if (options2.accelerateEndpoint) {
+          throw new Error("Accelerate endpoint is not supported with custom endpoint");
+        }
+      }
+    };
+    getArnResources = (resource) => {
+      const delimiter = resource.includes(":") ? ":" : "/";
+      const [resourceType, ...rest] = resource.split(delimiter);
+      if (resourceType === "accesspoint") {
+        if (rest.length !== 1 || rest[0] === "") {
+          throw new Error(`Access Point ARN should have one resource accesspoint${delimiter}{accesspointname}`);
+        }
+        return { accesspointName: rest[0] };
+      } else if (resourceType === "outpost") {
+        if (!rest[0] || rest[1] !== "accesspoint" || !rest[2] || rest.length !== 3) {
+          throw new Error(`Outpost ARN should have resource outpost${delimiter}{outpostId}${delimiter}accesspoint${delimiter}{accesspointName}`);
+        }
+        const [outpostId, _, accesspointName] = rest;
+        return { outpostId, accesspointName };
+      } else {
+        throw new Error(`ARN resource should begin with 'accesspoint${delimiter}' or 'outpost${delimiter}'`);
+      }
+    };
+    validateNoDualstack = (dualstackEndpoint) => {
+    };
+    validateNoFIPS = (useFipsEndpoint) => {
+      if (useFipsEndpoint) {
+        throw new Error(`FIPS region is not supported with Outpost.`);
+      }
+    };
+    validateMrapAlias = (name) => {
+      try {
+        name.split(".").forEach((label) => {
+          validateDNSHostLabel(label);
+        });
+      } catch (e5) {
+        throw new Error(`"${name}" is not a DNS compatible name.`);
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostname.js
+var bucketHostname, getEndpointFromBucketName, getEndpointFromArn, getEndpointFromObjectLambdaArn, getEndpointFromMRAPArn, getEndpointFromOutpostArn, getEndpointFromAccessPointArn;
+var init_bucketHostname = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketHostname.js"() {
+    "use strict";
+    init_bucketHostnameUtils();
+    bucketHostname = (options2) => {
+      validateCustomEndpoint(options2);
+      return isBucketNameOptions(options2) ? getEndpointFromBucketName(options2) : getEndpointFromArn(options2);
+    };
+    getEndpointFromBucketName = ({ accelerateEndpoint = false, clientRegion: region, baseHostname, bucketName, dualstackEndpoint = false, fipsEndpoint = false, pathStyleEndpoint = false, tlsCompatible = true, isCustomEndpoint = false }) => {
+      const [clientRegion, hostnameSuffix] = isCustomEndpoint ? [region, baseHostname] : getSuffix(baseHostname);
+      if (pathStyleEndpoint || !isDnsCompatibleBucketName2(bucketName) || tlsCompatible && DOT_PATTERN2.test(bucketName)) {
+        return {
+          bucketEndpoint: false,
+          hostname: dualstackEndpoint ? `s3.dualstack.${clientRegion}.${hostnameSuffix}` : baseHostname
+        };
+      }
+      if (accelerateEndpoint) {
+        baseHostname = `s3-accelerate${dualstackEndpoint ? ".dualstack" : ""}.${hostnameSuffix}`;
+      } else if (dualstackEndpoint) {
+        baseHostname = `s3.dualstack.${clientRegion}.${hostnameSuffix}`;
+      }
+      return {
+        bucketEndpoint: true,
+        hostname: `${bucketName}.${baseHostname}`
+      };
+    };
+    getEndpointFromArn = (options2) => {
+      const { isCustomEndpoint, baseHostname, clientRegion } = options2;
+      const hostnameSuffix = isCustomEndpoint ? baseHostname : getSuffixForArnEndpoint(baseHostname)[1];
+      const { pathStyleEndpoint, accelerateEndpoint = false, fipsEndpoint = false, tlsCompatible = true, bucketName, clientPartition = "aws" } = options2;
+      validateArnEndpointOptions({ pathStyleEndpoint, accelerateEndpoint, tlsCompatible });
+      const { service, partition: partition2, accountId, region, resource } = bucketName;
+      validateService(service);
+      validatePartition(partition2, { clientPartition });
+      validateAccountId(accountId);
+      const { accesspointName, outpostId } = getArnResources(resource);
+      if (service === "s3-object-lambda") {
+        return getEndpointFromObjectLambdaArn({ ...options2, tlsCompatible, bucketName, accesspointName, hostnameSuffix });
+      }
+      if (region === "") {
+        return getEndpointFromMRAPArn({ ...options2, clientRegion, mrapAlias: accesspointName, hostnameSuffix });
+      }
+      if (outpostId) {
+        return getEndpointFromOutpostArn({ ...options2, clientRegion, outpostId, accesspointName, hostnameSuffix });
+      }
+      return getEndpointFromAccessPointArn({ ...options2, clientRegion, accesspointName, hostnameSuffix });
+    };
+    getEndpointFromObjectLambdaArn = ({ dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, useArnRegion, clientRegion, clientSigningRegion = clientRegion, accesspointName, bucketName, hostnameSuffix }) => {
+      const { accountId, region, service } = bucketName;
+      validateRegionalClient(clientRegion);
+      const DNSHostLabel = `${accesspointName}-${accountId}`;
+      validateDNSHostLabel(DNSHostLabel, { tlsCompatible });
+      const endpointRegion = useArnRegion ? region : clientRegion;
+      const signingRegion = useArnRegion ? region : clientSigningRegion;
+      return {
+        bucketEndpoint: true,
+        hostname: `${DNSHostLabel}.${service}${fipsEndpoint ? "-fips" : ""}.${endpointRegion}.${hostnameSuffix}`,
+        signingRegion,
+        signingService: service
+      };
+    };
+    getEndpointFromMRAPArn = ({ disableMultiregionAccessPoints, dualstackEndpoint = false, isCustomEndpoint, mrapAlias, hostnameSuffix }) => {
+      if (disableMultiregionAccessPoints === true) {
+        throw new Error("SDK is attempting to use a MRAP ARN. Please enable to feature.");
+      }
+      validateMrapAlias(mrapAlias);
+      return {
+        bucketEndpoint: true,
+        hostname: `${mrapAlias}${isCustomEndpoint ? "" : `.accesspoint.s3-global`}.${hostnameSuffix}`,
+        signingRegion: "*"
+      };
+    };
+    getEndpointFromOutpostArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName, outpostId, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
+      validateRegionalClient(clientRegion);
+      const DNSHostLabel = `${accesspointName}-${bucketName.accountId}`;
+      validateDNSHostLabel(DNSHostLabel, { tlsCompatible });
+      const endpointRegion = useArnRegion ? bucketName.region : clientRegion;
+      const signingRegion = useArnRegion ? bucketName.region : clientSigningRegion;
+      validateOutpostService(bucketName.service);
+      validateDNSHostLabel(outpostId, { tlsCompatible });
+      validateNoFIPS(fipsEndpoint);
+      const hostnamePrefix = `${DNSHostLabel}.${outpostId}`;
+      return {
+        bucketEndpoint: true,
+        hostname: `${hostnamePrefix}${isCustomEndpoint ? "" : `.s3-outposts.${endpointRegion}`}.${hostnameSuffix}`,
+        signingRegion,
+        signingService: "s3-outposts"
+      };
+    };
+    getEndpointFromAccessPointArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
+      validateRegionalClient(clientRegion);
+      const hostnamePrefix = `${accesspointName}-${bucketName.accountId}`;
+      validateDNSHostLabel(hostnamePrefix, { tlsCompatible });
+      const endpointRegion = useArnRegion ? bucketName.region : clientRegion;
+      const signingRegion = useArnRegion ? bucketName.region : clientSigningRegion;
+      validateS3Service(bucketName.service);
+      return {
+        bucketEndpoint: true,
+        hostname: `${hostnamePrefix}${isCustomEndpoint ? "" : `.s3-accesspoint${fipsEndpoint ? "-fips" : ""}${dualstackEndpoint ? ".dualstack" : ""}.${endpointRegion}`}.${hostnameSuffix}`,
+        signingRegion
+      };
+    };
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketEndpointMiddleware.js
+var bucketEndpointMiddleware2, bucketEndpointMiddlewareOptions2, getBucketEndpointPlugin;
+var init_bucketEndpointMiddleware = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/bucketEndpointMiddleware.js"() {
+    "use strict";
+    init_util2();
+    init_protocols();
+    init_bucketHostname();
+    bucketEndpointMiddleware2 = (options2) => (next, context) => async (args) => {
+      const { Bucket: bucketName } = args.input;
+      let replaceBucketInPath = options2.bucketEndpoint;
+      const request = args.request;
+      if (HttpRequest.isInstance(request)) {
+        if (options2.bucketEndpoint) {
+          request.hostname = bucketName;
+        } else if (validate(bucketName)) {
+          const bucketArn = parse2(bucketName);
+          const clientRegion = await options2.region();
+          const useDualstackEndpoint = await options2.useDualstackEndpoint();
+          const useFipsEndpoint = await options2.useFipsEndpoint();
+          const { partition: partition2, signingRegion = clientRegion } = await options2.regionInfoProvider(clientRegion, { useDualstackEndpoint, useFipsEndpoint }) || {};
+          const useArnRegion = await options2.useArnRegion();
+          const { hostname, bucketEndpoint, signingRegion: modifiedSigningRegion, signingService } = bucketHostname({
+            bucketName: bucketArn,
+            baseHostname: request.hostname,
+            accelerateEndpoint: options2.useAccelerateEndpoint,
+            dualstackEndpoint: useDualstackEndpoint,
+            fipsEndpoint: useFipsEndpoint,
+            pathStyleEndpoint: options2.forcePathStyle,
+            tlsCompatible: request.protocol === "https:",
+            useArnRegion,
+            clientPartition: partition2,
+            clientSigningRegion: signingRegion,
+            clientRegion,
+            isCustomEndpoint: options2.isCustomEndpoint,
+            disableMultiregionAccessPoints: await options2.disableMultiregionAccessPoints()
+          });
+          if (modifiedSigningRegion && modifiedSigningRegion !== signingRegion) {
+            context["signing_region"] = modifiedSigningRegion;
+          }
+          if (signingService && signingService !== "s3") {
+            context["signing_service"] = signingService;
+          }
+          request.hostname = hostname;
+          replaceBucketInPath = bucketEndpoint;
+        } else {
+          const clientRegion = await options2.region();
+          const dualstackEndpoint = await options2.useDualstackEndpoint();
+          const fipsEndpoint = await options2.useFipsEndpoint();
+          const { hostname, bucketEndpoint } = bucketHostname({
+            bucketName,
+            clientRegion,
+            baseHostname: request.hostname,
+            accelerateEndpoint: options2.useAccelerateEndpoint,
+            dualstackEndpoint,
+            fipsEndpoint,
+            pathStyleEndpoint: options2.forcePathStyle,
+            tlsCompatible: request.protocol === "https:",
+            isCustomEndpoint: options2.isCustomEndpoint
+          });
+          request.hostname = hostname;
+          replaceBucketInPath = bucketEndpoint;
+        }
+        if (replaceBucketInPath) {
+          request.path = request.path.replace(/^(\/)?[^\/]+/, "");
+          if (request.path === "") {
+            request.path = "/";
+          }
+        }
+      }
+      return next({ ...args, request });
+    };
+    bucketEndpointMiddlewareOptions2 = {
+      tags: ["BUCKET_ENDPOINT"],
+      name: "bucketEndpointMiddleware",
+      relation: "before",
+      toMiddleware: "hostHeaderMiddleware",
+      override: true
+    };
+    getBucketEndpointPlugin = (options2) => ({
+      applyToStack: (clientStack) => {
+        clientStack.addRelativeTo(bucketEndpointMiddleware2(options2), bucketEndpointMiddlewareOptions2);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/configurations.js
+function resolveBucketEndpointConfig(input) {
+  const { bucketEndpoint = false, forcePathStyle = false, useAccelerateEndpoint = false, useArnRegion, disableMultiregionAccessPoints = false } = input;
+  return Object.assign(input, {
+    bucketEndpoint,
+    forcePathStyle,
+    useAccelerateEndpoint,
+    useArnRegion: typeof useArnRegion === "function" ? useArnRegion : () => Promise.resolve(useArnRegion),
+    disableMultiregionAccessPoints: typeof disableMultiregionAccessPoints === "function" ? disableMultiregionAccessPoints : () => Promise.resolve(disableMultiregionAccessPoints)
+  });
+}
+var init_configurations3 = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-bucket-endpoint/configurations.js"() {
+    "use strict";
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-expect-continue/middleware-expect-continue.js
+function addExpectContinueMiddleware(options2) {
+  return (next) => async (args) => {
+    const { request } = args;
+    if (options2.expectContinueHeader !== false && HttpRequest.isInstance(request) && request.body && options2.runtime === "node" && options2.requestHandler?.constructor?.name !== "FetchHttpHandler") {
+      let sendHeader = true;
+      if (typeof options2.expectContinueHeader === "number") {
+        try {
+          const bodyLength = Number(request.headers?.["content-length"]) ?? options2.bodyLengthChecker?.(request.body) ?? Infinity;
+          sendHeader = bodyLength >= options2.expectContinueHeader;
+        } catch (e5) {
+        }
+      } else {
+        sendHeader = !!options2.expectContinueHeader;
+      }
+      if (sendHeader) {
+        request.headers.Expect = "100-continue";
+      }
+    }
+    return next({
+      ...args,
+      request
+    });
+  };
+}
+var addExpectContinueMiddlewareOptions, getAddExpectContinuePlugin;
+var init_middleware_expect_continue = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-expect-continue/middleware-expect-continue.js"() {
+    "use strict";
+    init_protocols();
+    addExpectContinueMiddlewareOptions = {
+      step: "build",
+      tags: ["SET_EXPECT_HEADER", "EXPECT_HEADER"],
+      name: "addExpectContinueMiddleware",
+      override: true
+    };
+    getAddExpectContinuePlugin = (options2) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(addExpectContinueMiddleware(options2), addExpectContinueMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/middleware-location-constraint.js
+function locationConstraintMiddleware(options2) {
+  return (next) => async (args) => {
+    const { CreateBucketConfiguration } = args.input;
+    const region = await options2.region();
+    if (!CreateBucketConfiguration?.LocationConstraint && !CreateBucketConfiguration?.Location) {
+      if (region !== "us-east-1") {
+        args.input.CreateBucketConfiguration = args.input.CreateBucketConfiguration ?? {};
+        args.input.CreateBucketConfiguration.LocationConstraint = region;
+      }
+    }
+    return next(args);
+  };
+}
+var locationConstraintMiddlewareOptions, getLocationConstraintPlugin;
+var init_middleware_location_constraint = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/middleware-location-constraint.js"() {
+    "use strict";
+    locationConstraintMiddlewareOptions = {
+      step: "initialize",
+      tags: ["LOCATION_CONSTRAINT", "CREATE_BUCKET_CONFIGURATION"],
+      name: "locationConstraintMiddleware",
+      override: true
+    };
+    getLocationConstraintPlugin = (config) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(locationConstraintMiddleware(config), locationConstraintMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/configuration.js
+function resolveLocationConstraintConfig(input) {
+  return input;
+}
+var init_configuration2 = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-location-constraint/configuration.js"() {
+    "use strict";
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-ssec/middleware-ssec.js
+function ssecMiddleware(options2) {
+  return (next) => async (args) => {
+    const input = { ...args.input };
+    const properties = [
+      {
+        target: "SSECustomerKey",
+        hash: "SSECustomerKeyMD5"
+      },
+      {
+        target: "CopySourceSSECustomerKey",
+        hash: "CopySourceSSECustomerKeyMD5"
+      }
+    ];
+    for (const prop of properties) {
+      const value = input[prop.target];
+      if (value) {
+        let valueForHash;
+        if (typeof value === "string") {
+          if (isValidBase64EncodedSSECustomerKey(value, options2)) {
+            valueForHash = options2.base64Decoder(value);
+          } else {
+            valueForHash = options2.utf8Decoder(value);
+            input[prop.target] = options2.base64Encoder(valueForHash);
+          }
+        } else {
+          valueForHash = ArrayBuffer.isView(value) ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength) : new Uint8Array(value);
+          input[prop.target] = options2.base64Encoder(valueForHash);
+        }
+        const hash = new options2.md5();
+        hash.update(valueForHash);
+        input[prop.hash] = options2.base64Encoder(await hash.digest());
+      }
+    }
+    return next({
+      ...args,
+      input
+    });
+  };
+}
+function isValidBase64EncodedSSECustomerKey(str, options2) {
+  const base64Regex = /^(?:[A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  if (!base64Regex.test(str)) {
+    return false;
+  }
+  try {
+    const decodedBytes = options2.base64Decoder(str);
+    return decodedBytes.length === 32;
+  } catch {
+    return false;
+  }
+}
+var ssecMiddlewareOptions, getSsecPlugin;
+var init_middleware_ssec = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/middleware-ssec/middleware-ssec.js"() {
+    "use strict";
+    ssecMiddlewareOptions = {
+      name: "ssecMiddleware",
+      step: "initialize",
+      tags: ["SSE"],
+      override: true
+    };
+    getSsecPlugin = (config) => ({
+      applyToStack: (clientStack) => {
+        clientStack.add(ssecMiddleware(config), ssecMiddlewareOptions);
+      }
+    });
+  }
+});
+
+// node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/index.js
+var s3_exports = {};
+__export(s3_exports, {
+  NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS: () => NODE_DISABLE_MULTIREGION_ACCESS_POINT_CONFIG_OPTIONS,
+  NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME: () => NODE_DISABLE_MULTIREGION_ACCESS_POINT_ENV_NAME,
+  NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME: () => NODE_DISABLE_MULTIREGION_ACCESS_POINT_INI_NAME,
+  NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS: () => NODE_DISABLE_S3_EXPRESS_SESSION_AUTH_OPTIONS,
+  NODE_USE_ARN_REGION_CONFIG_OPTIONS: () => NODE_USE_ARN_REGION_CONFIG_OPTIONS,
+  NODE_USE_ARN_REGION_ENV_NAME: () => NODE_USE_ARN_REGION_ENV_NAME,
+  NODE_USE_ARN_REGION_INI_NAME: () => NODE_USE_ARN_REGION_INI_NAME,
+  S3ExpressIdentityCache: () => S3ExpressIdentityCache,
+  S3ExpressIdentityCacheEntry: () => S3ExpressIdentityCacheEntry,
+  S3ExpressIdentityProviderImpl: () => S3ExpressIdentityProviderImpl,
+  S3RestXmlProtocol: () => S3RestXmlProtocol,
+  SignatureV4S3Express: () => SignatureV4S3Express,
+  addExpectContinueMiddleware: () => addExpectContinueMiddleware,
+  addExpectContinueMiddlewareOptions: () => addExpectContinueMiddlewareOptions,
+  bucketEndpointMiddleware: () => bucketEndpointMiddleware2,
+  bucketEndpointMiddlewareOptions: () => bucketEndpointMiddlewareOptions2,
+  bucketHostname: () => bucketHostname,
+  checkContentLengthHeader: () => checkContentLengthHeader,
+  checkContentLengthHeaderMiddlewareOptions: () => checkContentLengthHeaderMiddlewareOptions,
+  getAddExpectContinuePlugin: () => getAddExpectContinuePlugin,
+  getArnResources: () => getArnResources,
+  getBucketEndpointPlugin: () => getBucketEndpointPlugin,
+  getCheckContentLengthHeaderPlugin: () => getCheckContentLengthHeaderPlugin,
+  getLocationConstraintPlugin: () => getLocationConstraintPlugin,
+  getRegionRedirectMiddlewarePlugin: () => getRegionRedirectMiddlewarePlugin,
+  getS3ExpiresMiddlewarePlugin: () => getS3ExpiresMiddlewarePlugin,
+  getS3ExpressHttpSigningPlugin: () => getS3ExpressHttpSigningPlugin,
+  getS3ExpressPlugin: () => getS3ExpressPlugin,
+  getSsecPlugin: () => getSsecPlugin,
+  getSuffixForArnEndpoint: () => getSuffixForArnEndpoint,
+  getThrow200ExceptionsPlugin: () => getThrow200ExceptionsPlugin,
+  getValidateBucketNamePlugin: () => getValidateBucketNamePlugin,
+  isValidBase64EncodedSSECustomerKey: () => isValidBase64EncodedSSECustomerKey,
+  locationConstraintMiddleware: () => locationConstraintMiddleware,
+  locationConstraintMiddlewareOptions: () => locationConstraintMiddlewareOptions,
+  regionRedirectEndpointMiddleware: () => regionRedirectEndpointMiddleware,
+  regionRedirectEndpointMiddlewareOptions: () => regionRedirectEndpointMiddlewareOptions,
+  regionRedirectMiddleware: () => regionRedirectMiddleware,
+  regionRedirectMiddlewareOptions: () => regionRedirectMiddlewareOptions,
+  resolveBucketEndpointConfig: () => resolveBucketEndpointConfig,
+  resolveLocationConstraintConfig: () => resolveLocationConstraintConfig,
+  resolveS3Config: () => resolveS3Config,
+  s3ExpiresMiddleware: () => s3ExpiresMiddleware,
+  s3ExpiresMiddlewareOptions: () => s3ExpiresMiddlewareOptions,
+  s3ExpressHttpSigningMiddleware: () => s3ExpressHttpSigningMiddleware,
+  s3ExpressHttpSigningMiddlewareOptions: () => s3ExpressHttpSigningMiddlewareOptions,
+  s3ExpressMiddleware: () => s3ExpressMiddleware,
+  s3ExpressMiddlewareOptions: () => s3ExpressMiddlewareOptions,
+  ssecMiddleware: () => ssecMiddleware,
+  ssecMiddlewareOptions: () => ssecMiddlewareOptions,
+  throw200ExceptionsMiddleware: () => throw200ExceptionsMiddleware,
+  throw200ExceptionsMiddlewareOptions: () => throw200ExceptionsMiddlewareOptions,
+  validateAccountId: () => validateAccountId,
+  validateBucketNameMiddleware: () => validateBucketNameMiddleware,
+  validateBucketNameMiddlewareOptions: () => validateBucketNameMiddlewareOptions,
+  validateDNSHostLabel: () => validateDNSHostLabel,
+  validateNoDualstack: () => validateNoDualstack,
+  validateNoFIPS: () => validateNoFIPS,
+  validateOutpostService: () => validateOutpostService,
+  validatePartition: () => validatePartition,
+  validateRegion: () => validateRegion
+});
+var init_s32 = __esm({
+  "node_modules/@aws-sdk/middleware-sdk-s3/dist-es/submodules/s3/index.js"() {
+    "use strict";
+    init_check_content_length_header();
+    init_region_redirect_endpoint_middleware();
+    init_region_redirect_middleware();
+    init_s3Configuration();
+    init_s3_expires_middleware();
+    init_S3ExpressIdentityCache();
+    init_S3ExpressIdentityCacheEntry();
+    init_S3ExpressIdentityProviderImpl();
+    init_SignatureV4S3Express();
+    init_constants8();
+    init_s3ExpressMiddleware();
+    init_s3ExpressHttpSigningMiddleware();
+    init_throw_200_exceptions();
+    init_validate_bucket_name();
+    init_S3RestXmlProtocol();
+    init_NodeDisableMultiregionAccessPointConfigOptions();
+    init_NodeUseArnRegionConfigOptions();
+    init_bucketEndpointMiddleware();
+    init_bucketHostname();
+    init_configurations3();
+    init_bucketHostnameUtils();
+    init_middleware_expect_continue();
+    init_middleware_location_constraint();
+    init_configuration2();
+    init_middleware_ssec();
   }
 });
 
@@ -29000,12 +38193,12 @@ var init_Sha1Js = __esm({
           this.inner.update(data);
           return;
         }
-        let pos = 0;
+        let pos2 = 0;
         let { length } = data;
         this.bytesHashed += length;
         if (this.bufferLength > 0) {
           while (length > 0 && this.bufferLength < BLOCK2) {
-            this.buffer[this.bufferLength++] = data[pos++];
+            this.buffer[this.bufferLength++] = data[pos2++];
             --length;
           }
           if (this.bufferLength === BLOCK2) {
@@ -29014,12 +38207,12 @@ var init_Sha1Js = __esm({
           }
         }
         while (length >= BLOCK2) {
-          this.hashBuffer(data, pos);
-          pos += BLOCK2;
+          this.hashBuffer(data, pos2);
+          pos2 += BLOCK2;
           length -= BLOCK2;
         }
         while (length > 0) {
-          this.buffer[this.bufferLength++] = data[pos++];
+          this.buffer[this.bufferLength++] = data[pos2++];
           --length;
         }
       }
@@ -29151,14 +38344,14 @@ function buildNativeClass4() {
       this.hash.update(data);
     }
     async digest() {
-      let buf;
+      let buf2;
       if (this.isHmac) {
         this.finished = true;
-        buf = this.hash.digest();
+        buf2 = this.hash.digest();
       } else {
-        buf = this.hash.copy().digest();
+        buf2 = this.hash.copy().digest();
       }
-      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+      return new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength);
     }
     reset() {
       this.hash = this.createHash();
@@ -29763,14 +38956,14 @@ var init_Sha512 = __esm({
         if (!this.native) {
           return super.digest();
         }
-        let buf;
+        let buf2;
         if (this.nativeSecret !== void 0) {
           this.nativeFinished = true;
-          buf = this.native.digest();
+          buf2 = this.native.digest();
         } else {
-          buf = this.native.copy().digest();
+          buf2 = this.native.copy().digest();
         }
-        return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+        return new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength);
       }
       reset() {
         if (!this.native) {
@@ -29896,7 +39089,7 @@ var init_sha = __esm({
 });
 
 // node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var require_dist_cjs16 = __commonJS({
+var require_dist_cjs17 = __commonJS({
   "node_modules/@aws-sdk/client-s3/dist-cjs/index.js"(exports2) {
     "use strict";
     var { getFlexibleChecksumsPlugin: getFlexibleChecksumsPlugin2, NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS: NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS2, NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS: NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS2, resolveFlexibleChecksumsConfig: resolveFlexibleChecksumsConfig2 } = (init_flexible_checksums(), __toCommonJS(flexible_checksums_exports));
@@ -29914,11 +39107,11 @@ var require_dist_cjs16 = __commonJS({
     var { DEFAULT_RETRY_MODE: DEFAULT_RETRY_MODE2, NODE_RETRY_MODE_CONFIG_OPTIONS: NODE_RETRY_MODE_CONFIG_OPTIONS2, NODE_MAX_ATTEMPT_CONFIG_OPTIONS: NODE_MAX_ATTEMPT_CONFIG_OPTIONS2, resolveRetryConfig: resolveRetryConfig2, getRetryPlugin: getRetryPlugin2 } = (init_retry2(), __toCommonJS(retry_exports));
     var { TypeRegistry: TypeRegistry2, getSchemaSerdePlugin: getSchemaSerdePlugin2 } = (init_schema(), __toCommonJS(schema_exports));
     var { resolveAwsSdkSigV4Config: resolveAwsSdkSigV4Config2, resolveAwsSdkSigV4AConfig: resolveAwsSdkSigV4AConfig2, AwsSdkSigV4Signer: AwsSdkSigV4Signer2, AwsSdkSigV4ASigner: AwsSdkSigV4ASigner2, NODE_SIGV4A_CONFIG_OPTIONS: NODE_SIGV4A_CONFIG_OPTIONS2, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS: NODE_AUTH_SCHEME_PREFERENCE_OPTIONS2 } = (init_httpAuthSchemes2(), __toCommonJS(httpAuthSchemes_exports));
-    var { SignatureV4MultiRegion: SignatureV4MultiRegion3 } = require_dist_cjs3();
+    var { SignatureV4MultiRegion: SignatureV4MultiRegion3 } = require_dist_cjs10();
     var { defaultProvider } = require_dist_cjs15();
     var { Sha256, Md5, readableStreamHasher: readableStreamHasher2 } = (init_checksum2(), __toCommonJS(checksum_exports));
     var { toUtf8: toUtf83, fromUtf8: fromUtf83, sdkStreamMixin: sdkStreamMixin3, getAwsChunkedEncodingStream: getAwsChunkedEncodingStream3, toBase64: toBase643, fromBase64: fromBase642, calculateBodyLength: calculateBodyLength2 } = (init_serde(), __toCommonJS(serde_exports));
-    var { streamCollector: streamCollector7, NodeHttpHandler } = require_dist_cjs7();
+    var { streamCollector: streamCollector7, NodeHttpHandler: NodeHttpHandler2 } = require_dist_cjs5();
     var { Sha1 } = (init_sha(), __toCommonJS(sha_exports));
     var aw = "ref";
     var ax = "argv";
@@ -31945,7 +41138,7 @@ var require_dist_cjs16 = __commonJS({
         if (!authSchemes) {
           return defaultHttpAuthSchemeResolver(authParameters);
         }
-        const options = [];
+        const options2 = [];
         for (const scheme of authSchemes) {
           const { name: resolvedName, properties = {}, ...rest } = scheme;
           const name = resolvedName.toLowerCase();
@@ -31974,21 +41167,21 @@ var require_dist_cjs16 = __commonJS({
           const option = createOption(authParameters);
           option.schemeId = schemeId;
           option.signingProperties = { ...option.signingProperties || {}, ...rest, ...properties };
-          options.push(option);
+          options2.push(option);
         }
-        return options;
+        return options2;
       };
       return endpointRuleSetHttpAuthSchemeProvider;
     };
     var _defaultS3HttpAuthSchemeProvider = (authParameters) => {
-      const options = [];
+      const options2 = [];
       switch (authParameters.operation) {
         default: {
-          options.push(createAwsAuthSigv4HttpAuthOption5(authParameters));
-          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
+          options2.push(createAwsAuthSigv4HttpAuthOption5(authParameters));
+          options2.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
         }
       }
-      return options;
+      return options2;
     };
     var defaultS3HttpAuthSchemeProvider = createEndpointRuleSetHttpAuthSchemeProvider2(defaultEndpointResolver5, _defaultS3HttpAuthSchemeProvider, {
       "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption5,
@@ -32001,16 +41194,16 @@ var require_dist_cjs16 = __commonJS({
         authSchemePreference: normalizeProvider3(config.authSchemePreference ?? [])
       });
     };
-    var resolveClientEndpointParameters5 = (options) => {
-      return Object.assign(options, {
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        forcePathStyle: options.forcePathStyle ?? false,
-        useAccelerateEndpoint: options.useAccelerateEndpoint ?? false,
-        useGlobalEndpoint: options.useGlobalEndpoint ?? false,
-        disableMultiregionAccessPoints: options.disableMultiregionAccessPoints ?? false,
+    var resolveClientEndpointParameters5 = (options2) => {
+      return Object.assign(options2, {
+        useFipsEndpoint: options2.useFipsEndpoint ?? false,
+        useDualstackEndpoint: options2.useDualstackEndpoint ?? false,
+        forcePathStyle: options2.forcePathStyle ?? false,
+        useAccelerateEndpoint: options2.useAccelerateEndpoint ?? false,
+        useGlobalEndpoint: options2.useGlobalEndpoint ?? false,
+        disableMultiregionAccessPoints: options2.disableMultiregionAccessPoints ?? false,
         defaultSigningName: "s3",
-        clientContextParams: options.clientContextParams ?? {}
+        clientContextParams: options2.clientContextParams ?? {}
       });
     };
     var commonParams5 = {
@@ -32144,8 +41337,8 @@ var require_dist_cjs16 = __commonJS({
     ];
     var S3ServiceException = class _S3ServiceException extends ServiceException2 {
       static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.s3#S3ServiceException";
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         Object.setPrototypeOf(this, _S3ServiceException.prototype);
       }
     };
@@ -38000,7 +47193,7 @@ var require_dist_cjs16 = __commonJS({
         maxAttempts: config?.maxAttempts ?? loadConfig2(NODE_MAX_ATTEMPT_CONFIG_OPTIONS2, config),
         region: config?.region ?? loadConfig2(NODE_REGION_CONFIG_OPTIONS2, { ...NODE_REGION_CONFIG_FILE_OPTIONS2, ...loaderConfig }),
         requestChecksumCalculation: config?.requestChecksumCalculation ?? loadConfig2(NODE_REQUEST_CHECKSUM_CALCULATION_CONFIG_OPTIONS2, loaderConfig),
-        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        requestHandler: NodeHttpHandler2.create(config?.requestHandler ?? defaultConfigProvider),
         responseChecksumValidation: config?.responseChecksumValidation ?? loadConfig2(NODE_RESPONSE_CHECKSUM_VALIDATION_CONFIG_OPTIONS2, loaderConfig),
         retryMode: config?.retryMode ?? loadConfig2({
           ...NODE_RETRY_MODE_CONFIG_OPTIONS2,
@@ -38057,7 +47250,7 @@ var require_dist_cjs16 = __commonJS({
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
       return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration2(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig2(extensionConfiguration), resolveHttpAuthRuntimeConfig5(extensionConfiguration));
     };
-    var S3Client2 = class extends Client2 {
+    var S3Client3 = class extends Client2 {
       config;
       constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig9(configuration || {});
@@ -38100,9 +47293,9 @@ var require_dist_cjs16 = __commonJS({
         super.destroy();
       }
     };
-    var AbortMultipartUploadCommand = class extends command5(_ep05, _mw05, "AbortMultipartUpload", AbortMultipartUpload$) {
+    var AbortMultipartUploadCommand2 = class extends command5(_ep05, _mw05, "AbortMultipartUpload", AbortMultipartUpload$) {
     };
-    var CompleteMultipartUploadCommand = class extends command5(_ep05, _mw1, "CompleteMultipartUpload", CompleteMultipartUpload$) {
+    var CompleteMultipartUploadCommand2 = class extends command5(_ep05, _mw1, "CompleteMultipartUpload", CompleteMultipartUpload$) {
     };
     var CopyObjectCommand = class extends command5(_ep12, _mw1, "CopyObject", CopyObject$) {
     };
@@ -38112,7 +47305,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var CreateBucketMetadataTableConfigurationCommand = class extends command5(_ep3, _mw3, "CreateBucketMetadataTableConfiguration", CreateBucketMetadataTableConfiguration$) {
     };
-    var CreateMultipartUploadCommand = class extends command5(_ep05, _mw1, "CreateMultipartUpload", CreateMultipartUpload$) {
+    var CreateMultipartUploadCommand2 = class extends command5(_ep05, _mw1, "CreateMultipartUpload", CreateMultipartUpload$) {
     };
     var DeleteBucketAnalyticsConfigurationCommand = class extends command5(_ep3, _mw4, "DeleteBucketAnalyticsConfiguration", DeleteBucketAnalyticsConfiguration$) {
     };
@@ -38206,7 +47399,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var GetObjectAttributesCommand = class extends command5(_ep5, _mw1, "GetObjectAttributes", GetObjectAttributes$) {
     };
-    var GetObjectCommand2 = class extends command5(_ep05, _mw7, "GetObject", GetObject$) {
+    var GetObjectCommand3 = class extends command5(_ep05, _mw7, "GetObject", GetObject$) {
     };
     var GetObjectLegalHoldCommand = class extends command5(_ep5, _mw05, "GetObjectLegalHold", GetObjectLegalHold$) {
     };
@@ -38242,7 +47435,7 @@ var require_dist_cjs16 = __commonJS({
     };
     var ListObjectsCommand = class extends command5(_ep8, _mw05, "ListObjects", ListObjects$) {
     };
-    var ListObjectsV2Command = class extends command5(_ep8, _mw05, "ListObjectsV2", ListObjectsV2$) {
+    var ListObjectsV2Command2 = class extends command5(_ep8, _mw05, "ListObjectsV2", ListObjectsV2$) {
     };
     var ListObjectVersionsCommand = class extends command5(_ep8, _mw05, "ListObjectVersions", ListObjectVersions$) {
     };
@@ -38316,17 +47509,17 @@ var require_dist_cjs16 = __commonJS({
     };
     var UpdateObjectEncryptionCommand = class extends command5(_ep5, _mw5, "UpdateObjectEncryption", UpdateObjectEncryption$) {
     };
-    var UploadPartCommand = class extends command5(_ep05, _mw13, "UploadPart", UploadPart$) {
+    var UploadPartCommand2 = class extends command5(_ep05, _mw13, "UploadPart", UploadPart$) {
     };
     var UploadPartCopyCommand = class extends command5(_ep4, _mw1, "UploadPartCopy", UploadPartCopy$) {
     };
     var WriteGetObjectResponseCommand = class extends command5(_ep9, _mw4, "WriteGetObjectResponse", WriteGetObjectResponse$) {
     };
-    var paginateListBuckets = createPaginator2(S3Client2, ListBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxBuckets");
-    var paginateListDirectoryBuckets = createPaginator2(S3Client2, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
-    var paginateListObjectAnnotations = createPaginator2(S3Client2, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
-    var paginateListObjectsV2 = createPaginator2(S3Client2, ListObjectsV2Command, "ContinuationToken", "NextContinuationToken", "MaxKeys");
-    var paginateListParts = createPaginator2(S3Client2, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
+    var paginateListBuckets = createPaginator2(S3Client3, ListBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxBuckets");
+    var paginateListDirectoryBuckets = createPaginator2(S3Client3, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
+    var paginateListObjectAnnotations = createPaginator2(S3Client3, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
+    var paginateListObjectsV2 = createPaginator2(S3Client3, ListObjectsV2Command2, "ContinuationToken", "NextContinuationToken", "MaxKeys");
+    var paginateListParts = createPaginator2(S3Client3, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
     var checkState$3 = async (client, input) => {
       let reason;
       try {
@@ -38418,13 +47611,13 @@ var require_dist_cjs16 = __commonJS({
       return checkExceptions2(result);
     };
     var commands5 = {
-      AbortMultipartUploadCommand,
-      CompleteMultipartUploadCommand,
+      AbortMultipartUploadCommand: AbortMultipartUploadCommand2,
+      CompleteMultipartUploadCommand: CompleteMultipartUploadCommand2,
       CopyObjectCommand,
       CreateBucketCommand,
       CreateBucketMetadataConfigurationCommand,
       CreateBucketMetadataTableConfigurationCommand,
-      CreateMultipartUploadCommand,
+      CreateMultipartUploadCommand: CreateMultipartUploadCommand2,
       CreateSessionCommand,
       DeleteBucketCommand,
       DeleteBucketAnalyticsConfigurationCommand,
@@ -38469,7 +47662,7 @@ var require_dist_cjs16 = __commonJS({
       GetBucketTaggingCommand,
       GetBucketVersioningCommand,
       GetBucketWebsiteCommand,
-      GetObjectCommand: GetObjectCommand2,
+      GetObjectCommand: GetObjectCommand3,
       GetObjectAclCommand,
       GetObjectAnnotationCommand,
       GetObjectAttributesCommand,
@@ -38490,7 +47683,7 @@ var require_dist_cjs16 = __commonJS({
       ListMultipartUploadsCommand,
       ListObjectAnnotationsCommand,
       ListObjectsCommand,
-      ListObjectsV2Command,
+      ListObjectsV2Command: ListObjectsV2Command2,
       ListObjectVersionsCommand,
       ListPartsCommand,
       PutBucketAbacCommand,
@@ -38527,7 +47720,7 @@ var require_dist_cjs16 = __commonJS({
       UpdateBucketMetadataInventoryTableConfigurationCommand,
       UpdateBucketMetadataJournalTableConfigurationCommand,
       UpdateObjectEncryptionCommand,
-      UploadPartCommand,
+      UploadPartCommand: UploadPartCommand2,
       UploadPartCopyCommand,
       WriteGetObjectResponseCommand
     };
@@ -38544,7 +47737,7 @@ var require_dist_cjs16 = __commonJS({
       waitUntilObjectExists,
       waitUntilObjectNotExists
     };
-    var S3 = class extends S3Client2 {
+    var S3 = class extends S3Client3 {
     };
     createAggregatedClient2(commands5, S3, { paginators, waiters });
     var BucketAbacStatus = {
@@ -38991,7 +48184,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.AbacStatus$ = AbacStatus$;
     exports2.AbortIncompleteMultipartUpload$ = AbortIncompleteMultipartUpload$;
     exports2.AbortMultipartUpload$ = AbortMultipartUpload$;
-    exports2.AbortMultipartUploadCommand = AbortMultipartUploadCommand;
+    exports2.AbortMultipartUploadCommand = AbortMultipartUploadCommand2;
     exports2.AbortMultipartUploadOutput$ = AbortMultipartUploadOutput$;
     exports2.AbortMultipartUploadRequest$ = AbortMultipartUploadRequest$;
     exports2.AccelerateConfiguration$ = AccelerateConfiguration$;
@@ -39043,7 +48236,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.ChecksumType = ChecksumType;
     exports2.CommonPrefix$ = CommonPrefix$;
     exports2.CompleteMultipartUpload$ = CompleteMultipartUpload$;
-    exports2.CompleteMultipartUploadCommand = CompleteMultipartUploadCommand;
+    exports2.CompleteMultipartUploadCommand = CompleteMultipartUploadCommand2;
     exports2.CompleteMultipartUploadOutput$ = CompleteMultipartUploadOutput$;
     exports2.CompleteMultipartUploadRequest$ = CompleteMultipartUploadRequest$;
     exports2.CompletedMultipartUpload$ = CompletedMultipartUpload$;
@@ -39069,7 +48262,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.CreateBucketOutput$ = CreateBucketOutput$;
     exports2.CreateBucketRequest$ = CreateBucketRequest$;
     exports2.CreateMultipartUpload$ = CreateMultipartUpload$;
-    exports2.CreateMultipartUploadCommand = CreateMultipartUploadCommand;
+    exports2.CreateMultipartUploadCommand = CreateMultipartUploadCommand2;
     exports2.CreateMultipartUploadOutput$ = CreateMultipartUploadOutput$;
     exports2.CreateMultipartUploadRequest$ = CreateMultipartUploadRequest$;
     exports2.CreateSession$ = CreateSession$;
@@ -39276,7 +48469,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.GetObjectAttributesOutput$ = GetObjectAttributesOutput$;
     exports2.GetObjectAttributesParts$ = GetObjectAttributesParts$;
     exports2.GetObjectAttributesRequest$ = GetObjectAttributesRequest$;
-    exports2.GetObjectCommand = GetObjectCommand2;
+    exports2.GetObjectCommand = GetObjectCommand3;
     exports2.GetObjectLegalHold$ = GetObjectLegalHold$;
     exports2.GetObjectLegalHoldCommand = GetObjectLegalHoldCommand;
     exports2.GetObjectLegalHoldOutput$ = GetObjectLegalHoldOutput$;
@@ -39400,7 +48593,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.ListObjectsOutput$ = ListObjectsOutput$;
     exports2.ListObjectsRequest$ = ListObjectsRequest$;
     exports2.ListObjectsV2$ = ListObjectsV2$;
-    exports2.ListObjectsV2Command = ListObjectsV2Command;
+    exports2.ListObjectsV2Command = ListObjectsV2Command2;
     exports2.ListObjectsV2Output$ = ListObjectsV2Output$;
     exports2.ListObjectsV2Request$ = ListObjectsV2Request$;
     exports2.ListParts$ = ListParts$;
@@ -39604,7 +48797,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.RestoreStatus$ = RestoreStatus$;
     exports2.RoutingRule$ = RoutingRule$;
     exports2.S3 = S3;
-    exports2.S3Client = S3Client2;
+    exports2.S3Client = S3Client3;
     exports2.S3KeyFilter$ = S3KeyFilter$;
     exports2.S3Location$ = S3Location$;
     exports2.S3ServiceException = S3ServiceException;
@@ -39669,7 +48862,7 @@ var require_dist_cjs16 = __commonJS({
     exports2.UpdateObjectEncryptionRequest$ = UpdateObjectEncryptionRequest$;
     exports2.UpdateObjectEncryptionResponse$ = UpdateObjectEncryptionResponse$;
     exports2.UploadPart$ = UploadPart$;
-    exports2.UploadPartCommand = UploadPartCommand;
+    exports2.UploadPartCommand = UploadPartCommand2;
     exports2.UploadPartCopy$ = UploadPartCopy$;
     exports2.UploadPartCopyCommand = UploadPartCopyCommand;
     exports2.UploadPartCopyOutput$ = UploadPartCopyOutput$;
@@ -39702,19 +48895,1375 @@ var require_dist_cjs16 = __commonJS({
   }
 });
 
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self.error = self.error || err;
+        self.pending -= 1;
+        if (self.waiting.length > 0 && self.pending < self.max) {
+          pendGo(self, self.waiting.shift());
+        } else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports2) {
+    "use strict";
+    var fs = require("fs");
+    var util = require("util");
+    var stream = require("stream");
+    var Readable9 = stream.Readable;
+    var PassThrough2 = stream.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter = require("events").EventEmitter;
+    exports2.BufferSlicer = BufferSlicer;
+    exports2.FdSlicer = FdSlicer;
+    util.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs.read(self.fd, buffer, offset, length, position, function(err, bytesRead, buffer2) {
+          cb();
+          callback(err, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream2(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs.close(self.fd, onCloseDone);
+      function onCloseDone(err) {
+        if (err) {
+          self.emit("error", err);
+        } else {
+          self.emit("close");
+        }
+      }
+    };
+    util.inherits(ReadStream2, Readable9);
+    function ReadStream2(context, options2) {
+      options2 = options2 || {};
+      Readable9.call(this, options2);
+      this.context = context;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream2.prototype._read = function(n3) {
+      var self = this;
+      var toRead = Math.min(self._readableState.highWaterMark, n3);
+      if (self.endOffset != null) {
+        toRead = Math.min(toRead, self.endOffset - self.pos);
+      }
+      if (toRead <= 0) {
+        self.push(null);
+        this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err, bytesRead) {
+          if (err) {
+            self.destroy(err);
+          } else if (bytesRead === 0) {
+            self.push(null);
+            self._cleanup();
+          } else {
+            self.pos += bytesRead;
+            self.push(buffer.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream2.prototype._destroy = function(err, cb) {
+      this._cleanup();
+      cb(err);
+    };
+    ReadStream2.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this);
+      this.refCount = 0;
+      this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length) {
+        length = buffer.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough2(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports2, module2) {
+    "use strict";
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc323(buf2) {
+      let crc = -1;
+      for (let x of buf2) {
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module2.exports = crc323;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports2) {
+    "use strict";
+    var fs = require("fs");
+    var zlib3 = require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util = require("util");
+    var EventEmitter = require("events").EventEmitter;
+    var Transform = require("stream").Transform;
+    var PassThrough2 = require("stream").PassThrough;
+    var Writable4 = require("stream").Writable;
+    var crc323 = typeof zlib3.crc32 === "function" ? zlib3.crc32 : require_crc32();
+    exports2.open = open;
+    exports2.fromFd = fromFd;
+    exports2.fromBuffer = fromBuffer;
+    exports2.fromRandomAccessReader = fromRandomAccessReader;
+    exports2.openPromise = openPromise;
+    exports2.fromFdPromise = fromFdPromise;
+    exports2.fromBufferPromise = fromBufferPromise;
+    exports2.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise2;
+    exports2.dosDateTimeToDate = dosDateTimeToDate;
+    exports2.getFileNameLowLevel = getFileNameLowLevel;
+    exports2.validateFileName = validateFileName;
+    exports2.parseExtraFields = parseExtraFields;
+    exports2.ZipFile = ZipFile;
+    exports2.Entry = Entry;
+    exports2.LocalFileHeader = LocalFileHeader;
+    exports2.RandomAccessReader = RandomAccessReader2;
+    function openPromise(path, options2) {
+      return new Promise((resolve, reject) => {
+        open(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise(buffer, options2) {
+      return new Promise((resolve, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise2(reader, totalSize, options2) {
+      return new Promise((resolve, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve(zipfile);
+        });
+      });
+    }
+    function open(path, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.open(path, "r", function(err, fd) {
+        if (err) return callback(err);
+        fromFd(fd, options2, function(err2, zipfile) {
+          if (err2) fs.close(fd, defaultCallback);
+          callback(err2, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.fstat(fd, function(err, stats) {
+        if (err) return callback(err);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err) {
+        if (err) return callback(err);
+        for (var i5 = bufferSize - eocdrWithoutCommentSize; i5 >= 0; i5 -= 1) {
+          if (buffer.readUInt32LE(i5) !== 101010256) continue;
+          var eocdrBuffer = buffer.subarray(i5);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i5 - zip64EocdlSize >= 0 && buffer.readUInt32LE(i5 - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer.subarray(i5 - zip64EocdlSize, i5 - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
+              if (err2) return callback(err2);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self);
+      self.reader = reader;
+      self.reader.on("error", function(err) {
+        emitError(self, err);
+      });
+      self.reader.once("close", function() {
+        self.emit("close");
+      });
+      self.readEntryCursor = centralDirectoryOffset;
+      self.fileSize = fileSize;
+      self.entryCount = entryCount;
+      self.comment = comment;
+      self.entriesRead = 0;
+      self.autoClose = !!autoClose;
+      self.lazyEntries = !!lazyEntries;
+      self.decodeStrings = !!decodeStrings;
+      self.validateEntrySizes = !!validateEntrySizes;
+      self.strictFileNames = !!strictFileNames;
+      self.isOpen = true;
+      self.emittedError = false;
+      self.hasEachEntryBeenCalled = false;
+      if (!self.lazyEntries) self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self, err) {
+      if (self.autoClose) self.close();
+      emitError(self, err);
+    }
+    function emitError(self, err) {
+      if (self.emittedError) return;
+      self.emittedError = true;
+      self.emit("error", err);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          if (self.autoClose) self.close();
+          if (self.emittedError) return;
+          self.emit("end");
+        });
+        return;
+      }
+      if (self.emittedError) return;
+      var buffer = newBuffer(46);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err) {
+        if (err) return emitErrorAndAutoClose(self, err);
+        if (self.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+        entry.compressionMethod = buffer.readUInt16LE(10);
+        entry.lastModFileTime = buffer.readUInt16LE(12);
+        entry.lastModFileDate = buffer.readUInt16LE(14);
+        entry.crc32 = buffer.readUInt32LE(16);
+        entry.compressedSize = buffer.readUInt32LE(20);
+        entry.uncompressedSize = buffer.readUInt32LE(24);
+        entry.fileNameLength = buffer.readUInt16LE(28);
+        entry.extraFieldLength = buffer.readUInt16LE(30);
+        entry.fileCommentLength = buffer.readUInt16LE(32);
+        entry.internalFileAttributes = buffer.readUInt16LE(36);
+        entry.externalFileAttributes = buffer.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+        self.readEntryCursor += 46;
+        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+          if (err2) return emitErrorAndAutoClose(self, err2);
+          if (self.emittedError) return;
+          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err3) {
+            return emitErrorAndAutoClose(self, err3);
+          }
+          if (self.decodeStrings) {
+            var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+            entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+            var errorMessage = validateFileName(entry.fileName);
+            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self.readEntryCursor += buffer.length;
+          self.entriesRead += 1;
+          for (var i5 = 0; i5 < entry.extraFields.length; i5++) {
+            var extraField = entry.extraFields[i5];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg));
+            }
+          }
+          self.emit("entry", entry);
+          if (!self.lazyEntries) self._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry);
+      self.on("end", onEnd);
+      self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry);
+        self.removeListener("end", onEnd);
+        self.removeListener("error", onError);
+        if (self.autoClose) self.close();
+      }
+      function onEntry(entry) {
+        let { resolve } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve({ value: entry });
+      }
+      function onEnd() {
+        let { resolve } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve({ done: true });
+      }
+      function onError(err) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise = new Promise((resolve, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve, reject };
+          });
+          self.readEntry();
+          return promise;
+        },
+        return(value) {
+          cleanup();
+          return Promise.resolve({ done: true, value });
+        },
+        throw(value) {
+          cleanup();
+          return Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress;
+      if (rawMode) {
+        decompress = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self.readLocalFileHeader(entry, { minimal: true }, function(err, localFileHeader) {
+        if (err) return callback(err);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+      var self = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress) {
+        var destroyed = false;
+        var inflateFilter = zlib3.createInflateRaw();
+        readStream.on("error", function(err) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err) {
+        try {
+          if (err) return callback(err);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer.readUInt16LE(26);
+          var extraFieldLength = buffer.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+          localFileHeader.crc32 = buffer.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer = newBuffer(fileNameLength + extraFieldLength);
+          self.reader.ref();
+          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
+            try {
+              if (err2) return callback(err2);
+              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve, reject) => {
+        this.openReadStream(entry, options2, function(err, readStream) {
+          if (err) return reject(err);
+          resolve(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+      return new Promise((resolve, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+          if (err) return reject(err);
+          resolve(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
+          if (err) return reject(err);
+          resolve(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i5 = 0; i5 < this.extraFields.length; i5++) {
+          var extraField = this.extraFields[i5];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date2, time2, timezone) {
+      var day = date2 & 31;
+      var month = (date2 >> 5 & 15) - 1;
+      var year2 = (date2 >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time2 & 31) * 2;
+      var minute = time2 >> 5 & 63;
+      var hour = time2 >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year2, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year2, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i5 = 0; i5 < extraFields.length; i5++) {
+        var extraField = extraFields[i5];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc323(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf8);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i5 = 0;
+      while (i5 < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i5 + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i5 + 2);
+        var dataStart = i5 + 4;
+        var dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i5 = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer, offset, length, position, function(err, bytesRead) {
+        if (err) return callback(err);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util.inherits(AssertByteCountStream, Transform);
+    function AssertByteCountStream(byteCount) {
+      Transform.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util.inherits(RandomAccessReader2, EventEmitter);
+    function RandomAccessReader2() {
+      EventEmitter.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader2.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader2.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err) {
+        if (err) return self.emit("error", err);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader2.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end2 = options2.end;
+      if (start === end2) {
+        var emptyStream = new PassThrough2();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end2);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end2 - start);
+      refUnrefFilter.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader2.prototype._readStreamForRange = function(start, end2) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader2.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable4();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error2) {
+        callback(error2);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader2.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util.inherits(RefUnrefFilter, PassThrough2);
+    function RefUnrefFilter(context) {
+      PassThrough2.call(this);
+      this.context = context;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer, isUtf8) {
+      if (isUtf8) {
+        return buffer.toString("utf8");
+      } else {
+        var result = "";
+        for (var i5 = 0; i5 < buffer.length; i5++) {
+          result += cp437[buffer[i5]];
+        }
+        return result;
+      }
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset);
+      var upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream, fn) {
+      if (typeof stream.destroy === "function") {
+        stream._destroy = function(err, cb) {
+          fn();
+          if (cb != null) cb(err);
+        };
+      } else {
+        stream.destroy = fn;
+      }
+    }
+    function defaultCallback(err) {
+      if (err) throw err;
+    }
+  }
+});
+
 // src/training/training-input-asset.lambda.ts
 var training_input_asset_lambda_exports = {};
 __export(training_input_asset_lambda_exports, {
+  HARD_DEADLINE_MARGIN_MS: () => HARD_DEADLINE_MARGIN_MS,
+  SOFT_DEADLINE_MARGIN_MS: () => SOFT_DEADLINE_MARGIN_MS,
+  UnpackDeadlineError: () => UnpackDeadlineError,
   handler: () => handler,
   onEvent: () => onEvent,
   parseInputAssetProperties: () => parseInputAssetProperties,
   respond: () => respond,
+  runInvocation: () => runInvocation,
   unpack: () => unpack
 });
 module.exports = __toCommonJS(training_input_asset_lambda_exports);
-var import_client_s3 = __toESM(require_dist_cjs16());
+var http = __toESM(require("http"));
+var https = __toESM(require("https"));
+var zlib2 = __toESM(require("zlib"));
+var import_client_lambda = __toESM(require_dist_cjs16());
+var import_client_s32 = __toESM(require_dist_cjs17());
+var import_node_http_handler5 = __toESM(require_dist_cjs5());
 
-// src/private/training-cfn-response.ts
+// src/training/private/cfn-response.ts
 var MAX_REASON_LENGTH = 2e3;
 function buildResponse(event, outcome, fallbackPhysicalId) {
   const previousId = event.RequestType === "Create" ? void 0 : event.PhysicalResourceId;
@@ -39741,15 +50290,25 @@ function buildResponse(event, outcome, fallbackPhysicalId) {
 function trimReason(reason) {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH - 3)}...` : reason;
 }
-async function putJson(url, body) {
-  const payload = JSON.stringify(body);
+var PutError = class extends Error {
+  constructor(message, statusCode) {
+    super(message);
+    this.statusCode = statusCode;
+    this.name = "PutError";
+  }
+  statusCode;
+};
+var PUT_TIMEOUT_MS = 2e4;
+async function putJson(url, body, timeoutMs = PUT_TIMEOUT_MS) {
+  const payload2 = JSON.stringify(body);
   const response = await fetch(url, {
     method: "PUT",
-    body: payload,
-    headers: { "content-type": "" }
+    body: payload2,
+    headers: { "content-type": "" },
+    signal: AbortSignal.timeout(timeoutMs)
   });
   if (!response.ok) {
-    throw new Error(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`);
+    throw new PutError(`PUT to ${redactUrl(url)} answered HTTP ${response.status}: ${await response.text()}`, response.status);
   }
 }
 function redactUrl(url) {
@@ -39762,10 +50321,10 @@ function isThrottling(error2) {
   const name = e5?.name ?? e5?.Code ?? "";
   return /Throttl|TooManyRequests|RequestLimitExceeded|SlowDown/i.test(name) || /rate exceeded/i.test(e5?.message ?? "") || e5?.$metadata?.httpStatusCode === 429;
 }
-async function withRetry(fn, options = {}) {
-  const maxAttempts = options.maxAttempts ?? 8;
-  const base = options.baseDelayMs ?? 1e3;
-  const sleep2 = options.sleep ?? defaultSleep;
+async function withRetry(fn, options2 = {}) {
+  const maxAttempts = options2.maxAttempts ?? 8;
+  const base = options2.baseDelayMs ?? 1e3;
+  const sleep2 = options2.sleep ?? defaultSleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -39779,7 +50338,13 @@ async function withRetry(fn, options = {}) {
   }
 }
 
-// src/private/training-protocol.ts
+// src/training/private/input-asset-limits.ts
+var INPUT_ASSET_MAX_BYTES = 10 * 2 ** 30;
+var INPUT_ASSET_MAX_FILES = 1e5;
+var INPUT_ASSET_MAX_INVOCATIONS = 3;
+var INPUT_ASSET_CONTINUATION_KEY = "CdkSageMakerUnpackContinuation";
+
+// src/training/private/protocol.ts
 var TrainingInputAssetProperty = {
   /** Bucket of the zipped directory asset. */
   SOURCE_BUCKET: "SourceBucket",
@@ -39799,76 +50364,146 @@ var TrainingInputAssetAttribute = {
 var INPUT_ASSET_DATA_DIR = "data/";
 var INPUT_ASSET_MARKER = ".complete";
 
-// src/private/training-zip.ts
-var zlib2 = __toESM(require("zlib"));
-var EOCD_SIGNATURE = 101010256;
-var CENTRAL_SIGNATURE = 33639248;
-var LOCAL_SIGNATURE = 67324752;
-function readZipEntries(archive) {
-  const eocd = findEndOfCentralDirectory(archive);
-  const count = archive.readUInt16LE(eocd + 10);
-  const centralOffset = archive.readUInt32LE(eocd + 16);
-  if (count === 65535 || centralOffset === 4294967295) {
-    throw new Error("zip64 archives are not supported; keep the input directory under 4 GiB or use TrainingInput.fromBucket");
+// src/training/private/s3-zip-reader.ts
+var import_stream = require("stream");
+var import_client_s3 = __toESM(require_dist_cjs17());
+var yauzl = __toESM(require_yauzl());
+var DEFAULT_BLOCK_BYTES = 4 * 2 ** 20;
+var DEFAULT_CACHED_BLOCKS = 6;
+var S3RangeReader = class extends yauzl.RandomAccessReader {
+  constructor(client, bucket, key, size, options2 = {}) {
+    super();
+    this.client = client;
+    this.bucket = bucket;
+    this.key = key;
+    this.size = size;
+    this.blockBytes = options2.blockBytes ?? DEFAULT_BLOCK_BYTES;
+    this.cachedBlocks = options2.cachedBlocks ?? DEFAULT_CACHED_BLOCKS;
   }
-  const entries = [];
-  let offset = centralOffset;
-  for (let i5 = 0; i5 < count; i5++) {
-    if (archive.readUInt32LE(offset) !== CENTRAL_SIGNATURE) {
-      throw new Error(`corrupt zip: no central directory entry at offset ${offset}`);
+  client;
+  bucket;
+  key;
+  size;
+  stats = { gets: 0, bytes: 0 };
+  blockBytes;
+  cachedBlocks;
+  /** Block index -> its bytes (or the GET under way); Map order is the LRU order. */
+  blocks = /* @__PURE__ */ new Map();
+  /** Bytes the block cache may hold at most. */
+  get cacheBytes() {
+    return this.blockBytes * this.cachedBlocks;
+  }
+  _readStreamForRange(start, end2) {
+    if (end2 - start > this.blockBytes) {
+      return this.streamRange(start, end2);
     }
-    const flags = archive.readUInt16LE(offset + 8);
-    const method = archive.readUInt16LE(offset + 10);
-    const compressedSize = archive.readUInt32LE(offset + 20);
-    const size = archive.readUInt32LE(offset + 24);
-    const nameLength = archive.readUInt16LE(offset + 28);
-    const extraLength = archive.readUInt16LE(offset + 30);
-    const commentLength = archive.readUInt16LE(offset + 32);
-    const localOffset = archive.readUInt32LE(offset + 42);
-    const name = archive.toString("utf8", offset + 46, offset + 46 + nameLength).replace(/\\/g, "/");
-    offset += 46 + nameLength + extraLength + commentLength;
-    if (name.endsWith("/")) {
-      continue;
-    }
-    if (name.startsWith("/") || name.split("/").includes("..")) {
-      throw new Error(`zip entry '${name}' escapes the destination`);
-    }
-    if (flags % 2 === 1) {
-      throw new Error(`zip entry '${name}' is encrypted`);
-    }
-    if (method !== 0 && method !== 8) {
-      throw new Error(`zip entry '${name}' uses compression method ${method}; only stored (0) and deflate (8) are supported`);
-    }
-    entries.push({
-      name,
-      size,
-      read: () => {
-        if (archive.readUInt32LE(localOffset) !== LOCAL_SIGNATURE) {
-          throw new Error(`corrupt zip: no local header for '${name}'`);
-        }
-        const dataStart = localOffset + 30 + archive.readUInt16LE(localOffset + 26) + archive.readUInt16LE(localOffset + 28);
-        const raw = archive.subarray(dataStart, dataStart + compressedSize);
-        const data = method === 0 ? Buffer.from(raw) : zlib2.inflateRawSync(raw);
-        if (data.length !== size) {
-          throw new Error(`corrupt zip: '${name}' unpacked to ${data.length} bytes, expected ${size}`);
-        }
-        return data;
+    const first = Math.floor(start / this.blockBytes);
+    const last = Math.floor((end2 - 1) / this.blockBytes);
+    const stream = new import_stream.Readable({ read() {
+    } });
+    (async () => {
+      const parts = [];
+      for (let b5 = first; b5 <= last; b5++) {
+        const block = await this.block(b5);
+        const offset = b5 * this.blockBytes;
+        parts.push(block.subarray(Math.max(0, start - offset), Math.min(block.length, end2 - offset)));
       }
-    });
+      stream.push(Buffer.from(Buffer.concat(parts)));
+      stream.push(null);
+    })().catch((error2) => stream.destroy(error2));
+    return stream;
   }
-  return entries;
-}
-function findEndOfCentralDirectory(archive) {
-  const earliest = Math.max(0, archive.length - 22 - 65535);
-  for (let i5 = archive.length - 22; i5 >= earliest; i5--) {
-    if (archive.readUInt32LE(i5) === EOCD_SIGNATURE) {
-      return i5;
+  block(index) {
+    const cached = this.blocks.get(index);
+    if (cached) {
+      this.blocks.delete(index);
+      this.blocks.set(index, cached);
+      return cached;
     }
+    const start = index * this.blockBytes;
+    const end2 = Math.min(this.size, start + this.blockBytes);
+    const loading = this.getRange(start, end2).then(async (body) => {
+      const chunks = [];
+      for await (const chunk of body) chunks.push(chunk);
+      const bytes = Buffer.concat(chunks);
+      this.stats.bytes += bytes.length;
+      if (bytes.length !== end2 - start) {
+        throw new Error(`s3://${this.bucket}/${this.key}: bytes ${start}-${end2 - 1} answered ${bytes.length} bytes`);
+      }
+      return bytes;
+    });
+    loading.catch(() => this.blocks.delete(index));
+    this.blocks.set(index, loading);
+    while (this.blocks.size > this.cachedBlocks) {
+      this.blocks.delete(this.blocks.keys().next().value);
+    }
+    return loading;
   }
-  throw new Error("not a zip archive: no end-of-central-directory record");
+  streamRange(start, end2) {
+    const out = new import_stream.Readable({ read() {
+      resume?.();
+    } });
+    let resume;
+    let body;
+    out._destroy = (error2, callback) => {
+      body?.destroy();
+      callback(error2);
+    };
+    this.getRange(start, end2).then((b5) => {
+      body = b5;
+      resume = () => b5.resume();
+      b5.on("data", (chunk) => {
+        this.stats.bytes += chunk.length;
+        if (!out.push(chunk)) b5.pause();
+      });
+      b5.on("end", () => out.push(null));
+      b5.on("error", (error2) => out.destroy(error2));
+    }).catch((error2) => out.destroy(error2));
+    return out;
+  }
+  async getRange(start, end2) {
+    this.stats.gets++;
+    const response = await this.client.send(new import_client_s3.GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.key,
+      Range: `bytes=${start}-${end2 - 1}`
+    }));
+    if (!response.Body) {
+      throw new Error(`s3://${this.bucket}/${this.key}: bytes ${start}-${end2 - 1} have no body`);
+    }
+    return response.Body;
+  }
+};
+function openZip(reader, size) {
+  return yauzl.fromRandomAccessReaderPromise(reader, size, {
+    lazyEntries: true,
+    autoClose: false,
+    decodeStrings: true,
+    // an entry that inflates past its declared size is an error while it inflates (zip bombs)
+    validateEntrySizes: true,
+    strictFileNames: false
+  });
 }
 
 // src/training/training-input-asset.lambda.ts
+var MiB = 2 ** 20;
+var DEFAULTS = {
+  budgetBytes: 192 * MiB,
+  multipartThresholdBytes: 16 * MiB,
+  partBytes: 8 * MiB,
+  partsInFlight: 3,
+  maxConcurrency: 32
+};
+var MIN_ENTRY_COST = 64 * 1024;
+var MAX_PARTS = 1e4;
+var UnpackDeadlineError = class extends Error {
+  constructor(outcome, props) {
+    super(`unpacking s3://${props.sourceBucket}/${props.sourceKey} stopped at the Lambda deadline: ${outcome.kept + outcome.uploaded} of ${outcome.fileCount} files (${formatMiB(outcome.bytesDone)} of ${formatMiB(outcome.bytesTotal)}) are in s3://${props.destinationBucket}/${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}, the rest is not; a redeploy resumes where it stopped. For data this large, upload it to S3 and use TrainingInput.fromBucket`);
+    this.outcome = outcome;
+    this.name = "UnpackDeadlineError";
+  }
+  outcome;
+};
 function parseInputAssetProperties(properties) {
   const get2 = (key) => {
     const value = properties[key];
@@ -39889,9 +50524,9 @@ function isMissing(error2) {
   const e5 = error2;
   return e5?.name === "NotFound" || e5?.name === "NoSuchKey" || e5?.$metadata?.httpStatusCode === 404;
 }
-async function exists(client, bucket, key, options) {
+async function exists(client, bucket, key, options2) {
   try {
-    await withRetry(() => client.send(new import_client_s3.HeadObjectCommand({ Bucket: bucket, Key: key })), options);
+    await withRetry(() => client.send(new import_client_s32.HeadObjectCommand({ Bucket: bucket, Key: key })), options2);
     return true;
   } catch (error2) {
     if (isMissing(error2)) {
@@ -39900,79 +50535,372 @@ async function exists(client, bucket, key, options) {
     throw error2;
   }
 }
-async function unpack(client, props, options = {}) {
-  const markerKey = `${props.destinationPrefix}${INPUT_ASSET_MARKER}`;
-  if (await exists(client, props.destinationBucket, markerKey, options)) {
-    const marker = await withRetry(() => client.send(new import_client_s3.GetObjectCommand({ Bucket: props.destinationBucket, Key: markerKey })), options);
-    const text = await marker.Body?.transformToString() ?? "{}";
-    console.log(`s3://${props.destinationBucket}/${props.destinationPrefix} is already unpacked`);
-    return Number(JSON.parse(text).fileCount ?? 0);
-  }
-  const object = await withRetry(() => client.send(new import_client_s3.GetObjectCommand({ Bucket: props.sourceBucket, Key: props.sourceKey })), options);
-  if (!object.Body) {
-    throw new Error(`s3://${props.sourceBucket}/${props.sourceKey} has no body`);
-  }
-  const archive = Buffer.from(await object.Body.transformToByteArray());
-  const entries = readZipEntries(archive);
-  const concurrency = 8;
-  let next = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const entry = entries[next++];
-      const body = entry.read();
-      await withRetry(() => client.send(new import_client_s3.PutObjectCommand({
-        Bucket: props.destinationBucket,
-        Key: `${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}${entry.name}`,
-        Body: body
-      })), options);
+function formatMiB(bytes) {
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
+async function listSizes(client, bucket, prefix, options2) {
+  const sizes = /* @__PURE__ */ new Map();
+  let token;
+  do {
+    const page = await withRetry(() => client.send(new import_client_s32.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token })), options2);
+    for (const object of page.Contents ?? []) {
+      if (object.Key !== void 0) sizes.set(object.Key, object.Size ?? -1);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
-  await withRetry(() => client.send(new import_client_s3.PutObjectCommand({
+    token = page.IsTruncated ? page.NextContinuationToken : void 0;
+  } while (token);
+  return sizes;
+}
+var ByteBudget = class {
+  constructor(total, maxCount) {
+    this.total = total;
+    this.maxCount = maxCount;
+  }
+  total;
+  maxCount;
+  used = 0;
+  count = 0;
+  waiting = [];
+  /** Waits until `cost` bytes (capped at the whole budget) and one slot are free; returns what was charged. */
+  async acquire(cost) {
+    const charged = Math.min(cost, this.total);
+    if (this.waiting.length === 0 && this.fits(charged)) {
+      this.take(charged);
+      return charged;
+    }
+    await new Promise((resolve) => this.waiting.push({ cost: charged, resolve }));
+    return charged;
+  }
+  release(charged) {
+    this.used -= charged;
+    this.count--;
+    while (this.waiting.length > 0 && this.fits(this.waiting[0].cost)) {
+      const next = this.waiting.shift();
+      this.take(next.cost);
+      next.resolve();
+    }
+  }
+  fits(cost) {
+    return this.count < this.maxCount && this.used + cost <= this.total;
+  }
+  take(cost) {
+    this.used += cost;
+    this.count++;
+  }
+};
+function entryPath(entry) {
+  const name = entry.fileName.replace(/\\/g, "/");
+  if (name.endsWith("/")) {
+    return void 0;
+  }
+  if (name.startsWith("/") || /^[A-Za-z]:/.test(name) || name.split("/").includes("..")) {
+    throw new Error(`zip entry '${name}' escapes the destination`);
+  }
+  if (entry.isEncrypted()) {
+    throw new Error(`zip entry '${name}' is encrypted`);
+  }
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    throw new Error(`zip entry '${name}' uses compression method ${entry.compressionMethod}; only stored (0) and deflate (8) are supported`);
+  }
+  return name;
+}
+async function* entryChunks(zip, entry) {
+  let stream;
+  try {
+    stream = await zip.openReadStreamPromise(entry);
+  } catch (error2) {
+    throw new Error(`zip entry '${entry.fileName}' cannot be read: ${error2.message}`);
+  }
+  let bytes = 0;
+  let crc = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = chunk;
+      bytes += buffer.length;
+      if (bytes > entry.uncompressedSize) {
+        throw new Error(`zip entry '${entry.fileName}' inflates past its declared ${entry.uncompressedSize} bytes; the archive is corrupt or a zip bomb, not one the CDK wrote`);
+      }
+      crc = zlib2.crc32(buffer, crc);
+      yield buffer;
+    }
+  } catch (error2) {
+    stream.unpipe();
+    stream.destroy();
+    const message = error2.message;
+    throw new Error(message.startsWith("zip entry") ? message : `zip entry '${entry.fileName}' cannot be inflated: ${message}`);
+  }
+  if (bytes !== entry.uncompressedSize) {
+    throw new Error(`zip entry '${entry.fileName}' inflated to ${bytes} bytes, not its declared ${entry.uncompressedSize}; the archive is corrupt`);
+  }
+  if (crc !== entry.crc32) {
+    throw new Error(`zip entry '${entry.fileName}' fails its CRC-32 check; the archive is corrupt`);
+  }
+}
+var DeadlineReached = class extends Error {
+};
+async function openArchive(reader, size, source) {
+  try {
+    return await openZip(reader, size);
+  } catch (error2) {
+    throw new Error(`${source} is not a zip archive the unpacker can read: ${error2.message}`);
+  }
+}
+async function putSmall(ctx, entry, key) {
+  const chunks = [];
+  for await (const chunk of entryChunks(ctx.zip, entry)) chunks.push(chunk);
+  const body = Buffer.concat(chunks);
+  await withRetry(() => ctx.client.send(new import_client_s32.PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: body, ContentLength: body.length })), ctx.options);
+}
+async function putLarge(ctx, entry, key, partBytes, partsInFlight) {
+  const { client, bucket, options: options2 } = ctx;
+  const created = await withRetry(() => client.send(new import_client_s32.CreateMultipartUploadCommand({ Bucket: bucket, Key: key })), options2);
+  const uploadId = created.UploadId;
+  const parts = [];
+  const inFlight = [];
+  const every = [];
+  const send = (partNumber, body) => withRetry(() => client.send(new import_client_s32.UploadPartCommand({
+    Bucket: bucket,
+    Key: key,
+    UploadId: uploadId,
+    PartNumber: partNumber,
+    Body: body,
+    ContentLength: body.length
+  })), options2).then((answer) => {
+    parts.push({ PartNumber: partNumber, ETag: answer.ETag });
+  });
+  try {
+    let part = Buffer.allocUnsafe(partBytes);
+    let filled = 0;
+    let partNumber = 0;
+    const flush2 = async () => {
+      if (ctx.now() > ctx.hardDeadline) throw new DeadlineReached();
+      const body = part.subarray(0, filled);
+      const upload = send(++partNumber, body);
+      inFlight.push(upload);
+      every.push(upload);
+      upload.finally(() => inFlight.splice(inFlight.indexOf(upload), 1)).catch(() => void 0);
+      part = Buffer.allocUnsafe(partBytes);
+      filled = 0;
+      while (inFlight.length >= partsInFlight) await Promise.race(inFlight);
+    };
+    for await (const chunk of entryChunks(ctx.zip, entry)) {
+      let at = 0;
+      while (at < chunk.length) {
+        const n3 = Math.min(chunk.length - at, partBytes - filled);
+        chunk.copy(part, filled, at, at + n3);
+        filled += n3;
+        at += n3;
+        if (filled === partBytes) await flush2();
+      }
+    }
+    if (filled > 0 || partNumber === 0) await flush2();
+    await Promise.all(every);
+    parts.sort((a5, b5) => a5.PartNumber - b5.PartNumber);
+    await withRetry(() => client.send(new import_client_s32.CompleteMultipartUploadCommand({
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+      MultipartUpload: { Parts: parts }
+    })), options2);
+  } catch (error2) {
+    await Promise.allSettled(every);
+    await withRetry(() => client.send(new import_client_s32.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })), options2).catch((abortError) => console.error({ notice: "could not abort a multipart upload", key, error: String(abortError) }));
+    throw error2;
+  }
+}
+async function unpack(client, props, options2 = {}) {
+  const markerKey = `${props.destinationPrefix}${INPUT_ASSET_MARKER}`;
+  if (await exists(client, props.destinationBucket, markerKey, options2)) {
+    const marker = await withRetry(() => client.send(new import_client_s32.GetObjectCommand({ Bucket: props.destinationBucket, Key: markerKey })), options2);
+    const text = await marker.Body?.transformToString() ?? "{}";
+    const recorded = JSON.parse(text);
+    console.log({ notice: "already unpacked", destination: `s3://${props.destinationBucket}/${props.destinationPrefix}` });
+    const fileCount2 = Number(recorded.fileCount ?? 0);
+    const bytes = Number(recorded.bytes ?? 0);
+    return { complete: true, fileCount: fileCount2, uploaded: 0, kept: fileCount2, bytesDone: bytes, bytesTotal: bytes };
+  }
+  const now = options2.now ?? Date.now;
+  const softDeadline = options2.softDeadline ?? Infinity;
+  const hardDeadline = options2.hardDeadline ?? Infinity;
+  const maxBytes = options2.maxBytes ?? INPUT_ASSET_MAX_BYTES;
+  const maxFiles = options2.maxFiles ?? INPUT_ASSET_MAX_FILES;
+  const multipartThreshold = options2.multipartThresholdBytes ?? DEFAULTS.multipartThresholdBytes;
+  const partsInFlight = options2.partsInFlight ?? DEFAULTS.partsInFlight;
+  const dataPrefix = `${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`;
+  const source = `s3://${props.sourceBucket}/${props.sourceKey}`;
+  const head = await withRetry(() => client.send(new import_client_s32.HeadObjectCommand({ Bucket: props.sourceBucket, Key: props.sourceKey })), options2);
+  const size = head.ContentLength ?? 0;
+  const existing = await listSizes(client, props.destinationBucket, dataPrefix, options2);
+  const reader = new S3RangeReader(client, props.sourceBucket, props.sourceKey, size, { blockBytes: options2.blockBytes });
+  let zip = await openArchive(reader, size, source);
+  let fileCount = 0;
+  let bytesTotal = 0;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entryPath(entry) === void 0) continue;
+      fileCount++;
+      bytesTotal += entry.uncompressedSize;
+    }
+  } catch (error2) {
+    throw new Error(`${source} cannot be unpacked: ${error2.message}`);
+  } finally {
+    zip.close();
+  }
+  if (fileCount > maxFiles || bytesTotal > maxBytes) {
+    throw new Error(`${source} holds ${fileCount} files, ${formatMiB(bytesTotal)} uncompressed; fromAsset unpacks at most ${maxFiles} files and ${formatMiB(maxBytes)}. Upload the data to S3 and use TrainingInput.fromBucket`);
+  }
+  zip = await openArchive(reader, size, source);
+  const budgetBytes = Math.max(options2.budgetBytes ?? DEFAULTS.budgetBytes, 2 * reader.cacheBytes) - reader.cacheBytes;
+  const budget = new ByteBudget(budgetBytes, options2.maxConcurrency ?? DEFAULTS.maxConcurrency);
+  const ctx = { client, zip, bucket: props.destinationBucket, options: options2, now, hardDeadline };
+  let uploaded = 0;
+  let kept = 0;
+  let bytesDone = 0;
+  let stopped = false;
+  let failure;
+  const inFlight = /* @__PURE__ */ new Set();
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (failure !== void 0) break;
+      const name = entryPath(entry);
+      if (name === void 0) continue;
+      const key = `${dataPrefix}${name}`;
+      if (existing.get(key) === entry.uncompressedSize) {
+        kept++;
+        bytesDone += entry.uncompressedSize;
+        continue;
+      }
+      if (now() > softDeadline) {
+        stopped = true;
+        break;
+      }
+      const large = entry.uncompressedSize > multipartThreshold;
+      const partBytes = Math.max(options2.partBytes ?? DEFAULTS.partBytes, Math.ceil(entry.uncompressedSize / MAX_PARTS / MiB) * MiB);
+      const cost = large ? partBytes * (partsInFlight + 1) : Math.max(entry.uncompressedSize, MIN_ENTRY_COST);
+      const charged = await budget.acquire(cost);
+      const upload = (large ? putLarge(ctx, entry, key, partBytes, partsInFlight) : putSmall(ctx, entry, key)).then(() => {
+        uploaded++;
+        bytesDone += entry.uncompressedSize;
+      }).catch((error2) => {
+        failure ??= error2;
+      }).finally(() => {
+        budget.release(charged);
+        inFlight.delete(upload);
+      });
+      inFlight.add(upload);
+    }
+  } catch (error2) {
+    failure ??= error2;
+  } finally {
+    await Promise.all(inFlight);
+    zip.close();
+  }
+  const outcome = { complete: false, fileCount, uploaded, kept, bytesDone, bytesTotal };
+  console.log({ notice: "unpack progress", source, ...outcome, archiveGets: reader.stats.gets, archiveBytesRead: reader.stats.bytes });
+  if (failure instanceof DeadlineReached || failure === void 0 && stopped) {
+    throw new UnpackDeadlineError(outcome, props);
+  }
+  if (failure !== void 0) {
+    throw failure;
+  }
+  await withRetry(() => client.send(new import_client_s32.PutObjectCommand({
     Bucket: props.destinationBucket,
     Key: markerKey,
-    Body: JSON.stringify({ source: `s3://${props.sourceBucket}/${props.sourceKey}`, fileCount: entries.length }),
+    Body: JSON.stringify({ source, fileCount, bytes: bytesDone }),
     ContentType: "application/json"
-  })), options);
-  console.log(`Unpacked ${entries.length} files to s3://${props.destinationBucket}/${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`);
-  return entries.length;
+  })), options2);
+  console.log({ notice: "unpacked", fileCount, uploaded, kept, destination: `s3://${props.destinationBucket}/${dataPrefix}` });
+  return { ...outcome, complete: true };
 }
 function physicalId(props) {
   return `s3://${props.destinationBucket}/${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`;
 }
-async function onEvent(event, client, options = {}) {
+async function onEvent(event, client, options2 = {}) {
   if (event.RequestType === "Delete") {
     return { physicalResourceId: event.PhysicalResourceId };
   }
   const props = parseInputAssetProperties(event.ResourceProperties);
-  const fileCount = await unpack(client, props, options);
+  const outcome = await unpack(client, props, options2);
   return {
     physicalResourceId: physicalId(props),
     data: {
       [TrainingInputAssetAttribute.S3_URI]: physicalId(props),
-      [TrainingInputAssetAttribute.FILE_COUNT]: String(fileCount)
+      [TrainingInputAssetAttribute.FILE_COUNT]: String(outcome.fileCount)
     }
   };
 }
-async function respond(event, client, options = {}) {
+async function respond(event, client, options2 = {}) {
   try {
-    return buildResponse(event, await onEvent(event, client, options), event.LogicalResourceId);
+    return buildResponse(event, await onEvent(event, client, options2), event.LogicalResourceId);
   } catch (error2) {
     console.error(error2);
     return buildResponse(event, error2 instanceof Error ? error2 : new Error(String(error2)), event.LogicalResourceId);
   }
 }
-async function handler(event) {
-  console.log(JSON.stringify({ ...event, ResponseURL: redactUrl(event.ResponseURL) }));
-  const response = await respond(event, new import_client_s3.S3Client({ maxAttempts: 5 }));
+var SOFT_DEADLINE_MARGIN_MS = 9e4;
+var HARD_DEADLINE_MARGIN_MS = 3e4;
+async function runInvocation(event, context, clients, options2 = {}) {
+  const now = options2.now ?? Date.now;
+  const remaining = context.getRemainingTimeInMillis();
+  const timed = {
+    softDeadline: now() + remaining - SOFT_DEADLINE_MARGIN_MS,
+    hardDeadline: now() + remaining - HARD_DEADLINE_MARGIN_MS,
+    ...options2
+  };
+  const invocation = Number(event[INPUT_ASSET_CONTINUATION_KEY] ?? 0) + 1;
+  let outcome;
+  try {
+    outcome = await onEvent(event, clients.s3, timed);
+  } catch (error2) {
+    if (error2 instanceof UnpackDeadlineError && invocation < INPUT_ASSET_MAX_INVOCATIONS) {
+      try {
+        await withRetry(() => clients.lambda.send(new import_client_lambda.InvokeCommand({
+          // the ServiceToken is this function's ARN too, for a runner whose context has no invokedFunctionArn
+          FunctionName: context.invokedFunctionArn || event.ServiceToken,
+          InvocationType: "Event",
+          Payload: Buffer.from(JSON.stringify({ ...event, [INPUT_ASSET_CONTINUATION_KEY]: invocation }))
+        })), options2);
+        console.log({ notice: "deadline: handed over to a fresh invocation", invocation, next: invocation + 1, ...error2.outcome });
+        return void 0;
+      } catch (invokeError) {
+        console.error({ notice: "could not hand over to a fresh invocation", error: String(invokeError) });
+        outcome = new Error(`${error2.message} (handing over to a fresh invocation failed: ${invokeError.message})`);
+      }
+    } else if (error2 instanceof UnpackDeadlineError) {
+      outcome = new Error(`${error2.message} (after ${invocation} invocations of up to 15 minutes each)`);
+    } else {
+      console.error(error2);
+      outcome = error2 instanceof Error ? error2 : new Error(String(error2));
+    }
+  }
+  const response = buildResponse(event, outcome, event.LogicalResourceId);
   await putJson(event.ResponseURL, response);
+  return response;
+}
+function requestHandler() {
+  const sockets = DEFAULTS.maxConcurrency + 8;
+  return new import_node_http_handler5.NodeHttpHandler({
+    httpAgent: new http.Agent({ keepAlive: true, maxSockets: sockets }),
+    httpsAgent: new https.Agent({ keepAlive: true, maxSockets: sockets }),
+    requestTimeout: 12e4
+  });
+}
+async function handler(event, context) {
+  console.log(JSON.stringify({ ...event, ResponseURL: redactUrl(event.ResponseURL) }));
+  await runInvocation(event, context, {
+    s3: new import_client_s32.S3Client({ maxAttempts: 5, requestHandler: requestHandler() }),
+    lambda: new import_client_lambda.LambdaClient({ maxAttempts: 3 })
+  });
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
+  HARD_DEADLINE_MARGIN_MS,
+  SOFT_DEADLINE_MARGIN_MS,
+  UnpackDeadlineError,
   handler,
   onEvent,
   parseInputAssetProperties,
   respond,
+  runInvocation,
   unpack
 });
 /*! Bundled license information:
