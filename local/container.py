@@ -282,6 +282,27 @@ def container_env(venv_dir, work_dir, find_links=None):
     return env, build_env
 
 
+
+def serving_env(env, image_env, spec_env, build_env, base_dir, venv_dir, port):
+    """The environment a serving container starts with, as SageMaker starts it: the toolkit's, then the
+    image's ENV and the model's Environment (paths under /opt/ml rebased), the port and single-worker settings
+    of a local run (gunicorn alone, no nginx), and the image's PATH behind the run venv."""
+    run_env = dict(env)
+    run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
+    run_env.update({k: rebase(v, base_dir) for k, v in (spec_env or {}).items()})
+    run_env.update({
+        "SAGEMAKER_BASE_DIR": base_dir,
+        "SAGEMAKER_BIND_TO_PORT": str(port),
+        "SAGEMAKER_USE_NGINX": "false",
+        "SAGEMAKER_MODEL_SERVER_WORKERS": "1",
+        "PYTHONWARNINGS": "ignore",
+    })
+    run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
+    if "PATH" in image_env:
+        run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
+    return run_env
+
+
 def write_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=2)

@@ -14,6 +14,9 @@ import os
 import sys
 import traceback
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model_server_context import Context
+
 
 def exec_with_model_server_path(model_dir):
     """What start_model_server does before the workers start: the toolkit sets PYTHONPATH (the code
@@ -24,30 +27,6 @@ def exec_with_model_server_path(model_dir):
     os.environ["PYTHONPATH"] = code + (":" + os.environ["PYTHONPATH"] if os.environ.get("PYTHONPATH") else "")
     os.environ["LOCAL_INFERENCE_WORKER"] = "1"
     os.execv(sys.executable, [sys.executable] + sys.argv)
-
-
-class RequestProcessor:
-    def __init__(self, headers):
-        self._headers = headers
-
-    def get_request_properties(self):
-        return self._headers
-
-
-class Context:
-    """The parts of the model server's Context the toolkit reads and writes."""
-
-    def __init__(self, model_dir, headers):
-        self.system_properties = {"model_dir": model_dir, "gpu_id": None}
-        self.request_processor = [RequestProcessor(headers)]
-        self.status = 200
-        self.content_type = None
-
-    def set_response_content_type(self, _index, content_type):
-        self.content_type = content_type
-
-    def set_response_status(self, code=200, phrase=""):
-        self.status = code
 
 
 def main():

@@ -38,7 +38,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from container import OPT_ML, BuildError, apply_dockerfile, container_env, make_run_venv, rebase, s3_client  # noqa: E402
+from container import OPT_ML, BuildError, apply_dockerfile, container_env, make_run_venv, rebase, s3_client, serving_env  # noqa: E402
 
 
 def event(obj):
@@ -93,19 +93,7 @@ def main():
     except BuildError as e:
         return event({"event": "failed", "reason": "the image did not build locally: %s" % e})
     port = int(spec["port"])
-    run_env = dict(env)
-    run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
-    run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})
-    run_env.update({
-        "SAGEMAKER_BASE_DIR": base_dir,
-        "SAGEMAKER_BIND_TO_PORT": str(port),
-        "SAGEMAKER_USE_NGINX": "false",
-        "SAGEMAKER_MODEL_SERVER_WORKERS": "1",
-        "PYTHONWARNINGS": "ignore",
-    })
-    run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
-    if "PATH" in image_env:
-        run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
+    run_env = serving_env(env, image_env, spec.get("environment"), build_env, base_dir, venv_dir, port)
     cwd = rebase(workdir, base_dir) if workdir.startswith(OPT_ML) else work_dir
     if run_env.get("SAGEMAKER_SERVING_MODULE"):
         toolkit = "sagemaker-containers serve (SAGEMAKER_SERVING_MODULE=%s)" % run_env["SAGEMAKER_SERVING_MODULE"]

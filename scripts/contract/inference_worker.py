@@ -7,35 +7,15 @@ the request arrives here as data, not over HTTP.
 Usage: inference_worker.py MODEL_DIR REQUESTS_JSON (run by run_inference.py with the container's env)
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
+from model_server_context import Context  # noqa: E402
 
 from sagemaker_inference.default_handler_service import DefaultHandlerService
 from sagemaker_inference.default_inference_handler import DefaultInferenceHandler
 from sagemaker_inference.transformer import Transformer
-
-
-class RequestProcessor:
-    def __init__(self, headers):
-        self._headers = headers
-
-    def get_request_properties(self):
-        return self._headers
-
-
-class Context:
-    """The parts of the model server's Context the toolkit reads and writes."""
-
-    def __init__(self, model_dir, headers):
-        self.system_properties = {"model_dir": model_dir, "gpu_id": None}
-        self.request_processor = [RequestProcessor(headers)]
-        self.status = 200
-        self.content_type = None
-
-    def set_response_content_type(self, _index, content_type):
-        self.content_type = content_type
-
-    def set_response_status(self, code=200, phrase=""):
-        self.status = code
 
 
 class ServingHandler(DefaultInferenceHandler):

@@ -35,7 +35,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
-from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, serving_env, write_json
 
 
 def request(port, spec, timeout=10):
@@ -89,19 +89,7 @@ def main():
     result["imageEnvironment"] = dict(image_env)
 
     port = int(spec["port"])
-    run_env = dict(env)
-    run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
-    run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})
-    run_env.update({
-        "SAGEMAKER_BASE_DIR": base_dir,
-        "SAGEMAKER_BIND_TO_PORT": str(port),
-        "SAGEMAKER_USE_NGINX": "false",
-        "SAGEMAKER_MODEL_SERVER_WORKERS": "1",
-        "PYTHONWARNINGS": "ignore",
-    })
-    run_env.update({k: v for k, v in build_env.items() if k.startswith("PIP_")})
-    if "PATH" in image_env:
-        run_env["PATH"] = os.path.join(venv_dir, "bin") + ":" + rebase(image_env["PATH"], base_dir)
+    run_env = serving_env(env, image_env, spec.get("environment"), build_env, base_dir, venv_dir, port)
     result["environment"] = run_env
     cwd = rebase(workdir, base_dir) if workdir.startswith("/opt/ml") else work_dir
     log_path = os.path.join(work_dir, "serve.log")
