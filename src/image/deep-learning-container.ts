@@ -10,6 +10,7 @@ import {
 import { EntryPoint } from './entry-point';
 import { AcceleratorKind, CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { InstanceType } from '../compute/instance-type';
+import { partitionOf, urlSuffixOf } from '../private/image-uri';
 import { Problems, checkMember } from '../private/validation';
 
 /**
@@ -495,30 +496,21 @@ function composeTag(family: DlcImageFamily, image: DlcImageVersion, o: {
   return tag;
 }
 
-/** ECR's DNS suffix per partition, by region prefix (most specific first). */
-const ECR_DOMAINS: Array<[string, string]> = [
-  ['cn-', 'amazonaws.com.cn'],
-  ['us-isob-', 'sc2s.sgov.gov'],
-  ['us-isof-', 'csp.hci.ic.gov'],
-  ['us-iso-', 'c2s.ic.gov'],
-  ['eu-isoe-', 'cloud.adc-e.uk'],
-];
-
-/** The AWS partition of a region. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
-  return 'aws';
-}
-
-/** The registry host for a region: `<account>.dkr.ecr.<region>.<partition's DNS suffix>`. */
-function registryHost(account: string, region: string): string {
-  const domain = ECR_DOMAINS.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
-  return `${account}.dkr.ecr.${region}.${domain}`;
+/**
+ * The partition and DNS suffix of a region, from aws-cdk-lib's region facts; throws (prefixed by `where`) for a
+ * region the installed aws-cdk-lib does not know. A Deep Learning Container's region is always concrete, and its
+ * URI is also a Dockerfile `FROM` line, which no deploy-time `AWS::URLSuffix` can fill: a guessed
+ * `amazonaws.com` would be wrong in a new partition, so the region is refused rather than guessed.
+ */
+function regionFacts(region: string, where: string): { partition: string; urlSuffix: string } {
+  const partition = partitionOf(region);
+  const urlSuffix = urlSuffixOf(region);
+  if (partition === undefined || urlSuffix === undefined) {
+    throw new Error(`${where}: region ${region} is not known to the installed aws-cdk-lib, so the partition and DNS `
+      + 'suffix of its Deep Learning Container registry are unknown; use a newer aws-cdk-lib, or '
+      + 'SageMakerImage.fromImageUri with the full image URI');
+  }
+  return { partition, urlSuffix };
 }
 
 /**
@@ -532,7 +524,7 @@ export function deepLearningContainerUri(chosen: ChosenDeepLearningContainer, re
     throw new Error(`${where}: ${chosen.name} is not published in region ${region} (SageMaker Python SDK `
       + `${DLC_CATALOG_SDK_VERSION}); it is in ${Object.keys(chosen.registries).sort().join(', ')}`);
   }
-  return `${registryHost(account, region)}/${chosen.repository}:${chosen.tag}`;
+  return `${account}.dkr.ecr.${region}.${regionFacts(region, where).urlSuffix}/${chosen.repository}:${chosen.tag}`;
 }
 
 /**
@@ -540,8 +532,9 @@ export function deepLearningContainerUri(chosen: ChosenDeepLearningContainer, re
  *
  * @internal
  */
-export function deepLearningContainerRepositoryArn(chosen: ChosenDeepLearningContainer, region: string): string {
-  return `arn:${partitionOf(region)}:ecr:${region}:${chosen.registries[region]}:repository/${chosen.repository}`;
+export function deepLearningContainerRepositoryArn(chosen: ChosenDeepLearningContainer, region: string, where: string): string {
+  const { partition } = regionFacts(region, where);
+  return `arn:${partition}:ecr:${region}:${chosen.registries[region]}:repository/${chosen.repository}`;
 }
 
 /**

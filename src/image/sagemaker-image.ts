@@ -304,7 +304,7 @@ class DeepLearningContainerImage extends SageMakerImage {
     iam.Grant.addToPrincipal({
       grantee: options.grantee,
       actions: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
-      resourceArns: [deepLearningContainerRepositoryArn(this.chosen, stack.region)],
+      resourceArns: [deepLearningContainerRepositoryArn(this.chosen, stack.region, where)],
     });
     iam.Grant.addToPrincipal({ grantee: options.grantee, actions: ['ecr:GetAuthorizationToken'], resourceArns: ['*'] });
     return {

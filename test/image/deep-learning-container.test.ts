@@ -4,12 +4,16 @@ import { App, Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { CpuArchitecture, ImageAccelerator, InstanceType, Workload } from '../../src/compute';
 import { Model } from '../../src/hosting';
 import {
   BaseImage, DeepLearningContainerImageProps, DeepLearningContainerProps, DeepLearningFramework, EntryPoint, SageMakerImage,
 } from '../../src/image';
+import {
+  chooseDeepLearningContainer, deepLearningContainerRepositoryArn, deepLearningContainerUri,
+} from '../../src/image/deep-learning-container';
 import { DLC_CATALOG, DLC_CATALOG_SDK_VERSION, DLC_REGISTRIES } from '../../src/image/dlc-catalog.generated';
 
 function uriIn(region: string, props: DeepLearningContainerProps): string {
@@ -255,6 +259,60 @@ describe('Deep Learning Container choices the SDK makes (issue 14)', () => {
     expect(uriIn('us-iso-east-1', xgboost)).toBe('833128469047.dkr.ecr.us-iso-east-1.c2s.ic.gov/sagemaker-xgboost:1.7-1');
     expect(uriIn('us-isob-east-1', xgboost)).toBe('281123927165.dkr.ecr.us-isob-east-1.sc2s.sgov.gov/sagemaker-xgboost:1.7-1');
     expect(uriIn('us-isof-south-1', xgboost)).toBe('124985052026.dkr.ecr.us-isof-south-1.csp.hci.ic.gov/sagemaker-xgboost:1.7-1');
+  });
+
+  test.each([
+    ['us-east-1', 'aws', '683313688378.dkr.ecr.us-east-1.amazonaws.com'],
+    ['cn-north-1', 'aws-cn', '450853457545.dkr.ecr.cn-north-1.amazonaws.com.cn'],
+    ['us-gov-west-1', 'aws-us-gov', '414596584902.dkr.ecr.us-gov-west-1.amazonaws.com'],
+    ['us-iso-east-1', 'aws-iso', '833128469047.dkr.ecr.us-iso-east-1.c2s.ic.gov'],
+    ['us-isob-east-1', 'aws-iso-b', '281123927165.dkr.ecr.us-isob-east-1.sc2s.sgov.gov'],
+    ['us-isof-south-1', 'aws-iso-f', '124985052026.dkr.ecr.us-isof-south-1.csp.hci.ic.gov'],
+  ])('runs from the registry of %s and grants pull on an ARN of partition %s', (region, partition, registry) => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Stack', { env: { region } });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+    const image = SageMakerImage.fromDeepLearningContainer({
+      framework: DeepLearningFramework.XGBOOST, version: '1.7-1', workload: Workload.TRAINING, instanceType: InstanceType.ML_M5_XLARGE,
+    });
+
+    // WHEN
+    const config = image.bind(stack, { workload: Workload.TRAINING, grantee: role });
+
+    // THEN
+    expect(config.imageUri).toBe(`${registry}/sagemaker-xgboost:1.7-1`);
+    const account = registry.split('.')[0];
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['ecr:BatchCheckLayerAvailability', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchGetImage'],
+          Resource: `arn:${partition}:ecr:${region}:${account}:repository/sagemaker-xgboost`,
+        })]),
+      },
+    });
+  });
+
+  test('knows the partition and DNS suffix of every region the catalog publishes in, from the oldest supported aws-cdk-lib', () => {
+    // The devDependency is the peer dependency's minimum, and RegionInfo only learns regions: a region a later
+    // catalog adds that this aws-cdk-lib does not know fails here, not at a user's synth.
+    const regions = [...new Set(Object.values(DLC_REGISTRIES).flatMap((r) => Object.keys(r)))];
+    expect(regions.filter((region) => RegionInfo.get(region).domainSuffix === undefined || RegionInfo.get(region).partition === undefined))
+      .toEqual([]);
+  });
+
+  test('fails on a region aws-cdk-lib does not know, instead of guessing its registry domain', () => {
+    // GIVEN a container published (as a later SDK might say) in a region the installed aws-cdk-lib does not know
+    const chosen = chooseDeepLearningContainer({
+      framework: DeepLearningFramework.XGBOOST, version: '1.7-1', workload: Workload.TRAINING, accelerator: ImageAccelerator.CPU,
+    }, 'here');
+    const later = { ...chosen, registries: { ...chosen.registries, 'xx-new-1': '123456789012' } };
+
+    // THEN the URI and the ARN are refused, naming the region and the way out
+    expect(() => deepLearningContainerUri(later, 'xx-new-1', 'here'))
+      .toThrow(/^here: region xx-new-1 is not known to the installed aws-cdk-lib, .*; use a newer aws-cdk-lib, or SageMakerImage.fromImageUri/);
+    expect(() => deepLearningContainerRepositoryArn(later, 'xx-new-1', 'here')).toThrow(/region xx-new-1 is not known/);
+    // and a known region is unaffected
+    expect(deepLearningContainerRepositoryArn(later, 'us-east-1', 'here')).toBe('arn:aws:ecr:us-east-1:683313688378:repository/sagemaker-xgboost');
   });
 
   test('knows the framework modules an image built on it runs', () => {
