@@ -36,14 +36,8 @@ export GOSUMDB=off
 steps=("$@")
 [ ${#steps[@]} -eq 0 ] && steps=(rosetta python java go dotnet)
 
-timings=()
-timed() {
-  local name=$1 t0
-  shift
-  t0=$(date +%s)
-  "$@"
-  timings+=("$(printf '%-26s %4ss' "$name" "$(( $(date +%s) - t0 ))")")
-}
+# timed, timing_skipped, print_timings
+source "$root/scripts/lib/timing.sh"
 
 ensure_assembly() {
   if [ ! -d assets ] || [ -z "$(ls -A assets 2>/dev/null)" ]; then
@@ -185,7 +179,7 @@ dotnet_all() {
     timed "package:dotnet" npx projen package:dotnet
   else
     echo "package:dotnet skipped: no dotnet SDK on this machine (none is installable from the registries we reach)"
-    timings+=("$(printf '%-26s %5s' "package:dotnet" "skipped")")
+    timing_skipped "package:dotnet"
   fi
 }
 
@@ -206,5 +200,4 @@ for step in "${steps[@]}"; do
   esac
 done
 
-printf '\n=== language step times (this machine: %s cores)\n' "$(nproc)"
-printf '%s\n' "${timings[@]}" | tee "$work/timings.txt"
+print_timings "language step times" "$work/timings.txt"

@@ -24,14 +24,8 @@ constructs_version=$(node -p "require('./node_modules/constructs/package.json').
 work=$(mktemp -d "${TMPDIR:-/tmp}/cdk-sagemaker-containers-consumer.XXXXXX")
 [ -n "${KEEP_CONSUMER_APPS:-}" ] && echo "keeping $work" || trap 'rm -rf "$work"' EXIT
 
-timings=()
-timed() {
-  local name=$1 t0
-  shift
-  t0=$(date +%s)
-  "$@"
-  timings+=("$(printf '%-34s %4ss' "$name" "$(( $(date +%s) - t0 ))")")
-}
+# timed, timing_skipped, print_timings
+source "$root/scripts/lib/timing.sh"
 
 # The user's code: a training script and a serving module, in directories of the app.
 write_user_code() {
@@ -230,5 +224,4 @@ for step in "${steps[@]}"; do
   esac
 done
 
-printf '\n=== consumer package test times (this machine: %s cores)\n' "$(nproc)"
-printf '%s\n' "${timings[@]}"
+print_timings "consumer package test times"
