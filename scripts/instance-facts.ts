@@ -72,6 +72,19 @@ function ladder(gibPerVcpu: number, sizes: string[]): { [size: string]: SizeFact
   return out;
 }
 
+/**
+ * Sizes of a GPU family whose vCPUs follow the regular ladder and whose memory is a fixed number of GiB per vCPU,
+ * with the GPUs per size given (the G4dn, G5, G6 and G6e specification tables).
+ */
+function gpuLadder(gibPerVcpu: number, gpusBySize: { [size: string]: number }): { [size: string]: SizeFacts } {
+  const out: { [size: string]: SizeFacts } = {};
+  for (const [size, acceleratorCount] of Object.entries(gpusBySize)) {
+    const vcpus = ladderVcpus(size);
+    out[size] = { vcpus, memoryGiB: vcpus * gibPerVcpu, acceleratorCount };
+  }
+  return out;
+}
+
 /** Explicit sizes: `[vcpus, memoryGiB, acceleratorCount]` per size. */
 function table(rows: { [size: string]: [number, number, number] }): { [size: string]: SizeFacts } {
   const out: { [size: string]: SizeFacts } = {};
@@ -105,6 +118,11 @@ function accelerated(
 function nvme(facts: FamilyFacts): FamilyFacts {
   return { ...facts, localStorage: true };
 }
+
+/** GPUs per size of the G4dn layout: one up to 16xlarge, four on 12xlarge. */
+const GPUS_XL_TO_16XL: { [size: string]: number } = { 'xlarge': 1, '2xlarge': 1, '4xlarge': 1, '8xlarge': 1, '16xlarge': 1, '12xlarge': 4 };
+/** GPUs per size of the G5 / G6 / G6e layout: G4dn's, then four on 24xlarge and eight on 48xlarge. */
+const GPUS_XL_TO_48XL: { [size: string]: number } = { ...GPUS_XL_TO_16XL, '24xlarge': 4, '48xlarge': 8 };
 
 const SIZES_L_TO_16XL = ['large', 'xlarge', '2xlarge', '4xlarge', '8xlarge', '12xlarge', '16xlarge'];
 const SIZES_L_TO_32XL = [...SIZES_L_TO_16XL, '24xlarge', '32xlarge'];
@@ -230,44 +248,17 @@ export const FAMILY_FACTS: { readonly [family: string]: FamilyFacts } = {
     table({ '36xlarge': [144, 960, 4] }), 'arm64')),
   // EC2 G4dn specifications: NVIDIA T4 16 GiB; xlarge 4/16/1 ... 16xlarge 64/256/1, 12xlarge 48/192/4.
   'g4dn': nvme(accelerated('EC2 User Guide, accelerated computing specifications (G4dn)', 'NVIDIA_GPU', 'T4', 16,
-    table({ 'xlarge': [4, 16, 1], '2xlarge': [8, 32, 1], '4xlarge': [16, 64, 1], '8xlarge': [32, 128, 1], '16xlarge': [64, 256, 1], '12xlarge': [48, 192, 4] }))),
+    gpuLadder(4, GPUS_XL_TO_16XL))),
   // EC2 G5 specifications: NVIDIA A10G 24 GiB; xlarge 4/16/1 ... 16xlarge 64/256/1, 12xlarge 48/192/4,
   // 24xlarge 96/384/4, 48xlarge 192/768/8.
   'g5': nvme(accelerated('EC2 User Guide, accelerated computing specifications (G5)', 'NVIDIA_GPU', 'A10G', 24,
-    table({
-      'xlarge': [4, 16, 1],
-      '2xlarge': [8, 32, 1],
-      '4xlarge': [16, 64, 1],
-      '8xlarge': [32, 128, 1],
-      '16xlarge': [64, 256, 1],
-      '12xlarge': [48, 192, 4],
-      '24xlarge': [96, 384, 4],
-      '48xlarge': [192, 768, 8],
-    }))),
+    gpuLadder(4, GPUS_XL_TO_48XL))),
   // EC2 G6 specifications: NVIDIA L4 24 GiB; same vCPU / memory / GPU layout as G5.
   'g6': nvme(accelerated('EC2 User Guide, accelerated computing specifications (G6)', 'NVIDIA_GPU', 'L4', 24,
-    table({
-      'xlarge': [4, 16, 1],
-      '2xlarge': [8, 32, 1],
-      '4xlarge': [16, 64, 1],
-      '8xlarge': [32, 128, 1],
-      '16xlarge': [64, 256, 1],
-      '12xlarge': [48, 192, 4],
-      '24xlarge': [96, 384, 4],
-      '48xlarge': [192, 768, 8],
-    }))),
+    gpuLadder(4, GPUS_XL_TO_48XL))),
   // EC2 G6e specifications: NVIDIA L40S 48 GiB; twice G6's memory per vCPU: xlarge 4/32/1 ... 48xlarge 192/1536/8.
   'g6e': nvme(accelerated('EC2 User Guide, accelerated computing specifications (G6e)', 'NVIDIA_GPU', 'L40S', 48,
-    table({
-      'xlarge': [4, 32, 1],
-      '2xlarge': [8, 64, 1],
-      '4xlarge': [16, 128, 1],
-      '8xlarge': [32, 256, 1],
-      '16xlarge': [64, 512, 1],
-      '12xlarge': [48, 384, 4],
-      '24xlarge': [96, 768, 4],
-      '48xlarge': [192, 1536, 8],
-    }))),
+    gpuLadder(8, GPUS_XL_TO_48XL))),
   // EC2 G7e product page: NVIDIA RTX PRO 6000 Blackwell Server Edition 96 GB; 2xlarge 8/64/1, 4xlarge 16/128/1,
   // 8xlarge 32/256/1, 12xlarge 48/512/2, 24xlarge 96/1024/4, 48xlarge 192/2048/8 (the 12xlarge and 24xlarge
   // GPU counts are the least certain rows of this table: re-check against the EC2 specification table).
