@@ -1,1 +1,2 @@
 export * from './model-data';
+export * from './s3-location';

@@ -5,8 +5,9 @@ import * as path from 'path';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Aws, FileSystem, Stack, SymlinkFollowMode, Token } from 'aws-cdk-lib/core';
+import { FileSystem, Stack, SymlinkFollowMode, Token } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
+import { bucketOfName, grantRead, grantReadPrefix } from '../private/s3-grants';
 import { listTarEntries, tarGzDirectory } from '../private/tar';
 import { throwProblems } from '../private/validation';
 
@@ -202,7 +203,7 @@ class BucketModelData extends ModelData {
   }
 
   public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
-    grantGetObject(grantee, this.bucket, this.key);
+    grantRead(grantee, this.bucket, this.key);
     return { s3Uri: this.bucket.s3UrlForObject(this.key) };
   }
 }
@@ -216,7 +217,7 @@ class UriModelData extends ModelData {
     if (this.bucket) {
       // a concrete URI names the one object; a token URI (a job's artifact) only its bucket
       const key = Token.isUnresolved(this.s3Uri) ? undefined : /^s3:\/\/[^/]+\/(.+)$/.exec(this.s3Uri)?.[1];
-      grantGetObject(grantee, this.bucket, key ?? '*');
+      grantRead(grantee, this.bucket, key ?? '*');
     }
     return { s3Uri: this.s3Uri };
   }
@@ -248,7 +249,7 @@ class MultiModelData extends ModelData {
 
   public bind(_scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
     // the container fetches the archive a request names; no listing is needed
-    grantGetObject(grantee, this.bucket, `${this.prefix}*`);
+    grantRead(grantee, this.bucket, `${this.prefix}*`);
     return { s3Uri: this.bucket.s3UrlForObject(this.prefix), multiModel: true };
   }
 }
@@ -287,36 +288,9 @@ class AssetModelData extends ModelData {
       this.assets.set(stack, asset);
     }
     // the one archive, not the whole assets bucket (which asset.grantRead would open)
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
-    });
+    grantRead(grantee, bucketOfName(asset.s3BucketName), asset.s3ObjectKey);
     return { s3Uri: asset.s3ObjectUrl };
   }
-}
-
-/**
- * Grants `s3:GetObject` on one object (or key pattern) and, when the bucket has a key, `kms:Decrypt` on it:
- * the only actions SageMaker needs to download a model archive.
- */
-function grantGetObject(grantee: iam.IGrantable, bucket: s3.IBucket, key: string): void {
-  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(key)] });
-  bucket.encryptionKey?.grantDecrypt(grantee);
-}
-
-/**
- * Grants what SageMaker needs to copy a prefix: `s3:GetObject` on `prefix*`, `s3:ListBucket` limited to the prefix
- * (an `s3:prefix` condition), and `kms:Decrypt` on the bucket's key.
- */
-function grantReadPrefix(grantee: iam.IGrantable, bucket: s3.IBucket, prefix: string): void {
-  iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [bucket.arnForObjects(`${prefix}*`)] });
-  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['s3:ListBucket'],
-    resources: [bucket.bucketArn],
-    ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
-  }));
-  bucket.encryptionKey?.grantDecrypt(grantee);
 }
 
 /** SageMaker's rule for an S3Prefix model source: a key prefix that ends with `/` (tokens skipped). */

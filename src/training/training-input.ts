@@ -1,19 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Aws, CustomResource, Duration, Token } from 'aws-cdk-lib';
+import { CustomResource, Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct, IDependable } from 'constructs';
-import { grantObjects, grantReadPrefix } from './s3-grants';
-import { TrainingInputAssetFunction } from './training-input-asset-function';
-import { formatBytes, measureAssetDirectory } from '../private/fs';
 import { stackFunction } from './private/functions';
 import { INPUT_ASSET_MAX_BYTES, INPUT_ASSET_MAX_FILES } from './private/input-asset-limits';
 import {
   INPUT_ASSET_DATA_DIR, TRAINING_INPUT_ASSET_RESOURCE_TYPE, TrainingInputAssetProperty,
 } from './private/protocol';
-import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from './private/s3';
+import { TrainingInputAssetFunction } from './training-input-asset-function';
+import { formatBytes, measureAssetDirectory } from '../private/fs';
+import { bucketOfName, grantObjects, grantReadPrefix, isInvalidS3Uri, parseS3Uri } from '../private/s3-grants';
 
 /**
  * How a channel's data reaches the training container.
@@ -341,12 +340,12 @@ class UriInput extends TrainingInput {
       grantReadPrefix(options.grantee, this.uriOptions.bucket, location ? location.prefix : '');
       if (location) grantManifestData(options.grantee, this.uriOptions, this.uriOptions.bucket, location.prefix);
     } else if (location) {
-      grantS3Prefix(options.grantee, location, ['s3:GetObject']);
+      grantReadPrefix(options.grantee, bucketOfName(location.bucket), location.prefix);
       if (isManifest(this.uriOptions)) {
         if (this.uriOptions.manifestDataBucket) {
           grantManifestData(options.grantee, this.uriOptions, this.uriOptions.manifestDataBucket, location.prefix);
         } else {
-          grantS3Prefix(options.grantee, { ...location, prefix: this.uriOptions.manifestDataPrefix ?? folderOf(location.prefix) }, ['s3:GetObject']);
+          grantReadPrefix(options.grantee, bucketOfName(location.bucket), this.uriOptions.manifestDataPrefix ?? folderOf(location.prefix));
         }
       }
     }
@@ -415,12 +414,8 @@ class AssetInput extends TrainingInput {
     // PutObject (and multipart uploads, aborted when an entry fails) under the destination prefix; ListBucket
     // on the destination (the resume lists what is there), without which HeadObject of a missing marker answers
     // 403 instead of 404
-    iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['s3:GetObject'],
-      resourceArns: [`arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`],
-    });
-    grantObjects(fn, bucket, prefix, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
+    grantObjects(fn, bucketOfName(asset.s3BucketName), asset.s3ObjectKey, ['s3:GetObject']);
+    grantObjects(fn, bucket, `${prefix}*`, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
     bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
     const selfInvoke = selfInvokePolicy(fn);

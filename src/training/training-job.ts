@@ -19,17 +19,19 @@ import {
   FINAL_TRAINING_JOB_STATUSES, INPUT_STAGING_DIR, modelArtifactsKeySuffix, OWNER_TAG_KEY, TRAINING_JOB_RESOURCE_TYPE,
   TrainingJobAttribute, TrainingJobProperty,
 } from './private/protocol';
-import { grantS3Prefix, isInvalidS3Uri, parseS3Uri } from './private/s3';
-import { grantReadWritePrefix, grantWritePrefix } from './s3-grants';
 import {
   InputCompression, RecordWrapper, S3DataDistribution, S3DataType, TrainingInput, TrainingInputMode,
 } from './training-input';
 import { TrainingJobFunction } from './training-job-function';
 import { ModelData, ModelDataConfig } from '../artifacts/model-data';
+import { S3Location } from '../artifacts/s3-location';
 import { Workload } from '../compute/accelerator';
 import { checkInstanceType } from '../compute/compatibility';
 import { InstanceType } from '../compute/instance-type';
 import { SageMakerImage } from '../image/sagemaker-image';
+import {
+  bucketOfName, grantRead, grantReadPrefix, grantReadWritePrefix, grantWritePrefix, isInvalidS3Uri, S3LocationParts,
+} from '../private/s3-grants';
 import {
   checkEnvironmentVariables, checkInteger, checkMember, checkString, checkTags, Problems, warn,
 } from '../private/validation';
@@ -103,16 +105,30 @@ export interface TrainingJobProps {
   readonly inputs?: TrainingInput[];
 
   /**
+   * Where the job's output goes: the archive is `<location>/<jobName>/output/model.tar.gz`, and the role may
+   * write `<location>/<jobName>/` only. `S3Location.fromBucket(bucket, prefix)`, or `S3Location.fromS3Uri(uri)`:
+   * a concrete URI without `bucket` names its bucket (imported by name, so no key is granted), a token URI needs
+   * `{ bucket }`. Local input directories are unpacked under `<location>/inputs/` of the same bucket.
+   *
+   * @default - `training-jobs/` of a bucket the job creates: SSE-KMS (with `outputEncryptionKey` when given, else
+   * the AWS managed key) with bucket keys, versioned, SSL only, public access blocked, RETAINED on stack deletion
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html#sagemaker-Type-OutputDataConfig-S3OutputPath
+   */
+  readonly outputLocation?: S3Location;
+
+  /**
    * The bucket the model archive is written to.
    *
    * @default - a bucket is created: SSE-KMS (with `outputEncryptionKey` when given, else the AWS managed key) with
    * bucket keys, versioned, SSL only, public access blocked, RETAINED on stack deletion
+   * @deprecated use outputLocation (`S3Location.fromBucket(bucket, prefix)`)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html#sagemaker-Type-OutputDataConfig-S3OutputPath
    */
   readonly outputBucket?: s3.IBucket;
 
   /**
    * Where the output bucket the job creates writes its S3 server access logs (a bucket encrypted with SSE-S3, as
-   * S3 server access logging requires). Only without `outputBucket`.
+   * S3 server access logging requires). Only without `outputLocation` (or `outputBucket`).
    *
    * @default - no server access logs
    */
@@ -126,9 +142,12 @@ export interface TrainingJobProps {
   readonly outputBucketAccessLogsPrefix?: string;
 
   /**
-   * Key prefix of the job's output: the archive is `s3://<bucket>/<prefix>/<jobName>/output/model.tar.gz`.
+   * Key prefix of the job's output: the archive is `s3://<bucket>/<prefix>/<jobName>/output/model.tar.gz`
+   * (leading and trailing slashes are trimmed).
    *
    * @default 'training-jobs'
+   * @deprecated use outputLocation (`S3Location.fromBucket(bucket, prefix)`)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html#sagemaker-Type-OutputDataConfig-S3OutputPath
    */
   readonly outputPrefix?: string;
 
@@ -227,11 +246,26 @@ export interface TrainingJobProps {
   readonly maxWait?: Duration;
 
   /**
+   * Where the checkpoints in `checkpointLocalPath` are synced to, so an interrupted spot job resumes. The role is
+   * granted read and write on that prefix only (`s3:GetObject`, `s3:PutObject`, `s3:DeleteObject`,
+   * `s3:AbortMultipartUpload`, `s3:ListBucket` limited to the prefix, and the bucket key's `kms:GenerateDataKey` /
+   * `kms:Decrypt`): `S3Location.fromBucket(bucket, prefix)`, or `S3Location.fromS3Uri(uri, { bucket })`. A concrete
+   * URI without `bucket` is granted by the bucket's name (no key); a token URI without `bucket` gets no grant and a
+   * warning.
+   *
+   * @default - no checkpoints
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CheckpointConfig.html#sagemaker-Type-CheckpointConfig-S3Uri
+   */
+  readonly checkpointLocation?: S3Location;
+
+  /**
    * S3 URI (`s3://bucket/prefix`) the checkpoints in `checkpointLocalPath` are synced to, so an interrupted
    * spot job resumes. The role is granted read and write on it: through `checkpointBucket` when given,
    * otherwise from the URI itself (a token URI then gets no grant and a warning).
    *
    * @default - no checkpoints
+   * @deprecated use checkpointLocation (`S3Location.fromBucket(bucket, prefix)` or `S3Location.fromS3Uri(uri, { bucket })`)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CheckpointConfig.html#sagemaker-Type-CheckpointConfig-S3Uri
    */
   readonly checkpointS3Uri?: string;
 
@@ -242,13 +276,15 @@ export interface TrainingJobProps {
    * `kms:GenerateDataKey` / `kms:Decrypt`).
    *
    * @default - the grant is derived from `checkpointS3Uri`; a token URI gets none
+   * @deprecated use checkpointLocation (`S3Location.fromBucket(bucket, prefix)` or `S3Location.fromS3Uri(uri, { bucket })`)
    */
   readonly checkpointBucket?: s3.IBucket;
 
   /**
    * Where the program writes checkpoints inside the container.
    *
-   * @default - '/opt/ml/checkpoints' (SageMaker's default) when `checkpointS3Uri` is set
+   * @default - '/opt/ml/checkpoints' (SageMaker's default) when `checkpointLocation` (or `checkpointS3Uri`) is set
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CheckpointConfig.html#sagemaker-Type-CheckpointConfig-LocalPath
    */
   readonly checkpointLocalPath?: string;
 
@@ -417,7 +453,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       description: `Execution role of SageMaker training job ${this.node.path}`,
     });
     this.grantPrincipal = this.role;
-    this.outputBucket = props.outputBucket ?? this.createOutputBucket();
+    this.outputBucket = props.outputBucket ?? this.settings.output?.bucket ?? this.outputBucketOfName() ?? this.createOutputBucket();
     const image = this.bindImage(problems);
     const inputs = this.bindInputs(problems);
     problems.throwIfAny(this);
@@ -596,12 +632,14 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     const volumeGiB = volumeSizeGiB(props.volumeSize, problems);
     this.validateLocalStorage(problems);
     const durations = this.validateDurations(problems);
-    this.validateCheckpoints(problems);
+    const checkpoint = this.validateCheckpoints(problems);
     if (props.securityGroups && !props.vpc) {
       problems.add('securityGroups are set but vpc is not; security groups apply to a job in a VPC');
     }
-    if (props.outputBucketAccessLogs && props.outputBucket) {
-      problems.add('outputBucketAccessLogs is set but so is outputBucket, whose logging is yours to configure; remove outputBucketAccessLogs');
+    const output = this.validateOutput(problems);
+    if (props.outputBucketAccessLogs && (props.outputBucket || output)) {
+      const which = props.outputBucket ? 'outputBucket' : 'outputLocation';
+      problems.add(`outputBucketAccessLogs is set but so is ${which}, whose logging is yours to configure; remove outputBucketAccessLogs`);
     }
     if (props.outputBucketAccessLogsPrefix !== undefined && !props.outputBucketAccessLogs) {
       problems.add('outputBucketAccessLogsPrefix is set but outputBucketAccessLogs is not; set the log bucket too');
@@ -637,8 +675,10 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       pattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,39}$/,
       allowed: "letters, digits and '-' (not first or last), at most 40 characters",
     });
-    const outputPrefix = trimSlashes(props.outputPrefix ?? 'training-jobs');
+    const outputPrefix = trimSlashes(output ? output.keyPrefix! : props.outputPrefix ?? 'training-jobs');
     return {
+      output,
+      checkpoint,
       instanceCount,
       volumeGiB,
       hyperparameters,
@@ -706,31 +746,94 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     return { runtimeSeconds, maxWaitSeconds, longestJobSeconds };
   }
 
-  private validateCheckpoints(problems: Problems): void {
+  /**
+   * `outputLocation` (or the deprecated `outputBucket` / `outputPrefix`): the job needs a bucket it can grant on
+   * (and name as `outputBucket`) and a key prefix known at synth (its archive's key, which `modelData` grants on).
+   */
+  private validateOutput(problems: Problems): S3LocationParts | undefined {
     const props = this.props;
-    if (props.checkpointS3Uri !== undefined && isInvalidS3Uri(props.checkpointS3Uri)) {
-      problems.add(`checkpointS3Uri '${props.checkpointS3Uri}' is not an S3 URI; use s3://<bucket>/<prefix>`);
+    const location = props.outputLocation;
+    if (!location) return undefined;
+    for (const old of ['outputBucket', 'outputPrefix'] as const) {
+      if (props[old] !== undefined) {
+        problems.add(`${old} is not allowed with outputLocation (${old} is deprecated); use outputLocation alone, `
+          + 'for example outputLocation: S3Location.fromBucket(bucket, prefix)');
+      }
     }
-    if (props.checkpointBucket && props.checkpointS3Uri === undefined) {
-      problems.add('checkpointBucket is set but checkpointS3Uri is not; set checkpointS3Uri to a prefix of that bucket');
+    const parts = location._parts();
+    if (!parts) {
+      problems.add('outputLocation of a kind of its own is not allowed: the job grants on a part of it; '
+        + 'use S3Location.fromBucket(bucket, prefix) or S3Location.fromS3Uri(uri)');
+      return undefined;
     }
-    const checkpointLocation = props.checkpointS3Uri !== undefined ? parseS3Uri(props.checkpointS3Uri) : undefined;
-    const checkpointBucketName = props.checkpointBucket?.bucketName;
-    if (checkpointLocation && checkpointBucketName !== undefined && !Token.isUnresolved(checkpointBucketName)
-      && checkpointBucketName !== checkpointLocation.bucket) {
-      problems.add(`checkpointS3Uri '${props.checkpointS3Uri}' is not in checkpointBucket '${checkpointBucketName}'; `
-        + 'the URI must point into that bucket');
+    if (!parts.bucket && parts.bucketName === undefined) {
+      problems.add(`outputLocation ${parts.s3Uri} is a token S3 URI without a bucket, which the job cannot grant on nor `
+        + 'name as outputBucket; use S3Location.fromS3Uri(uri, { bucket }) or S3Location.fromBucket(bucket, prefix)');
+      return undefined;
     }
-    if (props.checkpointLocalPath !== undefined && props.checkpointS3Uri === undefined) {
-      problems.add('checkpointLocalPath is set but checkpointS3Uri is not; checkpoints are synced to checkpointS3Uri');
+    if (parts.keyPrefix === undefined) {
+      problems.add(`outputLocation ${parts.s3Uri} has a token key prefix, which the job must know at synth (its archive's key); `
+        + 'use S3Location.fromBucket(bucket, prefix)');
+      return undefined;
     }
-    if (props.useSpotInstances && props.checkpointS3Uri === undefined) {
+    checkBucketOf(problems, 'outputLocation', parts);
+    return parts;
+  }
+
+  /**
+   * `checkpointLocation` (or the deprecated `checkpointS3Uri` / `checkpointBucket`, taken as
+   * `S3Location.fromS3Uri(checkpointS3Uri, { bucket: checkpointBucket })`).
+   */
+  private validateCheckpoints(problems: Problems): CheckpointSettings | undefined {
+    const props = this.props;
+    let checkpoint: CheckpointSettings | undefined;
+    if (props.checkpointLocation) {
+      for (const old of ['checkpointS3Uri', 'checkpointBucket'] as const) {
+        if (props[old] !== undefined) {
+          problems.add(`${old} is not allowed with checkpointLocation (${old} is deprecated); use checkpointLocation alone, `
+            + 'for example checkpointLocation: S3Location.fromBucket(bucket, prefix)');
+        }
+      }
+      const parts = props.checkpointLocation._parts();
+      if (!parts) {
+        problems.add('checkpointLocation of a kind of its own is not allowed: the job renders its URI and grants on it; '
+          + 'use S3Location.fromBucket(bucket, prefix) or S3Location.fromS3Uri(uri, { bucket })');
+      } else {
+        checkBucketOf(problems, 'checkpointLocation', parts);
+        checkpoint = { prop: 'checkpointLocation', location: props.checkpointLocation, parts };
+      }
+    } else if (props.checkpointS3Uri !== undefined) {
+      if (isInvalidS3Uri(props.checkpointS3Uri)) {
+        problems.add(`checkpointS3Uri '${props.checkpointS3Uri}' is not an S3 URI; use s3://<bucket>/<prefix>`);
+      } else {
+        const location = S3Location.fromS3Uri(props.checkpointS3Uri, { bucket: props.checkpointBucket });
+        const parts = location._parts()!;
+        checkBucketOf(problems, 'checkpointS3Uri', parts, 'checkpointBucket');
+        checkpoint = { prop: 'checkpointS3Uri', location, parts };
+      }
+    } else if (props.checkpointBucket) {
+      problems.add('checkpointBucket is set but checkpointS3Uri is not; use checkpointLocation: S3Location.fromBucket(bucket, prefix) '
+        + '(or set checkpointS3Uri to a prefix of that bucket)');
+    }
+    const configured = props.checkpointLocation !== undefined || props.checkpointS3Uri !== undefined;
+    if (props.checkpointLocalPath !== undefined && !configured) {
+      problems.add('checkpointLocalPath is set but checkpointLocation is not; checkpoints are synced to checkpointLocation');
+    }
+    if (props.useSpotInstances && !configured) {
       warn(this, 'training', 'spotWithoutCheckpoints',
-        'useSpotInstances without checkpointS3Uri: an interrupted job starts again from the beginning');
+        'useSpotInstances without checkpointLocation: an interrupted job starts again from the beginning; '
+        + 'set checkpointLocation: S3Location.fromBucket(bucket, prefix)');
     }
+    return checkpoint;
   }
 
   // ---------------------------------------------------------------- bind
+
+  /** The bucket of an `outputLocation` given as a concrete URI without a bucket, imported by name. */
+  private outputBucketOfName(): s3.IBucket | undefined {
+    const name = this.settings.output?.bucketName;
+    return name !== undefined ? s3.Bucket.fromBucketName(this, 'OutputLocationBucket', name) : undefined;
+  }
 
   private createOutputBucket(): s3.IBucket {
     return new s3.Bucket(this, 'OutputBucket', {
@@ -890,8 +993,8 @@ export class TrainingJob extends Construct implements iam.IGrantable {
   }
 
   private renderCheckpointConfig(): Pick<CreateTrainingJobRequest, 'CheckpointConfig'> {
-    const uri = this.props.checkpointS3Uri;
-    return uri !== undefined ? { CheckpointConfig: { S3Uri: uri, LocalPath: this.props.checkpointLocalPath } } : {};
+    const checkpoint = this.settings.checkpoint;
+    return checkpoint ? { CheckpointConfig: { S3Uri: checkpoint.parts.s3Uri, LocalPath: this.props.checkpointLocalPath } } : {};
   }
 
   private renderRetryStrategy(): Pick<CreateTrainingJobRequest, 'RetryStrategy'> {
@@ -1015,18 +1118,26 @@ export class TrainingJob extends Construct implements iam.IGrantable {
     }));
   }
 
+  /**
+   * Read and write on the checkpoint prefix: through the location's bucket when it has one (its key too), else
+   * by the bucket's name for a concrete URI (no key is known), else (a token URI) none, with a warning.
+   */
   private grantCheckpoints(): void {
-    const uri = this.props.checkpointS3Uri;
-    if (uri === undefined) return;
-    const location = parseS3Uri(uri);
-    if (this.props.checkpointBucket) {
-      // a token URI (`s3://${bucket}/checkpoints/`) still has a literal path: the grant is limited to it
-      grantReadWritePrefix(this.role, this.props.checkpointBucket, location?.prefix ?? checkpointPrefixOf(uri));
-    } else if (location) {
-      grantS3Prefix(this.role, location, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
+    const checkpoint = this.settings.checkpoint;
+    if (!checkpoint) return;
+    const { parts } = checkpoint;
+    if (parts.bucket) {
+      checkpoint.location.bindForReadWrite(this, this.role);
+    } else if (parts.bucketName !== undefined) {
+      grantReadWritePrefix(this.role, bucketOfName(parts.bucketName), parts.keyPrefix ?? '');
+    } else if (checkpoint.prop === 'checkpointS3Uri') {
+      warn(this, 'training', 'checkpointUriToken',
+        'checkpointS3Uri is a token: no S3 grant was made for it; the role must already read and write that prefix. '
+        + 'Give the bucket it points into as checkpointBucket, or use checkpointLocation: S3Location.fromBucket(bucket, prefix)');
     } else {
       warn(this, 'training', 'checkpointUriToken',
-        'checkpointS3Uri is a token: no S3 grant was made for it; the role must already read and write that prefix');
+        'checkpointLocation is a token S3 URI without a bucket: no S3 grant was made for it; the role must already read and '
+        + 'write that prefix. Use checkpointLocation: S3Location.fromBucket(bucket, prefix), or S3Location.fromS3Uri(uri, { bucket })');
     }
   }
 
@@ -1122,12 +1233,23 @@ interface JobSettings {
   readonly maxWaitSeconds?: number;
   /** maxWait with spot, else maxRuntime. */
   readonly longestJobSeconds: number;
+  /** `outputLocation`, when given (with a bucket or a bucket name, and a literal key prefix). */
+  readonly output?: S3LocationParts;
+  /** The checkpoint location, from `checkpointLocation` or the deprecated props. */
+  readonly checkpoint?: CheckpointSettings;
   /** The output prefix without leading or trailing slashes ('' for the bucket's root). */
   readonly outputPrefix: string;
   /** `<outputPrefix>/`, or '' for the bucket's root. */
   readonly outputKeyPrefix: string;
   /** The readable start of the job name. */
   readonly namePrefix: string;
+}
+
+/** Where checkpoints go, and which prop said so (for the messages). */
+interface CheckpointSettings {
+  readonly prop: 'checkpointLocation' | 'checkpointS3Uri';
+  readonly location: S3Location;
+  readonly parts: S3LocationParts;
 }
 
 interface BoundImage {
@@ -1177,12 +1299,15 @@ class GrantRecorder implements iam.IGrantable {
 }
 
 /**
- * The literal key prefix of an S3 URI whose bucket is a token (`s3://${Token}/checkpoints/` gives
- * `checkpoints/`); the empty string (the whole bucket) when the path is not literal.
+ * A location given both a concrete URI and a bucket must point into that bucket (`prop` names the URI, `bucketProp`
+ * the bucket when it is a prop of its own).
  */
-function checkpointPrefixOf(uri: string): string {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  return match && Token.isUnresolved(match[1]) && !Token.isUnresolved(match[2]) ? match[2] : '';
+function checkBucketOf(problems: Problems, prop: string, parts: S3LocationParts, bucketProp?: string): void {
+  const given = parts.bucket?.bucketName;
+  if (parts.bucketName === undefined || given === undefined || Token.isUnresolved(given) || given === parts.bucketName) return;
+  problems.add(bucketProp
+    ? `${prop} '${parts.s3Uri}' is not in ${bucketProp} '${given}'; the URI must point into that bucket`
+    : `${prop} '${parts.s3Uri}' is not in its bucket '${given}'; the URI of S3Location.fromS3Uri(uri, { bucket }) must point into that bucket`);
 }
 
 /** A job's model archive: binding it makes the binder wait for the job to finish. */
@@ -1202,15 +1327,13 @@ class TrainingJobModelData extends ModelData {
   public bind(scope: Construct, grantee: iam.IGrantable): ModelDataConfig {
     // The model must not be created before the archive exists.
     scope.node.addDependency(this.completion);
-    // Read on this job's archive only (or its uncompressed model's prefix), not on the whole output bucket.
-    const objects = this.uncompressed ? `${this.artifactsKey}*` : this.artifactsKey;
-    iam.Grant.addToPrincipal({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(objects)] });
+    // Read on this job's archive only (or its uncompressed model's prefix, listed), not on the whole output
+    // bucket; the keys follow (the bucket's is not granted with the objects: it may be the output key too).
+    const objects = { bucketArn: this.bucket.bucketArn };
     if (this.uncompressed) {
-      grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${this.artifactsKey}*`] } },
-      }));
+      grantReadPrefix(grantee, objects, this.artifactsKey);
+    } else {
+      grantRead(grantee, objects, this.artifactsKey);
     }
     // SageMaker encrypts the archive with the output key (OutputDataConfig.KmsKeyId), whichever key the bucket has
     const keys = new Set([this.bucket.encryptionKey, this.outputKey].filter((k): k is kms.IKey => k !== undefined));

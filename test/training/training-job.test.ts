@@ -342,7 +342,7 @@ describe('TrainingJob', () => {
   test('warns about spot without checkpoints', () => {
     const stack = newStack();
     new TrainingJob(stack, 'Train', { image: cpuImage(), instanceType: InstanceType.ML_M5_XLARGE, useSpotInstances: true });
-    Annotations.fromStack(stack).hasWarning('/TestStack/Train', Match.stringLikeRegexp('without checkpointS3Uri'));
+    Annotations.fromStack(stack).hasWarning('/TestStack/Train', Match.stringLikeRegexp('without checkpointLocation'));
     expect(requestOf(Template.fromStack(stack)).StoppingCondition.MaxWaitTimeInSeconds).toBe(11 * 3600);
   });
 
