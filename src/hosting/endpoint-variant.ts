@@ -4,7 +4,7 @@ import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { VariantMetricsBase } from './endpoint-base';
 import {
-  checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, sageMakerScalingRole, throwProblems,
+  checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, methodWhere, sageMakerScalingRole, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, VpcModelOptions } from './model';
 import { checkVariantOptions } from './private/variant-options-check';
@@ -185,7 +185,9 @@ export class EndpointVariant extends VariantMetricsBase {
       propName: container.label === '' ? `${prefix}instanceType` : `${prefix}instanceType (for ${container.label}image)`,
     });
     const checked = this.model._containerImages.length;
-    this.model._containerImages.forEach(checkContainer);
+    const mismatches = new Problems();
+    this.model._containerImages.forEach(c => mismatches.capture(() => checkContainer(c)));
+    mismatches.throwIfAny(this);
     this.node.addValidation({
       validate: () => {
         const later = new Problems();
@@ -210,13 +212,18 @@ export class EndpointVariant extends VariantMetricsBase {
    * @param props the capacity bounds
    */
   public autoScaleInstanceCount(props: InstanceCountScalingProps): ScalableInstanceCount {
+    const where = methodWhere(this, 'autoScaleInstanceCount');
     if (this.scalable) {
-      throw new Error(`autoScaleInstanceCount: variant ${this.variantName} already scales; add policies to the object the first call returned`);
+      throwProblems(where, [`a second call is not allowed: variant ${this.variantName} already scales; add policies to the object the first call returned`]);
     }
-    checkAutoscalable(this.instanceType, `${this.propPrefix}instanceType`,
-      { imageAccelerator: this.model.imageAccelerator, imageArchitecture: this.model.imageArchitecture });
-    const min = props.minCapacity ?? 1;
     const problems: string[] = [];
+    try {
+      checkAutoscalable(this.instanceType, `${this.propPrefix}instanceType`,
+        { imageAccelerator: this.model.imageAccelerator, imageArchitecture: this.model.imageArchitecture });
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    const min = props.minCapacity ?? 1;
     if (!Token.isUnresolved(min) && min === 0 && !this.asynchronous) {
       problems.push('minCapacity 0 is not allowed on a real-time endpoint, which must keep an instance to answer; only an AsyncEndpoint scales to zero (use minCapacity of at least 1)');
     } else {
@@ -224,7 +231,7 @@ export class EndpointVariant extends VariantMetricsBase {
     }
     checkInteger(problems, 'maxCapacity', props.maxCapacity, Math.max(1, Token.isUnresolved(min) ? 1 : min));
     problems.push(...capacityAgainstInitialCount(min, props.maxCapacity, this.initialInstanceCount, this.propPrefix));
-    throwProblems('autoScaleInstanceCount', problems);
+    throwProblems(where, problems);
 
     this.scalable = new ScalableInstanceCount(this, 'InstanceCount', {
       serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,

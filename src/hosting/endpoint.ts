@@ -10,10 +10,11 @@ import { EndpointAttributes, EndpointBase, IEndpoint } from './endpoint-base';
 import { EndpointVariant, InstanceVariantProps } from './endpoint-variant';
 import { createExecutionRole, OUTPUT_KEY_ACTIONS } from './execution-role';
 import {
-  checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, endpointArnComponents, MAX_VARIANTS, throwProblems,
+  checkInteger, checkName, checkSeconds, DEFAULT_VARIANT_NAME, endpointArnComponents, MAX_VARIANTS, methodWhere, throwProblems,
 } from './hosting-facts';
 import { VpcModelOptions } from './model';
 import { InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
+import { describeWhere } from '../private/validation';
 
 /**
  * Options of an instance-based endpoint, beyond its first variant.
@@ -157,6 +158,7 @@ export class Endpoint extends EndpointBase {
       problems.push('vpcSubnets and securityGroups need vpc; set vpc or remove them');
     }
     this.checkDataCapture(problems, props.dataCapture);
+    this.checkDeploymentGuardrails(problems, props.deploymentGuardrails);
     throwProblems(this, problems);
 
     this.role = props.role ?? createExecutionRole(this, 'Role', { endpointName: props.endpointName });
@@ -211,7 +213,7 @@ export class Endpoint extends EndpointBase {
    */
   public get connections(): ec2.Connections {
     if (!this._connections) {
-      throw new Error('connections: this endpoint is not in a VPC; set vpc to manage its network access');
+      throw new Error(`${describeWhere(this)}: connections is not available: this endpoint is not in a VPC; set vpc to manage its network access`);
     }
     return this._connections;
   }
@@ -229,7 +231,8 @@ export class Endpoint extends EndpointBase {
       problems.push(`variantName '${variantName}' is already a variant of this endpoint; variant names must be unique`);
     }
     if (this.variantList.length >= MAX_VARIANTS) {
-      problems.push(`addVariant '${variantName}': an endpoint has at most ${MAX_VARIANTS} production variants`);
+      problems.push(`variantName '${variantName}' would be variant ${this.variantList.length + 1}; an endpoint has at most `
+        + `${MAX_VARIANTS} production variants: remove a variant, or serve the model from another endpoint`);
     }
     const prefix = this.variantList.length === 0 ? '' : `${variantName}.`;
     // a catalog fact (InstanceType.localStorage); undefined (a token, an unknown family) is not judged
@@ -254,7 +257,8 @@ export class Endpoint extends EndpointBase {
       problems.push(`deploymentGuardrails canary size ${size.value} instances is more than half of ${prefix}initialInstanceCount ${count}; `
         + 'use at most half the instances, or CapacitySize.percent(...)');
     }
-    throwProblems(`addVariant ${variantName}`, problems);
+    // the first variant is the endpoint's own props; a later one names the call that added it
+    throwProblems(this.variantList.length === 0 ? this : methodWhere(this, `addVariant ${variantName}`), problems);
 
     const variant = new EndpointVariant(this, variantName, {
       ...props,
@@ -351,13 +355,11 @@ export class Endpoint extends EndpointBase {
     };
   }
 
-  private renderDeploymentConfig(props: EndpointOptions): CfnEndpoint.DeploymentConfigProperty | undefined {
-    const guardrails = props.deploymentGuardrails;
+  private checkDeploymentGuardrails(problems: string[], guardrails?: DeploymentGuardrails): void {
     if (!guardrails) {
-      return undefined;
+      return;
     }
     const routing = guardrails.trafficRouting;
-    const problems: string[] = [];
     checkSeconds(problems, 'deploymentGuardrails waitInterval', routing.waitInterval, 0, 3600);
     checkSeconds(problems, 'deploymentGuardrails terminationWait', guardrails.terminationWait, 0, 3600);
     checkSeconds(problems, 'deploymentGuardrails maximumExecutionTimeout', guardrails.maximumExecutionTimeout, 600, 28800);
@@ -377,8 +379,16 @@ export class Endpoint extends EndpointBase {
     if (alarms.length > 10) {
       problems.push(`deploymentGuardrails rollbackAlarms has ${alarms.length} alarms; SageMaker accepts at most 10`);
     }
-    throwProblems('deploymentGuardrails', problems);
+  }
 
+  private renderDeploymentConfig(props: EndpointOptions): CfnEndpoint.DeploymentConfigProperty | undefined {
+    const guardrails = props.deploymentGuardrails;
+    if (!guardrails) {
+      return undefined;
+    }
+    const routing = guardrails.trafficRouting;
+    const size = routing.size;
+    const alarms = guardrails.rollbackAlarms ?? [];
     const stepSize = size ? { type: size.unit, value: size.value } : undefined;
     return {
       blueGreenUpdatePolicy: {

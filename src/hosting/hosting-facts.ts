@@ -1,9 +1,10 @@
 // Internal: facts and checks shared by the hosting constructs. Not re-exported from src/hosting/index.ts.
 import { ArnComponents, Duration, Size, SizeRoundingBehavior, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { AcceleratorKind } from '../compute/accelerator';
 import { InstanceType } from '../compute/instance-type';
+import { describeWhere } from '../private/validation';
 
 /** The variant name SageMaker's own tools give a single-variant endpoint. */
 export const DEFAULT_VARIANT_NAME = 'AllTraffic';
@@ -100,6 +101,14 @@ export function checkGibibytes(problems: string[], prop: string, value: Size | u
  * src/private/validation.ts.
  */
 export { throwProblems } from '../private/validation';
+
+/**
+ * What an error found by a method names as its place: the path of the construct the method was called on, then
+ * the method (`Stack/Endpoint: addVariant B`), so that `throwProblems` writes `<path>: <method>: <problem>`.
+ */
+export function methodWhere(scope: IConstruct, method: string): string {
+  return `${describeWhere(scope)}: ${method}`;
+}
 
 /**
  * The service-linked role Application Auto Scaling uses for SageMaker variants (it creates it

@@ -3,6 +3,7 @@ import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
+import { methodWhere } from './hosting-facts';
 import { Problems } from '../private/validation';
 
 /**
@@ -51,7 +52,7 @@ export class ScalableCopyCount extends appscaling.BaseScalableAttribute {
     if (!Token.isUnresolved(props.invocationsPerCopy) && !(props.invocationsPerCopy > 0 && Number.isFinite(props.invocationsPerCopy))) {
       problems.add(`invocationsPerCopy ${props.invocationsPerCopy} is not allowed; use a positive number of invocations per copy per minute`);
     }
-    problems.throwIfAny(`scaleOnInvocationsPerCopy ${id}`);
+    problems.throwIfAny(methodWhere(this, `scaleOnInvocationsPerCopy ${id}`));
     this.doScaleToTrackMetric(id, {
       ...props,
       targetValue: props.invocationsPerCopy,

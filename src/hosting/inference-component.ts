@@ -334,13 +334,15 @@ export class InferenceComponent extends Resource {
         + 'component serves one model per copy; use single-model data (ModelData.fromAsset, fromBucket, fromS3Prefix) and one '
         + 'component per model, or an Endpoint for a multi-model endpoint']);
     }
-    checkInstanceType(this, {
+    const mismatch = new Problems();
+    mismatch.capture(() => checkInstanceType(this, {
       instanceType: type,
       workload: Workload.HOSTING,
       imageAccelerator: this.model.imageAccelerator,
       imageArchitecture: this.model.imageArchitecture,
       propName: 'endpoint instanceType',
-    });
+    }));
+    mismatch.throwIfAny(this);
 
     const defaults = accelerated ? DEFAULT_TIMEOUTS.accelerated : DEFAULT_TIMEOUTS.cpu;
     const resource = new CfnInferenceComponent(this, 'Resource', {

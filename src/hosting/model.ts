@@ -9,7 +9,7 @@ import { renderModelData } from './private/model-data-source';
 import { ModelData } from '../artifacts/model-data';
 import { CpuArchitecture, ImageAccelerator, Workload } from '../compute/accelerator';
 import { SageMakerImage } from '../image/sagemaker-image';
-import { checkEnvironmentVariables, Problems, warn } from '../private/validation';
+import { checkEnvironmentVariables, describeWhere, Problems, warn } from '../private/validation';
 
 /**
  * The log level of the SageMaker serving stack in the container (`SAGEMAKER_CONTAINER_LOG_LEVEL`,
@@ -475,16 +475,15 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
       // the code the image carries (a rendered directory image copies it to /opt/ml/code), else the archive's code/
       toolkit.SAGEMAKER_SUBMIT_DIRECTORY = props.submitDirectory ?? image.codeDirectory ?? MODEL_CODE_DIRECTORY;
     }
-    const conflicts = Object.keys(props.environment ?? {})
+    const problems = new Problems();
+    problems.addAll(Object.keys(props.environment ?? {})
       .filter(key => image.environment[key] !== undefined)
       .map(key => `${label}environment ${key}='${props.environment![key]}' conflicts with the image's ${key}='${image.environment[key]}'; `
-        + 'set it in one place only (the image\'s entryPoint / environment, or the endpoint\'s environment)');
-    throwProblems('Model', conflicts);
+        + 'set it in one place only (the image\'s entryPoint / environment, or the endpoint\'s environment)'));
     const environment = { ...image.environment, ...toolkit, ...props.environment };
     // what CreateModel refuses (botocore EnvironmentKey / EnvironmentValue), known at synth
-    const wire = new Problems();
-    checkEnvironmentVariables(wire, `${label}environment`, environment, { maxKeyLength: 1024, maxValueLength: 1024 });
-    throwProblems('Model', wire.messages);
+    checkEnvironmentVariables(problems, `${label}environment`, environment, { maxKeyLength: 1024, maxValueLength: 1024 });
+    problems.throwIfAny(this);
     const definition: CfnModel.ContainerDefinitionProperty = {
       image: image.imageUri,
       // an uncompressed prefix (or an accepted licence) needs ModelDataSource; an archive keeps ModelDataUrl
@@ -514,7 +513,7 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
    */
   public get connections(): ec2.Connections {
     if (!this._connections) {
-      throw new Error('connections: this model is not in a VPC; set vpc to manage its network access');
+      throw new Error(`${describeWhere(this)}: connections is not available: this model is not in a VPC; set vpc to manage its network access`);
     }
     return this._connections;
   }

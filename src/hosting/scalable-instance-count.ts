@@ -2,7 +2,7 @@ import { Annotations, Duration, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { throwProblems } from './hosting-facts';
+import { methodWhere, throwProblems } from './hosting-facts';
 import { INSTANCE_NAMESPACE, INVOCATION_NAMESPACE } from './variant-metrics';
 import { AcceleratorKind } from '../compute/accelerator';
 import { InstanceType } from '../compute/instance-type';
@@ -169,8 +169,8 @@ export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
     const hasRps = props.maxRequestsPerSecond !== undefined;
     const hasPerInstance = props.invocationsPerInstance !== undefined;
     if (hasRps === hasPerInstance) {
-      problems.push('scaleOnInvocations needs exactly one of maxRequestsPerSecond and invocationsPerInstance; '
-        + `got ${hasRps ? 'both' : 'neither'}`);
+      problems.push(`maxRequestsPerSecond and invocationsPerInstance are ${hasRps ? 'both set' : 'both unset'}; `
+        + 'set exactly one of them (what one instance sustains, or the per-minute target)');
     }
     const safety = props.safetyFactor ?? 0.5;
     if (!Token.isUnresolved(safety) && !(safety > 0 && safety <= 1)) {
@@ -181,7 +181,7 @@ export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
         problems.push(`${name} ${value} is not allowed; use a positive number`);
       }
     }
-    throwProblems('scaleOnInvocations', problems);
+    throwProblems(methodWhere(this, `scaleOnInvocations ${id}`), problems);
     const target = hasPerInstance ? props.invocationsPerInstance! : props.maxRequestsPerSecond! * 60 * safety;
     super.doScaleToTrackMetric(id, {
       ...this.baseTracking(props),
@@ -198,11 +198,12 @@ export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
    */
   public scaleOnGpuUtilization(id: string, props: UtilizationScalingProps): void {
     const type = this.scaling.instanceType;
+    const problems: string[] = [];
     if (!Token.isUnresolved(type.name) && type.acceleratorKind !== AcceleratorKind.NVIDIA_GPU) {
-      throw new Error(`scaleOnGpuUtilization: instanceType ${type.name} has no NVIDIA GPU, so GPUUtilization is never reported; `
+      problems.push(`instanceType ${type.name} has no NVIDIA GPU, so GPUUtilization is never reported; `
         + 'scale on invocations or CPU utilisation instead');
     }
-    this.scaleOnUtilization(id, 'GPUUtilization', props, type.acceleratorCount, 'GPU');
+    this.scaleOnUtilization(`scaleOnGpuUtilization ${id}`, problems, id, 'GPUUtilization', props, type.acceleratorCount, 'GPU');
   }
 
   /**
@@ -212,7 +213,7 @@ export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
    * @param props the target
    */
   public scaleOnCpuUtilization(id: string, props: UtilizationScalingProps): void {
-    this.scaleOnUtilization(id, 'CPUUtilization', props, this.scaling.instanceType.vcpus, 'vCPU');
+    this.scaleOnUtilization(`scaleOnCpuUtilization ${id}`, [], id, 'CPUUtilization', props, this.scaling.instanceType.vcpus, 'vCPU');
   }
 
   /**
@@ -258,32 +259,23 @@ export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
    * @param props the target
    */
   public scaleOnBacklog(id: string, props: BacklogScalingProps = {}): void {
+    const problems: string[] = [];
     if (!this.scaling.asynchronous) {
-      throw new Error('scaleOnBacklog: only an AsyncEndpoint has a request backlog; scale a real-time endpoint on invocations or utilisation');
+      problems.push('scaleOnBacklog is not allowed on a real-time endpoint: only an AsyncEndpoint has a request backlog; '
+        + 'scale a real-time endpoint on invocations or utilisation');
     }
     const target = props.targetBacklogPerInstance ?? 5;
     if (!Token.isUnresolved(target) && !(target > 0)) {
-      throw new Error(`targetBacklogPerInstance ${target} is not allowed; use a positive number`);
+      problems.push(`targetBacklogPerInstance ${target} is not allowed; use a positive number`);
     }
+    throwProblems(methodWhere(this, `scaleOnBacklog ${id}`), problems);
     super.doScaleToTrackMetric(id, {
       ...this.baseTracking(props),
-      customMetric: new cloudwatch.Metric({
-        namespace: INVOCATION_NAMESPACE,
-        metricName: 'ApproximateBacklogSizePerInstance',
-        dimensionsMap: { EndpointName: this.scaling.endpointName },
-        statistic: 'Average',
-        period: Duration.minutes(1),
-      }),
+      customMetric: this.backlogMetric('ApproximateBacklogSizePerInstance'),
       targetValue: target,
     });
     super.doScaleOnMetric(`${id}FromZero`, {
-      metric: new cloudwatch.Metric({
-        namespace: INVOCATION_NAMESPACE,
-        metricName: 'HasBacklogWithoutCapacity',
-        dimensionsMap: { EndpointName: this.scaling.endpointName },
-        statistic: 'Average',
-        period: Duration.minutes(1),
-      }),
+      metric: this.backlogMetric('HasBacklogWithoutCapacity'),
       scalingSteps: [
         { upper: 0.5, change: 0 },
         { lower: 0.5, change: 1 },
@@ -295,11 +287,24 @@ export class ScalableInstanceCount extends appscaling.BaseScalableAttribute {
     });
   }
 
-  private scaleOnUtilization(id: string, metricName: string, props: UtilizationScalingProps, devices: number | undefined, device: string): void {
+  /** An endpoint-level metric of the async queue, per minute (what backlog scaling reads). */
+  private backlogMetric(metricName: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: INVOCATION_NAMESPACE,
+      metricName,
+      dimensionsMap: { EndpointName: this.scaling.endpointName },
+      statistic: 'Average',
+      period: Duration.minutes(1),
+    });
+  }
+
+  private scaleOnUtilization(method: string, problems: string[], id: string, metricName: string, props: UtilizationScalingProps,
+    devices: number | undefined, device: string): void {
     const percent = props.targetUtilizationPercent;
     if (!Token.isUnresolved(percent) && !(percent > 0 && percent <= 100)) {
-      throw new Error(`targetUtilizationPercent ${percent} is not allowed; use a percentage in (0, 100]`);
+      problems.push(`targetUtilizationPercent ${percent} is not allowed; use a percentage in (0, 100]`);
     }
+    throwProblems(methodWhere(this, method), problems);
     if (devices === undefined) {
       Annotations.of(this).addWarningV2('@cdk-sagemaker-containers/hosting:unknownDeviceCount',
         `instanceType ${this.scaling.instanceType.name} is not catalogued, so its ${device} count is unknown; `

@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { Construct } from 'constructs';
+import { methodWhere, throwProblems } from './hosting-facts';
 
 /**
  * Bounds of a serverless variant's provisioned concurrency.
@@ -55,7 +56,7 @@ export class ScalableProvisionedConcurrency extends appscaling.BaseScalableAttri
   public scaleOnUtilization(id: string, props: ProvisionedConcurrencyUtilizationProps = {}): void {
     const target = props.targetUtilization ?? 0.5;
     if (!Token.isUnresolved(target) && !(target > 0 && target <= 1)) {
-      throw new Error(`targetUtilization ${target} is not allowed; use a share in (0, 1], e.g. 0.5`);
+      throwProblems(methodWhere(this, `scaleOnUtilization ${id}`), [`targetUtilization ${target} is not allowed; use a share in (0, 1], e.g. 0.5`]);
     }
     super.doScaleToTrackMetric(id, {
       policyName: props.policyName,

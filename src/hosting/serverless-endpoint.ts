@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { EndpointBase } from './endpoint-base';
 import { createExecutionRole } from './execution-role';
 import {
-  checkInteger, checkName, DEFAULT_VARIANT_NAME, endpointArnComponents, sageMakerScalingRole, throwProblems,
+  checkInteger, checkName, DEFAULT_VARIANT_NAME, endpointArnComponents, methodWhere, sageMakerScalingRole, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, ModelOptions } from './model';
 import { ProvisionedConcurrencyScalingProps, ScalableProvisionedConcurrency } from './scalable-provisioned-concurrency';
@@ -178,18 +178,20 @@ export class ServerlessEndpoint extends EndpointBase {
    * @param props the bounds
    */
   public autoScaleProvisionedConcurrency(props: ProvisionedConcurrencyScalingProps): ScalableProvisionedConcurrency {
+    const where = methodWhere(this, 'autoScaleProvisionedConcurrency');
     if (this.scalable) {
-      throw new Error('autoScaleProvisionedConcurrency: this endpoint already scales; add policies to the object the first call returned');
+      throwProblems(where, ['a second call is not allowed: this endpoint already scales; add policies to the object the first call returned']);
     }
     const problems: string[] = [];
     if (this.provisionedConcurrency === undefined) {
-      problems.push('autoScaleProvisionedConcurrency needs provisionedConcurrency on the ServerlessEndpoint; set it to the initial number of warm workers');
+      problems.push('provisionedConcurrency is not set on this endpoint, so there are no warm workers to scale; '
+        + 'set provisionedConcurrency to the initial number of warm workers');
     }
     const min = props.minCapacity ?? 1;
     checkInteger(problems, 'minCapacity', min, 1, Token.isUnresolved(this.maxConcurrency) ? undefined : this.maxConcurrency);
     checkInteger(problems, 'maxCapacity', props.maxCapacity, Token.isUnresolved(min) ? 1 : min,
       Token.isUnresolved(this.maxConcurrency) ? undefined : this.maxConcurrency);
-    throwProblems('autoScaleProvisionedConcurrency', problems);
+    throwProblems(where, problems);
     this.scalable = new ScalableProvisionedConcurrency(this, 'ProvisionedConcurrency', {
       serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
       resourceId: `endpoint/${this.endpointName}/variant/${this.defaultVariantName}`,

@@ -106,12 +106,12 @@ describe('Endpoint', () => {
     const stack = newStack();
     const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
     expect(() => endpoint.addVariant('AllTraffic', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE }))
-      .toThrow(/variantName 'AllTraffic' is already a variant of this endpoint/);
+      .toThrow(/^TestStack\/Endpoint: addVariant AllTraffic: variantName 'AllTraffic' is already a variant of this endpoint/);
     for (let i = 1; i < 10; i++) {
       endpoint.addVariant(`V${i}`, { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
     }
     expect(() => endpoint.addVariant('V10', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE }))
-      .toThrow(/at most 10 production variants/);
+      .toThrow(/^TestStack\/Endpoint: addVariant V10: variantName 'V10' would be variant 11; an endpoint has at most 10 production variants/);
   });
 
   test('fails on an invalid variant name', () => {
@@ -296,10 +296,6 @@ describe('Endpoint', () => {
     })).toThrow(/dataCapture.samplingPercentage 150 is not allowed[\s\S]*captures neither requests nor responses/);
   });
 
-  test('fails on an S3 location that is not an S3 URI', () => {
-    expect(() => S3Location.fromS3Uri('https://bucket/prefix')).toThrow(/is not an S3 URI; use s3:\/\/<bucket>\/<prefix>/);
-  });
-
   test('runs its models in a VPC with one shared security group', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
@@ -455,7 +451,7 @@ describe('Endpoint', () => {
     expect(() => new Endpoint(stack, 'Bad', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE, securityGroups: [sg] }))
       .toThrow(/vpcSubnets and securityGroups need vpc/);
     const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
-    expect(() => endpoint.connections).toThrow(/not in a VPC/);
+    expect(() => endpoint.connections).toThrow(/^TestStack\/Endpoint: connections is not available: this endpoint is not in a VPC; set vpc/);
   });
 
   test('fails on a zero-instance traffic step and on more than 10 rollback alarms', () => {
@@ -465,7 +461,7 @@ describe('Endpoint', () => {
       image: cpuImage(),
       instanceType: InstanceType.ML_M5_LARGE,
       deploymentGuardrails: { trafficRouting: TrafficRouting.linear({ stepSize: CapacitySize.instances(0) }), rollbackAlarms: alarms },
-    })).toThrow(/linear step size 0 instances is not allowed[\s\S]*rollbackAlarms has 11 alarms; SageMaker accepts at most 10/);
+    })).toThrow(/^TestStack\/Endpoint: 2 problems:\n- deploymentGuardrails linear step size 0 instances is not allowed[^\n]*\n- deploymentGuardrails rollbackAlarms has 11 alarms; SageMaker accepts at most 10/);
   });
 
   test('imports an endpoint by name or ARN, with a lower-case name in the ARN', () => {

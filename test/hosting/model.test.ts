@@ -196,7 +196,7 @@ describe('Model', () => {
   test('fails to give connections outside a VPC', () => {
     const stack = newStack();
     const model = new Model(stack, 'Model', { image: cpuImage() });
-    expect(() => model.connections).toThrow(/not in a VPC/);
+    expect(() => model.connections).toThrow(/^TestStack\/Model: connections is not available: this model is not in a VPC; set vpc/);
   });
 
   test('reads a token model data URI as is', () => {
@@ -226,7 +226,7 @@ describe('Model', () => {
     const stack = newStack();
     const image = SageMakerImage.fromImageUri(CPU_URI, { entryPoint: EntryPoint.program('inference.py'), environment: { WORKERS: '2' } });
     expect(() => new Model(stack, 'Model', { image, environment: { SAGEMAKER_PROGRAM: 'other.py', WORKERS: '4' } }))
-      .toThrow(/SAGEMAKER_PROGRAM='other.py' conflicts with the image's SAGEMAKER_PROGRAM='inference.py'[\s\S]*WORKERS='4' conflicts with the image's WORKERS='2'/);
+      .toThrow(/^TestStack\/Model: 2 problems:\n- environment SAGEMAKER_PROGRAM='other.py' conflicts with the image's SAGEMAKER_PROGRAM='inference.py'[^\n]*\n- environment WORKERS='4' conflicts with the image's WORKERS='2'/);
   });
 
   test('fails on a training entry point', () => {

@@ -53,9 +53,10 @@ describe('autoscaling', () => {
     const stack = newStack();
     const scaling = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE })
       .autoScaleInstanceCount({ maxCapacity: 3 });
-    expect(() => scaling.scaleOnInvocations('A', {})).toThrow(/exactly one of maxRequestsPerSecond and invocationsPerInstance; got neither/);
+    expect(() => scaling.scaleOnInvocations('A', {}))
+      .toThrow(/^TestStack\/Endpoint\/AllTraffic\/InstanceCount: scaleOnInvocations A: maxRequestsPerSecond and invocationsPerInstance are both unset; set exactly one/);
     expect(() => scaling.scaleOnInvocations('B', { maxRequestsPerSecond: 5, invocationsPerInstance: 5, safetyFactor: 2 }))
-      .toThrow(/got both[\s\S]*safetyFactor 2 is not allowed/);
+      .toThrow(/scaleOnInvocations B: 2 problems:\n- maxRequestsPerSecond and invocationsPerInstance are both set[^\n]*\n- safetyFactor 2 is not allowed/);
   });
 
   test('scales on GPU utilisation per GPU, multiplied by the GPU count', () => {
@@ -99,8 +100,12 @@ describe('autoscaling', () => {
   test('fails to scale on GPU utilisation without a GPU, or on a percentage outside (0, 100]', () => {
     const stack = newStack();
     const cpu = new Endpoint(stack, 'Cpu', { image: cpuImage(), instanceType: InstanceType.ML_C5_XLARGE }).autoScaleInstanceCount({ maxCapacity: 2 });
-    expect(() => cpu.scaleOnGpuUtilization('Gpu', { targetUtilizationPercent: 50 })).toThrow(/ml.c5.xlarge has no NVIDIA GPU/);
-    expect(() => cpu.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 150 })).toThrow(/targetUtilizationPercent 150 is not allowed/);
+    expect(() => cpu.scaleOnGpuUtilization('Gpu', { targetUtilizationPercent: 50 }))
+      .toThrow(/^TestStack\/Cpu\/AllTraffic\/InstanceCount: scaleOnGpuUtilization Gpu: instanceType ml.c5.xlarge has no NVIDIA GPU/);
+    expect(() => cpu.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 150 }))
+      .toThrow(/^TestStack\/Cpu\/AllTraffic\/InstanceCount: scaleOnCpuUtilization Cpu: targetUtilizationPercent 150 is not allowed/);
+    expect(() => cpu.scaleOnGpuUtilization('Both', { targetUtilizationPercent: 0 }))
+      .toThrow(/scaleOnGpuUtilization Both: 2 problems:\n- instanceType ml.c5.xlarge has no NVIDIA GPU[^\n]*\n- targetUtilizationPercent 0 is not allowed/);
   });
 
   test('tracks a custom metric, steps on a metric and follows a schedule', () => {
@@ -141,18 +146,20 @@ describe('autoscaling', () => {
   test('fails on a burstable type, zero minimum on a real-time endpoint, max below min, and a second call', () => {
     const stack = newStack();
     const burst = new Endpoint(stack, 'Burst', { image: cpuImage(), instanceType: InstanceType.ML_T2_MEDIUM });
-    expect(() => burst.autoScaleInstanceCount({ maxCapacity: 2 })).toThrow(/instanceType ml.t2.medium is burstable and cannot autoscale/);
+    expect(() => burst.autoScaleInstanceCount({ maxCapacity: 2 }))
+      .toThrow(/^TestStack\/Burst\/AllTraffic: autoScaleInstanceCount: instanceType ml.t2.medium is burstable and cannot autoscale/);
 
     const endpoint = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE });
     expect(() => endpoint.autoScaleInstanceCount({ minCapacity: 0, maxCapacity: 2 })).toThrow(/minCapacity 0 is not allowed on a real-time endpoint[\s\S]*only an AsyncEndpoint scales to zero/);
     expect(() => endpoint.autoScaleInstanceCount({ minCapacity: 3, maxCapacity: 2 })).toThrow(/maxCapacity 2 is not allowed; use an integer of at least 3/);
     endpoint.autoScaleInstanceCount({ maxCapacity: 2 });
-    expect(() => endpoint.autoScaleInstanceCount({ maxCapacity: 3 })).toThrow(/already scales/);
+    expect(() => endpoint.autoScaleInstanceCount({ maxCapacity: 3 }))
+      .toThrow(/^TestStack\/Endpoint\/AllTraffic: autoScaleInstanceCount: a second call is not allowed: variant AllTraffic already scales/);
   });
 
   test('fails to scale a real-time endpoint on a backlog', () => {
     const stack = newStack();
     const scaling = new Endpoint(stack, 'Endpoint', { image: cpuImage(), instanceType: InstanceType.ML_M5_LARGE }).autoScaleInstanceCount({ maxCapacity: 2 });
-    expect(() => scaling.scaleOnBacklog('Backlog')).toThrow(/only an AsyncEndpoint has a request backlog/);
+    expect(() => scaling.scaleOnBacklog('Backlog', { targetBacklogPerInstance: -1 })).toThrow(/^TestStack\/Endpoint\/AllTraffic\/InstanceCount: scaleOnBacklog Backlog: 2 problems:\n- scaleOnBacklog is not allowed on a real-time endpoint: only an AsyncEndpoint has a request backlog[^\n]*\n- targetBacklogPerInstance -1 is not allowed; use a positive number/);
   });
 });

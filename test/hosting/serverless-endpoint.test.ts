@@ -112,11 +112,14 @@ describe('ServerlessEndpoint provisioned concurrency scaling', () => {
   test('fails without provisioned concurrency, above maxConcurrency, on a bad target and on a second call', () => {
     const stack = newStack();
     const cold = new ServerlessEndpoint(stack, 'Cold', { image: cpuImage(), memory: Size.gibibytes(2) });
-    expect(() => cold.autoScaleProvisionedConcurrency({ maxCapacity: 2 })).toThrow(/needs provisionedConcurrency/);
+    expect(() => cold.autoScaleProvisionedConcurrency({ maxCapacity: 2 }))
+      .toThrow(/^TestStack\/Cold: autoScaleProvisionedConcurrency: provisionedConcurrency is not set on this endpoint[^;]*; set provisionedConcurrency/);
     const warm = new ServerlessEndpoint(stack, 'Warm', { image: cpuImage(), memory: Size.gibibytes(2), maxConcurrency: 5, provisionedConcurrency: 1 });
     expect(() => warm.autoScaleProvisionedConcurrency({ maxCapacity: 6 })).toThrow(/maxCapacity 6 is not allowed; use an integer from 1 to 5/);
     const scaling = warm.autoScaleProvisionedConcurrency({ maxCapacity: 5 });
-    expect(() => scaling.scaleOnUtilization('Bad', { targetUtilization: 70 })).toThrow(/targetUtilization 70 is not allowed; use a share in \(0, 1\]/);
-    expect(() => warm.autoScaleProvisionedConcurrency({ maxCapacity: 5 })).toThrow(/already scales/);
+    expect(() => scaling.scaleOnUtilization('Bad', { targetUtilization: 70 }))
+      .toThrow(/^TestStack\/Warm\/ProvisionedConcurrency: scaleOnUtilization Bad: targetUtilization 70 is not allowed; use a share in \(0, 1\]/);
+    expect(() => warm.autoScaleProvisionedConcurrency({ maxCapacity: 5 }))
+      .toThrow(/^TestStack\/Warm: autoScaleProvisionedConcurrency: a second call is not allowed: this endpoint already scales/);
   });
 });
