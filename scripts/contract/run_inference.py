@@ -23,35 +23,26 @@ import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
-from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+from runner import build_image, read_spec  # first: it puts local/ on sys.path
+from container import container_env, listing, make_run_venv, rebase, write_json  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def main():
-    spec_path, result_path = sys.argv[1], sys.argv[2]
-    with open(spec_path) as f:
-        spec = json.load(f)
-    work_dir = os.path.abspath(spec["workDir"])
-    base_dir = os.path.join(work_dir, "opt", "ml")
+    spec, result_path, work_dir, base_dir = read_spec(sys.argv)
     for sub in ("code", "model"):
         os.makedirs(os.path.join(base_dir, sub), exist_ok=True)
     venv_dir, python = make_run_venv(work_dir, spec["toolkitVenv"], {})
     if spec.get("modelDir"):
         shutil.copytree(spec["modelDir"], os.path.join(base_dir, "model"), dirs_exist_ok=True)
     env, build_env = container_env(venv_dir, work_dir)
-    notes, runs = [], []
-    result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs}
-    image_env = {}
-    try:
-        with open(os.path.join(spec["imageContext"], spec.get("dockerfile") or "Dockerfile")) as f:
-            result["dockerfile"] = f.read()
-        apply_dockerfile(spec["imageContext"], result["dockerfile"], base_dir, image_env, build_env, python, notes, runs)
-    except BuildError as e:
-        result["buildError"] = str(e)
+    result = {"baseDir": base_dir, "notes": [], "buildRuns": []}
+    built = build_image(spec, base_dir, build_env, python, result)
+    if built is None:
         write_json(result_path, result)
         return
+    image_env, _ = built
     run_env = dict(env)
     run_env.update({k: rebase(v, base_dir) for k, v in image_env.items()})
     run_env.update({k: rebase(v, base_dir) for k, v in (spec.get("environment") or {}).items()})

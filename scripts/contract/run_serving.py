@@ -24,7 +24,6 @@ Deviations from a real SageMaker hosting container, each needed to run as a plai
     pip runs without an index and without build isolation.
   - The toolkit venv carries a sitecustomize shim for Python 3.10+ (see scripts/setup-test-env.sh).
 """
-import json
 import os
 import shutil
 import signal
@@ -34,8 +33,8 @@ import time
 import urllib.error
 import urllib.request
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
-from container import container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, serving_env, write_json
+from runner import build_image, read_spec  # first: it puts local/ on sys.path
+from container import container_env, listing, make_run_venv, rebase, serving_env, write_json  # noqa: E402
 
 
 def request(port, spec, timeout=10):
@@ -58,11 +57,7 @@ def request(port, spec, timeout=10):
 
 
 def main():
-    spec_path, result_path = sys.argv[1], sys.argv[2]
-    with open(spec_path) as f:
-        spec = json.load(f)
-    work_dir = os.path.abspath(spec["workDir"])
-    base_dir = os.path.join(work_dir, "opt", "ml")
+    spec, result_path, work_dir, base_dir = read_spec(sys.argv)
     for sub in ("code", "model", "output"):
         os.makedirs(os.path.join(base_dir, sub), exist_ok=True)
     venv_dir, python = make_run_venv(work_dir, spec["toolkitVenv"], {
@@ -73,19 +68,12 @@ def main():
         shutil.copytree(spec["modelDir"], os.path.join(base_dir, "model"), dirs_exist_ok=True)
 
     env, build_env = container_env(venv_dir, work_dir, spec.get("findLinks"))
-    notes, runs = [], []
-    result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs, "responses": []}
-    image_env = {}
-    try:
-        with open(os.path.join(spec["imageContext"], spec.get("dockerfile") or "Dockerfile")) as f:
-            dockerfile = f.read()
-        result["dockerfile"] = dockerfile
-        workdir = apply_dockerfile(spec["imageContext"], dockerfile, base_dir, image_env, build_env, python,
-                                   notes, runs)
-    except BuildError as e:
-        result["buildError"] = str(e)
+    result = {"baseDir": base_dir, "notes": [], "buildRuns": [], "responses": []}
+    built = build_image(spec, base_dir, build_env, python, result)
+    if built is None:
         write_json(result_path, result)
         return
+    image_env, workdir = built
     result["imageEnvironment"] = dict(image_env)
 
     port = int(spec["port"])

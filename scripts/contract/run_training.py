@@ -41,25 +41,20 @@ What it does, as close to a SageMaker training container as a process on this ho
   6. Writes RESULT_JSON: exit code, output, the files under model/ and output/, the success or
      failure file, and what was not emulated.
 """
-import json
 import os
 import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "local"))
-from container import OPT_ML, container_env, BuildError, apply_dockerfile, listing, make_run_venv, rebase, write_json
+from runner import build_image, read_spec  # first: it puts local/ on sys.path
+from container import OPT_ML, container_env, listing, make_run_venv, rebase, write_json  # noqa: E402
 
 # The directory SageMaker lays out under /opt/ml: the local runner's, so both agree (DESIGN decision 9).
 from training import lay_out  # noqa: E402
 
 
 def main():
-    spec_path, result_path = sys.argv[1], sys.argv[2]
-    with open(spec_path) as f:
-        spec = json.load(f)
-    work_dir = os.path.abspath(spec["workDir"])
-    base_dir = os.path.join(work_dir, "opt", "ml")
+    spec, result_path, work_dir, base_dir = read_spec(sys.argv)
     os.makedirs(work_dir, exist_ok=True)
     venv_dir, python = make_run_venv(work_dir, spec["toolkitVenv"], {"train": "sagemaker_training.cli.train:main"})
     train = os.path.join(venv_dir, "bin", "train")
@@ -68,21 +63,13 @@ def main():
     # What the image starts with, and what its RUN pip lines get (see container_env).
     env, build_env = container_env(venv_dir, work_dir, spec.get("findLinks"))
 
-    notes, runs = [], []
-    result = {"baseDir": base_dir, "notes": notes, "buildRuns": runs}
-    image_env = {}
-    workdir = "/"
-    try:
-        dockerfile_name = spec.get("dockerfile") or "Dockerfile"
-        with open(os.path.join(spec["imageContext"], dockerfile_name)) as f:
-            dockerfile = f.read()
-        result["dockerfile"] = dockerfile
-        workdir = apply_dockerfile(spec["imageContext"], dockerfile, base_dir, image_env, build_env, python,
-                                   notes, runs)
-    except BuildError as e:
-        result.update(exitCode=None, buildError=str(e))
+    result = {"baseDir": base_dir, "notes": [], "buildRuns": []}
+    built = build_image(spec, base_dir, build_env, python, result)
+    if built is None:
+        result["exitCode"] = None
         write_json(result_path, result)
         return
+    image_env, workdir = built
     result["imageEnvironment"] = dict(image_env)
 
     run_env = dict(env)
