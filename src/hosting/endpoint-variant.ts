@@ -1,12 +1,12 @@
 import { Duration, Size, Token } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import { CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { VariantMetricsBase } from './endpoint-base';
 import {
-  checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, methodWhere, sageMakerScalingRole, throwProblems,
+  checkGibibytes, checkInteger, checkName, checkTimeout, DEFAULT_TIMEOUTS, isAccelerated, methodWhere, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, VpcModelOptions } from './model';
+import { variantScalingTarget } from './private/scaling-target';
 import { checkVariantOptions } from './private/variant-options-check';
 import { capacityAgainstInitialCount, InstanceCountScalingProps, ScalableInstanceCount } from './scalable-instance-count';
 import { InferenceAmiVersion, RoutingStrategy } from './variant-options';
@@ -234,19 +234,14 @@ export class EndpointVariant extends VariantMetricsBase {
     throwProblems(where, problems);
 
     this.scalable = new ScalableInstanceCount(this, 'InstanceCount', {
-      serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
-      resourceId: `endpoint/${this.endpointName}/variant/${this.variantName}`,
-      dimension: 'sagemaker:variant:DesiredInstanceCount',
-      role: sageMakerScalingRole(this),
-      minCapacity: min,
-      maxCapacity: props.maxCapacity,
+      ...variantScalingTarget(this, {
+        endpointName: this.endpointName, variantName: this.variantName, dimension: 'DesiredInstanceCount', minCapacity: min, maxCapacity: props.maxCapacity,
+      }),
       endpointName: this.endpointName,
       variantName: this.variantName,
       instanceType: this.instanceType,
       asynchronous: this.asynchronous,
     });
-    // The target's ResourceId reads the endpoint's name (GetAtt of the endpoint resource), so
-    // CloudFormation creates the target (and its policies) after the endpoint and deletes them before it.
     return this.scalable;
   }
 

@@ -177,15 +177,13 @@ export abstract class LlmServer {
   public static textGenerationInference(options: TextGenerationServerOptions): LlmServer {
     const where = 'LlmServer.textGenerationInference';
     const problems = new Problems();
-    const devices = checkCommon(problems, options);
+    const devices = checkTextGeneration(problems, options, TGI_QUANTIZE, 'TGI');
     checkInteger(problems, 'maxInputTokens', options.maxInputTokens, 1);
-    checkInteger(problems, 'maxTotalTokens', options.maxTotalTokens, 1);
     const known = (n?: number) => n !== undefined && !Token.isUnresolved(n);
     if (known(options.maxInputTokens) && known(options.maxTotalTokens) && options.maxInputTokens! >= options.maxTotalTokens!) {
       problems.add(`maxInputTokens ${options.maxInputTokens} must be less than maxTotalTokens ${options.maxTotalTokens}, which counts the prompt `
         + 'and the generated tokens; raise maxTotalTokens or lower maxInputTokens');
     }
-    checkQuantization(problems, options.quantization, TGI_QUANTIZE, 'TGI');
     problems.throwIfAny(where);
 
     const neuron = isNeuron(options.instanceType);
@@ -210,13 +208,11 @@ export abstract class LlmServer {
   public static largeModelInference(options: LargeModelInferenceOptions): LlmServer {
     const where = 'LlmServer.largeModelInference';
     const problems = new Problems();
-    const devices = checkCommon(problems, options);
-    checkInteger(problems, 'maxTotalTokens', options.maxTotalTokens, 1);
-    checkInteger(problems, 'maxBatchSize', options.maxBatchSize, 1);
+    const devices = checkTextGeneration(problems, options, LMI_QUANTIZE, 'LMI');
     if (options.maxInputTokens !== undefined) {
       problems.add(`maxInputTokens ${options.maxInputTokens} is not allowed: LMI has no separate prompt limit; use maxTotalTokens (OPTION_MAX_MODEL_LEN)`);
     }
-    checkQuantization(problems, options.quantization, LMI_QUANTIZE, 'LMI');
+    checkInteger(problems, 'maxBatchSize', options.maxBatchSize, 1);
     checkMember(problems, 'backend', options.backend, LMI_BACKENDS);
     const backend = options.backend ?? (isNeuron(options.instanceType) ? DeepLearningFramework.DJL_NEURONX : DeepLearningFramework.DJL_LMI);
     problems.throwIfAny(where);
@@ -337,6 +333,17 @@ function checkCommon(problems: Problems, options: LlmServerOptions): number {
       }
     }
   }
+  return devices;
+}
+
+/**
+ * The checks every text-generation server (TGI, LMI) runs: the common ones, the token limit both read
+ * (`maxTotalTokens`) and the quantization against the names the server knows; returns the accelerators it uses.
+ */
+function checkTextGeneration(problems: Problems, options: TextGenerationServerOptions, names: { [q: string]: string }, server: string): number {
+  const devices = checkCommon(problems, options);
+  checkInteger(problems, 'maxTotalTokens', options.maxTotalTokens, 1);
+  checkQuantization(problems, options.quantization, names, server);
   return devices;
 }
 

@@ -1,5 +1,4 @@
 import { Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
@@ -7,9 +6,10 @@ import { Construct } from 'constructs';
 import { EndpointBase } from './endpoint-base';
 import { createExecutionRole } from './execution-role';
 import {
-  checkInteger, checkName, DEFAULT_VARIANT_NAME, endpointArnComponents, methodWhere, sageMakerScalingRole, throwProblems,
+  checkInteger, checkName, DEFAULT_VARIANT_NAME, endpointArnComponents, methodWhere, throwProblems,
 } from './hosting-facts';
 import { Model, ModelContainerProps, ModelOptions } from './model';
+import { variantScalingTarget } from './private/scaling-target';
 import { ProvisionedConcurrencyScalingProps, ScalableProvisionedConcurrency } from './scalable-provisioned-concurrency';
 import { ImageAccelerator } from '../compute/accelerator';
 
@@ -192,14 +192,9 @@ export class ServerlessEndpoint extends EndpointBase {
     checkInteger(problems, 'maxCapacity', props.maxCapacity, Token.isUnresolved(min) ? 1 : min,
       Token.isUnresolved(this.maxConcurrency) ? undefined : this.maxConcurrency);
     throwProblems(where, problems);
-    this.scalable = new ScalableProvisionedConcurrency(this, 'ProvisionedConcurrency', {
-      serviceNamespace: appscaling.ServiceNamespace.SAGEMAKER,
-      resourceId: `endpoint/${this.endpointName}/variant/${this.defaultVariantName}`,
-      dimension: 'sagemaker:variant:DesiredProvisionedConcurrency',
-      role: sageMakerScalingRole(this),
-      minCapacity: min,
-      maxCapacity: props.maxCapacity,
-    });
+    this.scalable = new ScalableProvisionedConcurrency(this, 'ProvisionedConcurrency', variantScalingTarget(this, {
+      endpointName: this.endpointName, variantName: this.defaultVariantName, dimension: 'DesiredProvisionedConcurrency', minCapacity: min, maxCapacity: props.maxCapacity,
+    }));
     return this.scalable;
   }
 

@@ -65,7 +65,7 @@ describe('LlmServer.textGenerationInference', () => {
       maxInputTokens: 8192,
       maxTotalTokens: 4096,
       quantization: 'int3' as any,
-    })).toThrow(/4 problems:\n- modelId 'not a hub id' is not allowed; use a Hugging Face Hub id.*\n- acceleratorCount 8 is not allowed; use a whole number from 1 to 4\n- maxInputTokens 8192 must be less than maxTotalTokens 4096.*\n- quantization "int3" is not allowed; use one of AWQ, GPTQ/);
+    })).toThrow(/4 problems:\n- modelId 'not a hub id' is not allowed; use a Hugging Face Hub id.*\n- acceleratorCount 8 is not allowed; use a whole number from 1 to 4\n- quantization "int3" is not allowed; use one of AWQ, GPTQ.*\n- maxInputTokens 8192 must be less than maxTotalTokens 4096/);
   });
 });
 
