@@ -32,24 +32,27 @@ export interface ImageFacts {
 }
 
 /**
- * NVIDIA compute capability per GPU model of the catalog, and the first CUDA release that supports it. A CUDA
- * release supports compute capability 3.5 and up before 12.0, 5.0 and up from 12.0, 7.5 and up from 13.0.
+ * NVIDIA compute capability per GPU model of the catalog, and the first CUDA release whose code runs on it. A CUDA
+ * release supports compute capability 3.5 and up before 12.0, 5.0 and up from 12.0, 7.5 and up from 13.0. Code
+ * built for X.y runs on X.z for z >= y (NVIDIA's binary compatibility within an architecture), so a GPU needs
+ * the first release of its architecture's X.0, not of its own minor: a CUDA 11.0 image (sm_80) runs on an A10G
+ * (8.6), as the SageMaker Python SDK's CUDA 11.0 Hugging Face images on ml.g5 do.
  */
 const GPU_GENERATIONS: { [model: string]: { readonly sm: number; readonly fromCuda: number } } = {
   'K80': { sm: 3.7, fromCuda: 0 },
   'M60': { sm: 5.2, fromCuda: 0 },
   'V100': { sm: 7.0, fromCuda: 9.0 },
-  'T4': { sm: 7.5, fromCuda: 10.0 },
-  'T4G': { sm: 7.5, fromCuda: 10.0 },
+  'T4': { sm: 7.5, fromCuda: 9.0 },
+  'T4G': { sm: 7.5, fromCuda: 9.0 },
   'A100': { sm: 8.0, fromCuda: 11.0 },
-  'A10G': { sm: 8.6, fromCuda: 11.1 },
-  'L4': { sm: 8.9, fromCuda: 11.8 },
-  'L40S': { sm: 8.9, fromCuda: 11.8 },
+  'A10G': { sm: 8.6, fromCuda: 11.0 },
+  'L4': { sm: 8.9, fromCuda: 11.0 },
+  'L40S': { sm: 8.9, fromCuda: 11.0 },
   'H100': { sm: 9.0, fromCuda: 11.8 },
   'H200': { sm: 9.0, fromCuda: 11.8 },
   'B200': { sm: 10.0, fromCuda: 12.8 },
   'GB200': { sm: 10.0, fromCuda: 12.8 },
-  'B300': { sm: 10.3, fromCuda: 12.9 },
+  'B300': { sm: 10.3, fromCuda: 12.8 },
   'RTX PRO 4500 Blackwell': { sm: 12.0, fromCuda: 12.8 },
   'RTX PRO 6000 Blackwell': { sm: 12.0, fromCuda: 12.8 },
 };

@@ -213,6 +213,21 @@ describe('suggestions that work', () => {
     expect(() => checkInstanceType(newStack(), { instanceType: InstanceType.ML_G5_XLARGE, workload: Workload.TRAINING, ...x86Gpu12 })).not.toThrow();
   });
 
+  test.each<[string, InstanceType]>([
+    ['an A10G (8.6)', InstanceType.ML_G5_XLARGE],
+    ['an L4 (8.9)', InstanceType.of('ml.g6.xlarge')],
+    ['an L40S (8.9)', InstanceType.of('ml.g6e.xlarge')],
+  ])('runs a CUDA 11.0 image (built for 8.0) on %s, a later minor of its architecture', (_, instanceType) => {
+    // the SageMaker Python SDK's Hugging Face 4.4 training image is cu110, and it picks it for ml.g5
+    expect(() => checkInstanceType(newStack(), { instanceType, workload: Workload.TRAINING, ...x86Gpu12, imageCudaVersion: '11.0' }))
+      .not.toThrow();
+  });
+
+  test('fails on a CUDA 11.0 image on a Hopper GPU, a later architecture', () => {
+    expect(() => checkInstanceType(newStack(), { instanceType: InstanceType.of('ml.p5.48xlarge'), workload: Workload.TRAINING, ...x86Gpu12, imageCudaVersion: '11.0' }))
+      .toThrow(/instanceType ml.p5.48xlarge cannot run the image: the H100 \(compute capability 9\) needs CUDA 11.8 or later/);
+  });
+
   test.each<[string, object]>([
     ['an x86 CPU image', { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.X86_64 }],
     ['an arm64 CPU image', { imageAccelerator: ImageAccelerator.CPU, imageArchitecture: CpuArchitecture.ARM64 }],
