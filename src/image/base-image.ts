@@ -123,6 +123,14 @@ export abstract class BaseImage {
   public readonly servingModule?: string;
 
   /**
+   * The CUDA version the base image is built for (`12.4`), when known (a Deep Learning Container whose tag names
+   * it, `cu124`); an image rendered from it runs that CUDA.
+   *
+   * @default - unknown
+   */
+  public readonly cudaVersion?: string;
+
+  /**
    * Resolves the base image for the construct that renders a Dockerfile from it.
    *
    * @param scope the construct the image is used in
@@ -171,6 +179,7 @@ class DeepLearningContainerBaseImage extends BaseImage {
   public readonly architecture: CpuArchitecture;
   public readonly trainingModule?: string;
   public readonly servingModule?: string;
+  public readonly cudaVersion?: string;
 
   constructor(private readonly chosen: ChosenDeepLearningContainer) {
     super();
@@ -178,6 +187,7 @@ class DeepLearningContainerBaseImage extends BaseImage {
     this.architecture = chosen.architecture;
     this.trainingModule = chosen.trainingModule;
     this.servingModule = chosen.servingModule;
+    this.cudaVersion = chosen.cudaVersion;
   }
 
   public bind(scope: Construct): BaseImageConfig {

@@ -50,6 +50,15 @@ export interface SageMakerImageConfig {
   readonly architecture: CpuArchitecture;
 
   /**
+   * The CUDA version the image is built for (`12.4`), when known: a Deep Learning Container names it in its tag
+   * (`cu124`), and an image rendered FROM one inherits it. Jobs and endpoints refuse an NVIDIA GPU the CUDA
+   * release does not support (too old for CUDA 12 or 13, or too new for the image's CUDA).
+   *
+   * @default - unknown: no CUDA-generation check
+   */
+  readonly cudaVersion?: string;
+
+  /**
    * Where the image holds the user code, when the library knows it: `/opt/ml/code` for a directory image whose
    * Dockerfile the library renders (it copies the code there and sets `SAGEMAKER_SUBMIT_DIRECTORY` to it). A
    * model points the serving toolkit there instead of the model archive's `code/` folder.

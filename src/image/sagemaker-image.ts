@@ -203,6 +203,15 @@ export abstract class SageMakerImage {
   public abstract readonly architecture: CpuArchitecture;
 
   /**
+   * The CUDA version the image is built for (`12.4`), when known: a Deep Learning Container names it in its tag
+   * (`cu124`), and an image rendered FROM one (`baseImage: BaseImage.fromDeepLearningContainer(...)`) inherits it.
+   * Jobs and endpoints check their NVIDIA GPU against it.
+   *
+   * @default - unknown: no CUDA-generation check
+   */
+  public readonly cudaVersion?: string;
+
+  /**
    * What the container runs.
    *
    * @default - none: the image's own `ENTRYPOINT` / `ENV` decide
@@ -275,6 +284,7 @@ class PrebuiltImage extends SageMakerImage {
 class DeepLearningContainerImage extends SageMakerImage {
   public readonly accelerator: ImageAccelerator;
   public readonly architecture: CpuArchitecture;
+  public readonly cudaVersion?: string;
   public readonly entryPoint?: EntryPoint;
   private readonly chosen: ChosenDeepLearningContainer;
 
@@ -285,6 +295,7 @@ class DeepLearningContainerImage extends SageMakerImage {
     throwProblems(where, checkEnvironment(props.environment));
     this.accelerator = this.chosen.accelerator;
     this.architecture = this.chosen.architecture;
+    this.cudaVersion = this.chosen.cudaVersion;
     this.entryPoint = props.entryPoint;
   }
 
@@ -312,6 +323,7 @@ class DeepLearningContainerImage extends SageMakerImage {
       environment: environmentFor(this.entryPoint, this.props.environment, options),
       accelerator: this.accelerator,
       architecture: this.architecture,
+      cudaVersion: this.cudaVersion,
       fingerprint: imageUri,
     };
   }
@@ -330,6 +342,7 @@ interface Warning {
 class DirectoryImage extends SageMakerImage {
   public readonly accelerator: ImageAccelerator;
   public readonly architecture: CpuArchitecture;
+  public readonly cudaVersion?: string;
   public readonly entryPoint?: EntryPoint;
 
   private readonly directory: string;
@@ -431,6 +444,8 @@ class DirectoryImage extends SageMakerImage {
     throwProblems(where, errors);
 
     this.accelerator = props.accelerator ?? this.inferAccelerator();
+    // a rendered Dockerfile runs the base image's CUDA; a user Dockerfile (which may install its own) is not read for it
+    this.cudaVersion = this.dockerfile ? undefined : props.baseImage?.cudaVersion;
   }
 
   public bind(scope: Construct, options: SageMakerImageBindOptions): SageMakerImageConfig {
@@ -448,6 +463,7 @@ class DirectoryImage extends SageMakerImage {
       environment,
       accelerator: this.accelerator,
       architecture: this.architecture,
+      cudaVersion: this.cudaVersion,
       // only a Dockerfile the library renders is known to copy the code there; a user Dockerfile decides itself
       codeDirectory: this.dockerfile ? undefined : CODE_DIRECTORY,
       fingerprint: asset.assetHash,

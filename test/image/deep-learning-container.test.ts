@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { codeDirectory, removeCodeDirectories } from './fixtures';
 import { CpuArchitecture, ImageAccelerator, InstanceType, Workload } from '../../src/compute';
+import { checkInstanceType } from '../../src/compute/compatibility';
 import { Model } from '../../src/hosting';
 import {
   BaseImage, DeepLearningContainerImageProps, DeepLearningContainerProps, DeepLearningFramework, EntryPoint, SageMakerImage,
@@ -487,6 +488,74 @@ describe('an image built FROM a Deep Learning Container', () => {
     expect(() => SageMakerImage.fromDirectory(codeDirectory({ 'inference.py': 'def model_fn(d): pass\n' }), {
       baseImage, entryPoint: EntryPoint.program('inference.py'), platform: ecr_assets.Platform.LINUX_ARM64,
     })).not.toThrow();
+  });
+});
+
+describe('the CUDA version a Deep Learning Container needs', () => {
+  const role = (stack: Stack) => new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com') });
+  const tgi: DeepLearningContainerImageProps = {
+    framework: DeepLearningFramework.HUGGINGFACE_TGI, version: '3.0', workload: Workload.INFERENCE, instanceType: InstanceType.ML_G5_12XLARGE,
+  };
+
+  test('is exposed by SageMakerImage.fromDeepLearningContainer, on the image and in its bind config', () => {
+    // GIVEN the TGI image, tagged ...-cu124-...
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
+    const image = SageMakerImage.fromDeepLearningContainer(tgi);
+
+    // WHEN
+    const config = image.bind(stack, { workload: Workload.HOSTING, grantee: role(stack) });
+
+    // THEN
+    expect(config.imageUri).toMatch(/-cu124-/);
+    expect(image.cudaVersion).toBe('12.4');
+    expect(config.cudaVersion).toBe('12.4');
+  });
+
+  test('is unknown where the tag names none, and for images the library did not choose', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
+    const pytorch = SageMakerImage.fromDeepLearningContainer({ ...PYTORCH_GPU_TRAINING });
+    expect(pytorch.bind(stack, { workload: Workload.TRAINING, grantee: role(stack) }).imageUri).toMatch(/pytorch-training:2.8.0-gpu-py312$/);
+    expect(pytorch.cudaVersion).toBeUndefined();
+    expect(SageMakerImage.fromImageUri('123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1-cu124').cudaVersion).toBeUndefined();
+  });
+
+  test('is carried by BaseImage.fromDeepLearningContainer into an image rendered FROM it', () => {
+    // GIVEN a Hugging Face training base tagged ...-cu129-...
+    const base = BaseImage.fromDeepLearningContainer({
+      framework: DeepLearningFramework.HUGGINGFACE, version: '4.56.2', workload: Workload.TRAINING, instanceType: InstanceType.ML_P4D_24XLARGE,
+    });
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
+
+    // WHEN an image is rendered from it, and another from a base of unknown CUDA
+    const image = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'x' }), { baseImage: base, entryPoint: EntryPoint.program('train.py') });
+    const plain = SageMakerImage.fromDirectory(codeDirectory({ 'train.py': 'x' }), {
+      baseImage: BaseImage.fromRegistry('python:3.11'), entryPoint: EntryPoint.program('train.py'),
+    });
+
+    // THEN
+    expect(base.cudaVersion).toBe('12.9');
+    expect(image.cudaVersion).toBe('12.9');
+    expect(image.bind(stack, { workload: Workload.TRAINING, grantee: role(stack) }).cudaVersion).toBe('12.9');
+    expect(plain.cudaVersion).toBeUndefined();
+  });
+
+  test('fails the instance check on a GPU generation its CUDA does not support', () => {
+    // GIVEN a CUDA 13 server image (DJL LMI 0.36.0, ...-cu130); CUDA 13 builds nothing older than compute capability 7.5
+    const lmi = SageMakerImage.fromDeepLearningContainer({
+      framework: DeepLearningFramework.DJL_LMI, version: '0.36.0', workload: Workload.INFERENCE, accelerator: ImageAccelerator.NVIDIA_GPU,
+    });
+    expect(lmi.cudaVersion).toBe('13.0');
+    const check = (instanceType: InstanceType) => () => checkInstanceType(new Stack(), {
+      instanceType,
+      workload: Workload.HOSTING,
+      imageAccelerator: lmi.accelerator,
+      imageArchitecture: lmi.architecture,
+      imageCudaVersion: lmi.cudaVersion,
+    });
+
+    // THEN a V100 (7.0) is refused, naming the CUDA version, and an A10G is accepted
+    expect(check(InstanceType.ML_P3_2XLARGE)).toThrow(/instanceType ml.p3.2xlarge cannot run the image: CUDA 13.0 no longer supports the V100/);
+    expect(check(InstanceType.ML_G5_2XLARGE)).not.toThrow();
   });
 });
 
