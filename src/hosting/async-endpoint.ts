@@ -31,6 +31,7 @@ export interface AsyncNotifications {
    * Topic told when a request succeeds; the model's role may publish to it.
    *
    * @default - no success notification
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html#sagemaker-Type-AsyncInferenceNotificationConfig-SuccessTopic
    */
   readonly successTopic?: sns.ITopic;
 
@@ -38,6 +39,7 @@ export interface AsyncNotifications {
    * Topic told when a request fails; the model's role may publish to it.
    *
    * @default - no error notification
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html#sagemaker-Type-AsyncInferenceNotificationConfig-ErrorTopic
    */
   readonly errorTopic?: sns.ITopic;
 
@@ -45,6 +47,7 @@ export interface AsyncNotifications {
    * Notifications that carry the response payload (up to 128 KB) as well as its location.
    *
    * @default - none: notifications carry the output location only
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceNotificationConfig.html#sagemaker-Type-AsyncInferenceNotificationConfig-IncludeInferenceResponseIn
    */
   readonly includeInferenceResponseIn?: IncludeInferenceResponseIn[];
 }
@@ -55,6 +58,8 @@ export interface AsyncNotifications {
 export interface AsyncEndpointProps extends EndpointProps {
   /**
    * Where responses are written; the model's role may put objects there.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html#sagemaker-Type-AsyncInferenceOutputConfig-S3OutputPath
    */
   readonly outputPath: S3Location;
 
@@ -62,6 +67,7 @@ export interface AsyncEndpointProps extends EndpointProps {
    * Where failed requests' errors are written; the model's role may put objects there.
    *
    * @default - errors go to `outputPath`
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html#sagemaker-Type-AsyncInferenceOutputConfig-S3FailurePath
    */
   readonly failurePath?: S3Location;
 
@@ -70,6 +76,7 @@ export interface AsyncEndpointProps extends EndpointProps {
    * `kms:Decrypt` for multipart uploads).
    *
    * @default - the bucket's default encryption
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html#sagemaker-Type-AsyncInferenceOutputConfig-KmsKeyId
    */
   readonly outputEncryptionKey?: kms.IKey;
 
@@ -86,6 +93,7 @@ export interface AsyncEndpointProps extends EndpointProps {
    * SNS notifications of results and errors.
    *
    * @default - no notifications
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html#sagemaker-Type-AsyncInferenceOutputConfig-NotificationConfig
    */
   readonly notifications?: AsyncNotifications;
 
@@ -93,6 +101,7 @@ export interface AsyncEndpointProps extends EndpointProps {
    * Requests one instance works on at once (1-1000).
    *
    * @default - SageMaker picks a value for the container
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceClientConfig.html#sagemaker-Type-AsyncInferenceClientConfig-MaxConcurrentInvocationsPerInstance
    */
   readonly maxConcurrentInvocationsPerInstance?: number;
 

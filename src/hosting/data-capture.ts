@@ -7,6 +7,8 @@ import { S3Location } from './s3-location';
 export interface DataCaptureOptions {
   /**
    * Where the captured records are written; the model's role is granted put on it.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html#sagemaker-Type-DataCaptureConfig-DestinationS3Uri
    */
   readonly destination: S3Location;
 
@@ -14,6 +16,7 @@ export interface DataCaptureOptions {
    * Percentage of requests captured, 0-100.
    *
    * @default 20
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html#sagemaker-Type-DataCaptureConfig-InitialSamplingPercentage
    */
   readonly samplingPercentage?: number;
 
@@ -21,6 +24,7 @@ export interface DataCaptureOptions {
    * Capture the request payloads.
    *
    * @default true
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html#sagemaker-Type-DataCaptureConfig-CaptureOptions
    */
   readonly captureRequest?: boolean;
 
@@ -28,6 +32,7 @@ export interface DataCaptureOptions {
    * Capture the response payloads.
    *
    * @default true
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html#sagemaker-Type-DataCaptureConfig-CaptureOptions
    */
   readonly captureResponse?: boolean;
 
@@ -36,6 +41,7 @@ export interface DataCaptureOptions {
    * `kms:GenerateDataKey`, and `kms:Decrypt` for multipart uploads).
    *
    * @default - the bucket's default encryption
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DataCaptureConfig.html#sagemaker-Type-DataCaptureConfig-KmsKeyId
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -43,6 +49,7 @@ export interface DataCaptureOptions {
    * Content types captured as CSV text (the rest is base64-encoded).
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CaptureContentTypeHeader.html#sagemaker-Type-CaptureContentTypeHeader-CsvContentTypes
    */
   readonly csvContentTypes?: string[];
 
@@ -50,6 +57,7 @@ export interface DataCaptureOptions {
    * Content types captured as JSON text (the rest is base64-encoded).
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CaptureContentTypeHeader.html#sagemaker-Type-CaptureContentTypeHeader-JsonContentTypes
    */
   readonly jsonContentTypes?: string[];
 }

@@ -13,6 +13,8 @@ export enum CapacityUnit {
 
 /**
  * How much of the new fleet a traffic-shifting step turns on.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CapacitySize.html
  */
 export class CapacitySize {
   /**
@@ -61,6 +63,7 @@ export interface AllAtOnceOptions {
    * How long to bake the new fleet (watching the rollback alarms) before the old one goes.
    *
    * @default Duration.minutes(5)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html#sagemaker-Type-TrafficRoutingConfig-WaitIntervalInSeconds
    */
   readonly waitInterval?: Duration;
 }
@@ -71,6 +74,8 @@ export interface AllAtOnceOptions {
 export interface CanaryOptions {
   /**
    * The share of the new fleet that gets traffic first.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html#sagemaker-Type-TrafficRoutingConfig-CanarySize
    */
   readonly size: CapacitySize;
 
@@ -78,6 +83,7 @@ export interface CanaryOptions {
    * How long the canary bakes before all traffic shifts.
    *
    * @default Duration.minutes(5)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html#sagemaker-Type-TrafficRoutingConfig-WaitIntervalInSeconds
    */
   readonly waitInterval?: Duration;
 }
@@ -88,6 +94,8 @@ export interface CanaryOptions {
 export interface LinearOptions {
   /**
    * The share of the new fleet each step turns on.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html#sagemaker-Type-TrafficRoutingConfig-LinearStepSize
    */
   readonly stepSize: CapacitySize;
 
@@ -95,12 +103,15 @@ export interface LinearOptions {
    * How long each step bakes.
    *
    * @default Duration.minutes(5)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html#sagemaker-Type-TrafficRoutingConfig-WaitIntervalInSeconds
    */
   readonly waitInterval?: Duration;
 }
 
 /**
  * How traffic moves from the old fleet to the new one in a blue/green deployment.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_TrafficRoutingConfig.html
  */
 export class TrafficRouting {
   /**
@@ -145,6 +156,8 @@ export class TrafficRouting {
 export interface DeploymentGuardrails {
   /**
    * How traffic shifts to the new fleet.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_BlueGreenUpdatePolicy.html#sagemaker-Type-BlueGreenUpdatePolicy-TrafficRoutingConfiguration
    */
   readonly trafficRouting: TrafficRouting;
 
@@ -152,6 +165,7 @@ export interface DeploymentGuardrails {
    * Alarms that roll the deployment back when they fire while it bakes.
    *
    * @default - no automatic rollback
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoRollbackConfig.html#sagemaker-Type-AutoRollbackConfig-Alarms
    */
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
 
@@ -159,6 +173,7 @@ export interface DeploymentGuardrails {
    * How long the old fleet is kept after all traffic has moved (for a fast manual rollback).
    *
    * @default Duration.seconds(0)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_BlueGreenUpdatePolicy.html#sagemaker-Type-BlueGreenUpdatePolicy-TerminationWaitInSeconds
    */
   readonly terminationWait?: Duration;
 
@@ -166,6 +181,7 @@ export interface DeploymentGuardrails {
    * Upper bound of the whole deployment.
    *
    * @default - SageMaker's default
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_BlueGreenUpdatePolicy.html#sagemaker-Type-BlueGreenUpdatePolicy-MaximumExecutionTimeoutInSeconds
    */
   readonly maximumExecutionTimeout?: Duration;
 }

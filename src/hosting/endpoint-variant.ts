@@ -21,6 +21,8 @@ import { Problems } from '../private/validation';
 export interface InstanceVariantProps extends ModelContainerProps {
   /**
    * The instance type. Must be valid for hosting and match the image's accelerator and architecture.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InstanceType
    */
   readonly instanceType: InstanceType;
 
@@ -28,6 +30,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * Instances started with the endpoint.
    *
    * @default 1
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InitialInstanceCount
    */
   readonly initialInstanceCount?: number;
 
@@ -35,6 +38,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * The variant's share of the traffic, relative to the other variants' weights (A/B testing).
    *
    * @default 1
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InitialVariantWeight
    */
   readonly initialVariantWeight?: number;
 
@@ -42,6 +46,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * How long the container may take to pass its first `/ping` health check.
    *
    * @default - 10 minutes on CPU instances, 30 minutes on accelerated (GPU, Inferentia, Trainium) ones
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-ContainerStartupHealthCheckTimeoutInSeconds
    */
   readonly containerStartupHealthCheckTimeout?: Duration;
 
@@ -49,6 +54,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * How long SageMaker may take to download the model data onto an instance.
    *
    * @default - 10 minutes on CPU instances, 30 minutes on accelerated (GPU, Inferentia, Trainium) ones
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-ModelDataDownloadTimeoutInSeconds
    */
   readonly modelDataDownloadTimeout?: Duration;
 
@@ -57,6 +63,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * with local NVMe storage.
    *
    * @default - SageMaker's default for the instance type
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-VolumeSizeInGB
    */
   readonly volumeSize?: Size;
 
@@ -73,7 +80,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * How requests are spread over the variant's instances.
    *
    * @default RoutingStrategy.RANDOM - SageMaker's default
-   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html#sagemaker-Type-ProductionVariantRoutingConfig-RoutingStrategy
    */
   readonly routingStrategy?: RoutingStrategy;
 
@@ -84,6 +91,7 @@ export interface InstanceVariantProps extends ModelContainerProps {
    * `instanceType`; the endpoint's `networkIsolation` and `vpc` apply to all of them.
    *
    * @default - none: one container
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-Containers
    */
   readonly pipelineContainers?: ModelContainerProps[];
 }
@@ -94,6 +102,8 @@ export interface InstanceVariantProps extends ModelContainerProps {
 export interface EndpointVariantProps extends InstanceVariantProps, VpcModelOptions {
   /**
    * The variant's name.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-VariantName
    */
   readonly variantName: string;
 

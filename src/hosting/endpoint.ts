@@ -24,6 +24,7 @@ export interface EndpointOptions extends VpcModelOptions {
    * The endpoint's name. The endpoint is updated in place, so a fixed name does not block updates.
    *
    * @default - a name CloudFormation generates
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html#sagemaker-CreateEndpoint-request-EndpointName
    */
   readonly endpointName?: string;
 
@@ -31,6 +32,7 @@ export interface EndpointOptions extends VpcModelOptions {
    * The name of the variant the props describe.
    *
    * @default 'AllTraffic'
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-VariantName
    */
   readonly variantName?: string;
 
@@ -41,6 +43,7 @@ export interface EndpointOptions extends VpcModelOptions {
    * allowed to use the key.
    *
    * @default - volumes encrypted with an AWS managed key
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-KmsKeyId
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -48,6 +51,7 @@ export interface EndpointOptions extends VpcModelOptions {
    * Capture requests and responses to S3.
    *
    * @default - no data capture
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-DataCaptureConfig
    */
   readonly dataCapture?: DataCaptureOptions;
 
@@ -55,6 +59,7 @@ export interface EndpointOptions extends VpcModelOptions {
    * Blue/green deployment guardrails for updates: traffic shifting and rollback alarms.
    *
    * @default - SageMaker's default blue/green update: all traffic at once, no rollback alarms
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html#sagemaker-CreateEndpoint-request-DeploymentConfig
    */
   readonly deploymentGuardrails?: DeploymentGuardrails;
 }

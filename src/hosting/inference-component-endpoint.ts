@@ -22,6 +22,8 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
   /**
    * The instance type every component shares. Must be valid for hosting; each component's accelerators, memory
    * and CPU cores must fit one instance of it.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InstanceType
    */
   readonly instanceType: InstanceType;
 
@@ -29,15 +31,17 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * Instances started with the endpoint.
    *
    * @default - `minInstanceCount`, or 1 when that is 0
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InitialInstanceCount
    */
   readonly initialInstanceCount?: number;
 
   /**
    * Fewest instances managed instance scaling keeps. 0 lets the endpoint scale to zero when no component has
-   * a copy (components with `minCopies: 0`); requests then fail until a copy is back (a few minutes).
+   * a copy (components with `minCopies: 0`); requests then fail until a copy is back (a few minutes). See
+   * https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html.
    *
    * @default 1
-   * @see https://docs.aws.amazon.com/sagemaker/latest/dg/endpoint-auto-scaling-zero-instances.html
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantManagedInstanceScaling.html#sagemaker-Type-ProductionVariantManagedInstanceScaling-MinInstanceCount
    */
   readonly minInstanceCount?: number;
 
@@ -45,6 +49,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * Most instances managed instance scaling starts to place the components' copies.
    *
    * @default - the larger of `initialInstanceCount` and `minInstanceCount`
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantManagedInstanceScaling.html#sagemaker-Type-ProductionVariantManagedInstanceScaling-MaxInstanceCount
    */
   readonly maxInstanceCount?: number;
 
@@ -53,6 +58,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * Without it the endpoint keeps `initialInstanceCount` instances, and cannot scale to zero.
    *
    * @default true
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantManagedInstanceScaling.html#sagemaker-Type-ProductionVariantManagedInstanceScaling-Status
    */
   readonly managedInstanceScaling?: boolean;
 
@@ -60,6 +66,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * The endpoint's name.
    *
    * @default - a name CloudFormation generates
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html#sagemaker-CreateEndpoint-request-EndpointName
    */
   readonly endpointName?: string;
 
@@ -67,6 +74,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * The name of the endpoint's one production variant, which hosts the components.
    *
    * @default 'AllTraffic'
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-VariantName
    */
   readonly variantName?: string;
 
@@ -74,6 +82,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * Key that encrypts the ML storage volumes of the instances (`KmsKeyId`).
    *
    * @default - volumes encrypted with an AWS managed key
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html#sagemaker-CreateEndpointConfig-request-KmsKeyId
    */
   readonly encryptionKey?: kms.IKey;
 
@@ -81,6 +90,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * Size of the EBS volume of each instance (1-512 GiB). Not for instance types with local NVMe storage.
    *
    * @default - SageMaker's default for the instance type
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-VolumeSizeInGB
    */
   readonly volumeSize?: Size;
 
@@ -88,6 +98,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * The machine image (NVIDIA or Neuron drivers) of the instances.
    *
    * @default - SageMaker's default image for the instance type
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InferenceAmiVersion
    */
   readonly inferenceAmiVersion?: InferenceAmiVersion;
 
@@ -95,6 +106,7 @@ export interface InferenceComponentEndpointProps extends ModelOptions {
    * How requests are spread over the copies of a component.
    *
    * @default RoutingStrategy.RANDOM - SageMaker's default
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html#sagemaker-Type-ProductionVariantRoutingConfig-RoutingStrategy
    */
   readonly routingStrategy?: RoutingStrategy;
 }

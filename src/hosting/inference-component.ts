@@ -28,6 +28,8 @@ export enum CopyCapacityUnit {
 
 /**
  * How many copies of an inference component a rolling update replaces at a time.
+ *
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentCapacitySize.html
  */
 export class CopyCapacity {
   /**
@@ -69,6 +71,8 @@ export class CopyCapacity {
 export interface InferenceComponentRollingUpdate {
   /**
    * Copies replaced per batch.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRollingUpdatePolicy.html#sagemaker-Type-InferenceComponentRollingUpdatePolicy-MaximumBatchSize
    */
   readonly maximumBatchSize: CopyCapacity;
 
@@ -76,6 +80,7 @@ export interface InferenceComponentRollingUpdate {
    * How long to watch the alarms after each batch (0-3600 s).
    *
    * @default Duration.seconds(0)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRollingUpdatePolicy.html#sagemaker-Type-InferenceComponentRollingUpdatePolicy-WaitIntervalInSeconds
    */
   readonly waitInterval?: Duration;
 
@@ -83,6 +88,7 @@ export interface InferenceComponentRollingUpdate {
    * Copies restored per batch when the update rolls back.
    *
    * @default - all copies at once
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRollingUpdatePolicy.html#sagemaker-Type-InferenceComponentRollingUpdatePolicy-RollbackMaximumBatchSize
    */
   readonly rollbackMaximumBatchSize?: CopyCapacity;
 
@@ -90,6 +96,7 @@ export interface InferenceComponentRollingUpdate {
    * Longest the update may take (600-28800 s).
    *
    * @default - SageMaker's default
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRollingUpdatePolicy.html#sagemaker-Type-InferenceComponentRollingUpdatePolicy-MaximumExecutionTimeoutInSeconds
    */
   readonly maximumExecutionTimeout?: Duration;
 
@@ -97,6 +104,7 @@ export interface InferenceComponentRollingUpdate {
    * Alarms that roll the update back when they fire (at most 10).
    *
    * @default - none: the update rolls back only when copies fail to start
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AutoRollbackConfig.html#sagemaker-Type-AutoRollbackConfig-Alarms
    */
   readonly rollbackAlarms?: cloudwatch.IAlarm[];
 }
@@ -109,6 +117,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * The component's name, which callers pass as `InferenceComponentName` to InvokeEndpoint.
    *
    * @default - a name unique in the account, derived from the construct path
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceComponent.html#sagemaker-CreateInferenceComponent-request-InferenceComponentName
    */
   readonly inferenceComponentName?: string;
 
@@ -117,11 +126,14 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * instances.
    *
    * @default - every accelerator of one instance on accelerated instance types; none on CPU ones
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentComputeResourceRequirements.html#sagemaker-Type-InferenceComponentComputeResourceRequirements-NumberOfAcceleratorDevicesRequired
    */
   readonly acceleratorCount?: number;
 
   /**
    * Memory one copy reserves (at least 128 MiB, whole MiB); at most the instance type's memory.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentComputeResourceRequirements.html#sagemaker-Type-InferenceComponentComputeResourceRequirements-MinMemoryRequiredInMb
    */
   readonly minMemory: Size;
 
@@ -129,6 +141,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * Memory one copy may use at most.
    *
    * @default - no limit beyond the instance's memory
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentComputeResourceRequirements.html#sagemaker-Type-InferenceComponentComputeResourceRequirements-MaxMemoryRequiredInMb
    */
   readonly maxMemory?: Size;
 
@@ -136,6 +149,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * CPU cores one copy reserves (at least 0.25, in steps of 0.25); at most the instance type's vCPUs.
    *
    * @default - none reserved
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentComputeResourceRequirements.html#sagemaker-Type-InferenceComponentComputeResourceRequirements-NumberOfCpuCoresRequired
    */
   readonly cpuCores?: number;
 
@@ -143,6 +157,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * Copies started with the component.
    *
    * @default - `minCopies`, or 1 when that is 0 or unset
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentRuntimeConfig.html#sagemaker-Type-InferenceComponentRuntimeConfig-CopyCount
    */
   readonly initialCopyCount?: number;
 
@@ -166,6 +181,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * How long a copy may take to pass its first `/ping` health check (60-3600 s).
    *
    * @default - 10 minutes on CPU instances, 30 minutes on accelerated ones
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentStartupParameters.html#sagemaker-Type-InferenceComponentStartupParameters-ContainerStartupHealthCheckTimeoutInSeconds
    */
   readonly containerStartupHealthCheckTimeout?: Duration;
 
@@ -173,6 +189,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * How long SageMaker may take to download the model data for a copy (60-3600 s).
    *
    * @default - 10 minutes on CPU instances, 30 minutes on accelerated ones
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentStartupParameters.html#sagemaker-Type-InferenceComponentStartupParameters-ModelDataDownloadTimeoutInSeconds
    */
   readonly modelDataDownloadTimeout?: Duration;
 
@@ -180,6 +197,7 @@ export interface InferenceComponentOptions extends ModelContainerProps {
    * How updates replace the component's copies.
    *
    * @default - SageMaker's default: a blue/green update of all copies
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_InferenceComponentDeploymentConfig.html#sagemaker-Type-InferenceComponentDeploymentConfig-RollingUpdatePolicy
    */
   readonly rollingUpdate?: InferenceComponentRollingUpdate;
 
@@ -228,6 +246,8 @@ export interface IInferenceComponentHost {
 export interface InferenceComponentProps extends InferenceComponentOptions {
   /**
    * The endpoint that hosts the component (an `InferenceComponentEndpoint`).
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateInferenceComponent.html#sagemaker-CreateInferenceComponent-request-EndpointName
    */
   readonly endpoint: IInferenceComponentHost;
 }

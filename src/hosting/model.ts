@@ -39,6 +39,8 @@ export interface ModelContainerProps {
   /**
    * The serving image. Its entry point (a serving module, or a program) sets the entry-point
    * variables; a training module is refused.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Image
    */
   readonly image: SageMakerImage;
 
@@ -47,6 +49,7 @@ export interface ModelContainerProps {
    * files under an S3 prefix (`ModelData.fromS3Prefix`) it copies as they are.
    *
    * @default - no model data: the image carries the model
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-ModelDataUrl
    */
   readonly modelData?: ModelData;
 
@@ -57,6 +60,7 @@ export interface ModelContainerProps {
    * `environment`) is refused: use the dedicated prop instead.
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly environment?: { [key: string]: string };
 
@@ -80,6 +84,7 @@ export interface ModelOptions {
    *
    * @default - a new role with CloudWatch Logs and metrics, plus exactly the grants the image
    * (ECR pull), the model data (S3 read) and the endpoint's outputs need
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-ExecutionRoleArn
    */
   readonly role?: iam.IRole;
 
@@ -101,6 +106,7 @@ export interface VpcModelOptions extends ModelOptions {
    * the model data for it.
    *
    * @default false
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-EnableNetworkIsolation
    */
   readonly networkIsolation?: boolean;
 
@@ -108,6 +114,7 @@ export interface VpcModelOptions extends ModelOptions {
    * The VPC to run the containers in.
    *
    * @default - no VPC: SageMaker's network
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-VpcConfig
    */
   readonly vpc?: ec2.IVpc;
 
@@ -115,6 +122,7 @@ export interface VpcModelOptions extends ModelOptions {
    * The subnets to run the containers in; only with `vpc`.
    *
    * @default - the VPC's private subnets
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html#sagemaker-Type-VpcConfig-Subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -122,6 +130,7 @@ export interface VpcModelOptions extends ModelOptions {
    * Security groups of the containers; only with `vpc`.
    *
    * @default - one new security group that allows all outbound traffic
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html#sagemaker-Type-VpcConfig-SecurityGroupIds
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
@@ -139,6 +148,7 @@ export interface ModelProps extends ModelContainerProps, VpcModelOptions {
    * containers can be appended with `addContainer`.
    *
    * @default - none: the model has one container (`PrimaryContainer`)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModel.html#sagemaker-CreateModel-request-Containers
    */
   readonly pipelineContainers?: ModelContainerProps[];
 }

@@ -22,6 +22,8 @@ const SERVERLESS_MEMORY_GIB = [1, 2, 3, 4, 5, 6];
 export interface ServerlessEndpointProps extends ModelContainerProps, ModelOptions {
   /**
    * Memory of each worker: 1, 2, 3, 4, 5 or 6 GiB. vCPUs scale with it.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html#sagemaker-Type-ProductionVariantServerlessConfig-MemorySizeInMB
    */
   readonly memory: Size;
 
@@ -29,6 +31,7 @@ export interface ServerlessEndpointProps extends ModelContainerProps, ModelOptio
    * Most requests served at once (1-200).
    *
    * @default 20
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html#sagemaker-Type-ProductionVariantServerlessConfig-MaxConcurrency
    */
   readonly maxConcurrency?: number;
 
@@ -36,6 +39,7 @@ export interface ServerlessEndpointProps extends ModelContainerProps, ModelOptio
    * Workers kept warm to avoid cold starts (1 to `maxConcurrency`).
    *
    * @default - none: every worker starts on demand
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantServerlessConfig.html#sagemaker-Type-ProductionVariantServerlessConfig-ProvisionedConcurrency
    */
   readonly provisionedConcurrency?: number;
 
@@ -43,6 +47,7 @@ export interface ServerlessEndpointProps extends ModelContainerProps, ModelOptio
    * The endpoint's name.
    *
    * @default - a name CloudFormation generates
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpoint.html#sagemaker-CreateEndpoint-request-EndpointName
    */
   readonly endpointName?: string;
 
@@ -50,6 +55,7 @@ export interface ServerlessEndpointProps extends ModelContainerProps, ModelOptio
    * The variant's name.
    *
    * @default 'AllTraffic'
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-VariantName
    */
   readonly variantName?: string;
 }

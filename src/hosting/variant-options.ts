@@ -13,7 +13,7 @@ const KNOWN_AMIS = [
 /**
  * How an endpoint spreads requests over the instances of a variant (`RoutingConfig.RoutingStrategy`).
  *
- * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariantRoutingConfig.html#sagemaker-Type-ProductionVariantRoutingConfig-RoutingStrategy
  */
 export enum RoutingStrategy {
   /** To the instances with the most capacity to answer (fewest requests in flight): suits long, uneven requests such as LLM generation. */
@@ -27,7 +27,7 @@ export enum RoutingStrategy {
  * (`ProductionVariant.InferenceAmiVersion`). GPU images run on NVIDIA instances only, Neuron images on Inferentia
  * and Trainium only; CPU instances take none.
  *
- * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html
+ * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InferenceAmiVersion
  */
 export class InferenceAmiVersion {
   /** Amazon Linux 2023, NVIDIA driver 570, CUDA 12.8 (GPU instances). */
