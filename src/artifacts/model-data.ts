@@ -33,7 +33,7 @@ export interface ModelDataFromS3PrefixOptions {
    * read the licence and that it is acceptable for your use.
    *
    * @default false - no licence accepted
-   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ModelAccessConfig.html
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ModelAccessConfig.html#sagemaker-Type-ModelAccessConfig-AcceptEula
    */
   readonly acceptEula?: boolean;
 }
@@ -57,6 +57,9 @@ export interface ModelDataConfig {
   /**
    * S3 URI of the model archive (`s3://bucket/key/model.tar.gz`), or of the key prefix (ending in `/`) whose
    * files SageMaker copies as they are when `uncompressed` is true.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-ModelDataUrl
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3ModelDataSource.html#sagemaker-Type-S3ModelDataSource-S3Uri
    */
   readonly s3Uri: string;
 
@@ -65,6 +68,8 @@ export interface ModelDataConfig {
    * `CompressionType: None`) rather than one `model.tar.gz` (`ModelDataUrl`).
    *
    * @default false
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-ModelDataSource
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3ModelDataSource.html#sagemaker-Type-S3ModelDataSource-CompressionType
    */
   readonly uncompressed?: boolean;
 
@@ -72,6 +77,7 @@ export interface ModelDataConfig {
    * Whether the model's end-user licence agreement is accepted (`ModelAccessConfig.AcceptEula`).
    *
    * @default false
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ModelAccessConfig.html#sagemaker-Type-ModelAccessConfig-AcceptEula
    */
   readonly acceptEula?: boolean;
 
@@ -79,6 +85,7 @@ export interface ModelDataConfig {
    * Whether `s3Uri` is a prefix of model archives that a multi-model endpoint loads on demand (`Mode: MultiModel`).
    *
    * @default false
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Mode
    */
   readonly multiModel?: boolean;
 }

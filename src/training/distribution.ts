@@ -11,6 +11,7 @@ export interface MpiDistributionOptions {
    * How many processes MPI starts on each instance.
    *
    * @default - the number of GPUs or Neuron devices of the instance type, 1 on CPU instances
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-HyperParameters
    */
   readonly processesPerHost?: number;
 
@@ -18,6 +19,7 @@ export interface MpiDistributionOptions {
    * Extra `mpirun` options, for example `--mca btl_vader_single_copy_mechanism none`.
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-HyperParameters
    */
   readonly customMpiOptions?: string;
 }
@@ -29,6 +31,8 @@ export interface TrainingDistributionConfig {
   /**
    * The `sagemaker_*` hyperparameters the framework container reads (values JSON-encoded, as the
    * SageMaker Python SDK sends them).
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-HyperParameters
    */
   readonly hyperparameters: { [key: string]: string };
 }

@@ -76,6 +76,7 @@ export interface TrainingInputOptions {
    * How the data reaches the container.
    *
    * @default TrainingInputMode.FILE
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html#sagemaker-Type-Channel-InputMode
    */
   readonly inputMode?: TrainingInputMode;
 
@@ -83,6 +84,7 @@ export interface TrainingInputOptions {
    * MIME type of the data, passed to the algorithm (for example `text/csv`).
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html#sagemaker-Type-Channel-ContentType
    */
   readonly contentType?: string;
 
@@ -90,6 +92,7 @@ export interface TrainingInputOptions {
    * Compression of the objects.
    *
    * @default InputCompression.NONE
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html#sagemaker-Type-Channel-CompressionType
    */
   readonly compression?: InputCompression;
 
@@ -98,6 +101,7 @@ export interface TrainingInputOptions {
    * the records too).
    *
    * @default - no shuffling
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ShuffleConfig.html#sagemaker-Type-ShuffleConfig-Seed
    */
   readonly shuffleSeed?: number;
 
@@ -105,6 +109,7 @@ export interface TrainingInputOptions {
    * How objects are spread over the instances.
    *
    * @default S3DataDistribution.FULLY_REPLICATED
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3DataDistributionType
    */
   readonly distribution?: S3DataDistribution;
 
@@ -112,6 +117,7 @@ export interface TrainingInputOptions {
    * Record wrapping.
    *
    * @default RecordWrapper.NONE
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Channel.html#sagemaker-Type-Channel-RecordWrapperType
    */
   readonly recordWrapper?: RecordWrapper;
 }
@@ -124,6 +130,7 @@ export interface TrainingInputFromBucketOptions extends TrainingInputOptions {
    * What the key points at.
    *
    * @default S3DataType.S3_PREFIX
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3DataType
    */
   readonly dataType?: S3DataType;
 
@@ -133,7 +140,7 @@ export interface TrainingInputFromBucketOptions extends TrainingInputOptions {
    * granted read on this prefix as well as on the manifest.
    *
    * @default - the folder that holds the manifest (its key up to the last `/`)
-   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3Uri
    */
   readonly manifestDataPrefix?: string;
 
@@ -173,6 +180,7 @@ export interface TrainingInputFromAssetOptions extends TrainingInputOptions {
    * The bucket the directory is unpacked into.
    *
    * @default - the job's output bucket
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3Uri
    */
   readonly bucket?: s3.IBucket;
 
@@ -181,6 +189,7 @@ export interface TrainingInputFromAssetOptions extends TrainingInputOptions {
    * changes, and an unchanged directory is unpacked once).
    *
    * @default - `<outputPrefix>/inputs/` in the job's output bucket
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3Uri
    */
   readonly prefix?: string;
 }
@@ -201,9 +210,17 @@ export interface TrainingInputBindOptions {
  * A bound input channel.
  */
 export interface TrainingInputConfig {
-  /** `s3://bucket/prefix` of the data (or of the manifest). */
+  /**
+   * `s3://bucket/prefix` of the data (or of the manifest).
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3Uri
+   */
   readonly s3Uri: string;
-  /** What the URI points at. */
+  /**
+   * What the URI points at.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_S3DataSource.html#sagemaker-Type-S3DataSource-S3DataType
+   */
   readonly dataType: S3DataType;
   /**
    * What must exist before the job starts (the unpacked directory of a local input).

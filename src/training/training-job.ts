@@ -40,9 +40,17 @@ import {
  * A regular expression SageMaker applies to the job's logs to publish a metric.
  */
 export interface MetricDefinition {
-  /** Metric name (1-255 characters). */
+  /**
+   * Metric name (1-255 characters).
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MetricDefinition.html#sagemaker-Type-MetricDefinition-Name
+   */
   readonly name: string;
-  /** Regex whose first group captures the value, for example `loss: ([0-9\\.]+)` (1-500 characters). */
+  /**
+   * Regex whose first group captures the value, for example `loss: ([0-9\\.]+)` (1-500 characters).
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MetricDefinition.html#sagemaker-Type-MetricDefinition-Regex
+   */
   readonly regex: string;
 }
 
@@ -66,11 +74,15 @@ export interface TrainingJobProps {
   /**
    * The container image, with a training entry point (a program or a training module). A serving entry
    * point is refused.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AlgorithmSpecification.html#sagemaker-Type-AlgorithmSpecification-TrainingImage
    */
   readonly image: SageMakerImage;
 
   /**
    * The instance type; must be valid for training and match the image's accelerator and architecture.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-InstanceType
    */
   readonly instanceType: InstanceType;
 
@@ -78,6 +90,7 @@ export interface TrainingJobProps {
    * How many instances run the job.
    *
    * @default 1
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-InstanceCount
    */
   readonly instanceCount?: number;
 
@@ -85,6 +98,7 @@ export interface TrainingJobProps {
    * How the job spreads over instances and accelerators.
    *
    * @default TrainingDistribution.none()
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-HyperParameters
    */
   readonly distribution?: TrainingDistribution;
 
@@ -94,6 +108,7 @@ export interface TrainingJobProps {
    * the library sets itself (program, submit directory, distribution) are refused.
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-HyperParameters
    */
   readonly hyperparameters?: { [key: string]: string };
 
@@ -101,6 +116,7 @@ export interface TrainingJobProps {
    * Input channels (at most 20, unique names).
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-InputDataConfig
    */
   readonly inputs?: TrainingInput[];
 
@@ -155,6 +171,7 @@ export interface TrainingJobProps {
    * KMS key that encrypts the output in S3.
    *
    * @default - the bucket's default encryption
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html#sagemaker-Type-OutputDataConfig-KmsKeyId
    */
   readonly outputEncryptionKey?: kms.IKey;
 
@@ -163,7 +180,7 @@ export interface TrainingJobProps {
    * (`OutputCompression.NONE`), which `modelData` then hands over as `ModelData` of an uncompressed prefix.
    *
    * @default OutputCompression.GZIP
-   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_OutputDataConfig.html#sagemaker-Type-OutputDataConfig-CompressionType
    */
   readonly outputCompression?: OutputCompression;
 
@@ -173,6 +190,7 @@ export interface TrainingJobProps {
    * gets the whole instance storage: the size has no effect there (a warning).
    *
    * @default Size.gibibytes(30)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeSizeInGB
    */
   readonly volumeSize?: Size;
 
@@ -182,6 +200,7 @@ export interface TrainingJobProps {
    * which SageMaker refuses a key.
    *
    * @default - AWS managed encryption
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-VolumeKmsKeyId
    */
   readonly volumeEncryptionKey?: kms.IKey;
 
@@ -189,6 +208,7 @@ export interface TrainingJobProps {
    * The VPC the instances run in.
    *
    * @default - SageMaker's network, no VPC
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-VpcConfig
    */
   readonly vpc?: ec2.IVpc;
 
@@ -196,6 +216,7 @@ export interface TrainingJobProps {
    * Subnets of the VPC to use.
    *
    * @default - the VPC's private subnets with egress
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html#sagemaker-Type-VpcConfig-Subnets
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
@@ -203,6 +224,7 @@ export interface TrainingJobProps {
    * Security groups of the instances (only with `vpc`).
    *
    * @default - one is created, allowing the job's instances to talk to each other
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_VpcConfig.html#sagemaker-Type-VpcConfig-SecurityGroupIds
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
@@ -211,6 +233,7 @@ export interface TrainingJobProps {
    * the model).
    *
    * @default false
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-EnableNetworkIsolation
    */
   readonly networkIsolation?: boolean;
 
@@ -218,6 +241,7 @@ export interface TrainingJobProps {
    * Encrypt traffic between the instances of a distributed job (slower).
    *
    * @default false - a synth warning when instanceCount is more than 1
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-EnableInterContainerTrafficEncryption
    */
   readonly interContainerEncryption?: boolean;
 
@@ -235,6 +259,7 @@ export interface TrainingJobProps {
    * Run on managed spot capacity.
    *
    * @default false
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-EnableManagedSpotTraining
    */
   readonly useSpotInstances?: boolean;
 
@@ -242,6 +267,7 @@ export interface TrainingJobProps {
    * With spot: the longest the job may take, waiting for capacity included; at least `maxRuntime`.
    *
    * @default - `maxRuntime`
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StoppingCondition.html#sagemaker-Type-StoppingCondition-MaxWaitTimeInSeconds
    */
   readonly maxWait?: Duration;
 
@@ -293,6 +319,7 @@ export interface TrainingJobProps {
    * The default does not depend on `waitForCompletion`, so toggling that never trains again.
    *
    * @default Duration.hours(11)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_StoppingCondition.html#sagemaker-Type-StoppingCondition-MaxRuntimeInSeconds
    */
   readonly maxRuntime?: Duration;
 
@@ -302,6 +329,7 @@ export interface TrainingJobProps {
    * each attempt 15 minutes of start-up beyond them (within its 12 hours).
    *
    * @default - no retries
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_RetryStrategy.html#sagemaker-Type-RetryStrategy-MaximumRetryAttempts
    */
   readonly retryAttempts?: number;
 
@@ -310,6 +338,7 @@ export interface TrainingJobProps {
    * same configuration. Not with spot.
    *
    * @default - no warm pool
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-KeepAlivePeriodInSeconds
    */
   readonly keepAlive?: Duration;
 
@@ -319,6 +348,7 @@ export interface TrainingJobProps {
    * (CreateTrainingJob's limits).
    *
    * @default - only the entry-point variables
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment
    */
   readonly environment?: { [key: string]: string };
 
@@ -326,6 +356,7 @@ export interface TrainingJobProps {
    * Metrics SageMaker extracts from the logs (at most 40).
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AlgorithmSpecification.html#sagemaker-Type-AlgorithmSpecification-MetricDefinitions
    */
   readonly metricDefinitions?: MetricDefinition[];
 
@@ -335,6 +366,7 @@ export interface TrainingJobProps {
    * no key starting with `aws:`.
    *
    * @default - none
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Tags
    */
   readonly tags?: { [key: string]: string };
 
@@ -343,6 +375,7 @@ export interface TrainingJobProps {
    *
    * @default - a role is created with least privilege: read on the input prefixes, write on the output
    * prefix, ECR pull of the image, CloudWatch logs and metrics, KMS use of the given keys, ENI management with a VPC
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-RoleArn
    */
   readonly role?: iam.IRole;
 
@@ -368,6 +401,7 @@ export interface TrainingJobProps {
    * definition follows it.
    *
    * @default - derived from the construct id
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-TrainingJobName
    */
   readonly trainingJobNamePrefix?: string;
 }
