@@ -5,7 +5,7 @@ import { CfnEndpoint, CfnEndpointConfig } from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
 import { EndpointBase } from './endpoint-base';
 import { createExecutionRole } from './execution-role';
-import { checkGibibytes, checkName, DEFAULT_VARIANT_NAME } from './hosting-facts';
+import { checkGibibytes, checkName, DEFAULT_VARIANT_NAME, endpointArnComponents } from './hosting-facts';
 import { InferenceComponent, InferenceComponentOptions } from './inference-component';
 import { ModelOptions } from './model';
 import { checkVariantOptions } from './private/variant-options-check';
@@ -238,8 +238,8 @@ export class InferenceComponentEndpoint extends EndpointBase {
       endpointName: props.endpointName,
       endpointConfigName: this.config.attrEndpointConfigName,
     });
-    this.endpointName = this.resource.attrEndpointName;
-    this.endpointArn = this.resource.attrEndpointArn;
+    this.endpointName = this.getResourceNameAttribute(this.resource.attrEndpointName);
+    this.endpointArn = this.getResourceArnAttribute(this.resource.attrEndpointArn, endpointArnComponents(this.physicalName));
 
     this.node.addValidation({ validate: () => this.validateSharedCapacity() });
     this.node.addValidation({ validate: () => { this.warnUnreachableZero(); return []; } });

@@ -6,7 +6,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import {
-  Endpoint, EntryPoint, IEndpoint, InstanceType, ModelData, SageMakerImage, ServerlessEndpoint,
+  Endpoint, EntryPoint, IEndpoint, InferenceComponentEndpoint, InstanceType, ModelData, SageMakerImage, ServerlessEndpoint,
 } from '../../src';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -180,5 +180,29 @@ describe('composition with aws-cdk-lib', () => {
         })],
       },
     });
+  });
+  test.each([
+    ['Endpoint', (stack: Stack) => newEndpoint(stack, { endpointName: 'Fraud-Scorer' })],
+    ['ServerlessEndpoint', (stack: Stack) => new ServerlessEndpoint(stack, 'Endpoint', {
+      image: image(), modelData: ModelData.fromS3Uri('s3://models/model.tar.gz'), memory: Size.gibibytes(2), endpointName: 'Fraud-Scorer',
+    })],
+    ['InferenceComponentEndpoint', (stack: Stack) => new InferenceComponentEndpoint(stack, 'Endpoint', {
+      instanceType: InstanceType.ML_M5_XLARGE, endpointName: 'Fraud-Scorer',
+    })],
+  ])('a named %s is referenced from another region by its literal name, not an export', (_kind, create) => {
+    // GIVEN
+    const app = new App();
+    const serving = new Stack(app, 'Serving', { env: ENV });
+    const endpoint: IEndpoint = create(serving);
+    const consumer = new Stack(app, 'Consumer', { env: { account: '123456789012', region: 'us-east-1' } });
+
+    // WHEN
+    endpoint.grantInvoke(newFunction(consumer));
+
+    // THEN
+    const policy = Object.values(Template.fromStack(consumer).findResources('AWS::IAM::Policy'))[0] as any;
+    const resource = JSON.stringify(policy.Properties.PolicyDocument.Statement[0].Resource);
+    expect(resource).toContain(':sagemaker:eu-west-1:123456789012:endpoint/fraud-scorer');
+    expect(resource).not.toContain('Fn::ImportValue');
   });
 });
