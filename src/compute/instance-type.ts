@@ -1053,7 +1053,14 @@ export class InstanceType {
     return instance;
   }
 
-  /** The SageMaker name, e.g. `ml.g5.xlarge` (or a token). */
+  /**
+   * The SageMaker name, e.g. `ml.g5.xlarge` (or a token).
+   *
+   * A training job sets it as [`ResourceConfig.InstanceType`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ResourceConfig.html#sagemaker-Type-ResourceConfig-InstanceType), an endpoint as its
+   * production variant's `InstanceType`.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html#sagemaker-Type-ProductionVariant-InstanceType
+   */
   public readonly name: string;
 
   /** True when the name is in the catalog generated from the SageMaker API; false for newer names and tokens. */

@@ -107,10 +107,12 @@ export interface DeepLearningContainerProps {
 export interface DeepLearningContainerImageProps extends DeepLearningContainerProps {
   /**
    * What the container runs: for a framework container, the user script (`EntryPoint.program('train.py')`) that
-   * the framework's own module runs; set in the job's or model's environment.
+   * the framework's own module runs; set in the job's or model's environment (a training job's
+   * [`Environment`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment), a model's container definition).
    *
    * @default - none: the container's own `ENTRYPOINT` / `ENV` decide (a model server such as TGI reads its
    * environment, a framework container its defaults)
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly entryPoint?: EntryPoint;
 
@@ -118,7 +120,10 @@ export interface DeepLearningContainerImageProps extends DeepLearningContainerPr
    * Extra environment variables the job or model sets (for a model server: `HF_MODEL_ID`, `SM_NUM_GPUS`, ...).
    * The entry-point variables belong to `entryPoint` and are refused here.
    *
+   * Set in a training job's [`Environment`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment) and in a model's container definition.
+   *
    * @default - only the entry-point variables
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly environment?: { [key: string]: string };
 }

@@ -42,6 +42,7 @@ export interface ProgramOptions {
    * `SAGEMAKER_PROGRAM` for training; hosting uses only the program.
    *
    * @default - no training module: the image's toolkit runs the program itself
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment
    */
   readonly trainingModule?: string;
 }
@@ -55,6 +56,7 @@ export interface TrainingModuleOptions {
    * (`SAGEMAKER_PROGRAM`), for example `train.py`.
    *
    * @default - no program: the module holds all of the training logic
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment
    */
   readonly program?: string;
 }
@@ -75,6 +77,10 @@ export interface EntryPointBindOptions {
 export interface EntryPointConfig {
   /**
    * The entry-point variables the job or model must set for the workload.
+   *
+   * Set in a training job's [`Environment`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment) and in a model's container definition.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly environment: { [key: string]: string };
 }

@@ -31,11 +31,20 @@ export interface SageMakerImageBindOptions {
 export interface SageMakerImageConfig {
   /**
    * The image URI to run (`account.dkr.ecr.region.amazonaws.com/repo:tag` or `@sha256:` digest).
+   *
+   * Set as a training job's [`AlgorithmSpecification.TrainingImage`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AlgorithmSpecification.html#sagemaker-Type-AlgorithmSpecification-TrainingImage) and as a model's container
+   * `Image`.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Image
    */
   readonly imageUri: string;
 
   /**
    * Environment the job or model must set: the entry-point variables for the workload.
+   *
+   * Set in a training job's [`Environment`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment) and in a model's container definition.
+   *
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly environment: { [key: string]: string };
 

@@ -33,10 +33,12 @@ const LARGEST_PATHS = 5;
  */
 export interface SageMakerImageCommonOptions {
   /**
-   * What the container runs. Its variables are set in the job's or model's environment, and baked in
+   * What the container runs. Its variables are set in the job's or model's environment (a training job's
+   * [`Environment`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment), a model's container definition), and baked in
    * as `ENV` when the library renders the Dockerfile.
    *
    * @default - none: the image's own `ENTRYPOINT` / `ENV` decide what runs
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly entryPoint?: EntryPoint;
 
@@ -54,7 +56,10 @@ export interface SageMakerImageCommonOptions {
    * (`SAGEMAKER_PROGRAM`, `SAGEMAKER_TRAINING_MODULE`, `SAGEMAKER_SERVING_MODULE`) belong to `entryPoint`
    * and are refused here.
    *
+   * Set in a training job's [`Environment`](https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrainingJob.html#sagemaker-CreateTrainingJob-request-Environment) and in a model's container definition.
+   *
    * @default - only the entry-point variables
+   * @see https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ContainerDefinition.html#sagemaker-Type-ContainerDefinition-Environment
    */
   readonly environment?: { [key: string]: string };
 }
