@@ -21,8 +21,8 @@ import { readBack, SageMakerReadBack, verifyGone } from './readback';
 import { RecordingProxy } from './recording-proxy';
 import { SignalServer } from './signal-server';
 import {
-  DeployPlan, isCustomResourceType, propertiesOutputId, stringifyScalars, Substitutions,
-  WAIT_CONDITION, WAIT_CONDITION_HANDLE,
+  DeployPlan, isCustomResourceType, propertiesOutputId, sameProperties, stringifyScalars, Substitutions,
+  updatePhaseTemplate, WAIT_CONDITION, WAIT_CONDITION_HANDLE,
 } from './template-plan';
 import { withoutUnmodelled } from './unmodelled';
 import { zipDirectory } from './zip';
@@ -53,6 +53,8 @@ export interface CustomResourceRun {
   readonly data: Record<string, any>;
   readonly durationMs: number;
   readonly logs: string;
+  /** The event as sent (its ResponseURL a loopback URL): PhysicalResourceId and OldResourceProperties as CloudFormation sends them. */
+  readonly event: any;
 }
 
 /** How one WaitCondition got its signal. */
@@ -72,6 +74,30 @@ export interface WaitConditionRun {
   /** The WaitCondition's Data attribute (JSON object of UniqueId -> Data). */
   readonly data: string;
   readonly durationMs: number;
+}
+
+/** A custom resource as CloudFormation holds it once it has answered. */
+export interface DeployedCustomResource {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  /** What its last successful answer said (a Delete gets it). */
+  readonly physicalResourceId: string;
+  /** Its attributes (the answer's Data). */
+  readonly data: Record<string, any>;
+  /** The resolved properties it holds (a later Update's OldResourceProperties, a Delete's ResourceProperties). */
+  readonly properties: any;
+}
+
+/** What CloudFormation keeps of a deployed stack, for a later update or delete. */
+export interface DeployedState {
+  /** The assembly stack deployed (after any instance type substitution). */
+  readonly stack: AssemblyStack;
+  /** The template moto holds (references the harness substituted, custom resources as moto created them). */
+  readonly motoTemplate: any;
+  /** The handle URLs, custom resource physical ids and WaitCondition Data the harness wrote into it. */
+  readonly substitutions: Substitutions;
+  /** The stack's answered custom resources, in the order they were created. */
+  readonly customResources: DeployedCustomResource[];
 }
 
 /** What a deploy did and what it left. */
@@ -101,6 +127,85 @@ export interface DeployResult {
   /** Local mode: the training jobs of this deploy that ran for real, and the endpoints served locally. */
   readonly localTraining: LocalTrainingResult[];
   readonly localEndpoints: LocalEndpoint[];
+  /** What CloudFormation holds now: what `update` and `destroy` start from. */
+  readonly deployed: DeployedState;
+}
+
+/** Options for one stack update. */
+export interface UpdateOptions {
+  /**
+   * The previous deployment's WaitConditionHandle URLs answer 403 "Request has expired" during the update and its
+   * rollback, as a pre-signed URL past its expiry does: a rollback that re-signals an old handle must not fail on it.
+   * @default true
+   */
+  readonly previousHandlesExpired?: boolean;
+}
+
+/** What an update did: `status` is UPDATE_COMPLETE, or UPDATE_ROLLBACK_COMPLETE after a failure (then see `failure`). */
+export interface UpdateResult extends DeployResult {
+  /** Why the update failed and was rolled back. @default - it did not fail */
+  readonly failure?: string;
+  /** The rollback's Update events (back to the old properties). */
+  readonly rollback: CustomResourceRun[];
+  /** The Delete events of the cleanup: replaced physical ids and removed resources, or after a rollback what the update created. */
+  readonly cleanup: CustomResourceRun[];
+}
+
+/** One event an update sent to a custom resource, with what the resource held before (none: the update created it). */
+interface UpdateAttempt {
+  readonly before?: DeployedCustomResource;
+  /** The resolved new properties. */
+  readonly properties: any;
+  readonly run: CustomResourceRun;
+}
+
+/** Where an update stood when it failed. */
+interface UpdateProgress {
+  readonly attempts: UpdateAttempt[];
+  readonly waitRuns: WaitConditionRun[];
+  readonly imagesNotPushed: string[];
+  readonly unsupported: string[];
+  readonly timings: Record<string, number>;
+  /** When the update started (epoch ms). */
+  readonly t0: number;
+  /** The template moto holds. */
+  readonly held: any;
+  /** UpdateStack calls so far. */
+  readonly phases: number;
+}
+
+/** What an update (or its rollback) did, before the read-back. */
+interface UpdateOutcome {
+  readonly phases: number;
+  readonly runs: CustomResourceRun[];
+  readonly waitRuns: WaitConditionRun[];
+  readonly unsupported: string[];
+  readonly imagesNotPushed: string[];
+  readonly timings: Record<string, number>;
+  readonly t0: number;
+  readonly substituted: Record<string, string>;
+  readonly localEndpoints: LocalEndpoint[];
+  readonly deployed: DeployedState;
+  readonly rollback: CustomResourceRun[];
+  readonly cleanup: CustomResourceRun[];
+  readonly failure?: string;
+}
+
+/** One custom resource request of a deploy, update, rollback or delete. */
+interface CustomResourceRequest {
+  readonly logicalId: string;
+  readonly resourceType: string;
+  readonly requestType: 'Create' | 'Update' | 'Delete';
+  /** Resolved, as moto resolved them; scalars are turned into strings. */
+  readonly properties: any;
+  /** For an Update: the properties the resource held. */
+  readonly oldProperties?: any;
+  readonly physicalResourceId?: string;
+  /**
+   * Whether the answer also goes to moto's `cfnresponse` endpoint (its record of the resource takes the Data). Not
+   * for the Deletes of a cleanup: moto holds the resource under its logical id and would take the empty Data.
+   */
+  readonly forwardToMoto: boolean;
 }
 
 /** Options for one deploy. */
@@ -178,6 +283,8 @@ export class LocalCloud {
   public startMs = 0;
   /** How many stacks reached CREATE_COMPLETE in this cloud. */
   public deployCount = 0;
+  /** How many stack updates ended (UPDATE_COMPLETE or UPDATE_ROLLBACK_COMPLETE) in this cloud. */
+  public updateCount = 0;
   /** Local mode's runs, when on. */
   public localMode?: LocalMode;
   /** The stack being deployed now. */
@@ -195,6 +302,8 @@ export class LocalCloud {
   private readonly codeDirs = new Map<string, string>();
   /** The assembly stack behind each stack id this cloud deployed. */
   private readonly deployed = new Map<string, AssemblyStack>();
+  /** Numbers the WaitConditionHandles created, so that each new handle gets a URL of its own. */
+  private handleCount = 0;
 
   private constructor(public readonly moto: MotoServer, private readonly signals: SignalServer,
     /** The AWS endpoint the handlers use: records their calls, forwards them to moto. */
@@ -266,6 +375,298 @@ export class LocalCloud {
     }
   }
 
+  /**
+   * Deploys the next template of a deployed stack as CloudFormation's UpdateStack does: in dependency order, each
+   * custom resource whose resolved properties changed gets an `Update` (with `OldResourceProperties` and the
+   * physical id it holds), a new one a `Create`; a new WaitCondition is signalled as on create (its new handle, the
+   * new job's completion event delivered to the signal function); moto gets the new template in phases; then the
+   * cleanup: the `Delete` of each physical id an Update replaced (a new training job name) and of each removed
+   * custom resource. On failure (a custom resource answering FAILED, a WaitCondition signalled FAILURE, moto
+   * refusing the template) the rollback as CloudFormation does it: moto gets the old template back, each custom
+   * resource the update sent an event to gets an `Update` back to its old properties (`OldResourceProperties` the
+   * failed new ones, the physical id it holds now), then the cleanup `Delete`s what the update created (the new
+   * physical ids); the result says UPDATE_ROLLBACK_COMPLETE and why. A rollback that fails throws
+   * (UPDATE_ROLLBACK_FAILED).
+   */
+  public async update(previous: DeployResult, next: AssemblyStack, options: UpdateOptions = {}): Promise<UpdateResult> {
+    const timings: Record<string, number> = {};
+    const t0 = Date.now();
+    const old = previous.deployed;
+    const stackId = previous.stackId;
+    const { stack: modelled, unmodelled } = withoutUnmodelled(next);
+    for (const u of unmodelled) this.log(`moto cannot model ${u.logicalId} (${u.type}): ${u.reason}; not created`);
+    const stack = withInstanceTypes(modelled, previous.substitutedInstanceTypes);
+    this.deploying = stack;
+    // a function's code may have changed with the template
+    this.codeDirs.clear();
+    await this.bootstrap(stack);
+    const imagesNotPushed = await this.publishAssets(stack);
+    timings.assetsMs = Date.now() - t0;
+
+    const plan = new DeployPlan(stack.template);
+    const oldPlan = new DeployPlan(old.stack.template);
+    const subs = new Substitutions();
+    for (const h of plan.ofType((t) => t === WAIT_CONDITION_HANDLE)) {
+      // a handle of the old template keeps its URL; a new one is a new resource with a URL of its own
+      subs.refs.set(h, old.substitutions.refs.get(h) ?? this.newHandleUrl(stack.stackName, h));
+    }
+    if (options.previousHandlesExpired !== false) {
+      for (const h of oldPlan.ofType((t) => t === WAIT_CONDITION_HANDLE)) {
+        const url = old.substitutions.refs.get(h);
+        if (url) this.signals.expire(url.slice(this.signals.url.length + 1));
+      }
+    }
+    const unsupported = plan.ofType((t) => t === WAIT_CONDITION || t === WAIT_CONDITION_HANDLE || t.startsWith('AWS::ApplicationAutoScaling::') || t === 'AWS::CDK::Metadata');
+    const all = Object.keys(plan.resources);
+    const answered = new Set<string>();
+    const holding = new Map(old.customResources.map((c) => [c.logicalId, c]));
+    /** Custom resources in the order this update answered them (sent an event or found unchanged). */
+    const order: string[] = [];
+    /** The events this update sent, with what the resource held before. */
+    const attempts: UpdateAttempt[] = [];
+    const waitRuns: WaitConditionRun[] = [];
+    const cleanup: CustomResourceRun[] = [];
+    const localEndpoints: LocalEndpoint[] = [];
+    let held = old.motoTemplate;
+    let phases = 0;
+    this.deployed.set(stackId, stack);
+    const tUpdate = Date.now();
+    const sendToMoto = async (template: any, always = false) => {
+      if (!always && JSON.stringify(template) === JSON.stringify(held)) return;
+      phases++;
+      await this.submit(stack, template, stackId);
+      held = template;
+      this.log(`  moto: ${(await this.events(stackId))[0] ?? 'no events'}`);
+    };
+    try {
+      for (;;) {
+        const reached = plan.createdAfter(answered);
+        const pendingCustom = [...reached].filter((id) => isCustomResourceType(plan.resources[id].Type) && !answered.has(id));
+        const pendingWait = [...reached].filter((id) => plan.resources[id].Type === WAIT_CONDITION && !answered.has(id));
+        if (pendingCustom.length === 0 && pendingWait.length === 0) {
+          if (reached.size === all.length) break;
+          throw new Error(`cannot update ${all.filter((id) => !reached.has(id)).join(', ')}: they wait on resources that never answer`);
+        }
+        this.log(`update phase ${phases + 1}: ${reached.size}/${all.length} resources reached, waiting on ${[...pendingCustom, ...pendingWait].join(', ')}`);
+        await sendToMoto(updatePhaseTemplate(plan, held, reached, answered, subs, pendingCustom));
+        const outputs = await this.outputs(stackId);
+
+        for (const id of pendingCustom) {
+          const props = JSON.parse(outputs[propertiesOutputId(id)] ?? 'null');
+          if (!props) throw new Error(`moto did not resolve the properties of ${id}`);
+          const before = holding.get(id);
+          const resourceType = plan.resources[id].Type;
+          order.push(id);
+          answered.add(id);
+          if (before && sameProperties(before.properties, props)) {
+            // CloudFormation sends nothing to a custom resource whose properties did not change
+            subs.refs.set(id, before.physicalResourceId);
+            continue;
+          }
+          const run = await this.runCustomResource(stackId, {
+            logicalId: id,
+            resourceType,
+            requestType: before ? 'Update' : 'Create',
+            properties: props,
+            oldProperties: before?.properties,
+            physicalResourceId: before?.physicalResourceId,
+            forwardToMoto: true,
+          });
+          attempts.push({ before, properties: props, run });
+          if (run.status !== 'SUCCESS') {
+            throw new Error(`${id} (${resourceType}) ${before ? 'UPDATE' : 'CREATE'}_FAILED: ${run.reason}\n${run.logs}`);
+          }
+          this.checkAttributes(plan, id, run);
+          const physicalResourceId = run.physicalResourceId ?? before?.physicalResourceId ?? '';
+          holding.set(id, { logicalId: id, resourceType, physicalResourceId, data: run.data, properties: props });
+          subs.refs.set(id, physicalResourceId);
+        }
+        for (const id of pendingWait) {
+          const kept = old.substitutions.getAtts.get(`${id}.Data`);
+          answered.add(id);
+          if (kept !== undefined && id in oldPlan.resources && sameProperties(oldPlan.resources[id].Properties, plan.resources[id].Properties)) {
+            // a WaitCondition cannot be updated; an unchanged one keeps its Data
+            subs.getAtts.set(`${id}.Data`, kept);
+            continue;
+          }
+          const run = await this.runWaitCondition(stackId, plan, id, subs);
+          waitRuns.push(run);
+          subs.getAtts.set(`${id}.Data`, run.data);
+        }
+      }
+      if (this.localMode) {
+        const rb = await readBack(this.sagemaker, stack.template, await this.listResources(stackId), currentRuns(order, holding), []);
+        await this.localMode.stopEndpoints((previous.localEndpoints ?? []).map((l) => l.endpointName));
+        localEndpoints.push(...await this.localMode.serve(rb.endpoints, rb.models, [stack]));
+      }
+    } catch (e) {
+      await this.localMode?.stopEndpoints(localEndpoints.map((l) => l.endpointName));
+      return this.rollBack(previous, stack, e as Error, { attempts, waitRuns, imagesNotPushed, unsupported, timings, t0, held, phases });
+    }
+
+    // UPDATE_COMPLETE_CLEANUP_IN_PROGRESS: the old physical ids of replaced resources, then the removed resources.
+    // A Delete that fails leaves the resource behind (DELETE_FAILED), the update stays complete.
+    const tCleanup = Date.now();
+    const deletes: DeployedCustomResource[] = [
+      ...attempts.map((a) => a.before)
+        .filter((b): b is DeployedCustomResource => !!b && b.physicalResourceId !== holding.get(b.logicalId)?.physicalResourceId),
+      ...[...old.customResources].reverse().filter((c) => !(c.logicalId in plan.resources)),
+    ];
+    for (const d of deletes) {
+      const run = await this.runCustomResource(stackId, {
+        logicalId: d.logicalId,
+        resourceType: d.resourceType,
+        requestType: 'Delete',
+        properties: d.properties,
+        physicalResourceId: d.physicalResourceId,
+        forwardToMoto: false,
+      });
+      cleanup.push(run);
+      if (run.status !== 'SUCCESS') this.log(`cleanup: ${d.logicalId} ${d.physicalResourceId} DELETE_FAILED: ${run.reason}`);
+    }
+    // The removed resources leave moto's template, the new outputs come in. Sent even when unchanged: moto caches a
+    // stack's outputs when they are first read after an UpdateStack, so only a new one reads the answers' Data.
+    await sendToMoto(updatePhaseTemplate(plan, held, new Set(all), answered, subs, []), true);
+    timings.cleanupMs = Date.now() - tCleanup;
+    timings.updateMs = Date.now() - tUpdate;
+    this.updateCount++;
+    this.log(`${stack.stackName}: UPDATE_COMPLETE in ${Date.now() - t0} ms (${phases} UpdateStack calls)`);
+    const customResources = order.filter((id) => holding.has(id)).map((id) => holding.get(id)!);
+    return this.updateResult(stack, stackId, 'UPDATE_COMPLETE', {
+      phases,
+      runs: attempts.map((a) => a.run),
+      waitRuns,
+      unsupported: [...unsupported, ...unmodelled.map((u) => u.logicalId)],
+      imagesNotPushed,
+      timings,
+      t0,
+      substituted: previous.substitutedInstanceTypes,
+      localEndpoints,
+      deployed: { stack, motoTemplate: held, substitutions: subs, customResources },
+      rollback: [],
+      cleanup,
+    });
+  }
+
+  /** UPDATE_ROLLBACK_IN_PROGRESS: the old template back in moto, the custom resources back to their old properties, then the cleanup. */
+  private async rollBack(previous: DeployResult, stack: AssemblyStack, failure: Error, progress: UpdateProgress): Promise<UpdateResult> {
+    const old = previous.deployed;
+    const stackId = previous.stackId;
+    const tRollback = Date.now();
+    this.log(`update of ${stack.stackName} failed (${failure.message.split('\n')[0]}); rolling back`);
+    this.deployed.set(stackId, old.stack);
+    this.codeDirs.clear();
+    let phases = progress.phases;
+    if (JSON.stringify(progress.held) !== JSON.stringify(old.motoTemplate)) {
+      await this.submit(old.stack, old.motoTemplate, stackId).catch((e) => {
+        throw new Error(`UPDATE_ROLLBACK_FAILED: moto refused the old template (${(e as Error).message}); the update failed with: ${failure.message}`);
+      });
+      phases++;
+    }
+    const holding = new Map(old.customResources.map((c) => [c.logicalId, c]));
+    const rollback: CustomResourceRun[] = [];
+    for (const a of progress.attempts) {
+      if (!a.before) continue; // created by the update: the cleanup deletes it
+      // the physical id CloudFormation holds now: the new one when the Update answered, else the old one
+      const physicalResourceId = a.run.status === 'SUCCESS' ? a.run.physicalResourceId ?? a.before.physicalResourceId : a.before.physicalResourceId;
+      const run = await this.runCustomResource(stackId, {
+        logicalId: a.before.logicalId,
+        resourceType: a.before.resourceType,
+        requestType: 'Update',
+        properties: a.before.properties,
+        oldProperties: a.properties,
+        physicalResourceId,
+        forwardToMoto: true,
+      });
+      rollback.push(run);
+      if (run.status !== 'SUCCESS') {
+        throw new Error(`UPDATE_ROLLBACK_FAILED: ${a.before.logicalId} answered the rollback's Update with FAILED: ${run.reason}\n${run.logs}\n`
+          + `(the update failed with: ${failure.message})`);
+      }
+      holding.set(a.before.logicalId, { ...a.before, physicalResourceId: run.physicalResourceId ?? physicalResourceId, data: run.data });
+    }
+    // UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS: what the update created, new physical ids included
+    const cleanup: CustomResourceRun[] = [];
+    for (const a of [...progress.attempts].reverse()) {
+      const created = a.run.physicalResourceId;
+      if (!created || (a.before && created === holding.get(a.before.logicalId)?.physicalResourceId)) continue;
+      const run = await this.runCustomResource(stackId, {
+        logicalId: a.run.logicalId,
+        resourceType: a.run.resourceType,
+        requestType: 'Delete',
+        properties: a.properties,
+        physicalResourceId: created,
+        forwardToMoto: false,
+      });
+      cleanup.push(run);
+      if (run.status !== 'SUCCESS') this.log(`rollback cleanup: ${a.run.logicalId} ${created} DELETE_FAILED: ${run.reason}`);
+    }
+    // moto caches a stack's outputs when first read after an UpdateStack (the harness read them while the rollback
+    // ran): the old template once more, so that the outputs read the rollback's answers, as CloudFormation's do
+    await this.submit(old.stack, old.motoTemplate, stackId);
+    phases++;
+    progress.timings.rollbackMs = Date.now() - tRollback;
+    this.updateCount++;
+    this.log(`${stack.stackName}: UPDATE_ROLLBACK_COMPLETE in ${Date.now() - progress.t0} ms`);
+    const customResources = old.customResources.map((c) => holding.get(c.logicalId)!);
+    return this.updateResult(old.stack, stackId, 'UPDATE_ROLLBACK_COMPLETE', {
+      phases,
+      runs: progress.attempts.map((a) => a.run),
+      waitRuns: progress.waitRuns,
+      unsupported: progress.unsupported,
+      imagesNotPushed: progress.imagesNotPushed,
+      timings: progress.timings,
+      t0: progress.t0,
+      substituted: previous.substitutedInstanceTypes,
+      // local mode: the previous deployment's servers kept serving
+      localEndpoints: previous.localEndpoints,
+      deployed: { ...old, customResources },
+      rollback,
+      cleanup,
+      failure: failure.message,
+    });
+  }
+
+  /** Reads back what an update left. */
+  private async updateResult(stack: AssemblyStack, stackId: string, status: string, r: UpdateOutcome): Promise<UpdateResult> {
+    const desc = await this.cfn.send(new DescribeStacksCommand({ StackName: stackId }));
+    const resources = await this.listResources(stackId);
+    const outputs = await this.outputs(stackId);
+    for (const k of Object.keys(outputs)) if (k.startsWith('LocalCloudResolved')) delete outputs[k];
+    const ids = r.deployed.customResources.map((c) => c.logicalId);
+    const holding = new Map(r.deployed.customResources.map((c) => [c.logicalId, c]));
+    const back = await readBack(this.sagemaker, stack.template, resources, currentRuns(ids, holding), this.proxy.requests('SageMaker.CreateTrainingJob'));
+    r.timings.totalMs = Date.now() - r.t0;
+    return {
+      stackName: stack.stackName,
+      stackId,
+      phases: r.phases,
+      status,
+      motoStatus: desc.Stacks?.[0]?.StackStatus ?? 'UNKNOWN',
+      customResources: r.runs,
+      waitConditions: r.waitRuns,
+      resources,
+      unsupported: r.unsupported,
+      imagesNotPushed: r.imagesNotPushed,
+      outputs,
+      timings: r.timings,
+      readBack: back,
+      resolvedProperties: Object.fromEntries(r.deployed.customResources.map((c) => [c.logicalId, c.properties])),
+      substitutedInstanceTypes: { ...r.substituted },
+      localTraining: (await Promise.all(back.trainingJobs.map((j) => this.localMode?.result(j.name)))).filter((x): x is LocalTrainingResult => !!x),
+      localEndpoints: r.localEndpoints,
+      deployed: r.deployed,
+      failure: r.failure,
+      rollback: r.rollback,
+      cleanup: r.cleanup,
+    };
+  }
+
+  /** A new WaitConditionHandle's URL: a resource of its own, never one an earlier handle of that id had. */
+  private newHandleUrl(stackName: string, logicalId: string): string {
+    return this.signals.urlFor(`wait/${stackName}/${logicalId}/${++this.handleCount}`);
+  }
+
   /** Empties every moto backend (moto's own `/moto-api/reset`), as a fresh account would be. */
   private async resetMoto(): Promise<void> {
     const res = await fetch(`${this.moto.endpoint}/moto-api/reset`, { method: 'POST' });
@@ -282,9 +683,7 @@ export class LocalCloud {
 
     const plan = new DeployPlan(stack.template);
     const subs = new Substitutions();
-    for (const h of plan.ofType((t) => t === WAIT_CONDITION_HANDLE)) {
-      subs.refs.set(h, this.signals.urlFor(`wait/${stack.stackName}/${h}`));
-    }
+    for (const h of plan.ofType((t) => t === WAIT_CONDITION_HANDLE)) subs.refs.set(h, this.newHandleUrl(stack.stackName, h));
     const unsupported = plan.ofType((t) => t === WAIT_CONDITION || t === WAIT_CONDITION_HANDLE || t.startsWith('AWS::ApplicationAutoScaling::') || t === 'AWS::CDK::Metadata');
 
     const answered = new Set<string>();
@@ -295,6 +694,7 @@ export class LocalCloud {
     const all = Object.keys(plan.resources);
     let stackId: string | undefined;
     let phases = 0;
+    let held: any = {};
     const tCreate = Date.now();
     try {
       for (;;) {
@@ -305,6 +705,7 @@ export class LocalCloud {
         phases++;
         this.log(`phase ${phases}: ${created.size}/${all.length} resources, waiting on ${[...pendingCustom, ...pendingWait].join(', ') || 'nothing'}`);
         stackId = await this.submit(stack, template, stackId);
+        held = template;
         this.deployed.set(stackId, stack);
         this.log(`  moto: ${(await this.events(stackId))[0] ?? 'no events'}`);
         const outputs = await this.outputs(stackId);
@@ -313,7 +714,9 @@ export class LocalCloud {
           const props = JSON.parse(outputs[propertiesOutputId(id)] ?? 'null');
           if (!props) throw new Error(`moto did not resolve the properties of ${id}`);
           resolvedProperties[id] = props;
-          const run = await this.runCustomResource(stackId, id, plan.resources[id].Type, 'Create', props);
+          const run = await this.runCustomResource(stackId, {
+            logicalId: id, resourceType: plan.resources[id].Type, requestType: 'Create', properties: props, forwardToMoto: true,
+          });
           customRuns.push(run);
           if (run.status !== 'SUCCESS') {
             throw new Error(`${id} (${run.resourceType}) CREATE_FAILED: ${run.reason}\n${run.logs}`);
@@ -353,7 +756,7 @@ export class LocalCloud {
         .then((d) => d.Stacks?.[0]?.StackId, () => undefined);
       if (leftover) {
         this.log(`rolling back ${stack.stackName}`);
-        await this.deleteStack(leftover, customRuns, resolvedProperties).catch((err) => this.log(`rollback failed: ${err}`));
+        await this.deleteStack(leftover, answeredResources(customRuns, resolvedProperties)).catch((err) => this.log(`rollback failed: ${err}`));
         if (!await this.stackGone(leftover)) this.log(`rollback left ${stack.stackName} behind`);
       }
       throw e;
@@ -392,6 +795,7 @@ export class LocalCloud {
       substitutedInstanceTypes: { ...substituted },
       localTraining: (await Promise.all(back.trainingJobs.map((j) => this.localMode?.result(j.name)))).filter((r): r is LocalTrainingResult => !!r),
       localEndpoints,
+      deployed: { stack, motoTemplate: held, substitutions: subs, customResources: answeredResources(customRuns, resolvedProperties) },
     };
   }
 
@@ -399,7 +803,7 @@ export class LocalCloud {
   public async destroy(result: DeployResult): Promise<DestroyResult> {
     const t0 = Date.now();
     await this.localMode?.stopEndpoints((result.localEndpoints ?? []).map((l) => l.endpointName));
-    const runs = await this.deleteStack(result.stackId, result.customResources, result.resolvedProperties);
+    const runs = await this.deleteStack(result.stackId, result.deployed.customResources);
     const gone = await this.stackGone(result.stackId);
     const remaining = await verifyGone(this.sagemaker, result.readBack);
     return { stackGone: gone, customResources: runs, remaining, durationMs: Date.now() - t0 };
@@ -509,16 +913,16 @@ export class LocalCloud {
     return asset.sourcePath;
   }
 
-  private async runCustomResource(stackId: string, logicalId: string, resourceType: string, requestType: 'Create' | 'Delete',
-    resolvedProps: any, physicalResourceId?: string): Promise<CustomResourceRun> {
-    const props = stringifyScalars(resolvedProps);
+  private async runCustomResource(stackId: string, request: CustomResourceRequest): Promise<CustomResourceRun> {
+    const { logicalId, resourceType, requestType, physicalResourceId } = request;
+    const props = stringifyScalars(request.properties);
     const requestId = crypto.randomUUID();
     const motoUrl = `${this.endpoint}/cloudformation_${this.region}/cfnresponse?stack=${encodeURIComponent(stackId)}`;
     const key = `cfn/${requestId}`;
     const event: any = {
       RequestType: requestType,
       ServiceToken: props.ServiceToken,
-      ResponseURL: this.signals.urlFor(key, motoUrl),
+      ResponseURL: this.signals.urlFor(key, request.forwardToMoto ? motoUrl : undefined),
       StackId: stackId,
       RequestId: requestId,
       LogicalResourceId: logicalId,
@@ -526,8 +930,14 @@ export class LocalCloud {
       ResourceProperties: props,
     };
     if (physicalResourceId) event.PhysicalResourceId = physicalResourceId;
-    this.log(`${requestType} ${logicalId} (${resourceType})`);
+    if (requestType === 'Update') event.OldResourceProperties = stringifyScalars(request.oldProperties ?? {});
+    this.log(`${requestType} ${logicalId} (${resourceType})${physicalResourceId ? ` ${physicalResourceId}` : ''}`);
+    return { ...await this.answerCustomResource(stackId, event, key), event };
+  }
 
+  /** Runs the provider's code for one event and reads its answer. */
+  private async answerCustomResource(stackId: string, event: any, key: string): Promise<Omit<CustomResourceRun, 'event'>> {
+    const { LogicalResourceId: logicalId, ResourceType: resourceType, RequestType: requestType, ResourceProperties: props } = event;
     const provider = await this.localFunction(stackId, props.ServiceToken);
     const userOnEvent = provider.environment.USER_ON_EVENT_FUNCTION_ARN;
     if (userOnEvent) {
@@ -587,7 +997,7 @@ export class LocalCloud {
    * Its own code calls Lambda Invoke and Step Functions, which moto cannot run, so the harness
    * plays the framework and runs the user's functions.
    */
-  private async runProviderFramework(stackId: string, event: any, onEventArn: string, isCompleteArn: string | undefined): Promise<CustomResourceRun> {
+  private async runProviderFramework(stackId: string, event: any, onEventArn: string, isCompleteArn: string | undefined): Promise<Omit<CustomResourceRun, 'event'>> {
     const onEvent = await this.localFunction(stackId, onEventArn);
     const started = Date.now();
     let logs = '';
@@ -598,7 +1008,7 @@ export class LocalCloud {
       functionName: onEvent.functionName,
       providerFramework: true,
     };
-    const respond = async (status: 'SUCCESS' | 'FAILED', reason: string | undefined, physicalId: string, data: any): Promise<CustomResourceRun> => {
+    const respond = async (status: 'SUCCESS' | 'FAILED', reason: string | undefined, physicalId: string, data: any): Promise<Omit<CustomResourceRun, 'event'>> => {
       const body = JSON.stringify({
         Status: status,
         Reason: reason ?? 'OK',
@@ -744,14 +1154,20 @@ export class LocalCloud {
     throw new Error(`WaitCondition ${id}: no EventBridge rule of the stack targets its handle URL, so nothing would signal it (CloudFormation would time out)`);
   }
 
-  private async deleteStack(stackId: string, runs: CustomResourceRun[], resolvedProperties: Record<string, any>): Promise<CustomResourceRun[]> {
+  private async deleteStack(stackId: string, resources: DeployedCustomResource[]): Promise<CustomResourceRun[]> {
     // CloudFormation deletes dependents first: custom resources go before the functions that serve them.
     const deletes: CustomResourceRun[] = [];
-    for (const run of [...runs].reverse()) {
-      if (run.requestType !== 'Create' || run.status !== 'SUCCESS') continue;
-      const d = await this.runCustomResource(stackId, run.logicalId, run.resourceType, 'Delete', resolvedProperties[run.logicalId], run.physicalResourceId);
+    for (const r of [...resources].reverse()) {
+      const d = await this.runCustomResource(stackId, {
+        logicalId: r.logicalId,
+        resourceType: r.resourceType,
+        requestType: 'Delete',
+        properties: r.properties,
+        physicalResourceId: r.physicalResourceId,
+        forwardToMoto: true,
+      });
       deletes.push(d);
-      if (d.status !== 'SUCCESS') throw new Error(`${run.logicalId} DELETE_FAILED: ${d.reason}\n${d.logs}`);
+      if (d.status !== 'SUCCESS') throw new Error(`${r.logicalId} DELETE_FAILED: ${d.reason}\n${d.logs}`);
     }
     await this.cfn.send(new DeleteStackCommand({ StackName: stackId }));
     return deletes;
@@ -780,6 +1196,25 @@ export class LocalCloud {
     }
     return false;
   }
+}
+
+/** The custom resources that answered a Create with SUCCESS, in that order. */
+function answeredResources(runs: CustomResourceRun[], resolvedProperties: Record<string, any>): DeployedCustomResource[] {
+  return runs.filter((r) => r.requestType === 'Create' && r.status === 'SUCCESS').map((r) => ({
+    logicalId: r.logicalId,
+    resourceType: r.resourceType,
+    physicalResourceId: r.physicalResourceId ?? '',
+    data: r.data,
+    properties: resolvedProperties[r.logicalId],
+  }));
+}
+
+/** The custom resources held now, as the read-back takes answered Creates. */
+function currentRuns(ids: string[], holding: Map<string, DeployedCustomResource>) {
+  return ids.filter((id) => holding.has(id)).map((id) => {
+    const c = holding.get(id)!;
+    return { logicalId: id, requestType: 'Create', status: 'SUCCESS', physicalResourceId: c.physicalResourceId, data: c.data };
+  });
 }
 
 /** A job's description as SageMaker reports it after the local run ended. */

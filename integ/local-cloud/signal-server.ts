@@ -25,7 +25,9 @@ export class SignalServer {
 
   private readonly server: http.Server;
   private readonly received = new Map<string, ReceivedSignal[]>();
+  private readonly refused = new Map<string, ReceivedSignal[]>();
   private readonly forwards = new Map<string, string>();
+  private readonly expired = new Set<string>();
 
   private constructor() {
     this.server = http.createServer((req, res) => {
@@ -63,6 +65,19 @@ export class SignalServer {
     return this.received.get(key) ?? [];
   }
 
+  /**
+   * From now on, PUTs to the URL of `key` answer 403 "Request has expired", as S3 answers a pre-signed URL
+   * past its expiry (a previous deployment's WaitConditionHandle); they are kept apart, in `refusedSignals`.
+   */
+  public expire(key: string): void {
+    this.expired.add(key);
+  }
+
+  /** What was PUT to the URL of `key` after it expired (and refused). */
+  public refusedSignals(key: string): ReceivedSignal[] {
+    return this.refused.get(key) ?? [];
+  }
+
   /** Stops the server. */
   public async stop(): Promise<void> {
     this.server.closeAllConnections();
@@ -72,6 +87,10 @@ export class SignalServer {
   private async handle(url: string, method: string, body: string): Promise<[number, string]> {
     const key = url.replace(/^\//, '').split('?')[0];
     if (method !== 'PUT') return [405, 'PUT only'];
+    if (this.expired.has(key)) {
+      this.refused.set(key, [...this.refusedSignals(key), { path: url, body }]);
+      return [403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>'];
+    }
     const list = this.received.get(key) ?? [];
     list.push({ path: url, body });
     this.received.set(key, list);

@@ -192,3 +192,62 @@ export function stringifyScalars(value: any): any {
   }
   return String(value);
 }
+
+/** The stack as moto holds it before an update: the template last sent (substituted), without the harness's outputs. */
+export function withoutResolvedOutputs(template: any): any {
+  const outputs = Object.fromEntries(Object.entries<any>(template.Outputs ?? {}).filter(([id]) => !id.startsWith('LocalCloudResolved')));
+  const t = { ...template, Outputs: outputs };
+  if (Object.keys(outputs).length === 0) delete t.Outputs;
+  return t;
+}
+
+/**
+ * The template of one phase of a stack update, as CloudFormation's stack stands mid-update: the new definition of
+ * each resource the update has reached (`reached`: its dependencies are updated, and the blocking ones answered),
+ * the definition moto holds (`current`) of every other resource of the old template (not yet updated, or to be
+ * removed in the cleanup), nothing of a new resource not yet reached, and the old outputs until every resource is
+ * reached (`final`: then only the new template, as after the cleanup).
+ *
+ * A custom resource keeps the definition moto created it with: moto cannot update one (its CustomModel has no
+ * update, so the stack drops it and every `Fn::GetAtt` on it fails); the harness sends the Update event and
+ * forwards the answer's Data to moto instead.
+ */
+export function updatePhaseTemplate(plan: DeployPlan, current: any, reached: ReadonlySet<string>, answered: ReadonlySet<string>,
+  subs: Substitutions, resolveProperties: string[]): any {
+  const final = Object.keys(plan.resources).every((id) => reached.has(id) && (!isBlockingType(plan.resources[id].Type) || answered.has(id)));
+  const held: Record<string, any> = current.Resources ?? {};
+  const t: any = { ...plan.template, Resources: {}, Outputs: {} };
+  for (const id of new Set([...Object.keys(held), ...Object.keys(plan.resources)])) {
+    if (id in plan.resources && reached.has(id)) {
+      if (id in held && isCustomResourceType(plan.resources[id].Type)) {
+        t.Resources[id] = held[id];
+      } else {
+        const res = subs.apply(plan.resources[id]);
+        if (res.Type === 'AWS::CloudFormation::CustomResource') res.Type = 'Custom::CloudFormationCustomResource';
+        t.Resources[id] = res;
+      }
+    } else if (id in held && !final) {
+      t.Resources[id] = held[id];
+    }
+  }
+  if (final) {
+    for (const [id, output] of Object.entries<any>(plan.template.Outputs ?? {})) t.Outputs[id] = subs.apply(output);
+  } else {
+    Object.assign(t.Outputs, withoutResolvedOutputs(current).Outputs ?? {});
+  }
+  for (const id of resolveProperties) {
+    t.Outputs[propertiesOutputId(id)] = { Value: { 'Fn::ToJsonString': subs.apply(plan.resources[id].Properties ?? {}) } };
+  }
+  if (Object.keys(t.Outputs).length === 0) delete t.Outputs;
+  return t;
+}
+
+/** Whether two custom resource property sets are the same as CloudFormation compares them (scalars as strings). */
+export function sameProperties(a: any, b: any): boolean {
+  const canonical = (v: any): any => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+    return v;
+  };
+  return JSON.stringify(canonical(stringifyScalars(a))) === JSON.stringify(canonical(stringifyScalars(b)));
+}
