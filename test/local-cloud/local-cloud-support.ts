@@ -23,8 +23,9 @@ export function recordDeploy(file: string, stackName: string, totalMs: number) {
   fs.appendFileSync(path.join(dir, 'local-cloud-deploys.log'), `${new Date().toISOString()} ${path.basename(file)} ${stackName} ${totalMs}ms\n`);
 }
 
-/** Prints the summary line of one test file's local-cloud deploys. */
-export function printDeploySummary(file: string, deploys: number, startMs: number) {
+/** Prints the summary line of one test file's local-cloud deploys (and stack updates, when it made any). */
+export function printDeploySummary(file: string, deploys: number, startMs: number, updates = 0) {
+  const what = `${deploys} stack deploy(s)${updates ? ` and ${updates} update(s)` : ''}`;
   // eslint-disable-next-line no-console
-  console.log(`local-cloud: ${deploys} stack deploy(s) into moto completed and deleted by ${path.basename(file)} (moto started in ${startMs} ms)`);
+  console.log(`local-cloud: ${what} into moto completed and deleted by ${path.basename(file)} (moto started in ${startMs} ms)`);
 }
