@@ -83,10 +83,17 @@ export abstract class S3Location {
    * uploads, list the bucket limited to the prefix (an `s3:prefix` condition), and use the bucket's key
    * (`kms:GenerateDataKey`, `kms:Decrypt`).
    *
+   * A subclass of your own that does not override it gets its `bindForRead` and `bindForWrite` grants together
+   * (so that adding this method broke no existing subclass); the locations of `fromBucket` and `fromS3Uri`
+   * grant exactly the actions above.
+   *
    * @param scope the construct that uses the location
    * @param grantee the role that reads and writes
    */
-  public abstract bindForReadWrite(scope: Construct, grantee: iam.IGrantable): S3LocationConfig;
+  public bindForReadWrite(scope: Construct, grantee: iam.IGrantable): S3LocationConfig {
+    this.bindForRead(scope, grantee);
+    return this.bindForWrite(scope, grantee);
+  }
 
   /**
    * Where the location is, for the constructs of this library that grant on a part of it (a training job

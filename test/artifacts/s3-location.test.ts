@@ -141,4 +141,26 @@ describe('S3Location', () => {
     const { bucket } = fixture();
     expect(() => S3Location.fromBucket(bucket, '/async')).toThrow(/prefix '\/async' starts with '\/'; use a key prefix/);
   });
+  test('a subclass of your own that predates bindForReadWrite gets its read and write bindings together', () => {
+    // GIVEN a user's location that implements only the two original bindings
+    const { stack, role } = fixture();
+    const calls: string[] = [];
+    class MyLocation extends S3Location {
+      public bindForRead(): { s3Uri: string } {
+        calls.push('read');
+        return { s3Uri: 's3://mine/prefix/' };
+      }
+      public bindForWrite(): { s3Uri: string } {
+        calls.push('write');
+        return { s3Uri: 's3://mine/prefix/' };
+      }
+    }
+
+    // WHEN
+    const config = new MyLocation().bindForReadWrite(stack, role);
+
+    // THEN
+    expect(calls).toEqual(['read', 'write']);
+    expect(config.s3Uri).toBe('s3://mine/prefix/');
+  });
 });
