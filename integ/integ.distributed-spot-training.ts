@@ -8,8 +8,8 @@ import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { IntegScenario } from './integ-app';
 import {
-  BaseImage, EntryPoint, InstanceType, S3DataDistribution, SageMakerImage, TrainingDistribution, TrainingInput,
-  TrainingJob,
+  BaseImage, EntryPoint, InstanceType, S3DataDistribution, S3Location, SageMakerImage, TrainingDistribution,
+  TrainingInput, TrainingJob,
 } from '../src';
 
 const scenario = new IntegScenario('DistributedSpotTraining');
@@ -33,14 +33,12 @@ new TrainingJob(stack, 'Train', {
   inputs: [
     TrainingInput.fromAsset('train', path.join(assets, 'data', 'train'), { distribution: S3DataDistribution.SHARDED_BY_S3_KEY }),
   ],
-  outputBucket: bucket,
-  outputPrefix: 'jobs/',
+  outputLocation: S3Location.fromBucket(bucket, 'jobs'),
   useSpotInstances: true,
   maxRuntime: Duration.hours(4),
   maxWait: Duration.hours(6),
-  checkpointS3Uri: bucket.s3UrlForObject('checkpoints/'),
-  // the URI is a token (the bucket is created here): the job grants read and write on checkpoints/ through it
-  checkpointBucket: bucket,
+  // the job may get, put, delete and list under checkpoints/ only
+  checkpointLocation: S3Location.fromBucket(bucket, 'checkpoints'),
 });
 
 scenario.synth();
