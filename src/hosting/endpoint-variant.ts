@@ -192,6 +192,7 @@ export class EndpointVariant extends VariantMetricsBase {
       workload: Workload.HOSTING,
       imageAccelerator: container.accelerator,
       imageArchitecture: container.architecture,
+      imageCudaVersion: container.cudaVersion,
       propName: container.label === '' ? `${prefix}instanceType` : `${prefix}instanceType (for ${container.label}image)`,
     });
     const checked = this.model._containerImages.length;
@@ -229,7 +230,11 @@ export class EndpointVariant extends VariantMetricsBase {
     const problems: string[] = [];
     try {
       checkAutoscalable(this.instanceType, `${this.propPrefix}instanceType`,
-        { imageAccelerator: this.model.imageAccelerator, imageArchitecture: this.model.imageArchitecture });
+        {
+          imageAccelerator: this.model.imageAccelerator,
+          imageArchitecture: this.model.imageArchitecture,
+          imageCudaVersion: this.model.imageCudaVersion,
+        });
     } catch (error) {
       problems.push((error as Error).message);
     }

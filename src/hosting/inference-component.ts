@@ -360,6 +360,7 @@ export class InferenceComponent extends Resource {
       workload: Workload.HOSTING,
       imageAccelerator: this.model.imageAccelerator,
       imageArchitecture: this.model.imageArchitecture,
+      imageCudaVersion: this.model.imageCudaVersion,
       propName: 'endpoint instanceType',
     }));
     mismatch.throwIfAny(this);

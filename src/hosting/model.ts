@@ -303,6 +303,14 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
   /** The CPU architecture of the model's image. */
   public readonly imageArchitecture: CpuArchitecture;
 
+  /**
+   * The CUDA version the model's image is built for, when known (a Deep Learning Container, or an image rendered
+   * from one).
+   *
+   * @default - unknown
+   */
+  public readonly imageCudaVersion?: string;
+
   /** The image URI the model runs. */
   public readonly imageUri: string;
 
@@ -332,7 +340,7 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
    *
    * @internal
    */
-  public readonly _containerImages: { label: string; accelerator: ImageAccelerator; architecture: CpuArchitecture }[] = [];
+  public readonly _containerImages: { label: string; accelerator: ImageAccelerator; architecture: CpuArchitecture; cudaVersion?: string }[] = [];
 
   private readonly containerDefinitions: CfnModel.ContainerDefinitionProperty[] = [];
   private readonly multiModelContainers: string[] = [];
@@ -367,6 +375,7 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
     const first = this.renderContainer(props, '');
     this.imageAccelerator = first.image.accelerator;
     this.imageArchitecture = first.image.architecture;
+    this.imageCudaVersion = first.image.cudaVersion;
     this.imageUri = first.image.imageUri;
     this.modelDataUrl = first.modelData?.s3Uri;
     this.environment = first.environment;
@@ -374,7 +383,9 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
     this.containerDefinitions.push(first.definition);
     this._multiModelDataUri = first.modelData?.multiModel ? first.modelData.s3Uri : undefined;
     this.multiModelContainers.push(...(first.modelData?.multiModel ? ['modelData'] : []));
-    this._containerImages.push({ label: '', accelerator: first.image.accelerator, architecture: first.image.architecture });
+    this._containerImages.push({
+      label: '', accelerator: first.image.accelerator, architecture: first.image.architecture, cudaVersion: first.image.cudaVersion,
+    });
     pipeline.forEach((container, i) => this.appendContainer(container, `pipelineContainers[${i}].`));
     this.checkPipeline();
     if (image.environment.SAGEMAKER_SERVING_MODULE !== undefined && image.environment.SAGEMAKER_PROGRAM === undefined
@@ -456,7 +467,9 @@ export class Model extends Resource implements IModel, ec2.IConnectable {
   private appendContainer(container: ModelContainerProps, label: string): void {
     const rendered = this.renderContainer(container, label);
     this.containerDefinitions.push(rendered.definition);
-    this._containerImages.push({ label, accelerator: rendered.image.accelerator, architecture: rendered.image.architecture });
+    this._containerImages.push({
+      label, accelerator: rendered.image.accelerator, architecture: rendered.image.architecture, cudaVersion: rendered.image.cudaVersion,
+    });
     if (rendered.modelData?.multiModel) {
       this.multiModelContainers.push(`${label}modelData`);
     }

@@ -653,6 +653,7 @@ export class TrainingJob extends Construct implements iam.IGrantable {
       workload: Workload.TRAINING,
       imageAccelerator: props.image.accelerator,
       imageArchitecture: props.image.architecture,
+      imageCudaVersion: props.image.cudaVersion,
     }));
     if (!Token.isUnresolved(instanceCount) && (!Number.isInteger(instanceCount) || instanceCount < 1)) {
       problems.add(`instanceCount ${instanceCount} is not allowed; use a whole number of 1 or more`);
