@@ -6,7 +6,8 @@ import * as zlib from 'zlib';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand,
-  HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
+  HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
@@ -35,11 +36,18 @@ import { openZip, S3RangeReader } from './private/s3-zip-reader';
  *
  * The prefix is keyed by the asset hash, so its content never changes: when the marker `<prefix>.complete`
  * exists the unpack is skipped (CloudFormation retries, several jobs of one directory, a redeploy). Without
- * it, files already there with their full size are kept and only the rest is unpacked, so a retry (Lambda's
- * own, or after a deadline) resumes rather than restarts. Before Lambda's timeout the handler stops taking
- * new entries and hands over to a fresh invocation of itself; after `INPUT_ASSET_MAX_INVOCATIONS` it
- * answers FAILED with how far it got. Delete keeps the files: jobs that ran on them are reproducible, and
- * the same content may serve another stack.
+ * it, a retry (Lambda's own, CloudFormation's, or a fresh invocation after a deadline) resumes rather than
+ * restarts, at two levels: files already there with their full size are kept, and a large entry whose
+ * multipart upload was under way resumes that upload (the newest for its key; older ones are aborted). Its
+ * parts are deterministic (same bytes, same part size), so the entry is inflated again from its start
+ * (deflate cannot seek, and the size and CRC-32 of the whole entry are checked) but only the parts S3 does
+ * not hold with the size the plan gives are uploaded. An upload whose parts do not fit the plan is aborted
+ * and the entry starts over. So one file larger than an invocation can move still finishes within
+ * `INPUT_ASSET_MAX_INVOCATIONS`. Before Lambda's timeout the handler stops taking new entries, then new
+ * parts, leaves the upload under way in S3 and hands over to a fresh invocation of itself; after
+ * `INPUT_ASSET_MAX_INVOCATIONS` it answers FAILED with how far it got. A run that finishes, or fails for
+ * good, aborts the multipart uploads left under the prefix (nothing left billing). Delete keeps the files:
+ * jobs that ran on them are reproducible, and the same content may serve another stack.
  */
 
 /** The properties the construct sets. */
@@ -64,7 +72,10 @@ export interface UnpackOptions extends RetryOptions {
   readonly maxConcurrency?: number;
   /** Epoch ms after which no new entry is started; in-flight ones finish. */
   readonly softDeadline?: number;
-  /** Epoch ms after which in-flight multipart uploads are abandoned (aborted) too. */
+  /**
+   * Epoch ms after which no new part is started either; a multipart upload under way is left in S3 (not
+   * aborted) for the next invocation to resume.
+   */
   readonly hardDeadline?: number;
   /** The most uncompressed bytes an archive may hold. */
   readonly maxBytes?: number;
@@ -289,10 +300,135 @@ async function putSmall(ctx: UploadContext, entry: Entry, key: string): Promise<
   await withRetry(() => ctx.client.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: body, ContentLength: body.length })), ctx.options);
 }
 
+/** A multipart upload S3 holds for a key. */
+interface PendingUpload {
+  readonly key: string;
+  readonly uploadId: string;
+  readonly initiated: number;
+}
+
+/** The multipart uploads under a key prefix (every key that starts with it). */
+async function listUploads(client: S3Client, bucket: string, prefix: string, options: RetryOptions): Promise<PendingUpload[]> {
+  const found: PendingUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (;;) {
+    const page = await withRetry(() => client.send(new ListMultipartUploadsCommand({
+      Bucket: bucket, Prefix: prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker,
+    })), options);
+    for (const upload of page?.Uploads ?? []) {
+      if (upload.Key !== undefined && upload.UploadId !== undefined) {
+        found.push({ key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated?.getTime() ?? 0 });
+      }
+    }
+    if (!page?.IsTruncated) return found;
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+  }
+}
+
+/** The parts an upload holds: part number -> size and ETag. */
+interface ListedPart {
+  readonly size: number;
+  readonly etag?: string;
+}
+
+async function listParts(client: S3Client, bucket: string, upload: PendingUpload, options: RetryOptions): Promise<Map<number, ListedPart>> {
+  const parts = new Map<number, ListedPart>();
+  let marker: string | undefined;
+  for (;;) {
+    const page = await withRetry(() => client.send(new ListPartsCommand({
+      Bucket: bucket, Key: upload.key, UploadId: upload.uploadId, PartNumberMarker: marker,
+    })), options);
+    for (const part of page?.Parts ?? []) {
+      if (part.PartNumber !== undefined) parts.set(part.PartNumber, { size: part.Size ?? -1, etag: part.ETag });
+    }
+    if (!page?.IsTruncated) return parts;
+    marker = page.NextPartNumberMarker;
+  }
+}
+
+async function abortUpload(
+  ctx: { client: S3Client; options: RetryOptions }, bucket: string, upload: { key: string; uploadId: string },
+): Promise<void> {
+  await withRetry(() => ctx.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })), ctx.options)
+    .catch((error) => console.error({ notice: 'could not abort a multipart upload', key: upload.key, error: String(error) }));
+}
+
+/**
+ * Aborts every multipart upload under a prefix, so that nothing is left billing once a run has finished or
+ * failed for good. Best effort: a failure is logged, the answer stays what it was.
+ */
+export async function abortUploadsUnder(client: S3Client, bucket: string, prefix: string, options: RetryOptions = {}): Promise<number> {
+  let uploads: PendingUpload[];
+  try {
+    uploads = await listUploads(client, bucket, prefix, options);
+  } catch (error) {
+    console.error({ notice: 'could not list the multipart uploads left', prefix, error: String(error) });
+    return 0;
+  }
+  for (const upload of uploads) await abortUpload({ client, options }, bucket, upload);
+  if (uploads.length > 0) console.log({ notice: 'aborted multipart uploads left', prefix, count: uploads.length });
+  return uploads.length;
+}
+
+/** The size of each part of an entry under a plan: every part `partBytes`, the last one the rest. */
+function partSize(entrySize: number, partBytes: number, partNumber: number): number | undefined {
+  const count = Math.max(1, Math.ceil(entrySize / partBytes));
+  if (partNumber < 1 || partNumber > count) return undefined;
+  return partNumber < count ? partBytes : entrySize - (count - 1) * partBytes;
+}
+
+/**
+ * The upload an earlier invocation left for this key, to resume: the newest one (any older ones are aborted),
+ * with its parts, when every part it holds has the size this plan gives its number. Parts are deterministic
+ * (same entry, same part size, same bytes), so such a part need not be sent again. An upload that does not fit
+ * the plan (another part size, a short part) is aborted and the entry starts over.
+ */
+async function resumableUpload(ctx: UploadContext, entry: Entry, key: string, partBytes: number):
+Promise<{ uploadId: string; parts: Map<number, string | undefined> } | undefined> {
+  const { client, bucket, options } = ctx;
+  let uploads: PendingUpload[];
+  try {
+    uploads = (await listUploads(client, bucket, key, options)).filter((u) => u.key === key);
+  } catch (error) {
+    // without s3:ListBucketMultipartUploads (a role from before the resume) the entry starts from byte 0
+    console.error({ notice: 'could not list multipart uploads; the entry starts over', key, error: String(error) });
+    return undefined;
+  }
+  if (uploads.length === 0) return undefined;
+  uploads.sort((a, b) => b.initiated - a.initiated);
+  const [newest, ...older] = uploads;
+  for (const upload of older) await abortUpload(ctx, bucket, upload);
+  let listed: Map<number, ListedPart>;
+  try {
+    listed = await listParts(client, bucket, newest, options);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NoSuchUpload') return undefined;
+    throw error;
+  }
+  const parts = new Map<number, string | undefined>();
+  for (const [partNumber, part] of listed) {
+    if (part.size !== partSize(entry.uncompressedSize, partBytes, partNumber)) {
+      console.log({ notice: 'multipart upload does not fit the plan; the entry starts over', key, partNumber, size: part.size, partBytes });
+      await abortUpload(ctx, bucket, newest);
+      return undefined;
+    }
+    parts.set(partNumber, part.etag);
+  }
+  console.log({ notice: 'resuming a multipart upload', key, partsKept: parts.size, partBytes });
+  return { uploadId: newest.uploadId, parts };
+}
+
+/** How long, at the hard deadline, the parts in flight may take to finish before they are left to S3. */
+const PARTS_IN_FLIGHT_GRACE_MS = 15_000;
+
 async function putLarge(ctx: UploadContext, entry: Entry, key: string, partBytes: number, partsInFlight: number): Promise<void> {
   const { client, bucket, options } = ctx;
-  const created = await withRetry(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })), options);
-  const uploadId = created.UploadId!;
+  const resumed = await resumableUpload(ctx, entry, key, partBytes);
+  const uploadId = resumed?.uploadId
+    ?? (await withRetry(() => client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key })), options)).UploadId!;
+  const kept = resumed?.parts ?? new Map<number, string | undefined>();
   const parts: Array<{ PartNumber: number; ETag?: string }> = [];
   const inFlight: Array<Promise<void>> = [];
   const every: Array<Promise<void>> = [];
@@ -305,8 +441,15 @@ async function putLarge(ctx: UploadContext, entry: Entry, key: string, partBytes
     let partNumber = 0;
     const flush = async () => {
       if (ctx.now() > ctx.hardDeadline) throw new DeadlineReached();
+      partNumber++;
+      if (kept.has(partNumber)) {
+        // uploaded by an earlier invocation: inflated again (deflate cannot seek), not sent again
+        parts.push({ PartNumber: partNumber, ETag: kept.get(partNumber) });
+        filled = 0;
+        return;
+      }
       const body = part.subarray(0, filled);
-      const upload = send(++partNumber, body);
+      const upload = send(partNumber, body);
       inFlight.push(upload);
       every.push(upload);
       upload.finally(() => inFlight.splice(inFlight.indexOf(upload), 1)).catch(() => undefined);
@@ -314,6 +457,7 @@ async function putLarge(ctx: UploadContext, entry: Entry, key: string, partBytes
       filled = 0;
       while (inFlight.length >= partsInFlight) await Promise.race(inFlight);
     };
+    // the whole entry is read, so its size and CRC-32 are checked whatever was kept
     for await (const chunk of entryChunks(ctx.zip, entry)) {
       let at = 0;
       while (at < chunk.length) {
@@ -332,16 +476,27 @@ async function putLarge(ctx: UploadContext, entry: Entry, key: string, partBytes
       Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts },
     })), options);
   } catch (error) {
+    if (error instanceof DeadlineReached) {
+      // keep the upload for the next invocation: the parts in flight finish if they are quick, else S3 drops them
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(every),
+        new Promise((resolve) => { timer = setTimeout(resolve, PARTS_IN_FLIGHT_GRACE_MS); timer.unref?.(); }),
+      ]);
+      clearTimeout(timer);
+      console.log({ notice: 'deadline: multipart upload left to resume', key, partsDone: parts.length });
+      throw error;
+    }
     await Promise.allSettled(every);
-    await withRetry(() => client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })), options)
-      .catch((abortError) => console.error({ notice: 'could not abort a multipart upload', key, error: String(abortError) }));
+    await abortUpload(ctx, bucket, { key, uploadId });
     throw error;
   }
 }
 
 /**
  * Unpacks the archive unless the marker says it is already there. Files already in the prefix with their
- * full size are kept (a retry resumes). Throws `UnpackDeadlineError` when it stops at its deadline.
+ * full size are kept, and a multipart upload left under way resumes with the parts S3 holds (a retry
+ * resumes). Throws `UnpackDeadlineError` when it stops at its deadline.
  */
 export async function unpack(client: S3Client, props: InputAssetProperties, options: UnpackOptions = {}): Promise<UnpackOutcome> {
   const markerKey = `${props.destinationPrefix}${INPUT_ASSET_MARKER}`;
@@ -445,6 +600,8 @@ export async function unpack(client: S3Client, props: InputAssetProperties, opti
   if (failure !== undefined) {
     throw failure;
   }
+  // Uploads an earlier attempt left for entries that are now whole (a raced retry): nothing left billing.
+  await abortUploadsUnder(client, props.destinationBucket, dataPrefix, options);
   // The marker goes last: without it, the next attempt resumes.
   await withRetry(() => client.send(new PutObjectCommand({
     Bucket: props.destinationBucket,
@@ -494,7 +651,7 @@ export async function respond(
   }
 }
 
-/** How long before Lambda's timeout no new entry is started, and in-flight uploads are abandoned. */
+/** How long before Lambda's timeout no new entry is started, and no new part (uploads under way are left to resume). */
 export const SOFT_DEADLINE_MARGIN_MS = 90_000;
 export const HARD_DEADLINE_MARGIN_MS = 30_000;
 
@@ -549,9 +706,22 @@ export async function runInvocation(
       outcome = error instanceof Error ? error : new Error(String(error));
     }
   }
+  if (outcome instanceof Error && event.RequestType !== 'Delete') {
+    // failed for good: no invocation will resume the multipart uploads left, so none is left billing
+    const props = tryParse(event.ResourceProperties);
+    if (props) await abortUploadsUnder(clients.s3, props.destinationBucket, `${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`, options);
+  }
   const response = buildResponse(event, outcome, event.LogicalResourceId);
   await putJson(event.ResponseURL, response);
   return response;
+}
+
+function tryParse(properties: { [key: string]: unknown }): InputAssetProperties | undefined {
+  try {
+    return parseInputAssetProperties(properties);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Keep-alive sockets enough for the uploads in flight. */

@@ -1,7 +1,8 @@
 import { Readable } from 'stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand,
-  HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
+  HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, PutObjectCommand, S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import * as yazl from 'yazl';
@@ -52,8 +53,12 @@ export interface FakeS3Options {
 export class FakeS3 {
   public readonly objects = new Map<string, Buffer>();
   public readonly aborted: string[] = [];
-  private readonly uploads = new Map<string, Map<number, Buffer>>();
+  /** Multipart uploads under way: upload id -> key, when it was initiated, its parts. */
+  public readonly uploads = new Map<string, { key: string; initiated: Date; parts: Map<number, Buffer> }>();
+  /** UploadPart calls that succeeded. */
+  public partsUploaded = 0;
   private parts = 0;
+  private uploadIds = 0;
 
   constructor(mock: AwsClientStub<S3Client>, options: FakeS3Options = {}) {
     const notFound = () => Object.assign(new Error('NotFound'), { name: 'NotFound', $metadata: { httpStatusCode: 404 } });
@@ -94,8 +99,8 @@ export class FakeS3 {
       });
     });
     mock.on(CreateMultipartUploadCommand).callsFake((input) => {
-      const id = `upload-${this.uploads.size + 1}`;
-      this.uploads.set(id, new Map());
+      const id = `upload-${++this.uploadIds}`;
+      this.uploads.set(id, { key: `${input.Bucket}/${input.Key}`, initiated: new Date(1_700_000_000_000 + this.uploadIds * 1000), parts: new Map() });
       return { UploadId: id, Bucket: input.Bucket, Key: input.Key };
     });
     mock.on(UploadPartCommand).callsFake((input) => {
@@ -103,16 +108,32 @@ export class FakeS3 {
       const n = ++this.parts;
       return slow(data.length, () => {
         if (n === options.failPart) throw Object.assign(new Error('InternalError'), { name: 'InternalError' });
-        this.uploads.get(input.UploadId!)!.set(input.PartNumber!, data);
+        const upload = this.uploads.get(input.UploadId!);
+        if (!upload) throw Object.assign(new Error('NoSuchUpload'), { name: 'NoSuchUpload' });
+        upload.parts.set(input.PartNumber!, data);
+        this.partsUploaded++;
         return { ETag: `"p${input.PartNumber}"` };
       });
     });
     mock.on(CompleteMultipartUploadCommand).callsFake((input) => {
-      const parts = this.uploads.get(input.UploadId!)!;
+      const parts = this.uploads.get(input.UploadId!)!.parts;
       const ordered = (input.MultipartUpload?.Parts ?? []).map((p: { PartNumber?: number }) => parts.get(p.PartNumber!)!);
       this.objects.set(`${input.Bucket}/${input.Key}`, Buffer.concat(ordered));
       this.uploads.delete(input.UploadId!);
       return {};
+    });
+    mock.on(ListMultipartUploadsCommand).callsFake((input) => {
+      const uploads = [...this.uploads.entries()].filter(([, u]) => u.key.startsWith(`${input.Bucket}/${input.Prefix ?? ''}`));
+      return {
+        Uploads: uploads.map(([id, u]) => ({ Key: u.key.slice(`${input.Bucket}/`.length), UploadId: id, Initiated: u.initiated })),
+        IsTruncated: false,
+      };
+    });
+    mock.on(ListPartsCommand).callsFake((input) => {
+      const upload = this.uploads.get(input.UploadId!);
+      if (!upload) throw Object.assign(new Error('NoSuchUpload'), { name: 'NoSuchUpload' });
+      const numbers = [...upload.parts.keys()].sort((a, b) => a - b);
+      return { Parts: numbers.map((n) => ({ PartNumber: n, Size: upload.parts.get(n)!.length, ETag: `"p${n}"` })), IsTruncated: false };
     });
     mock.on(AbortMultipartUploadCommand).callsFake((input) => {
       this.aborted.push(input.Key!);

@@ -6,7 +6,8 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand,
+  S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -242,6 +243,124 @@ describe('input asset handler', () => {
     await expect(unpack(client, PROPS, { ...noSleep, multipartThresholdBytes: 8 * MiB, partBytes: 4 * MiB })).rejects.toThrow(/InternalError/);
     expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { Key: `${PREFIX}data/big.bin` });
     expect(store.keys('out')).toEqual([]);
+  });
+
+  describe('resuming a large entry part by part', () => {
+    /** 1 MiB parts of a 6 MiB entry, one in flight. */
+    const PARTS = { ...noSleep, multipartThresholdBytes: MiB, partBytes: MiB, partsInFlight: 1 };
+    let data: Buffer;
+
+    /** A first invocation that reaches its hard deadline once three parts are in S3. */
+    async function stopAfterThreeParts(): Promise<unknown> {
+      data = crypto.randomBytes(6 * MiB);
+      store.objects.set('cdk-assets/abc.zip', await makeZip([['big.bin', data]]));
+      return unpack(client, PROPS, { ...PARTS, hardDeadline: 0, now: () => (store.partsUploaded >= 3 ? 1 : 0) }).catch((e) => e);
+    }
+
+    const partNumbers = () => s3.commandCalls(UploadPartCommand).map((c) => c.args[0].input.PartNumber);
+
+    test('leaves the multipart upload under way at the hard deadline, and the next run uploads only the missing parts', async () => {
+      // GIVEN a first invocation stopped mid-entry
+      const first = await stopAfterThreeParts();
+      expect(first).toBeInstanceOf(UnpackDeadlineError);
+      expect(s3).not.toHaveReceivedCommand(AbortMultipartUploadCommand);
+      expect(store.keys('out')).toEqual([]);
+      expect([...store.uploads.values()].map((u) => [...u.parts.keys()])).toEqual([[1, 2, 3]]);
+
+      // WHEN the next one runs
+      s3.resetHistory();
+      const second = await unpack(client, PROPS, PARTS);
+
+      // THEN it resumes that upload: parts 4 to 6 only, completed with all six, the entry whole and checked
+      expect(second).toEqual(expect.objectContaining({ complete: true, fileCount: 1, uploaded: 1 }));
+      expect(s3).not.toHaveReceivedCommand(CreateMultipartUploadCommand);
+      expect(partNumbers()).toEqual([4, 5, 6]);
+      const completed = s3.commandCalls(CompleteMultipartUploadCommand)[0].args[0].input;
+      expect(completed.UploadId).toBe('upload-1');
+      expect(completed.MultipartUpload!.Parts!.map((p) => p.PartNumber)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(store.objects.get(`out/${PREFIX}data/big.bin`)!.equals(data)).toBe(true);
+      expect(store.uploads.size).toBe(0);
+    });
+
+    test('resumes the newest upload of the key and aborts the older ones', async () => {
+      // GIVEN the stopped upload and an older one of the same key (an earlier, raced attempt)
+      await stopAfterThreeParts();
+      store.uploads.set('older', { key: `out/${PREFIX}data/big.bin`, initiated: new Date(0), parts: new Map([[1, Buffer.alloc(MiB)]]) });
+
+      // WHEN
+      s3.resetHistory();
+      await unpack(client, PROPS, PARTS);
+
+      // THEN
+      expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { UploadId: 'older' });
+      expect(s3).not.toHaveReceivedCommandWith(AbortMultipartUploadCommand, { UploadId: 'upload-1' });
+      expect(partNumbers()).toEqual([4, 5, 6]);
+      expect(store.objects.get(`out/${PREFIX}data/big.bin`)!.equals(data)).toBe(true);
+    });
+
+    test('starts the entry over when a part S3 holds does not have the size of the plan', async () => {
+      // GIVEN the stopped upload, its second part short
+      await stopAfterThreeParts();
+      const [left] = [...store.uploads.values()];
+      left.parts.set(2, left.parts.get(2)!.subarray(0, 1000));
+
+      // WHEN
+      s3.resetHistory();
+      await unpack(client, PROPS, PARTS);
+
+      // THEN that upload is aborted and a new one carries every part
+      expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { UploadId: 'upload-1' });
+      expect(s3).toHaveReceivedCommandTimes(CreateMultipartUploadCommand, 1);
+      expect(partNumbers()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(store.objects.get(`out/${PREFIX}data/big.bin`)!.equals(data)).toBe(true);
+    });
+
+    test('starts the entry over when the next run plans another part size', async () => {
+      // GIVEN the stopped upload of 1 MiB parts
+      await stopAfterThreeParts();
+
+      // WHEN the next run cuts 2 MiB parts
+      s3.resetHistory();
+      await unpack(client, PROPS, { ...PARTS, partBytes: 2 * MiB });
+
+      // THEN
+      expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { UploadId: 'upload-1' });
+      expect(partNumbers()).toEqual([1, 2, 3]);
+      expect(store.objects.get(`out/${PREFIX}data/big.bin`)!.equals(data)).toBe(true);
+    });
+
+    test('aborts the upload left under way when the last invocation fails at its deadline, so nothing is left billing', async () => {
+      // GIVEN the third invocation of one event, stopped mid-entry
+      data = crypto.randomBytes(6 * MiB);
+      store.objects.set('cdk-assets/abc.zip', await makeZip([['big.bin', data]]));
+      const server = await responseServer();
+      try {
+        // WHEN
+        const event = { ...createEvent(server.url), CdkSageMakerUnpackContinuation: 2 };
+        const answer = await runInvocation(event, { getRemainingTimeInMillis: () => 900_000 }, { s3: client, lambda: lambdaClient },
+          { ...PARTS, hardDeadline: 0, now: () => (store.partsUploaded >= 3 ? 1 : 0) });
+
+        // THEN
+        expect(answer?.Status).toBe('FAILED');
+        expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { Key: `${PREFIX}data/big.bin`, UploadId: 'upload-1' });
+        expect(store.uploads.size).toBe(0);
+      } finally {
+        server.close();
+      }
+    });
+
+    test('aborts uploads left under the prefix by an earlier attempt once the unpack completes', async () => {
+      // GIVEN an upload of a key that this run writes whole
+      store.objects.set('cdk-assets/abc.zip', FIXTURE);
+      store.uploads.set('stale', { key: `out/${PREFIX}data/a.csv`, initiated: new Date(0), parts: new Map() });
+
+      // WHEN
+      await unpack(client, PROPS, noSleep);
+
+      // THEN
+      expect(s3).toHaveReceivedCommandWith(AbortMultipartUploadCommand, { Key: `${PREFIX}data/a.csv`, UploadId: 'stale' });
+      expect(store.uploads.size).toBe(0);
+    });
   });
 
   test('keeps the bytes in flight within the budget, not a number of entries', async () => {

@@ -4,8 +4,11 @@
  *
  * The unpacker streams: its memory does not grow with the data (a byte budget bounds what is in flight), so
  * the limits are about time. One invocation works until about a minute before Lambda's 15 minutes, then hands
- * over to a fresh invocation of itself that resumes; CloudFormation waits at most an hour for the answer, so
- * `INPUT_ASSET_MAX_INVOCATIONS` invocations (about 40 minutes of work) must finish it. The limits come from the
+ * over to a fresh invocation of itself that resumes: files already whole are kept, and a large file's multipart
+ * upload under way resumes with the parts S3 holds (the file is inflated again from its start, only the missing
+ * parts are uploaded), so one file larger than an invocation can move still finishes. CloudFormation waits at
+ * most an hour for the answer, so `INPUT_ASSET_MAX_INVOCATIONS` invocations (about 40 minutes of work) must
+ * finish it. The limits come from the
  * benchmark (bench/RESULTS.md, "Input-asset unpacker"): against moto's S3 on a 2-core machine at load 11-17 the
  * unpacker moved 8.6 MiB/s of incompressible data and 80 small files/s, which is about 20 GiB and 190,000 files
  * in 40 minutes; the limits keep a margin of about two below that. S3 from Lambda is faster on both counts.
