@@ -428,12 +428,13 @@ class AssetInput extends TrainingInput {
 
     const fn = inputAssetFunction(scope);
     // only what the handler calls: GetObject on the one asset archive; HeadObject/GetObject of the marker and
-    // PutObject (and multipart uploads, aborted when an entry fails) under the destination prefix; ListBucket
-    // on the destination (the resume lists what is there), without which HeadObject of a missing marker answers
-    // 403 instead of 404
+    // PutObject (and multipart uploads, aborted when an entry fails, their parts listed to resume one) under
+    // the destination prefix; ListBucket on the destination (the resume lists what is there), without which
+    // HeadObject of a missing marker answers 403 instead of 404, and ListBucketMultipartUploads (the resume finds
+    // an upload under way; S3 has no prefix condition key for it, so the bucket)
     grantObjects(fn, bucketOfName(asset.s3BucketName), asset.s3ObjectKey, ['s3:GetObject']);
-    grantObjects(fn, bucket, `${prefix}*`, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
-    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket'], resourceArns: [bucket.bucketArn] });
+    grantObjects(fn, bucket, `${prefix}*`, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts']);
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], resourceArns: [bucket.bucketArn] });
     bucket.encryptionKey?.grant(fn, 'kms:Decrypt', 'kms:GenerateDataKey');
     const selfInvoke = selfInvokePolicy(fn);
 

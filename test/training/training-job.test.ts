@@ -745,7 +745,8 @@ describe('TrainingJob', () => {
       // one unpacking function (plus the job handler and signal function)
       template.resourceCountIs('AWS::Lambda::Function', 3);
       // the unpacking function may only do what it calls: read the one asset, read/write its destination
-      // prefix, list the destination bucket (HeadObject of a missing marker answers 404 only with it)
+      // prefix, list the destination bucket (HeadObject of a missing marker answers 404 only with it) and its
+      // multipart uploads, list the parts of an upload under the prefix (the part-level resume)
       const fnPolicies = template.findResources('AWS::IAM::Policy', {
         Properties: { Roles: [{ Ref: Match.stringLikeRegexp('SageMakerTrainingInputAssetHandlerRole') }] },
       });
@@ -763,8 +764,12 @@ describe('TrainingJob', () => {
             ]],
           },
         },
-        { Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], Effect: 'Allow', Resource: { 'Fn::Join': ['', [output, `/${prefix}*`]] } },
-        { Action: 's3:ListBucket', Effect: 'Allow', Resource: output },
+        {
+          Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Effect: 'Allow',
+          Resource: { 'Fn::Join': ['', [output, `/${prefix}*`]] },
+        },
+        { Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Effect: 'Allow', Resource: output },
       ]);
       // and the job reads the unpacked data only
       const jobStatements: any[] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('TrainRole') }] } }))
