@@ -47429,7 +47429,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var ListDirectoryBucketsCommand = class extends command5(_ep7, _mw05, "ListDirectoryBuckets", ListDirectoryBuckets$) {
     };
-    var ListMultipartUploadsCommand = class extends command5(_ep8, _mw05, "ListMultipartUploads", ListMultipartUploads$) {
+    var ListMultipartUploadsCommand2 = class extends command5(_ep8, _mw05, "ListMultipartUploads", ListMultipartUploads$) {
     };
     var ListObjectAnnotationsCommand = class extends command5(_ep5, _mw05, "ListObjectAnnotations", ListObjectAnnotations$) {
     };
@@ -47439,7 +47439,7 @@ var require_dist_cjs17 = __commonJS({
     };
     var ListObjectVersionsCommand = class extends command5(_ep8, _mw05, "ListObjectVersions", ListObjectVersions$) {
     };
-    var ListPartsCommand = class extends command5(_ep05, _mw1, "ListParts", ListParts$) {
+    var ListPartsCommand2 = class extends command5(_ep05, _mw1, "ListParts", ListParts$) {
     };
     var PutBucketAbacCommand = class extends command5(_ep5, _mw9, "PutBucketAbac", PutBucketAbac$) {
     };
@@ -47519,7 +47519,7 @@ var require_dist_cjs17 = __commonJS({
     var paginateListDirectoryBuckets = createPaginator2(S3Client3, ListDirectoryBucketsCommand, "ContinuationToken", "ContinuationToken", "MaxDirectoryBuckets");
     var paginateListObjectAnnotations = createPaginator2(S3Client3, ListObjectAnnotationsCommand, "ContinuationToken", "NextContinuationToken", "MaxAnnotationResults");
     var paginateListObjectsV2 = createPaginator2(S3Client3, ListObjectsV2Command2, "ContinuationToken", "NextContinuationToken", "MaxKeys");
-    var paginateListParts = createPaginator2(S3Client3, ListPartsCommand, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
+    var paginateListParts = createPaginator2(S3Client3, ListPartsCommand2, "PartNumberMarker", "NextPartNumberMarker", "MaxParts");
     var checkState$3 = async (client, input) => {
       let reason;
       try {
@@ -47680,12 +47680,12 @@ var require_dist_cjs17 = __commonJS({
       ListBucketMetricsConfigurationsCommand,
       ListBucketsCommand,
       ListDirectoryBucketsCommand,
-      ListMultipartUploadsCommand,
+      ListMultipartUploadsCommand: ListMultipartUploadsCommand2,
       ListObjectAnnotationsCommand,
       ListObjectsCommand,
       ListObjectsV2Command: ListObjectsV2Command2,
       ListObjectVersionsCommand,
-      ListPartsCommand,
+      ListPartsCommand: ListPartsCommand2,
       PutBucketAbacCommand,
       PutBucketAccelerateConfigurationCommand,
       PutBucketAclCommand,
@@ -48577,7 +48577,7 @@ var require_dist_cjs17 = __commonJS({
     exports2.ListDirectoryBucketsOutput$ = ListDirectoryBucketsOutput$;
     exports2.ListDirectoryBucketsRequest$ = ListDirectoryBucketsRequest$;
     exports2.ListMultipartUploads$ = ListMultipartUploads$;
-    exports2.ListMultipartUploadsCommand = ListMultipartUploadsCommand;
+    exports2.ListMultipartUploadsCommand = ListMultipartUploadsCommand2;
     exports2.ListMultipartUploadsOutput$ = ListMultipartUploadsOutput$;
     exports2.ListMultipartUploadsRequest$ = ListMultipartUploadsRequest$;
     exports2.ListObjectAnnotations$ = ListObjectAnnotations$;
@@ -48597,7 +48597,7 @@ var require_dist_cjs17 = __commonJS({
     exports2.ListObjectsV2Output$ = ListObjectsV2Output$;
     exports2.ListObjectsV2Request$ = ListObjectsV2Request$;
     exports2.ListParts$ = ListParts$;
-    exports2.ListPartsCommand = ListPartsCommand;
+    exports2.ListPartsCommand = ListPartsCommand2;
     exports2.ListPartsOutput$ = ListPartsOutput$;
     exports2.ListPartsRequest$ = ListPartsRequest$;
     exports2.LocationInfo$ = LocationInfo$;
@@ -50248,6 +50248,7 @@ __export(training_input_asset_lambda_exports, {
   HARD_DEADLINE_MARGIN_MS: () => HARD_DEADLINE_MARGIN_MS,
   SOFT_DEADLINE_MARGIN_MS: () => SOFT_DEADLINE_MARGIN_MS,
   UnpackDeadlineError: () => UnpackDeadlineError,
+  abortUploadsUnder: () => abortUploadsUnder,
   handler: () => handler,
   onEvent: () => onEvent,
   parseInputAssetProperties: () => parseInputAssetProperties,
@@ -50650,10 +50651,102 @@ async function putSmall(ctx, entry, key) {
   const body = Buffer.concat(chunks);
   await withRetry(() => ctx.client.send(new import_client_s32.PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: body, ContentLength: body.length })), ctx.options);
 }
+async function listUploads(client, bucket, prefix, options2) {
+  const found = [];
+  let keyMarker;
+  let uploadIdMarker;
+  for (; ; ) {
+    const page = await withRetry(() => client.send(new import_client_s32.ListMultipartUploadsCommand({
+      Bucket: bucket,
+      Prefix: prefix,
+      KeyMarker: keyMarker,
+      UploadIdMarker: uploadIdMarker
+    })), options2);
+    for (const upload of page?.Uploads ?? []) {
+      if (upload.Key !== void 0 && upload.UploadId !== void 0) {
+        found.push({ key: upload.Key, uploadId: upload.UploadId, initiated: upload.Initiated?.getTime() ?? 0 });
+      }
+    }
+    if (!page?.IsTruncated) return found;
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+  }
+}
+async function listParts(client, bucket, upload, options2) {
+  const parts = /* @__PURE__ */ new Map();
+  let marker;
+  for (; ; ) {
+    const page = await withRetry(() => client.send(new import_client_s32.ListPartsCommand({
+      Bucket: bucket,
+      Key: upload.key,
+      UploadId: upload.uploadId,
+      PartNumberMarker: marker
+    })), options2);
+    for (const part of page?.Parts ?? []) {
+      if (part.PartNumber !== void 0) parts.set(part.PartNumber, { size: part.Size ?? -1, etag: part.ETag });
+    }
+    if (!page?.IsTruncated) return parts;
+    marker = page.NextPartNumberMarker;
+  }
+}
+async function abortUpload(ctx, bucket, upload) {
+  await withRetry(() => ctx.client.send(new import_client_s32.AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.key, UploadId: upload.uploadId })), ctx.options).catch((error2) => console.error({ notice: "could not abort a multipart upload", key: upload.key, error: String(error2) }));
+}
+async function abortUploadsUnder(client, bucket, prefix, options2 = {}) {
+  let uploads;
+  try {
+    uploads = await listUploads(client, bucket, prefix, options2);
+  } catch (error2) {
+    console.error({ notice: "could not list the multipart uploads left", prefix, error: String(error2) });
+    return 0;
+  }
+  for (const upload of uploads) await abortUpload({ client, options: options2 }, bucket, upload);
+  if (uploads.length > 0) console.log({ notice: "aborted multipart uploads left", prefix, count: uploads.length });
+  return uploads.length;
+}
+function partSize(entrySize, partBytes, partNumber) {
+  const count = Math.max(1, Math.ceil(entrySize / partBytes));
+  if (partNumber < 1 || partNumber > count) return void 0;
+  return partNumber < count ? partBytes : entrySize - (count - 1) * partBytes;
+}
+async function resumableUpload(ctx, entry, key, partBytes) {
+  const { client, bucket, options: options2 } = ctx;
+  let uploads;
+  try {
+    uploads = (await listUploads(client, bucket, key, options2)).filter((u) => u.key === key);
+  } catch (error2) {
+    console.error({ notice: "could not list multipart uploads; the entry starts over", key, error: String(error2) });
+    return void 0;
+  }
+  if (uploads.length === 0) return void 0;
+  uploads.sort((a5, b5) => b5.initiated - a5.initiated);
+  const [newest, ...older] = uploads;
+  for (const upload of older) await abortUpload(ctx, bucket, upload);
+  let listed;
+  try {
+    listed = await listParts(client, bucket, newest, options2);
+  } catch (error2) {
+    if (error2.name === "NoSuchUpload") return void 0;
+    throw error2;
+  }
+  const parts = /* @__PURE__ */ new Map();
+  for (const [partNumber, part] of listed) {
+    if (part.size !== partSize(entry.uncompressedSize, partBytes, partNumber)) {
+      console.log({ notice: "multipart upload does not fit the plan; the entry starts over", key, partNumber, size: part.size, partBytes });
+      await abortUpload(ctx, bucket, newest);
+      return void 0;
+    }
+    parts.set(partNumber, part.etag);
+  }
+  console.log({ notice: "resuming a multipart upload", key, partsKept: parts.size, partBytes });
+  return { uploadId: newest.uploadId, parts };
+}
+var PARTS_IN_FLIGHT_GRACE_MS = 15e3;
 async function putLarge(ctx, entry, key, partBytes, partsInFlight) {
   const { client, bucket, options: options2 } = ctx;
-  const created = await withRetry(() => client.send(new import_client_s32.CreateMultipartUploadCommand({ Bucket: bucket, Key: key })), options2);
-  const uploadId = created.UploadId;
+  const resumed = await resumableUpload(ctx, entry, key, partBytes);
+  const uploadId = resumed?.uploadId ?? (await withRetry(() => client.send(new import_client_s32.CreateMultipartUploadCommand({ Bucket: bucket, Key: key })), options2)).UploadId;
+  const kept = resumed?.parts ?? /* @__PURE__ */ new Map();
   const parts = [];
   const inFlight = [];
   const every = [];
@@ -50673,8 +50766,14 @@ async function putLarge(ctx, entry, key, partBytes, partsInFlight) {
     let partNumber = 0;
     const flush2 = async () => {
       if (ctx.now() > ctx.hardDeadline) throw new DeadlineReached();
+      partNumber++;
+      if (kept.has(partNumber)) {
+        parts.push({ PartNumber: partNumber, ETag: kept.get(partNumber) });
+        filled = 0;
+        return;
+      }
       const body = part.subarray(0, filled);
-      const upload = send(++partNumber, body);
+      const upload = send(partNumber, body);
       inFlight.push(upload);
       every.push(upload);
       upload.finally(() => inFlight.splice(inFlight.indexOf(upload), 1)).catch(() => void 0);
@@ -50702,8 +50801,21 @@ async function putLarge(ctx, entry, key, partBytes, partsInFlight) {
       MultipartUpload: { Parts: parts }
     })), options2);
   } catch (error2) {
+    if (error2 instanceof DeadlineReached) {
+      let timer;
+      await Promise.race([
+        Promise.allSettled(every),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, PARTS_IN_FLIGHT_GRACE_MS);
+          timer.unref?.();
+        })
+      ]);
+      clearTimeout(timer);
+      console.log({ notice: "deadline: multipart upload left to resume", key, partsDone: parts.length });
+      throw error2;
+    }
     await Promise.allSettled(every);
-    await withRetry(() => client.send(new import_client_s32.AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })), options2).catch((abortError) => console.error({ notice: "could not abort a multipart upload", key, error: String(abortError) }));
+    await abortUpload(ctx, bucket, { key, uploadId });
     throw error2;
   }
 }
@@ -50802,6 +50914,7 @@ async function unpack(client, props, options2 = {}) {
   if (failure !== void 0) {
     throw failure;
   }
+  await abortUploadsUnder(client, props.destinationBucket, dataPrefix, options2);
   await withRetry(() => client.send(new import_client_s32.PutObjectCommand({
     Bucket: props.destinationBucket,
     Key: markerKey,
@@ -50872,9 +50985,20 @@ async function runInvocation(event, context, clients, options2 = {}) {
       outcome = error2 instanceof Error ? error2 : new Error(String(error2));
     }
   }
+  if (outcome instanceof Error && event.RequestType !== "Delete") {
+    const props = tryParse(event.ResourceProperties);
+    if (props) await abortUploadsUnder(clients.s3, props.destinationBucket, `${props.destinationPrefix}${INPUT_ASSET_DATA_DIR}`, options2);
+  }
   const response = buildResponse(event, outcome, event.LogicalResourceId);
   await putJson(event.ResponseURL, response);
   return response;
+}
+function tryParse(properties) {
+  try {
+    return parseInputAssetProperties(properties);
+  } catch {
+    return void 0;
+  }
 }
 function requestHandler() {
   const sockets = DEFAULTS.maxConcurrency + 8;
@@ -50896,6 +51020,7 @@ async function handler(event, context) {
   HARD_DEADLINE_MARGIN_MS,
   SOFT_DEADLINE_MARGIN_MS,
   UnpackDeadlineError,
+  abortUploadsUnder,
   handler,
   onEvent,
   parseInputAssetProperties,
