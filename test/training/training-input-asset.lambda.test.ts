@@ -7,7 +7,7 @@ import * as zlib from 'zlib';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand,
-  S3Client, UploadPartCommand,
+  ListMultipartUploadsCommand, S3Client, UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { CloudFormationCustomResourceCreateEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -347,6 +347,23 @@ describe('input asset handler', () => {
       } finally {
         server.close();
       }
+    });
+
+    test('still unpacks, starting the entry over, under a role that may not list multipart uploads', async () => {
+      // GIVEN a first invocation stopped mid-entry, and a role without s3:ListBucketMultipartUploads
+      await stopAfterThreeParts();
+      s3.resetHistory();
+      s3.on(ListMultipartUploadsCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+      // WHEN the next run unpacks
+      const second = await unpack(client, PROPS, PARTS);
+
+      // THEN it uploads the entry whole in a new upload and completes: the resume is an optimisation, never a failure
+      expect(second).toEqual(expect.objectContaining({ complete: true, fileCount: 1, uploaded: 1 }));
+      expect(s3).toHaveReceivedCommandTimes(CreateMultipartUploadCommand, 1);
+      expect(partNumbers()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(store.objects.get(`out/${PREFIX}data/big.bin`)!.equals(data)).toBe(true);
+      expect(store.keys('out')).toEqual([`${PREFIX}.complete`, `${PREFIX}data/big.bin`]);
     });
 
     test('aborts uploads left under the prefix by an earlier attempt once the unpack completes', async () => {
